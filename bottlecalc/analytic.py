@@ -1,0 +1,258 @@
+"""Closed-form integer counts, layer by layer. Pure Python: never imports torch.
+
+Conventions (docs/conventions.md is the long version):
+
+* **MAC** — one multiply-accumulate (a fused multiply-add). A k x k convolution from
+  C_in to C_out channels with G groups producing an H x W output costs
+  ``N * k * k * (C_in / G) * C_out * H * W`` MACs; a linear layer ``N * F_in * F_out``.
+  Bias additions are not MACs. This is what papers and fvcore call "FLOPs".
+* **FLOP** — one floating-point operation; a MAC is two (a multiply and an add), so
+  FLOPs = 2 x MACs. This is what ``torch.utils.flop_counter.FlopCounterMode`` reports.
+* **fvcore's convention** — conv and linear MACs, plus BatchNorm in eval mode as 2 per
+  input element (1 without affine), plus adaptive average pooling as 1 per input
+  element; ReLU is ignored, and the residual add and max-pooling are "unsupported" (0).
+* **Parameters** — learnable tensors (conv/linear weights and biases, BN's weight and
+  bias). BN's running mean/var are *buffers*, reported apart. "Conv weights" is the
+  article's convention: main-path convolution weights only, no bias, BN or shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from bottlecalc.spec import BlockKind, BlockSpec, InputShape, StrideOn, check_numel
+
+Shape = tuple[int, ...]
+
+
+class Op(StrEnum):
+    CONV = "conv"
+    BN = "bn"
+    RELU = "relu"
+    ADD = "add"
+    MAXPOOL = "maxpool"
+    AVGPOOL = "avgpool"
+    LINEAR = "linear"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One operation with its exact counts; ``formula`` shows how ``params`` arose."""
+
+    name: str
+    op: Op
+    in_shape: Shape
+    out_shape: Shape
+    weights: int = 0
+    bias: int = 0
+    params: int = 0
+    buffers: int = 0
+    macs: int = 0
+    fvcore: int = 0
+    formula: str = ""
+    macs_formula: str = ""
+    shortcut: bool = False
+
+    @property
+    def flops(self) -> int:
+        """FLOPs as FlopCounterMode counts them: two per multiply-accumulate."""
+        return 2 * self.macs
+
+
+def fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def numel(shape: Shape) -> int:
+    total = 1
+    for dim in shape:
+        total *= dim
+    return total
+
+
+def conv_out(size: int, kernel: int, stride: int) -> int:
+    """Output size of a same-padded (padding = kernel // 2) convolution or pool."""
+    pad = kernel // 2
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def conv(
+    name: str,
+    x: Shape,
+    out_channels: int,
+    *,
+    kernel: int,
+    stride: int = 1,
+    groups: int = 1,
+    bias: bool = False,
+    shortcut: bool = False,
+) -> Layer:
+    n, c, h, w = x
+    out = (n, out_channels, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
+    check_numel(name, *out)
+    per_filter = c // groups
+    weights = kernel * kernel * per_filter * out_channels
+    biases = out_channels if bias else 0
+    macs = n * weights * out[2] * out[3]
+    cin = f"({c}/{groups})" if groups > 1 else f"{c}"
+    formula = f"{kernel}x{kernel}x{cin}x{out_channels} = {fmt(weights)}"
+    if biases:
+        formula += f" + {fmt(biases)} bias = {fmt(weights + biases)}"
+    batch = f"{n}x" if n > 1 else ""
+    macs_formula = f"{fmt(weights)} x {batch}{out[2]}x{out[3]} = {fmt(macs)}"
+    return Layer(
+        name, Op.CONV, x, out, weights=weights, bias=biases, params=weights + biases,
+        macs=macs, fvcore=macs, formula=formula, macs_formula=macs_formula, shortcut=shortcut,
+    )
+
+
+def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
+    c = x[1]
+    fv = 2 * numel(x)  # fvcore, eval mode with affine: 2 per input element
+    return Layer(
+        name, Op.BN, x, x, params=2 * c, buffers=2 * c + 1, fvcore=fv,
+        formula=f"2x{c} = {fmt(2 * c)} (+{fmt(2 * c + 1)} buffers: running mean/var, count)",
+        macs_formula=f"fvcore: 2 x {'x'.join(map(str, x))} = {fmt(fv)}",
+        shortcut=shortcut,
+    )
+
+
+def relu(name: str, x: Shape) -> Layer:
+    return Layer(name, Op.RELU, x, x, formula="no parameters", macs_formula="not counted")
+
+
+def add(name: str, x: Shape) -> Layer:
+    return Layer(
+        name, Op.ADD, x, x, formula="no parameters",
+        macs_formula=f"{fmt(numel(x))} additions, counted by no engine here",
+    )
+
+
+def maxpool(name: str, x: Shape, *, kernel: int = 3, stride: int = 2) -> Layer:
+    n, c, h, w = x
+    out = (n, c, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
+    return Layer(name, Op.MAXPOOL, x, out, formula="no parameters",
+                 macs_formula="fvcore: unsupported (0)")
+
+
+def avgpool(name: str, x: Shape) -> Layer:
+    n, c, _, _ = x
+    fv = numel(x)  # fvcore: adaptive_avg_pool2d counts one per input element
+    return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv, formula="no parameters",
+                 macs_formula=f"fvcore: {'x'.join(map(str, x))} = {fmt(fv)}")
+
+
+def linear(name: str, x: Shape, out_features: int, *, bias: bool = True) -> Layer:
+    n, f = x[0], numel(x[1:])
+    weights = f * out_features
+    biases = out_features if bias else 0
+    macs = n * weights
+    formula = f"{f}x{out_features} = {fmt(weights)}"
+    if biases:
+        formula += f" + {fmt(biases)} bias = {fmt(weights + biases)}"
+    return Layer(
+        name, Op.LINEAR, (n, f), (n, out_features), weights=weights, bias=biases,
+        params=weights + biases, macs=macs, fvcore=macs, formula=formula,
+        macs_formula=f"{fmt(weights)} x {n} = {fmt(macs)}",
+    )
+
+
+def _conv_bn(
+    layers: list[Layer], idx: int, x: Shape, spec: BlockSpec, out: int, *,
+    kernel: int, stride: int = 1, groups: int = 1,
+) -> Shape:
+    """Append conv{idx} (and bn{idx} when BN is on); return the output shape."""
+    layer = conv(f"conv{idx}", x, out, kernel=kernel, stride=stride, groups=groups,
+                 bias=spec.bias)
+    layers.append(layer)
+    if spec.bn:
+        layers.append(batchnorm(f"bn{idx}", layer.out_shape))
+    return layer.out_shape
+
+
+def _shortcut(layers: list[Layer], x: Shape, spec: BlockSpec) -> None:
+    """The projection torchvision calls ``downsample``: 1x1 conv with the stride, then BN."""
+    if not spec.needs_projection:
+        return
+    proj = conv("downsample.0", x, spec.out_channels, kernel=1, stride=spec.stride,
+                bias=spec.bias, shortcut=True)
+    layers.append(proj)
+    if spec.bn:
+        layers.append(batchnorm("downsample.1", proj.out_shape, shortcut=True))
+
+
+def block_layers(spec: BlockSpec, shape: InputShape, prefix: str = "") -> tuple[Layer, ...]:
+    """Every operation of one block, in forward order, named as torchvision names them."""
+    x: Shape = (shape.batch, spec.in_channels, shape.height, shape.width)
+    check_numel("--in", *x)
+    layers: list[Layer] = []
+    if spec.kind is BlockKind.BASIC:
+        y = _conv_bn(layers, 1, x, spec, spec.out_channels, kernel=3, stride=spec.stride)
+        layers.append(relu("relu", y))
+        y = _conv_bn(layers, 2, y, spec, spec.out_channels, kernel=3)
+    else:
+        s1, s3 = (spec.stride, 1) if spec.stride_on is StrideOn.CONV1X1 else (1, spec.stride)
+        y = _conv_bn(layers, 1, x, spec, spec.mid, kernel=1, stride=s1)
+        layers.append(relu("relu", y))
+        y = _conv_bn(layers, 2, y, spec, spec.mid, kernel=3, stride=s3, groups=spec.groups)
+        layers.append(relu("relu", y))
+        y = _conv_bn(layers, 3, y, spec, spec.out_channels, kernel=1)
+    _shortcut(layers, x, spec)
+    layers.extend([add("add", y), relu("relu", y)])
+    return tuple(_prefixed(layers, prefix))
+
+
+def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
+    if not prefix:
+        return layers
+    return (_rename(layer, f"{prefix}.{layer.name}") for layer in layers)
+
+
+def _rename(layer: Layer, name: str) -> Layer:
+    return replace(layer, name=name)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Totals over a list of layers, split the ways the article and the tools split them."""
+
+    conv: int  # main-path conv weights: the article's "parameters"
+    bias: int  # main-path conv/linear biases
+    bn: int  # main-path BN learnable parameters
+    linear: int  # linear weights
+    shortcut: int  # everything on the projection shortcut (weights, bias, BN)
+    total: int  # all learnable parameters
+    buffers: int  # BN running mean/var and num_batches_tracked (not parameters)
+    macs: int  # conv + linear multiply-accumulates, shortcut included
+    shortcut_macs: int
+    fvcore: int  # the same network counted under fvcore's convention
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+
+def count(layers: Iterable[Layer]) -> Counts:
+    """Sum layers into :class:`Counts`; the parts always add up to ``total``."""
+    rows = tuple(layers)
+    main = [r for r in rows if not r.shortcut]
+    side = [r for r in rows if r.shortcut]
+    return Counts(
+        conv=sum(r.weights for r in main if r.op is Op.CONV),
+        bias=sum(r.bias for r in main),
+        bn=sum(r.params for r in main if r.op is Op.BN),
+        linear=sum(r.weights for r in main if r.op is Op.LINEAR),
+        shortcut=sum(r.params for r in side),
+        total=sum(r.params for r in rows),
+        buffers=sum(r.buffers for r in rows),
+        macs=sum(r.macs for r in rows),
+        shortcut_macs=sum(r.macs for r in side),
+        fvcore=sum(r.fvcore for r in rows),
+    )
+
+
+def ratio(a: int, b: int) -> float:
+    """How many times smaller ``b`` is than ``a`` (0 when ``b`` is 0)."""
+    return a / b if b else 0.0

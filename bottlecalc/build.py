@@ -1,0 +1,95 @@
+"""torch modules from specs, shaped like torchvision's ResNet blocks.
+
+Built on the meta device by default: shapes and parameter counts without allocating a
+byte of weight memory. The instantiated count is therefore independent of
+``analytic``: it comes from the tensors torch itself creates.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from bottlecalc.spec import BlockKind, BlockSpec, StrideOn
+
+
+def _conv(cin: int, cout: int, kernel: int, *, stride: int = 1, groups: int = 1,
+          bias: bool = False) -> nn.Conv2d:
+    return nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, groups=groups,
+                     bias=bias)
+
+
+def _norm(channels: int, on: bool) -> nn.Module:
+    return nn.BatchNorm2d(channels) if on else nn.Identity()
+
+
+def projection(spec: BlockSpec) -> nn.Module | None:
+    """The 1x1 shortcut the article's sample lacks; None when identity can be added."""
+    if not spec.needs_projection:
+        return None
+    conv = _conv(spec.in_channels, spec.out_channels, 1, stride=spec.stride, bias=spec.bias)
+    return nn.Sequential(conv, _norm(spec.out_channels, spec.bn))
+
+
+class BasicBlock(nn.Module):
+    """Two 3x3 convs, as torchvision's ``BasicBlock`` (stride on the first)."""
+
+    def __init__(self, spec: BlockSpec) -> None:
+        super().__init__()
+        cin, cout, bias = spec.in_channels, spec.out_channels, spec.bias
+        self.conv1 = _conv(cin, cout, 3, stride=spec.stride, bias=bias)
+        self.bn1 = _norm(cout, spec.bn)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = _conv(cout, cout, 3, bias=bias)
+        self.bn2 = _norm(cout, spec.bn)
+        self.downsample = projection(spec)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+class Bottleneck(nn.Module):
+    """1x1 reduce, 3x3 (grouped), 1x1 restore, as torchvision's ``Bottleneck``."""
+
+    def __init__(self, spec: BlockSpec) -> None:
+        super().__init__()
+        cin, mid, cout, bias = spec.in_channels, spec.mid, spec.out_channels, spec.bias
+        s1, s3 = (spec.stride, 1) if spec.stride_on is StrideOn.CONV1X1 else (1, spec.stride)
+        self.conv1 = _conv(cin, mid, 1, stride=s1, bias=bias)
+        self.bn1 = _norm(mid, spec.bn)
+        self.conv2 = _conv(mid, mid, 3, stride=s3, groups=spec.groups, bias=bias)
+        self.bn2 = _norm(mid, spec.bn)
+        self.conv3 = _conv(mid, cout, 1, bias=bias)
+        self.bn3 = _norm(cout, spec.bn)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = projection(spec)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return self.relu(out + identity)
+
+
+def block_module(spec: BlockSpec) -> nn.Module:
+    cls = BasicBlock if spec.kind is BlockKind.BASIC else Bottleneck
+    return cls(spec)
+
+
+def build_block(spec: BlockSpec, *, device: str = "meta") -> nn.Module:
+    """The block in eval mode on ``device`` (meta: no weight memory, nothing initialised)."""
+    with torch.device(device):
+        return block_module(spec).eval()
+
+
+def materialize(module: nn.Module) -> nn.Module:
+    """Real CPU tensors for a meta module, zero-filled: counting needs shapes, not values."""
+    module = module.to_empty(device="cpu")
+    with torch.no_grad():
+        for tensor in [*module.parameters(), *module.buffers()]:
+            tensor.zero_()
+    return module

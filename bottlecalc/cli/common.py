@@ -1,0 +1,101 @@
+"""Shared CLI plumbing: error-to-exit-code mapping, output writing, common options."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bottlecalc.errors import BottlecalcError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(func: F) -> F:
+    """Turn bottlecalc's errors into one stderr line and their exit code; never a traceback.
+
+    Unexpected exceptions exit 3 with a one-line message; ``BOTTLECALC_DEBUG=1`` (or a
+    command's ``--debug``) re-raises them so the traceback is shown.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BottlecalcError as exc:
+            _die(f"error: {exc}", exc.exit_code, exc)
+        except Exception as exc:  # noqa: BLE001 - last line of defence for the CLI
+            _die(f"internal error: {type(exc).__name__}: {exc}", 3, exc)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def debug_enabled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    flag = bool(ctx and ctx.params.get("debug"))
+    return flag or os.environ.get("BOTTLECALC_DEBUG", "") not in ("", "0")
+
+
+def _die(message: str, code: int, exc: BaseException) -> None:
+    if debug_enabled():
+        raise exc
+    click.echo(f"bottlecalc: {message}", err=True)
+    sys.exit(code)
+
+
+def usage_error(message: str) -> click.UsageError:
+    """A usage error (exit 2) shown as one line, naming the option and the value."""
+    return click.UsageError(message)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Data goes to stdout, or atomically to ``output`` (temp file, then rename)."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Never leave a half-written file: write a temp file beside ``path``, then move it."""
+    path = path.expanduser()
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        default=None, help="Write the data to FILE instead of stdout.",
+    )(func)
+
+
+def format_option(choices: list[str], default: str = "table") -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices, case_sensitive=False), default=default,
+        show_default=True, help="Output format.",
+    )
+
+
+def debug_option(func: F) -> F:
+    return click.option(
+        "--debug", is_flag=True, hidden=False, help="Show full tracebacks on errors."
+    )(func)

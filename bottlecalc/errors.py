@@ -1,0 +1,21 @@
+"""Exception hierarchy. Each error carries the process exit code the CLI uses for it."""
+
+from __future__ import annotations
+
+
+class BottlecalcError(Exception):
+    """Root of every error bottlecalc raises on purpose."""
+
+    exit_code = 3
+
+
+class SpecError(BottlecalcError, ValueError):
+    """Bad user input: the message names the option and the value (exit 2)."""
+
+    exit_code = 2
+
+
+class MeasureError(BottlecalcError):
+    """torch, fvcore or a user's model failed while being built or measured (exit 3)."""
+
+    exit_code = 3

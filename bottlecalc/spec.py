@@ -1,0 +1,198 @@
+"""Frozen, validated descriptions of what to count. No torch here.
+
+Every validation error is a :class:`SpecError` whose message names the option the user
+typed (``--mid``) and the value, so the CLI can print it as one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bottlecalc.errors import SpecError
+
+# Widths beyond this are not "big", they are typos: 9 * MAX_CHANNELS**2 still fits in
+# torch's int64 numel, and every activation at MAX_SIZE stays far below 2**62.
+MAX_CHANNELS = 1 << 24
+MAX_SIZE = 1 << 16
+MAX_BATCH = 1 << 16
+# Largest element count any single tensor may have: torch indexes with int64.
+MAX_NUMEL = 1 << 62
+
+
+class BlockKind(StrEnum):
+    BASIC = "basic"
+    BOTTLENECK = "bottleneck"
+
+
+class StrideOn(StrEnum):
+    """Where a bottleneck puts its stride: torchvision ("ResNet v1.5") or the paper (v1)."""
+
+    CONV3X3 = "3x3"
+    CONV1X1 = "1x1"
+
+
+def check_int(option: str, value: object, *, low: int = 1, high: int | None = None) -> int:
+    """Return ``value`` as an int in [low, high] or raise a SpecError naming ``option``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError(f"{option} must be an integer, got {value!r}")
+    if value < low:
+        raise SpecError(f"{option} must be at least {low}, got {value}")
+    if high is not None and value > high:
+        raise SpecError(f"{option} must be at most {high:,}, got {value:,}")
+    return value
+
+
+def parse_int(option: str, text: str, *, low: int = 1, high: int | None = None) -> int:
+    """Parse a decimal integer typed by a user (``1_024`` allowed)."""
+    cleaned = text.strip().replace("_", "")
+    if not re.fullmatch(r"[+-]?\d+", cleaned):
+        raise SpecError(f"{option} must be an integer, got {text!r}")
+    return check_int(option, int(cleaned), low=low, high=high)
+
+
+@dataclass(frozen=True)
+class InputShape:
+    """Batch and spatial size of the tensor fed to a block or network (NCHW)."""
+
+    height: int = 56
+    width: int = 56
+    batch: int = 1
+
+    def __post_init__(self) -> None:
+        check_int("--size", self.height, high=MAX_SIZE)
+        check_int("--size", self.width, high=MAX_SIZE)
+        check_int("--batch", self.batch, high=MAX_BATCH)
+
+    @classmethod
+    def parse(cls, size: str, *, batch: int = 1) -> InputShape:
+        """Parse ``--size`` given as ``H`` or ``HxW`` (``56``, ``56x56``, ``224X160``)."""
+        parts = re.split(r"[xX×]", size.strip())
+        if len(parts) not in (1, 2):
+            raise SpecError(f"--size must be H or HxW, got {size!r}")
+        dims = [parse_int("--size", part, high=MAX_SIZE) for part in parts]
+        return cls(height=dims[0], width=dims[-1], batch=batch)
+
+    @property
+    def label(self) -> str:
+        return f"{self.batch}x?x{self.height}x{self.width}"
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One residual block. ``mid`` is the bottleneck width; a basic block ignores it."""
+
+    kind: BlockKind
+    in_channels: int
+    mid: int
+    out_channels: int
+    stride: int = 1
+    groups: int = 1
+    stride_on: StrideOn = StrideOn.CONV3X3
+    bn: bool = True
+    bias: bool = False
+
+    def __post_init__(self) -> None:
+        check_int("--in", self.in_channels, high=MAX_CHANNELS)
+        check_int("--mid", self.mid, high=MAX_CHANNELS)
+        check_int("--out", self.out_channels, high=MAX_CHANNELS)
+        if self.stride not in (1, 2) or isinstance(self.stride, bool):
+            raise SpecError(f"--stride must be 1 or 2, got {self.stride!r}")
+        check_int("--groups", self.groups, high=MAX_CHANNELS)
+        if self.kind is BlockKind.BOTTLENECK and self.mid % self.groups:
+            raise SpecError(f"--groups {self.groups} must divide --mid {self.mid}")
+        if self.kind is BlockKind.BASIC and self.groups != 1:
+            raise SpecError(f"--groups applies to bottleneck blocks only, got {self.groups}")
+
+    @property
+    def needs_projection(self) -> bool:
+        """A 1x1 projection shortcut is needed whenever the identity cannot be added."""
+        return self.in_channels != self.out_channels or self.stride != 1
+
+
+def resolve_out(in_channels: int, mid: int, out: int | None, expansion: int | None) -> int:
+    """Apply the ``--out`` / ``--expansion`` rules: out defaults to in; E sets out = mid x E."""
+    if expansion is not None:
+        check_int("--expansion", expansion, high=MAX_CHANNELS)
+        implied = mid * expansion
+        if out is not None and out != implied:
+            raise SpecError(
+                f"--out {out} contradicts --expansion {expansion}: "
+                f"--mid {mid} x {expansion} = {implied}"
+            )
+        return implied
+    return in_channels if out is None else out
+
+
+def block_pair(
+    in_channels: int,
+    mid: int,
+    out_channels: int,
+    *,
+    stride: int = 1,
+    groups: int = 1,
+    stride_on: StrideOn = StrideOn.CONV3X3,
+    bn: bool = True,
+    bias: bool = False,
+) -> tuple[BlockSpec, BlockSpec]:
+    """The article's comparison: a basic and a bottleneck block with the same in/out."""
+    basic = BlockSpec(
+        BlockKind.BASIC, in_channels, mid, out_channels,
+        stride=stride, stride_on=stride_on, bn=bn, bias=bias,
+    )
+    bottleneck = BlockSpec(
+        BlockKind.BOTTLENECK, in_channels, mid, out_channels,
+        stride=stride, groups=groups, stride_on=stride_on, bn=bn, bias=bias,
+    )
+    return basic, bottleneck
+
+
+def check_numel(option: str, *dims: int) -> None:
+    """Refuse tensors whose element count torch cannot index."""
+    numel = 1
+    for dim in dims:
+        numel *= dim
+    if numel >= MAX_NUMEL:
+        raise SpecError(f"{option}: a tensor of {numel:,} elements is beyond what torch can index")
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A torchvision-style ResNet: 7x7/2 stem, 3x3/2 max-pool, stages, avg-pool, fc.
+
+    Stage ``i`` has ``layers[i]`` blocks with ``planes = width * 2**i``; a bottleneck's
+    inner width is ``int(planes * width_per_group / 64) * groups`` and its output
+    ``planes * expansion``, exactly as torchvision computes them.
+    """
+
+    name: str
+    block: BlockKind
+    layers: tuple[int, ...]
+    width: int = 64
+    groups: int = 1
+    width_per_group: int = 64
+    expansion: int | None = None  # None: 1 for basic, 4 for bottleneck
+    num_classes: int = 1000
+    stride_on: StrideOn = StrideOn.CONV3X3
+    in_channels: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.layers:
+            raise SpecError("--layers must list at least one stage, e.g. 3,4,6,3")
+        for n in self.layers:
+            check_int("--layers", n, high=1024)
+        check_int("--width", self.width, high=MAX_CHANNELS)
+        check_int("--groups", self.groups, high=MAX_CHANNELS)
+        check_int("--width-per-group", self.width_per_group, high=MAX_CHANNELS)
+        check_int("--num-classes", self.num_classes, high=MAX_CHANNELS)
+        if self.expansion is not None:
+            check_int("--expansion", self.expansion, high=1024)
+        if self.block is BlockKind.BASIC and (self.groups != 1 or self.width_per_group != 64):
+            raise SpecError("--groups/--width-per-group apply to bottleneck networks only")
+
+    @property
+    def block_expansion(self) -> int:
+        if self.expansion is not None:
+            return self.expansion
+        return 1 if self.block is BlockKind.BASIC else 4
