@@ -1,0 +1,196 @@
+"""Sweeps: one block option takes a series of values; both blocks are counted at each.
+
+Pure Python (never imports torch): every point is the analytic
+:class:`~bottlecalc.results.CompareResult` of a basic and a bottleneck block, so a sweep
+row carries exactly the numbers ``compare --no-measure`` prints for that point.
+
+Values are typed as ``16,32,64`` or as inclusive ranges ``start:stop:step``
+(``16:256:16`` is 16, 32, ..., 256); both forms mix (``8,16:64:16``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from bottlecalc.analytic import Counts, ratio
+from bottlecalc.api import compare_blocks
+from bottlecalc.errors import SpecError
+from bottlecalc.results import CompareResult
+from bottlecalc.spec import (
+    BlockSpec,
+    InputShape,
+    StrideOn,
+    block_pair,
+    parse_int,
+    resolve_out,
+)
+
+SWEEP_SCHEMA_VERSION = 1
+# A sweep is for reading and plotting; past this many points it is a typo in a range.
+MAX_POINTS = 1024
+
+
+class Axis(StrEnum):
+    """Which option is swept; the value is the option's name without dashes."""
+
+    IN = "in"
+    MID = "mid"
+    SIZE = "size"
+
+    @property
+    def option(self) -> str:
+        return f"--{self}"
+
+    @property
+    def label(self) -> str:
+        """Axis title with its unit, for tables and plots."""
+        return AXIS_LABELS[self]
+
+
+AXIS_LABELS = {
+    Axis.IN: "input channels --in (channels)",
+    Axis.MID: "bottleneck width --mid (channels)",
+    Axis.SIZE: "feature-map size --size (pixels per side)",
+}
+
+
+def is_series(text: str) -> bool:
+    """True when an option's text lists several values (``,``) or a range (``:``)."""
+    return "," in text or ":" in text
+
+
+def _range(option: str, item: str, *, high: int) -> list[int]:
+    parts = item.split(":")
+    if len(parts) != 3:
+        raise SpecError(f"{option} range must be start:stop:step, got {item!r}")
+    start, stop, step = (parse_int(option, part, high=high) for part in parts)
+    if stop < start:
+        raise SpecError(f"{option} range {item!r} ends before it starts")
+    if (stop - start) // step + 1 > MAX_POINTS:
+        raise SpecError(f"{option} range {item!r} has more than {MAX_POINTS:,} values")
+    return list(range(start, stop + 1, step))
+
+
+def parse_values(option: str, text: str, *, high: int) -> tuple[int, ...]:
+    """``16,32,64`` or ``16:256:16`` (inclusive) or a mix; order kept, repeats dropped."""
+    values: list[int] = []
+    for item in text.split(","):
+        if not item.strip():
+            raise SpecError(f"{option} has an empty item in {text!r}")
+        found = _range(option, item, high=high) if ":" in item else [
+            parse_int(option, item, high=high)]
+        values.extend(v for v in found if v not in values)
+    if len(values) > MAX_POINTS:
+        raise SpecError(f"{option} lists {len(values):,} values; at most {MAX_POINTS:,}")
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class BlockConfig:
+    """The compare options for one point, before ``--out``/``--expansion`` are resolved."""
+
+    in_channels: int
+    mid: int
+    out_channels: int | None = None
+    expansion: int | None = None
+    stride: int = 1
+    groups: int = 1
+    stride_on: StrideOn = StrideOn.CONV3X3
+    bn: bool = True
+    bias: bool = False
+    shape: InputShape = field(default_factory=InputShape)
+
+    def pair(self) -> tuple[BlockSpec, BlockSpec]:
+        """(basic, bottleneck), exactly as ``compare`` builds them."""
+        out = resolve_out(self.in_channels, self.mid, self.out_channels, self.expansion)
+        return block_pair(self.in_channels, self.mid, out, stride=self.stride,
+                          groups=self.groups, stride_on=self.stride_on, bn=self.bn,
+                          bias=self.bias)
+
+    def at(self, axis: Axis, value: int) -> BlockConfig:
+        """This config with the swept option set to ``value`` (sizes are square)."""
+        if axis is Axis.IN:
+            return replace(self, in_channels=value)
+        if axis is Axis.MID:
+            return replace(self, mid=value)
+        return replace(self, shape=InputShape(value, value, self.shape.batch))
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    value: int
+    result: CompareResult  # analytic: blocks[0] basic, blocks[1] bottleneck
+
+
+@dataclass(frozen=True)
+class Sweep:
+    axis: Axis
+    config: BlockConfig
+    points: tuple[SweepPoint, ...]
+
+
+def run_sweep(config: BlockConfig, axis: Axis, values: tuple[int, ...]) -> Sweep:
+    """Count both blocks analytically at every value (no torch)."""
+    if not values:
+        raise SpecError(f"{axis.option} needs at least one value")
+    points = tuple(_point(config.at(axis, v), v) for v in values)
+    return Sweep(axis=axis, config=config, points=points)
+
+
+def _point(config: BlockConfig, value: int) -> SweepPoint:
+    return SweepPoint(value, compare_blocks(config.pair(), config.shape, measure=False))
+
+
+def default_mids(mid: int, groups: int = 1) -> tuple[int, ...]:
+    """A handout's sweep: mid/4 .. mid*4 in powers of two, where groups still divide it."""
+    candidates = (mid // 4, mid // 2, mid, mid * 2, mid * 4)
+    valid = [m for m in candidates if m >= 1 and m % groups == 0]
+    return tuple(sorted(set(valid)))
+
+
+def _block_numbers(counts: Counts) -> dict[str, int]:
+    return {"conv": counts.conv, "params": counts.total, "macs": counts.macs,
+            "flops": counts.flops, "fvcore": counts.fvcore}
+
+
+def point_dict(point: SweepPoint) -> dict[str, Any]:
+    basic, bottleneck = point.result.blocks
+    a, b = basic.counts, bottleneck.counts
+    return {
+        "value": point.value,
+        "in": basic.spec.in_channels,
+        "mid": bottleneck.spec.mid,
+        "out": basic.spec.out_channels,
+        "size": [point.result.shape.height, point.result.shape.width],
+        "projection": basic.spec.needs_projection,
+        "basic": _block_numbers(a),
+        "bottleneck": _block_numbers(b),
+        "ratios": {
+            "conv": round(ratio(a.conv, b.conv), 4),
+            "params": round(ratio(a.total, b.total), 4),
+            "macs": round(ratio(a.macs, b.macs), 4),
+        },
+    }
+
+
+def sweep_dict(sweep: Sweep) -> dict[str, Any]:
+    """The JSON form of a sweep (``sweep --format json``; documented in docs/teaching.md)."""
+    c = sweep.config
+    fixed: dict[str, Any] = {
+        "in": c.in_channels, "mid": c.mid, "out": c.out_channels,
+        "expansion": c.expansion, "stride": c.stride, "stride_on": str(c.stride_on),
+        "groups": c.groups, "bn": c.bn, "bias": c.bias, "batch": c.shape.batch,
+        "size": [c.shape.height, c.shape.width],
+    }
+    fixed[str(sweep.axis)] = None  # the swept option has no single value
+    return {
+        "schema": "bottlecalc.sweep",
+        "version": SWEEP_SCHEMA_VERSION,
+        "axis": str(sweep.axis),
+        "values": [p.value for p in sweep.points],
+        "fixed": fixed,
+        "measured": False,
+        "points": [point_dict(p) for p in sweep.points],
+    }
