@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bottlecalc.spec import BlockKind, BlockSpec, InputShape, StrideOn, check_numel
+from bottlecalc.spec import (
+    BlockKind,
+    BlockSpec,
+    InputShape,
+    NetworkSpec,
+    StrideOn,
+    check_numel,
+)
 
 Shape = tuple[int, ...]
 
@@ -113,7 +120,7 @@ def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
     fv = 2 * numel(x)  # fvcore, eval mode with affine: 2 per input element
     return Layer(
         name, Op.BN, x, x, params=2 * c, buffers=2 * c + 1, fvcore=fv,
-        formula=f"2x{c} = {fmt(2 * c)} (+{fmt(2 * c + 1)} buffers: running mean/var, count)",
+        formula=f"2x{c} = {fmt(2 * c)} (+{fmt(2 * c + 1)} buffers)",
         macs_formula=f"fvcore: 2 x {'x'.join(map(str, x))} = {fmt(fv)}",
         shortcut=shortcut,
     )
@@ -212,6 +219,98 @@ def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
 
 def _rename(layer: Layer, name: str) -> Layer:
     return replace(layer, name=name)
+
+
+def network_blocks(spec: NetworkSpec) -> tuple[tuple[str, BlockSpec], ...]:
+    """Every residual block of a network with its torchvision module path ("layer2.0").
+
+    As torchvision's ``_make_layer``: stage ``i`` has ``planes = width * 2**i``; its
+    first block takes the previous stage's output with stride 2 (stride 1 in the first
+    stage) and the rest are stride 1. A bottleneck's inner width is
+    ``planes * width_per_group / 64 * groups``; a block gets the ``downsample``
+    projection when ``stride != 1 or inplanes != planes * expansion``, which is exactly
+    :attr:`BlockSpec.needs_projection`.
+    """
+    blocks: list[tuple[str, BlockSpec]] = []
+    inplanes = spec.width
+    for i, depth in enumerate(spec.layers):
+        planes = spec.width << i
+        mid = planes * spec.width_per_group // 64 * spec.groups
+        out = planes * spec.block_expansion
+        for j in range(depth):
+            block = BlockSpec(
+                spec.block, inplanes, mid, out, stride=2 if i and not j else 1,
+                groups=spec.groups, stride_on=spec.stride_on,
+            )
+            blocks.append((f"layer{i + 1}.{j}", block))
+            inplanes = out
+    return tuple(blocks)
+
+
+def _stem(spec: NetworkSpec, shape: InputShape) -> list[Layer]:
+    """conv1 7x7/2 (pad 3), bn1, relu, maxpool 3x3/2 (pad 1), as torchvision's ResNet."""
+    x: Shape = (shape.batch, spec.in_channels, shape.height, shape.width)
+    check_numel("--size", *x)
+    stem = conv("conv1", x, spec.width, kernel=7, stride=2)
+    y = stem.out_shape
+    return [stem, batchnorm("bn1", y), relu("relu", y), maxpool("maxpool", y)]
+
+
+def network_layers(spec: NetworkSpec, shape: InputShape) -> tuple[Layer, ...]:
+    """Every operation of a whole network, in forward order, named by module path."""
+    layers = _stem(spec, shape)
+    for prefix, block in network_blocks(spec):
+        _, _, h, w = layers[-1].out_shape
+        layers.extend(block_layers(block, InputShape(h, w, shape.batch), prefix))
+    pooled = avgpool("avgpool", layers[-1].out_shape)
+    layers += [pooled, linear("fc", pooled.out_shape, spec.num_classes)]
+    return tuple(layers)
+
+
+class DType(StrEnum):
+    """Element type for memory traffic (``--dtype``)."""
+
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    BFLOAT16 = "bfloat16"
+
+    @property
+    def bytes(self) -> int:
+        return 4 if self is DType.FLOAT32 else 2
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Bytes a layer (or a sum of layers) moves if each reads its input and writes its output.
+
+    Weight bytes are the learnable parameters only (BN's running statistics excluded);
+    nothing is assumed fused, so a stage's figures are the sums of its layers'.
+    """
+
+    macs: int
+    weight_bytes: int
+    input_bytes: int
+    output_bytes: int
+
+    @property
+    def total_bytes(self) -> int:
+        return self.weight_bytes + self.input_bytes + self.output_bytes
+
+    @property
+    def intensity(self) -> float:
+        """Arithmetic intensity: MACs per byte of weights + input + output."""
+        return ratio(self.macs, self.total_bytes)
+
+
+def traffic(layers: Iterable[Layer], dtype: DType = DType.FLOAT32) -> Traffic:
+    rows = tuple(layers)
+    size = dtype.bytes
+    return Traffic(
+        macs=sum(r.macs for r in rows),
+        weight_bytes=size * sum(r.params for r in rows),
+        input_bytes=size * sum(numel(r.in_shape) for r in rows),
+        output_bytes=size * sum(numel(r.out_shape) for r in rows),
+    )
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ FlopCounterMode) run when ``measure=True`` and import torch only then.
 
 from __future__ import annotations
 
-from bottlecalc.analytic import block_layers, count
-from bottlecalc.results import BlockResult, CompareResult, Measured
-from bottlecalc.spec import BlockSpec, InputShape
+from bottlecalc.analytic import block_layers, count, network_layers
+from bottlecalc.results import BlockResult, CompareResult, Measured, NetworkResult
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
 
 
 def projection_note(spec: BlockSpec) -> str | None:
@@ -57,3 +57,17 @@ def compare_blocks(
         blocks=blocks, shape=shape, measured=measure, cross_checked=cross_check,
         notes=tuple(notes),
     )
+
+
+def network_result(
+    spec: NetworkSpec, shape: InputShape, *, measure: bool = True, cross_check: bool = False
+) -> NetworkResult:
+    """Count a whole network analytically and, when ``measure``, by every torch route."""
+    layers = network_layers(spec, shape)
+    measured = Measured()
+    if measure:
+        from bottlecalc.measure import measure_network
+
+        measured = measure_network(spec, shape, count(layers), cross_check=cross_check)
+    return NetworkResult(name=spec.name, spec=spec, shape=shape, layers=layers,
+                         measured=measured)

@@ -69,7 +69,7 @@ class InputShape:
     def parse(cls, size: str, *, batch: int = 1) -> InputShape:
         """Parse ``--size`` given as ``H`` or ``HxW`` (``56``, ``56x56``, ``224X160``)."""
         parts = re.split(r"[xX×]", size.strip())
-        if len(parts) not in (1, 2):
+        if len(parts) not in (1, 2) or not all(part.strip() for part in parts):
             raise SpecError(f"--size must be H or HxW, got {size!r}")
         dims = [parse_int("--size", part, high=MAX_SIZE) for part in parts]
         return cls(height=dims[0], width=dims[-1], batch=batch)
@@ -190,6 +190,22 @@ class NetworkSpec:
             check_int("--expansion", self.expansion, high=1024)
         if self.block is BlockKind.BASIC and (self.groups != 1 or self.width_per_group != 64):
             raise SpecError("--groups/--width-per-group apply to bottleneck networks only")
+        self._check_widths()
+
+    def _check_widths(self) -> None:
+        """Refuse widths torchvision would silently truncate, and widths that are typos."""
+        if self.block is BlockKind.BOTTLENECK and self.width * self.width_per_group % 64:
+            raise SpecError(
+                f"--width-per-group {self.width_per_group} x --width {self.width} must be a "
+                "multiple of 64 (bottleneck width = planes x width-per-group / 64 x groups)"
+            )
+        top = self.width << (len(self.layers) - 1)
+        widest = top * max(self.block_expansion, self.width_per_group * self.groups // 64)
+        if widest > MAX_CHANNELS:
+            raise SpecError(
+                f"--layers: {len(self.layers)} stages from --width {self.width} reach "
+                f"{widest:,} channels, beyond {MAX_CHANNELS:,}"
+            )
 
     @property
     def block_expansion(self) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import Any
 
 import click
 
@@ -12,6 +14,9 @@ from bottlecalc import __version__
 # its help is shown; none of them imports torch at module level.
 COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("bottlecalc.cli.compare", "compare"),
+    "sweep": ("bottlecalc.cli.sweep", "sweep"),
+    "diagram": ("bottlecalc.cli.diagram", "diagram"),
+    "handout": ("bottlecalc.cli.handout", "handout"),
 }
 
 
@@ -25,6 +30,22 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Like click's, but a usage error is one line on stderr (exit 2), not a screenful."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            where = exc.ctx.command_path if getattr(exc, "ctx", None) else "bottlecalc"
+            hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+            click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 @click.group(

@@ -47,7 +47,9 @@ def debug_enabled() -> bool:
 def _die(message: str, code: int, exc: BaseException) -> None:
     if debug_enabled():
         raise exc
-    click.echo(f"bottlecalc: {message}", err=True)
+    ctx = click.get_current_context(silent=True)
+    where = ctx.command_path if ctx else "bottlecalc"
+    click.echo(f"{where}: {message}", err=True)
     sys.exit(code)
 
 

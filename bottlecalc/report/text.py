@@ -76,9 +76,11 @@ def describe(block: BlockResult) -> str:
     """'3x3 256→256, 3x3 256→256' — the main path, conv by conv."""
     parts = []
     for layer in block.layers:
-        if layer.op == "conv" and not layer.shortcut:
+        if layer.op == "conv":
             k = layer.formula.split("x", 1)[0]
-            parts.append(f"{k}x{k} {layer.in_shape[1]}→{layer.out_shape[1]}")
+            stride = f"/{layer.in_shape[2] // layer.out_shape[2]}" if layer.shortcut else ""
+            tag = "+ shortcut " if layer.shortcut else ""
+            parts.append(f"{tag}{k}x{k}{stride} {layer.in_shape[1]}→{layer.out_shape[1]}")
     return ", ".join(parts)
 
 
