@@ -10,7 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from bottlecalc.spec import BlockKind, BlockSpec, StrideOn
+from bottlecalc.analytic import network_blocks
+from bottlecalc.spec import BlockKind, BlockSpec, NetworkSpec, StrideOn
 
 
 def _conv(cin: int, cout: int, kernel: int, *, stride: int = 1, groups: int = 1,
@@ -84,6 +85,41 @@ def build_block(spec: BlockSpec, *, device: str = "meta") -> nn.Module:
     """The block in eval mode on ``device`` (meta: no weight memory, nothing initialised)."""
     with torch.device(device):
         return block_module(spec).eval()
+
+
+class ResNet(nn.Module):
+    """torchvision's ``ResNet`` shape: 7x7/2 stem, 3x3/2 max-pool, stages, avg-pool, fc.
+
+    Module paths match torchvision's (``layer2.0.downsample.0``), so per-layer rows of
+    :func:`bottlecalc.analytic.network_layers` name the same modules.
+    """
+
+    def __init__(self, spec: NetworkSpec) -> None:
+        super().__init__()
+        blocks = network_blocks(spec)
+        self.conv1 = _conv(spec.in_channels, spec.width, 7, stride=2)
+        self.bn1 = nn.BatchNorm2d(spec.width)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.stages = [f"layer{i + 1}" for i in range(len(spec.layers))]
+        for stage in self.stages:
+            members = [b for path, b in blocks if path.split(".")[0] == stage]
+            self.add_module(stage, nn.Sequential(*map(block_module, members)))
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(blocks[-1][1].out_channels, spec.num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        for stage in self.stages:
+            x = getattr(self, stage)(x)
+        logits: torch.Tensor = self.fc(torch.flatten(self.avgpool(x), 1))
+        return logits
+
+
+def build_network(spec: NetworkSpec, *, device: str = "meta") -> nn.Module:
+    """The whole network in eval mode on ``device`` (meta: no weight memory)."""
+    with torch.device(device):
+        return ResNet(spec).eval()
 
 
 def materialize(module: nn.Module) -> nn.Module:

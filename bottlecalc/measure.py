@@ -26,10 +26,10 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.analytic import Counts, fmt
-from bottlecalc.build import build_block, materialize
+from bottlecalc.build import build_block, build_network, materialize
 from bottlecalc.errors import MeasureError
 from bottlecalc.results import Measured
-from bottlecalc.spec import BlockSpec, InputShape
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
 
 TRACE_MAX_MACS = 20 * 10**9
 TRACE_MAX_BYTES = 512 * 2**20
@@ -120,7 +120,21 @@ def _binary_(a: torch.Tensor, b: Any, *_: Any) -> torch.Tensor:
     return a
 
 
+def _mean(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *_: Any) -> torch.Tensor:
+    """adaptive_avg_pool2d to 1x1 lowers to ``mean.dim`` (a network's global pool)."""
+    axes = range(x.dim()) if dims is None else [d % x.dim() for d in dims]
+    shape = [1 if i in axes else n for i, n in enumerate(x.shape) if keepdim or i not in axes]
+    return x.new_empty(shape)
+
+
+def _addmm(bias: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *_: Any) -> torch.Tensor:
+    """nn.Linear's ``addmm``: FlopCounterMode has already counted it; only the shape is left."""
+    return a.new_empty((a.shape[0], b.shape[1]))
+
+
 _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
+    aten.mean.dim: _mean,
+    aten.addmm.default: _addmm,
     aten._native_batch_norm_legit_no_training.default: _bn_eval,
     aten.relu.default: lambda x: torch.empty_like(x),
     aten.relu_.default: lambda x: x,
@@ -206,6 +220,50 @@ def _measure_block(spec: BlockSpec, shape: InputShape, counts: Counts, *,
     flops = None
     if cross_check or skip is not None:
         flops = torch_flops(module, (block_input(spec, shape, "meta"),))
+    return Measured(
+        instantiated=params, buffers=buffers, fvcore=fv,
+        unsupported=tuple(sorted(unsupported.items())), torch_flops=flops,
+        torch_device="meta" if flops is not None else None, notes=tuple(notes),
+    )
+
+
+def network_input(spec: NetworkSpec, shape: InputShape, device: str) -> torch.Tensor:
+    dims = (shape.batch, spec.in_channels, shape.height, shape.width)
+    return torch.zeros(dims, device=device)
+
+
+def measure_network(
+    spec: NetworkSpec, shape: InputShape, counts: Counts, *, cross_check: bool = False
+) -> Measured:
+    """Run every torch-side route on a whole network; failures become :class:`MeasureError`."""
+    try:
+        return _routes(
+            lambda: build_network(spec), lambda device: network_input(spec, shape, device),
+            counts, cross_check=cross_check,
+        )
+    except MeasureError:
+        raise
+    except (RuntimeError, ValueError, TypeError, AssertionError) as exc:
+        raise MeasureError(f"measuring network {spec.name!r} failed: {exc}") from exc
+
+
+def _routes(
+    make: Callable[[], nn.Module], make_input: Callable[[str], torch.Tensor], counts: Counts,
+    *, cross_check: bool,
+) -> Measured:
+    """Instantiated, fvcore (real tensors, when affordable) and FlopCounterMode (meta)."""
+    module = make()
+    params, buffers = instantiated(module)
+    skip = too_big_to_trace(counts)
+    fv, notes = None, []
+    unsupported: dict[str, int] = {}
+    if skip is None:
+        fv, unsupported = fvcore_count(materialize(make()), (make_input("cpu"),))
+    else:
+        notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
+    flops = None
+    if cross_check or skip is not None:
+        flops = torch_flops(module, (make_input("meta"),))
     return Measured(
         instantiated=params, buffers=buffers, fvcore=fv,
         unsupported=tuple(sorted(unsupported.items())), torch_flops=flops,
