@@ -1,0 +1,188 @@
+"""The handout's fixed text in English and Chinese (``handout --lang en|zh``).
+
+Every language has the same keys and, in each string, the same ``{placeholders}``; a
+test checks both. No count is ever part of these strings (only fixed facts such as
+"1x1" or "2 FLOPs per MAC"): counts are filled in from ``compare_dict`` at render time.
+"""
+
+# Chinese text uses Chinese (full-width) punctuation on purpose.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Lang(StrEnum):
+    EN = "en"
+    ZH = "zh"
+
+
+EN: dict[str, str] = {
+    "title": "Why a bottleneck block is cheap",
+    "subtitle": "Basic vs bottleneck residual block: in {inp}, mid {mid}, out {out}; "
+                "input tensor {shape} (N x C x H x W)",
+    "diagrams": "The two blocks, with a channel count on every arrow",
+    "diagrams_note": "Each box is one convolution: its kernel (1x1 or 3x3) and channels "
+                     "in→out, and whether BatchNorm (BN) and ReLU follow it. Each red number "
+                     "is the channel count flowing along that arrow. The shortcut carries the "
+                     "input to the addition: dashed when it is the identity, an orange box "
+                     "when it needs a 1x1 projection.",
+    "basic": "basic block",
+    "bottleneck": "bottleneck block",
+    "identity": "identity",
+    "projection": "projection",
+    "in": "in",
+    "out": "out",
+    "ch": "ch",
+    "comparison": "Counted three ways",
+    "comparison_note": "analytic: closed-form formulas (below); instantiated: the parameters "
+                       "of the real PyTorch module; fvcore: FlopCountAnalysis run on the "
+                       "module; FlopCounterMode: torch's own FLOP counter.",
+    "count": "count",
+    "agree": "all routes agree",
+    "disagree": "the routes DISAGREE: see the ✗ marks",
+    "analytic_only": "analytic counts only (made with --no-measure)",
+    "row_conv": "conv weights (the article's count)",
+    "row_bn": "BatchNorm parameters",
+    "row_shortcut": "shortcut parameters",
+    "row_total": "total parameters, analytic",
+    "row_instantiated": "total parameters, instantiated",
+    "row_macs": "MACs, conv layers (analytic)",
+    "row_macs_bn": "MACs + BN, fvcore's convention (analytic)",
+    "row_fvcore": "MACs + BN, fvcore (measured)",
+    "row_flops": "FLOPs = 2 x MACs (analytic)",
+    "row_torch": "FLOPs, FlopCounterMode (measured)",
+    "ratio": "The bottleneck block has {conv}x fewer conv weights, {params}x fewer "
+             "parameters in all, and needs {macs}x fewer MACs than the basic block.",
+    "derivation": "Where every number comes from",
+    "derivation_note": "Parameters of a k x k convolution: k x k x C_in x C_out (divided by "
+                       "the groups). Its MACs: its weights x H_out x W_out (x the batch). "
+                       "BatchNorm learns 2 numbers per channel.",
+    "layer": "layer",
+    "shape": "output shape",
+    "params": "parameters",
+    "macs": "MACs",
+    "sum_conv": "conv weights",
+    "sum_total": "total parameters = conv + BN + bias + shortcut",
+    "sum_macs": "MACs (conv layers, shortcut included)",
+    "sum_flops": "FLOPs = 2 x MACs",
+    "sweep": "How the cost changes with the bottleneck width",
+    "sweep_note": "Parameters and MACs of both blocks as --mid varies (analytic counts, "
+                  "log scale). The basic block does not use mid, so its line is flat; the "
+                  "bottleneck stays cheaper for as long as mid is well below in.",
+    "axis_params": "parameters (count)",
+    "axis_macs": "MACs (multiply-accumulates)",
+    "axis_mid": "bottleneck width --mid (channels)",
+    "flops_title": "MACs or FLOPs?",
+    "flops_mac": "A MAC is one multiply-accumulate: a x b + c. Papers (the ResNet paper's "
+                 "\"FLOPs\") and fvcore count MACs.",
+    "flops_flop": "A FLOP is one floating-point operation, so one MAC is two FLOPs. "
+                  "torch.utils.flop_counter.FlopCounterMode counts FLOPs.",
+    "flops_example": "This bottleneck block: {macs} MACs = {flops} FLOPs.",
+    "flops_torch": "FlopCounterMode measured {torch} FLOPs.",
+    "flops_bn": "fvcore also counts BatchNorm (2 per element): {fvcore} for this block.",
+    "lesson": "The projection shortcut: why the article's sample crashes",
+    "lesson_setup": "The article builds a bottleneck with in = {inp}, mid = {mid} and "
+                    "expansion {exp}, so out = {mid} x {exp} = {out}, and gives it no downsample "
+                    "(identity shortcut).",
+    "lesson_crash": "The main path ends in a {main} tensor, but the identity shortcut still "
+                    "carries the {ident} input. They cannot be added, and PyTorch stops with:",
+    "lesson_rule": "Rule: whenever in != out (or the stride is not 1), the shortcut must be "
+                   "a projection: a 1x1 convolution (with the block's stride) followed by "
+                   "BatchNorm, which maps the input to the output's shape.",
+    "lesson_fix": "The fix, as torchvision writes it:",
+    "lesson_cost": "The projection costs {params} parameters ({conv} + {bn}) and {macs} MACs; "
+                   "bottlecalc adds it by itself, counts it, and says so.",
+    "footer": "Made by bottlecalc {version}. All numbers are exact integers from the same "
+              "results as: bottlecalc compare --format json",
+    "conventions": "Conventions",
+    "notes": "Notes",
+    "not_measured": "—",
+}
+
+ZH: dict[str, str] = {
+    "title": "为什么瓶颈块（Bottleneck）更省",
+    "subtitle": "基本残差块与瓶颈残差块：输入通道 {inp}，中间通道 {mid}，输出通道 {out}；"
+                "输入张量 {shape}（N x C x H x W）",
+    "diagrams": "两种残差块，每个箭头都标出通道数",
+    "diagrams_note": "每个方框是一层卷积：卷积核大小（1x1 或 3x3）、输入→输出通道数，以及其后"
+                     "是否接 BatchNorm（BN）和 ReLU。红色数字是沿该箭头流动的通道数。捷径"
+                     "（shortcut）把输入送到加法处：虚线表示恒等映射，橙色方框表示需要 1x1 投影。",
+    "basic": "基本块",
+    "bottleneck": "瓶颈块",
+    "identity": "恒等映射",
+    "projection": "投影",
+    "in": "输入",
+    "out": "输出",
+    "ch": "通道",
+    "comparison": "三种方法计数",
+    "comparison_note": "解析：闭式公式（见下文）；实例化：真实 PyTorch 模块的参数量；"
+                       "fvcore：对模块运行 FlopCountAnalysis；FlopCounterMode：torch 自带的 "
+                       "FLOP 计数器。",
+    "count": "计数",
+    "agree": "各方法结果一致",
+    "disagree": "各方法结果不一致：见 ✗ 标记",
+    "analytic_only": "仅解析计数（使用了 --no-measure）",
+    "row_conv": "卷积权重（原文的算法）",
+    "row_bn": "BatchNorm 参数",
+    "row_shortcut": "捷径参数",
+    "row_total": "总参数量（解析）",
+    "row_instantiated": "总参数量（实例化）",
+    "row_macs": "MACs，卷积层（解析）",
+    "row_macs_bn": "MACs + BN，fvcore 的约定（解析）",
+    "row_fvcore": "MACs + BN，fvcore 实测",
+    "row_flops": "FLOPs = 2 x MACs（解析）",
+    "row_torch": "FLOPs，FlopCounterMode 实测",
+    "ratio": "与基本块相比，瓶颈块的卷积权重少 {conv}x，总参数少 {params}x，"
+             "MACs 少 {macs}x。",
+    "derivation": "每个数字从哪里来",
+    "derivation_note": "k x k 卷积的参数量：k x k x C_in x C_out（分组卷积再除以组数）。"
+                       "它的 MACs：权重数 x H_out x W_out（再乘批大小）。"
+                       "BatchNorm 每个通道学习 2 个数。",
+    "layer": "层",
+    "shape": "输出形状",
+    "params": "参数量",
+    "macs": "MACs",
+    "sum_conv": "卷积权重",
+    "sum_total": "总参数量 = 卷积 + BN + 偏置 + 捷径",
+    "sum_macs": "MACs（卷积层，含捷径）",
+    "sum_flops": "FLOPs = 2 x MACs",
+    "sweep": "计算量如何随瓶颈宽度变化",
+    "sweep_note": "两种块的参数量与 MACs 随 --mid 的变化（解析计数，对数坐标）。"
+                  "基本块不使用 mid，所以是一条水平线；只要 mid 明显小于输入通道数，"
+                  "瓶颈块就更省。",
+    "axis_params": "参数量（个）",
+    "axis_macs": "MACs（乘加次数）",
+    "axis_mid": "瓶颈宽度 --mid（通道）",
+    "flops_title": "MACs 还是 FLOPs？",
+    "flops_mac": "一次 MAC 是一次乘加：a x b + c。论文（ResNet 论文中的“FLOPs”）和 fvcore "
+                 "统计的都是 MACs。",
+    "flops_flop": "一次 FLOP 是一次浮点运算，所以一次 MAC 等于两次 FLOP。"
+                  "torch.utils.flop_counter.FlopCounterMode 统计的是 FLOPs。",
+    "flops_example": "本瓶颈块：{macs} MACs = {flops} FLOPs。",
+    "flops_torch": "FlopCounterMode 实测 {torch} FLOPs。",
+    "flops_bn": "fvcore 还会统计 BatchNorm（每个元素 2 次）：本块为 {fvcore}。",
+    "lesson": "投影捷径：原文示例为什么会报错",
+    "lesson_setup": "原文构建了一个瓶颈块：输入通道 = {inp}，中间通道 = {mid}，扩展系数 {exp}，"
+                    "所以输出通道 = {mid} x {exp} = {out}，却没有 downsample（恒等捷径）。",
+    "lesson_crash": "主路径输出 {main} 的张量，而恒等捷径仍是 {ident} 的输入。两者无法相加，"
+                    "PyTorch 报错：",
+    "lesson_rule": "规则：只要输入通道 != 输出通道（或步长不为 1），捷径就必须是投影："
+                   "一个 1x1 卷积（步长与块相同）再接 BatchNorm，把输入变成与输出相同的形状。",
+    "lesson_fix": "修正方法（torchvision 的写法）：",
+    "lesson_cost": "投影捷径需要 {params} 个参数（{conv} + {bn}）和 {macs} 次 MACs；"
+                   "bottlecalc 会自动加上它、计入总数并加以说明。",
+    "footer": "由 bottlecalc {version} 生成。所有数字都是精确整数，与以下命令的结果相同："
+              "bottlecalc compare --format json",
+    "conventions": "约定",
+    "notes": "说明",
+    "not_measured": "—",
+}
+
+STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
+
+
+def strings(lang: Lang) -> Mapping[str, str]:
+    return STRINGS[lang]
