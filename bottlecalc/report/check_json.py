@@ -1,0 +1,60 @@
+"""JSON for ``check`` (schema ``bottlecalc.check``, documented in docs/ci.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bottlecalc.budget import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
+
+SCHEMA_VERSION = 1
+
+
+def render(report: CheckReport) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+
+
+def report_dict(report: CheckReport) -> dict[str, Any]:
+    return {
+        "schema": "bottlecalc.check",
+        "version": SCHEMA_VERSION,
+        "source": report.source,
+        "exit_code": report.exit_code,
+        "summary": {str(s): report.count(s) for s in Status},
+        "engines": {m.option: ENGINES[m] for m in Metric},
+        "budgets": [outcome_dict(o) for o in report.outcomes],
+    }
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    m = outcome.measurement
+    return {
+        "name": outcome.budget.name,
+        "target": outcome.budget.target,
+        "kind": outcome.kind,
+        "input": list(outcome.input),
+        "status": str(outcome.status),
+        "tolerance_pct": float(outcome.budget.tolerance),
+        "error": outcome.error,
+        "checks": [verdict_dict(v) for v in outcome.verdicts],
+        "measured": None if m is None else {
+            "params": m.params, "trainable_params": m.trainable, "buffers": m.buffers,
+            "macs_fvcore": m.macs, "flops_torch": m.flops, "flops_device": m.flops_device,
+        },
+        "analytic": None if outcome.analytic is None else dict(outcome.analytic),
+        "fvcore_unsupported": {} if m is None else dict(m.unsupported),
+        "warnings": list(outcome.warnings),
+        "notes": [] if m is None else list(m.notes),
+    }
+
+
+def verdict_dict(v: Verdict) -> dict[str, Any]:
+    return {
+        "metric": str(v.metric),
+        "option": v.metric.option,
+        "engine": v.engine,
+        "limit": v.limit,
+        "actual": v.actual,
+        "headroom_pct": v.headroom_pct,
+        "status": str(v.status),
+    }

@@ -1,0 +1,63 @@
+"""Words every ``check`` format shares, so the table, annotations and JUnit agree."""
+
+from __future__ import annotations
+
+from bottlecalc.analytic import fmt
+from bottlecalc.budget import CheckReport, Outcome, Status, Verdict
+
+WORD = {
+    Status.PASS: "within budget",
+    Status.TOLERATED: "over budget, within tolerance",
+    Status.FAIL: "BUDGET EXCEEDED",
+    Status.ERROR: "NOT MEASURED",
+}
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape))
+
+
+def headroom_text(verdict: Verdict) -> str:
+    """'14.81% headroom' or '2.79% over'."""
+    pct = verdict.headroom_pct
+    return f"{pct:.2f}% headroom" if pct >= 0 else f"{-pct:.2f}% over"
+
+
+def verdict_line(verdict: Verdict) -> str:
+    """'MACs (fvcore, 1 per multiply-add) 4,111,512,576 vs max-macs 4,000,000,000: 2.79% over'."""
+    line = (f"{verdict.engine} {fmt(verdict.actual)} vs {verdict.metric.option} "
+            f"{fmt(verdict.limit)}: {headroom_text(verdict)}")
+    if verdict.status is Status.TOLERATED:
+        line += f" (tolerance {float(verdict.tolerance):g}%)"
+    return line
+
+
+def title(outcome: Outcome) -> str:
+    """'resnet50 (preset resnet50, input 1x3x224x224)'."""
+    return (f"{outcome.budget.name} ({outcome.kind} {outcome.budget.target}, "
+            f"input {shape_text(outcome.input)})")
+
+
+def outcome_lines(outcome: Outcome) -> list[str]:
+    """The verdicts (or the error), then warnings and notes: one fact per line."""
+    if outcome.error is not None:
+        lines = [f"could not be measured: {outcome.error}"]
+    else:
+        lines = [verdict_line(v) for v in outcome.verdicts]
+    lines.extend(f"warning: {w}" for w in outcome.warnings)
+    if outcome.measurement is not None:
+        lines.extend(f"note: {n}" for n in outcome.measurement.notes)
+    return lines
+
+
+def summary(report: CheckReport) -> str:
+    """The stderr line: 'bottlecalc check: 3 budgets: 2 within, 1 exceeded (resnet50)'."""
+    n = len(report.outcomes)
+    parts = [f"{report.count(Status.PASS)} within"]
+    for status, word in ((Status.TOLERATED, "tolerated"), (Status.FAIL, "exceeded"),
+                         (Status.ERROR, "not measured")):
+        names = [o.budget.name for o in report.outcomes if o.status is status]
+        if names:
+            parts.append(f"{len(names)} {word} ({', '.join(names)})")
+    verdict = "FAILED" if report.exit_code else "ok"
+    return f"bottlecalc check: {verdict}: {n} budget{'s' if n != 1 else ''}: {', '.join(parts)}"
