@@ -14,6 +14,7 @@ from bottlecalc import __version__
 # its help is shown; none of them imports torch at module level.
 COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("bottlecalc.cli.compare", "compare"),
+    "check": ("bottlecalc.cli.check", "check"),
     "sweep": ("bottlecalc.cli.sweep", "sweep"),
     "diagram": ("bottlecalc.cli.diagram", "diagram"),
     "handout": ("bottlecalc.cli.handout", "handout"),
