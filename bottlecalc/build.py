@@ -123,9 +123,17 @@ def build_network(spec: NetworkSpec, *, device: str = "meta") -> nn.Module:
 
 
 def materialize(module: nn.Module) -> nn.Module:
-    """Real CPU tensors for a meta module, zero-filled: counting needs shapes, not values."""
-    module = module.to_empty(device="cpu")
-    with torch.no_grad():
-        for tensor in [*module.parameters(), *module.buffers()]:
-            tensor.zero_()
+    """Real zero-filled CPU tensors for a meta module: counting needs shapes, not values.
+
+    Plain ``torch.zeros`` rather than ``Module.to_empty``: on meta tensors ``empty_like``
+    runs a Python reference kernel whose first call imports sympy (over a second).
+    """
+    for sub in module.modules():
+        for name, param in sub._parameters.items():
+            if param is not None:
+                zeros = torch.zeros(param.shape, dtype=param.dtype)
+                sub._parameters[name] = nn.Parameter(zeros, requires_grad=param.requires_grad)
+        for name, buf in sub._buffers.items():
+            if buf is not None:
+                sub._buffers[name] = torch.zeros(buf.shape, dtype=buf.dtype)
     return module
