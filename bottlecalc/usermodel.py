@@ -54,10 +54,10 @@ def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
     obj: Any = module
     for part in attr.split("."):
         if not hasattr(obj, part):
-            raise MeasureError(f"{target}: {where} has no attribute {part!r}")
+            raise MeasureError(f"{where} has no attribute {part!r}")
         obj = getattr(obj, part)
     if isinstance(obj, nn.Module) or not callable(obj):
-        raise MeasureError(f"{target}: {attr} is a {type(obj).__name__}, not a callable "
+        raise MeasureError(f"{attr} is a {type(obj).__name__}, not a callable "
                            "that returns an nn.Module (point at a function or class)")
     return obj  # type: ignore[no-any-return]
 
@@ -109,7 +109,7 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
         with torch.device(device):
             module = factory()
         if not isinstance(module, nn.Module):
-            raise MeasureError(f"{target}: the callable returned a {type(module).__name__}, "
+            raise MeasureError(f"{target} returned a {type(module).__name__}, "
                                "not an nn.Module")
         return module.eval()
 
@@ -150,7 +150,7 @@ def _cpu_build(make: Make, target: str) -> nn.Module:
     except MeasureError:
         raise
     except Exception as exc:
-        raise MeasureError(f"{target}: building the model failed: "
+        raise MeasureError(f"building {target} failed: "
                            f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -185,7 +185,7 @@ def _flops(built: _Built, make: Make, shape: tuple[int, ...], target: str) -> tu
     try:
         return torch_flops(built.module, (torch.zeros(shape),)), "cpu"
     except Exception as exc:
-        raise MeasureError(f"{target}: the forward pass failed on input "
+        raise MeasureError(f"the forward pass of {target} failed on input "
                            f"{'x'.join(map(str, shape))}: {type(exc).__name__}: {exc}") from exc
 
 
@@ -197,7 +197,7 @@ def _macs(built: _Built, make: Make, shape: tuple[int, ...],
     try:
         return fvcore_count(module, (torch.zeros(shape),))
     except Exception as exc:
-        raise MeasureError(f"{target}: fvcore could not trace the model on input "
+        raise MeasureError(f"fvcore could not trace {target} on input "
                            f"{'x'.join(map(str, shape))}: {type(exc).__name__}: {exc}") from exc
 
 

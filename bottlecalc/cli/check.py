@@ -179,6 +179,10 @@ def execute(config: CheckConfig) -> int:
     from bottlecalc.report.check_text import summary
 
     sys.stdout.flush()  # the summary follows the payload on a terminal
+    for outcome in outcomes:
+        if outcome.error is not None:  # the cause, even when the payload went to a file
+            click.echo(f"bottlecalc check: error: {outcome.budget.name}: {outcome.error}",
+                       err=True)
     click.echo(summary(report), err=True)
     return report.exit_code
 

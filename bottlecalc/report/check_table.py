@@ -21,7 +21,9 @@ HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "head
 
 
 def render(report: CheckReport, *, color: bool = False, width: int = 132) -> str:
-    table = Table(*HEADERS, box=box.SIMPLE_HEAD, title="bottlecalc check", title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, title="bottlecalc check", title_justify="left")
+    for header in HEADERS:
+        table.add_column(header, overflow="fold")
     for outcome in report.outcomes:
         for row in rows(outcome):
             table.add_row(*row)
@@ -32,7 +34,9 @@ def render(report: CheckReport, *, color: bool = False, width: int = 132) -> str
 
 
 def rows(outcome: Outcome) -> list[tuple[str | Text, ...]]:
-    head = (outcome.budget.name, outcome.budget.target, shape_text(outcome.input))
+    budget = outcome.budget
+    shown = "" if budget.target == budget.name else budget.target  # CLI runs: name is target
+    head = (budget.name, shown, shape_text(outcome.input))
     if outcome.error is not None:
         verdict = Text(WORD[Status.ERROR], style=STYLE[Status.ERROR])
         return [(*head, "—", "—", "—", "—", verdict)]
