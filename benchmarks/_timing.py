@@ -29,7 +29,7 @@ def medians(cases: dict[str, list[str]], repeats: int) -> dict[str, tuple[float,
     """Run every case ``repeats`` times, interleaved so machine load hits all alike."""
     times: dict[str, list[float]] = {name: [] for name in cases}
     rss: dict[str, list[int]] = {name: [] for name in cases}
-    for name, argv in cases.items():  # warm the file cache once
+    for argv in cases.values():  # warm the file cache once
         run_once(argv)
     for _ in range(repeats):
         for name, argv in cases.items():

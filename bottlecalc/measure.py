@@ -45,7 +45,7 @@ def quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=FutureWarning)
-        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # type: ignore[attr-defined]
         logger.setLevel(logging.ERROR)
         try:
             yield
@@ -156,7 +156,7 @@ def _no_lazy_dynamo(mode: type) -> Iterator[None]:
     seed = raw is not None and "torch._dynamo" not in sys.modules
     seed = seed and not hasattr(raw, "__dynamo_disable")
     if seed:
-        setattr(raw, "__dynamo_disable", raw)  # noqa: B010 - the name must not be mangled
+        setattr(raw, "__dynamo_disable", raw)
     try:
         yield
     finally:
@@ -168,9 +168,10 @@ def torch_flops(module: nn.Module, inputs: tuple[torch.Tensor, ...]) -> int:
     """FlopCounterMode's total (2 per multiply-accumulate) for one forward pass."""
     from torch.utils import flop_counter
 
-    with _no_lazy_dynamo(flop_counter._FlopCounterMode), torch.no_grad():
-        with ShapeOnly(), FlopCounterMode(display=False) as counter:
-            module(*inputs)
+    dispatch = flop_counter._FlopCounterMode
+    with _no_lazy_dynamo(dispatch), torch.no_grad(), ShapeOnly(), \
+            FlopCounterMode(display=False) as counter:
+        module(*inputs)
     return int(counter.get_total_flops())
 
 
@@ -211,7 +212,9 @@ def _measure_block(spec: BlockSpec, shape: InputShape, counts: Counts, *,
     module = build_block(spec)
     params, buffers = instantiated(module)
     skip = too_big_to_trace(counts)
-    fv, unsupported, notes = None, {}, []
+    fv: int | None = None
+    unsupported: dict[str, int] = {}
+    notes: list[str] = []
     if skip is None:
         fv, unsupported = fvcore_count(materialize(build_block(spec)),
                                        (block_input(spec, shape, "cpu"),))

@@ -161,7 +161,8 @@ CONVENTIONS = {
     "flop": "one floating-point operation; FLOPs = 2 x MACs (torch FlopCounterMode)",
     "params.conv": "main-path conv weights only: no bias, BN or shortcut (the article)",
     "macs.conv": "conv + linear MACs, projection shortcut included; bias, BN, add, ReLU excluded",
-    "macs.analytic": "macs.conv + BN (2/element, eval) + adaptive avg-pool (1/element): fvcore's convention",
+    "macs.analytic": "macs.conv + BN (2/element, eval) + adaptive avg-pool (1/element): "
+    "fvcore's convention",
 }
 
 

@@ -68,7 +68,7 @@ class InputShape:
     @classmethod
     def parse(cls, size: str, *, batch: int = 1) -> InputShape:
         """Parse ``--size`` given as ``H`` or ``HxW`` (``56``, ``56x56``, ``224X160``)."""
-        parts = re.split(r"[xX×]", size.strip())
+        parts = re.split(r"[xX\u00d7]", size.strip())
         if len(parts) not in (1, 2) or not all(part.strip() for part in parts):
             raise SpecError(f"--size must be H or HxW, got {size!r}")
         dims = [parse_int("--size", part, high=MAX_SIZE) for part in parts]

@@ -14,6 +14,7 @@ from bottlecalc import __version__
 # its help is shown; none of them imports torch at module level.
 COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("bottlecalc.cli.compare", "compare"),
+    "network": ("bottlecalc.cli.network", "network"),
     "check": ("bottlecalc.cli.check", "check"),
     "sweep": ("bottlecalc.cli.sweep", "sweep"),
     "diagram": ("bottlecalc.cli.diagram", "diagram"),
@@ -32,14 +33,18 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+        standalone_mode: bool = True, **extra: Any,
+    ) -> Any:
         """Like click's, but a usage error is one line on stderr (exit 2), not a screenful."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            rv = super().main(*args, standalone_mode=False, **kwargs)
+            rv = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
-            where = exc.ctx.command_path if getattr(exc, "ctx", None) else "bottlecalc"
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "bottlecalc"
             hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
             click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
             sys.exit(exc.exit_code)

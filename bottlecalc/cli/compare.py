@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from bottlecalc.cli.common import debug_option, emit, format_option, guarded, output_option
 from bottlecalc.report import COMPARE_RENDERERS, FORMATS, Format, renderer
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLES = """
 \b
@@ -23,7 +27,7 @@ Examples:
 """
 
 
-def block_options(func):  # type: ignore[no-untyped-def]
+def block_options(func: F) -> F:
     """The block options ``compare`` shares with ``check``, ``sweep`` and friends."""
     options = [
         click.option("--in", "in_channels", type=int, required=True, metavar="C",

@@ -33,8 +33,8 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _explain(block: BlockResult) -> list[str]:
-    rows = [[f"`{l.name}`", l.formula, l.macs_formula]
-            for l in block.layers if l.op is not Op.RELU]
+    rows = [[f"`{row.name}`", row.formula, row.macs_formula]
+            for row in block.layers if row.op is not Op.RELU]
     lines = ["", f"### {block.spec.kind}: per-layer derivation", ""]
     lines += table(["layer", "parameters", "MACs / fvcore"], rows)
     lines += [""] + [f"- {line}" for line in text.totals_text(block)]

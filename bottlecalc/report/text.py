@@ -87,19 +87,19 @@ def describe(block: BlockResult) -> str:
 def totals_text(block: BlockResult) -> list[str]:
     """How each total adds up, e.g. 'conv weights: 589,824 + 589,824 = 1,179,648'."""
     c = block.counts
-    main = [l for l in block.layers if l.op == "conv" and not l.shortcut]
-    lines = [f"conv weights: {' + '.join(fmt(l.weights) for l in main)} = {fmt(c.conv)}"]
+    main = [row for row in block.layers if row.op == "conv" and not row.shortcut]
+    lines = [f"conv weights: {' + '.join(fmt(row.weights) for row in main)} = {fmt(c.conv)}"]
     if c.bn:
-        bns = [l for l in block.layers if l.op == "bn" and not l.shortcut]
-        lines.append(f"BN params: {' + '.join(fmt(l.params) for l in bns)} = {fmt(c.bn)}")
+        bns = [row for row in block.layers if row.op == "bn" and not row.shortcut]
+        lines.append(f"BN params: {' + '.join(fmt(row.params) for row in bns)} = {fmt(c.bn)}")
     if c.bias:
         lines.append(f"biases: {fmt(c.bias)}")
     if c.shortcut:
-        side = [l for l in block.layers if l.shortcut]
-        lines.append(f"shortcut: {' + '.join(fmt(l.params) for l in side)} = {fmt(c.shortcut)}")
+        side = [row for row in block.layers if row.shortcut]
+        lines.append(f"shortcut: {' + '.join(fmt(row.params) for row in side)} = {fmt(c.shortcut)}")
     parts = [p for p in (c.conv, c.bias, c.bn, c.shortcut) if p]
     lines.append(f"total params: {' + '.join(fmt(p) for p in parts)} = {fmt(c.total)}")
-    convs = [l for l in block.layers if l.macs]
-    lines.append(f"MACs: {' + '.join(fmt(l.macs) for l in convs)} = {fmt(c.macs)}")
+    convs = [row for row in block.layers if row.macs]
+    lines.append(f"MACs: {' + '.join(fmt(row.macs) for row in convs)} = {fmt(c.macs)}")
     lines.append(f"FLOPs: 2 x {fmt(c.macs)} = {fmt(c.flops)}")
     return lines
