@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _timing import PY, medians, report  # noqa: E402
+from _timing import PY, medians, report
 
 CLI = [PY, "-m", "bottlecalc", "compare"]
 CASES = {

@@ -32,7 +32,7 @@ def guarded(func: F) -> F:
             raise
         except BottlecalcError as exc:
             _die(f"error: {exc}", exc.exit_code, exc)
-        except Exception as exc:  # noqa: BLE001 - last line of defence for the CLI
+        except Exception as exc:
             _die(f"internal error: {type(exc).__name__}: {exc}", 3, exc)
 
     return wrapper  # type: ignore[return-value]
