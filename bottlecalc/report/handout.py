@@ -30,6 +30,7 @@ from bottlecalc.spec import BlockKind, BlockSpec, InputShape, resolve_out
 from bottlecalc.sweep import Sweep, sweep_dict
 
 # The article's sample: Bottleneck(64, 64) with expansion 4 and no downsample, fed 1x64x56x56.
+# The lesson's text says "expansion 4" as the article's code does (a class attribute).
 ARTICLE_IN, ARTICLE_MID, ARTICLE_EXPANSION, ARTICLE_SIZE = 64, 64, 4, 56
 DASH = "—"
 MARKS = {True: " ✓", False: " ✗", None: ""}
@@ -173,8 +174,7 @@ def lesson_texts(h: Handout) -> dict[str, str]:
     ident = shape_text(_layer(b, "conv1")["in_shape"])
     proj, norm = _layer(b, "downsample.0"), _layer(b, "downsample.1")
     return {
-        "setup": t["lesson_setup"].format(inp=b["in"], mid=b["mid"], out=b["out"],
-                                          exp=b["out"] // b["mid"]),
+        "setup": t["lesson_setup"].format(inp=b["in"], mid=b["mid"], out=b["out"]),
         "crash": t["lesson_crash"].format(main=main, ident=ident),
         "error": f"RuntimeError: The size of tensor a ({b['out']}) must match the size of "
                  f"tensor b ({b['in']}) at non-singleton dimension 1",

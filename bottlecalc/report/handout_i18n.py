@@ -85,8 +85,8 @@ EN: dict[str, str] = {
     "flops_bn": "fvcore also counts BatchNorm (2 per element): {fvcore} for this block.",
     "lesson": "The projection shortcut: why the article's sample crashes",
     "lesson_setup": "The article builds a bottleneck with in = {inp}, mid = {mid} and "
-                    "expansion {exp}, so out = {mid} x {exp} = {out}, and gives it no downsample "
-                    "(identity shortcut).",
+                    "expansion 4 (its code sets expansion = 4), so out = {mid} x 4 = {out}, "
+                    "and gives it no downsample (identity shortcut).",
     "lesson_crash": "The main path ends in a {main} tensor, but the identity shortcut still "
                     "carries the {ident} input. They cannot be added, and PyTorch stops with:",
     "lesson_rule": "Rule: whenever in != out (or the stride is not 1), the shortcut must be "
@@ -165,8 +165,9 @@ ZH: dict[str, str] = {
     "flops_torch": "FlopCounterMode 实测 {torch} FLOPs。",
     "flops_bn": "fvcore 还会统计 BatchNorm（每个元素 2 次）：本块为 {fvcore}。",
     "lesson": "投影捷径：原文示例为什么会报错",
-    "lesson_setup": "原文构建了一个瓶颈块：输入通道 = {inp}，中间通道 = {mid}，扩展系数 {exp}，"
-                    "所以输出通道 = {mid} x {exp} = {out}，却没有 downsample（恒等捷径）。",
+    "lesson_setup": "原文构建了一个瓶颈块：输入通道 = {inp}，中间通道 = {mid}，扩展系数 4"
+                    "（原文代码中的 expansion = 4），"
+                    "所以输出通道 = {mid} x 4 = {out}，却没有 downsample（恒等捷径）。",
     "lesson_crash": "主路径输出 {main} 的张量，而恒等捷径仍是 {ident} 的输入。两者无法相加，"
                     "PyTorch 报错：",
     "lesson_rule": "规则：只要输入通道 != 输出通道（或步长不为 1），捷径就必须是投影："

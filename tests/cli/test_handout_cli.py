@@ -1,0 +1,114 @@
+"""The handout command: its numbers are compare --format json's; files are written atomically."""
+
+from __future__ import annotations
+
+import html as html_module
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bottlecalc import __version__
+from bottlecalc.cli import cli
+from bottlecalc.report.handout_i18n import EN, ZH
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+BLOCK = ["--in", "256", "--mid", "64"]
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args), prog_name="bottlecalc")
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+def json_numbers(stdout: str) -> set[str]:
+    data = json.loads(stdout)
+    return numbers(stdout) | {f"{v:.1f}" for v in data["ratios"].values()}
+
+
+def page_text(html: str) -> str:
+    """The page without styles, tags and the sweep chart (whose data is the sweep's)."""
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r'<svg [^>]*class="sweep-chart".*?</svg>', " ", html, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_numbers_are_compare_json_numbers(tmp_path: Path) -> None:
+    out = tmp_path / "handout.html"
+    made = invoke("handout", *BLOCK, "-o", str(out))
+    assert made.exit_code == 0, made.output
+    assert made.stdout == ""
+    compare = invoke("compare", *BLOCK, "--cross-check", "--format", "json")
+    lesson = invoke("compare", "--in", "64", "--mid", "64", "--expansion", "4",
+                    "--no-measure", "--format", "json")
+    text = page_text(out.read_text(encoding="utf-8"))
+    fixed = set().union(*(numbers(s) for s in EN.values())) | numbers(__version__)
+    allowed = json_numbers(compare.stdout) | json_numbers(lesson.stdout) | fixed
+    assert numbers(text) - allowed == set()
+    for block in json.loads(compare.stdout)["blocks"]:
+        for figure in (block["params"]["total"], block["params"]["instantiated"],
+                       block["macs"]["fvcore"], block["flops"]["torch"]):
+            assert f"{figure:,}" in text
+
+
+def test_markdown_by_suffix_and_chinese(tmp_path: Path) -> None:
+    out = tmp_path / "handout.md"
+    result = invoke("handout", *BLOCK, "--no-measure", "--lang", "zh", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# {ZH['title']}")
+    assert "| 卷积权重（原文的算法） | 1,179,648 | 69,632 |" in text
+
+
+def test_format_overrides_suffix_and_stdout_is_html() -> None:
+    result = invoke("handout", *BLOCK, "--no-measure", "--format", "markdown")
+    assert result.stdout.startswith(f"# {EN['title']}")
+    html = invoke("handout", *BLOCK, "--no-measure", "--title", "A <b>")
+    assert html.stdout.startswith("<!DOCTYPE html>")
+    assert "<title>A &lt;b&gt;</title>" in html.stdout
+
+
+def test_sweep_option_sets_the_chart_points() -> None:
+    result = invoke("handout", *BLOCK, "--no-measure", "--sweep", "16:64:16")
+    xs = re.findall(r'data-block="basic" data-x="(\d+)"', result.stdout)
+    assert xs == ["16", "32", "48", "64"] * 2  # the params panel, then the MACs panel
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "handout.html"
+    out.write_text("old page")
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = invoke("handout", *BLOCK, "--no-measure", "-o", str(out))
+    assert result.exit_code == 3
+    assert "disk full" in result.stderr
+    assert out.read_text() == "old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--lang", "fr"], "--lang"),
+        (["--mid", "0"], "--mid must be at least 1, got 0"),
+        (["--sweep", "0:4:1"], "--sweep must be at least 1, got 0"),
+        (["--format", "pdf"], "--format"),
+        (["--stride", "3"], "--stride must be 1 or 2"),
+    ],
+)
+def test_bad_input_exit_2(args: list[str], words: str) -> None:
+    result = invoke("handout", *BLOCK, "--no-measure", *args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
