@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli.common import debug_option, emit, guarded, output_option
-from bottlecalc.cli.compare import block_options, build_specs
+from bottlecalc.cli.compare import block_options
 from bottlecalc.report.handout_i18n import Lang
-from bottlecalc.spec import MAX_CHANNELS, BlockSpec, InputShape
+from bottlecalc.spec import MAX_CHANNELS, InputShape, StrideOn
 from bottlecalc.sweep import Axis, BlockConfig, default_mids, parse_values, run_sweep
 
 EXAMPLES = """
@@ -36,8 +36,7 @@ SUFFIXES = {".html": HandoutFormat.HTML, ".htm": HandoutFormat.HTML,
 
 @dataclass(frozen=True)
 class HandoutRequest:
-    specs: tuple[BlockSpec, BlockSpec]
-    shape: InputShape
+    config: BlockConfig
     mids: tuple[int, ...]
     title: str | None
     lang: Lang
@@ -54,23 +53,20 @@ def pick_format(fmt: str | None, output: Path | None) -> HandoutFormat:
     return SUFFIXES.get(output.suffix.lower(), HandoutFormat.HTML)
 
 
-def config_of(specs: tuple[BlockSpec, BlockSpec], shape: InputShape) -> BlockConfig:
-    """The sweep's fixed options: the user's bottleneck, with out following mid if it did."""
-    b = specs[1]
-    expansion = b.out_channels // b.mid if b.out_channels % b.mid == 0 else None
-    follows_mid = expansion is not None and b.out_channels != b.in_channels
-    return BlockConfig(b.in_channels, b.mid, b.out_channels if not follows_mid else None,
-                       expansion if follows_mid else None, stride=b.stride, groups=b.groups,
-                       stride_on=b.stride_on, bn=b.bn, bias=b.bias, shape=shape)
+def block_config(shape: InputShape, block: dict[str, object]) -> BlockConfig:
+    """The options as typed: the sweep keeps --out fixed, or out = mid x --expansion."""
+    options = {**block, "stride_on": StrideOn(str(block["stride_on"]))}
+    return BlockConfig(shape=shape, **options)  # type: ignore[arg-type]
 
 
 def execute(request: HandoutRequest) -> None:
     from bottlecalc.api import compare_blocks
     from bottlecalc.report.handout import build_handout, render_html, render_markdown
 
-    result = compare_blocks(request.specs, request.shape, measure=request.measure,
+    config = request.config
+    result = compare_blocks(config.pair(), config.shape, measure=request.measure,
                             cross_check=request.measure)
-    sweep = run_sweep(config_of(request.specs, request.shape), Axis.MID, request.mids)
+    sweep = run_sweep(config, Axis.MID, request.mids)
     page = build_handout(result, sweep, title=request.title, lang=request.lang)
     render = render_html if request.fmt is HandoutFormat.HTML else render_markdown
     emit(render(page), request.output)
@@ -104,11 +100,12 @@ def handout(*, size: str, batch: int, title: str | None, lang: str, sweep_text: 
     page is self-contained (opens offline) and prints on A4. The file is written
     atomically.
     """
-    specs = build_specs(**block)  # type: ignore[arg-type]
+    config = block_config(InputShape.parse(size, batch=batch), block)
+    _, bottleneck = config.pair()  # validates every option before anything is measured
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
-            else default_mids(specs[1].mid, specs[1].groups))
+            else default_mids(bottleneck.mid, bottleneck.groups))
     execute(HandoutRequest(
-        specs=specs, shape=InputShape.parse(size, batch=batch), mids=mids, title=title,
+        config=config, mids=mids, title=title,
         lang=Lang(lang), fmt=pick_format(fmt, output), measure=not no_measure,
         output=output,
     ))

@@ -241,8 +241,9 @@ footer { margin-top: 32px; font-size: 12px; border-top: 1px solid var(--rule);
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
-  section, .box, table, figure, svg, pre { break-inside: avoid; }
-  .figures svg { max-height: 115mm; width: auto; }
+  .box, table, svg, pre, .lesson { break-inside: avoid; }
+  .figures svg { max-height: 105mm; width: auto; }
+  h2 { margin-top: 16px; }
   .chart svg { width: 100%; }
   table { font-size: 9pt; }
   table.layers td { font-size: 8pt; }

@@ -64,7 +64,7 @@ def test_markdown_by_suffix_and_chinese(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"# {ZH['title']}")
-    assert "| 卷积权重（原文的算法） | 1,179,648 | 69,632 |" in text
+    assert f"| {ZH['row_conv']} | 1,179,648 | 69,632 |" in text
 
 
 def test_format_overrides_suffix_and_stdout_is_html() -> None:
@@ -112,3 +112,29 @@ def test_bad_input_exit_2(args: list[str], words: str) -> None:
     assert result.exit_code == 2
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _sweep_rows(markdown: str) -> list[list[str]]:
+    section = markdown.split(f"## {EN['sweep']}", 1)[1].split("## ", 1)[0]
+    return [[c.strip() for c in line.strip("|").split("|")]
+            for line in section.splitlines() if line.startswith("| ") and "--mid" not in line]
+
+
+def bottleneck_params(c_in: int, mid: int, c_out: int) -> int:
+    """Conv weights + BN + a 1x1 projection with BN when in != out (stride 1)."""
+    params = c_in * mid + 9 * mid * mid + mid * c_out + 2 * (mid + mid + c_out)
+    return params + (c_in * c_out + 2 * c_out if c_in != c_out else 0)
+
+
+@pytest.mark.parametrize(
+    ("option", "outs"),
+    [(["--out", "512"], {32: 512, 64: 512}), (["--expansion", "4"], {32: 128, 64: 256})],
+)
+def test_chart_sweep_keeps_out_or_expansion_as_typed(option: list[str],
+                                                     outs: dict[int, int]) -> None:
+    result = invoke("handout", "--in", "256", "--mid", "64", *option, "--sweep", "32,64",
+                    "--no-measure", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    rows = _sweep_rows(result.stdout)
+    assert [(int(r[0]), r[2]) for r in rows] == [
+        (m, f"{bottleneck_params(256, m, outs[m]):,}") for m in (32, 64)]
