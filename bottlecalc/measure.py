@@ -26,7 +26,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.analytic import Counts, fmt
-from bottlecalc.build import build_block, build_network, materialize
+from bottlecalc.build import build_block, build_network, materialize, materialize_shared
 from bottlecalc.errors import MeasureError
 from bottlecalc.results import Measured
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
@@ -106,17 +106,31 @@ def _is_meta(tensor: torch.Tensor) -> bool:
 
 
 def _bn_eval(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    return torch.empty_like(x), x.new_empty((0,)), x.new_empty((0,))
+    # new_empty, not empty_like: on meta, empty_like's Python reference imports sympy (~1 s)
+    return x.new_empty(x.shape), x.new_empty((0,)), x.new_empty((0,))
+
+
+def _broadcast(a: Any, b: Any) -> tuple[int, ...]:
+    """torch's broadcasting rule in plain Python (``torch.broadcast_shapes`` imports sympy)."""
+    a, b = (1,) * (len(b) - len(a)) + tuple(a), (1,) * (len(a) - len(b)) + tuple(b)
+    for dim, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y and 1 not in (x, y):
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
+                               f"({y}) at non-singleton dimension {dim}: cannot broadcast "
+                               f"{a} with {b}")
+    return tuple(max(x, y) if 0 not in (x, y) else 0 for x, y in zip(a, b, strict=True))
 
 
 def _binary(a: torch.Tensor, b: Any, *_: Any) -> torch.Tensor:
     other = b.shape if isinstance(b, torch.Tensor) else ()
-    return a.new_empty(torch.broadcast_shapes(a.shape, other))
+    return a.new_empty(_broadcast(a.shape, other))
 
 
 def _binary_(a: torch.Tensor, b: Any, *_: Any) -> torch.Tensor:
     other = b.shape if isinstance(b, torch.Tensor) else ()
-    torch.broadcast_shapes(a.shape, other)  # raises exactly as a real in-place add would
+    if _broadcast(a.shape, other) != tuple(a.shape):  # raises as a real in-place add would
+        raise RuntimeError(f"output with shape {tuple(a.shape)} doesn't match the broadcast "
+                           f"shape {_broadcast(a.shape, other)}")
     return a
 
 
@@ -132,11 +146,49 @@ def _addmm(bias: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *_: Any) -> tor
     return a.new_empty((a.shape[0], b.shape[1]))
 
 
+def _conv(x: torch.Tensor, w: torch.Tensor, bias: Any, stride: Any, padding: Any,
+          dilation: Any, transposed: bool, output_padding: Any, groups: int) -> torch.Tensor:
+    """``convolution``'s output shape by integer formula: the meta kernel's checks import
+    sympy (about 1 s) on first use. A channel mismatch still raises, as the kernel would."""
+    args = (x, w, bias, stride, padding, dilation, transposed, output_padding, groups)
+    if transposed or x.dim() != w.dim() or len(stride) != x.dim() - 2:
+        return aten.convolution.default(*args)  # rare layouts: the real meta kernel
+    if x.shape[1] != w.shape[1] * groups:
+        raise RuntimeError(f"convolution: weight {tuple(w.shape)} with groups={groups} "
+                           f"expects {w.shape[1] * groups} input channels, got {x.shape[1]}")
+    spatial = [(n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, s, p, d
+               in zip(x.shape[2:], w.shape[2:], stride, padding, dilation, strict=True)]
+    if min(spatial) < 1:
+        return aten.convolution.default(*args)  # let the kernel raise its own error
+    return x.new_empty((x.shape[0], w.shape[0], *spatial))
+
+
+def _pair(value: Any, default: Any) -> list[int]:
+    value = list(value) if value else list(default)
+    return value * 2 if len(value) == 1 else value
+
+
+def _max_pool(x: torch.Tensor, kernel: Any, stride: Any = (), padding: Any = (0,),
+              dilation: Any = (1,), ceil_mode: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """``max_pool2d_with_indices`` by formula (the meta kernel's checks import sympy)."""
+    k, p, d = _pair(kernel, ()), _pair(padding, (0,)), _pair(dilation, (1,))
+    s = _pair(stride, k)
+    if ceil_mode or x.dim() != 4:
+        return aten.max_pool2d_with_indices.default(x, kernel, stride, padding, dilation,
+                                                    ceil_mode)
+    spatial = [(n + 2 * pi - di * (ki - 1) - 1) // si + 1
+               for n, ki, si, pi, di in zip(x.shape[2:], k, s, p, d, strict=True)]
+    shape = (*x.shape[:2], *spatial)
+    return x.new_empty(shape), x.new_empty(shape, dtype=torch.int64)
+
+
 _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
+    aten.convolution.default: _conv,
+    aten.max_pool2d_with_indices.default: _max_pool,
     aten.mean.dim: _mean,
     aten.addmm.default: _addmm,
     aten._native_batch_norm_legit_no_training.default: _bn_eval,
-    aten.relu.default: lambda x: torch.empty_like(x),
+    aten.relu.default: lambda x: x.new_empty(x.shape),
     aten.relu_.default: lambda x: x,
     aten.add.Tensor: _binary,
     aten.add_.Tensor: _binary_,
@@ -241,7 +293,7 @@ def measure_network(
     """Run every torch-side route on a whole network; failures become :class:`MeasureError`."""
     try:
         return _routes(
-            lambda: build_network(spec), lambda device: network_input(spec, shape, device),
+            build_network(spec), lambda device: network_input(spec, shape, device),
             counts, cross_check=cross_check,
         )
     except MeasureError:
@@ -251,22 +303,22 @@ def measure_network(
 
 
 def _routes(
-    make: Callable[[], nn.Module], make_input: Callable[[str], torch.Tensor], counts: Counts,
+    module: nn.Module, make_input: Callable[[str], torch.Tensor], counts: Counts,
     *, cross_check: bool,
 ) -> Measured:
-    """Instantiated, fvcore (real tensors, when affordable) and FlopCounterMode (meta)."""
-    module = make()
+    """Instantiated and FlopCounterMode on the meta ``module``; then fvcore, when affordable,
+    on the same module made real (so it is built once)."""
     params, buffers = instantiated(module)
     skip = too_big_to_trace(counts)
-    fv, notes = None, []
-    unsupported: dict[str, int] = {}
-    if skip is None:
-        fv, unsupported = fvcore_count(materialize(make()), (make_input("cpu"),))
-    else:
-        notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
     flops = None
     if cross_check or skip is not None:
         flops = torch_flops(module, (make_input("meta"),))
+    fv, notes = None, []
+    unsupported: dict[str, int] = {}
+    if skip is None:
+        fv, unsupported = fvcore_count(materialize_shared(module), (make_input("cpu"),))
+    else:
+        notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
     return Measured(
         instantiated=params, buffers=buffers, fvcore=fv,
         unsupported=tuple(sorted(unsupported.items())), torch_flops=flops,

@@ -1,0 +1,45 @@
+"""Markdown for ``bottlecalc network``: the same tables as pipes, legend and notes."""
+
+from __future__ import annotations
+
+from bottlecalc.report.markdown import table
+from bottlecalc.report.network import NetworkView, words
+from bottlecalc.results import Depth, NetworkResult
+
+
+def _summary(view: NetworkView) -> list[str]:
+    header = ["", *(f"**{r.name}**" for r in view.results)]
+    rows = [[f"**{label}**", *(c.flat for c in cells)] for label, cells in words.summary(view)]
+    return table(header, rows)
+
+
+def _conventions(view: NetworkView) -> list[str]:
+    header = ["convention", *(r.name for r in view.results), "what it is"]
+    columns = [words.convention_cells(r) for r in view.results]
+    rows = [[label, *(_giga(column[i]) for column in columns), meaning]
+            for i, (label, meaning) in enumerate(words.CONVENTIONS)]
+    gaps = [f"- {words.convention_gaps(r)}" for r in view.results]
+    return ["", "### One count, four conventions", "", *table(header, rows), "", *gaps]
+
+
+def _giga(cell: words.Cell) -> str:
+    return words.Cell(cell.short, cell.exact, cell.mark).flat
+
+
+def _breakdown(result: NetworkResult, view: NetworkView) -> list[str]:
+    rows = [[c.exact for c in row] for row in words.breakdown(result, view)]
+    rows[-1] = [f"**{value}**" if value else "" for value in rows[-1]]
+    header = words.breakdown_header(view.depth)
+    return ["", f"### {result.name}: per {view.depth}", "", *table(header, rows)]
+
+
+def render(view: NetworkView) -> str:
+    lines = [f"## {words.title(view)}", "", *_summary(view), ""]
+    lines += [f"**{line}**" for line in words.comparison_lines(view)]
+    if view.conventions:
+        lines += _conventions(view)
+    for result in view.results if view.depth is not Depth.NETWORK else ():
+        lines += _breakdown(result, view)
+    lines += ["", words.agreement_line(view), "", f"_{words.LEGEND}_", ""]
+    lines += [f"- {note}" for note in words.footnotes(view)]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,241 @@
+"""Rows, words and number forms every network format shares, so table, Markdown and CSV agree.
+
+Renderers only lay these out; nothing here is counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic
+from bottlecalc.report import text
+from bottlecalc.report.network import NetworkView
+from bottlecalc.results import Depth, Group, NetworkResult
+from bottlecalc.spec import BlockKind, StrideOn
+
+LEGEND = (
+    "MAC = one multiply-accumulate (torchvision's and the ResNet paper's \"FLOP\"); "
+    "FLOPs = 2 x MACs (torch's FlopCounterMode). fvcore = conv + linear MACs + BatchNorm "
+    "(2 per element, eval) + global avg-pool (1 per element); max-pool and residual adds are "
+    "unsupported there (0). Intensity = MACs per byte of weights + input + output, each "
+    "layer reading and writing memory once (no fusion)."
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An exact integer, its short form, and whether a measuring route agreed."""
+
+    exact: str
+    short: str
+    mark: bool | None = None
+    measured: str | None = None  # the measured value, shown only when it disagrees
+
+    @property
+    def flat(self) -> str:
+        """One-line form: '4,089,184,256 ✓ (4.09 G)'."""
+        mark = f" {text.MARK[self.mark]}" if self.mark is not None else ""
+        short = f" ({self.short})" if self.short and self.short != self.exact else ""
+        seen = f" [measured {self.measured}]" if self.measured else ""
+        return f"{self.exact}{mark}{short}{seen}"
+
+
+def count_cell(n: int | None, mark: bool | None = None, *,
+               measured: int | None = None) -> Cell:
+    seen = fmt(measured) if mark is False and measured is not None else None
+    return Cell(text.exact(n), text.human(n), mark, seen)
+
+
+def giga(n: int) -> str:
+    return f"{n / 1e9:.3f} G"
+
+
+def nbytes(n: int) -> str:
+    """1,048,576 -> '1.00 MiB'."""
+    for scale, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if n >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return f"{n} B"
+
+
+def bytes_cell(n: int) -> Cell:
+    return Cell(fmt(n), nbytes(n))
+
+
+def intensity_cell(t: Traffic) -> Cell:
+    value = f"{t.intensity:.1f}"
+    return Cell(value, value)
+
+
+def weighted_layers(layers: tuple[Layer, ...]) -> int:
+    """Conv and linear layers on the main path: the '50' in ResNet-50."""
+    return sum(1 for r in layers if r.op in (Op.CONV, Op.LINEAR) and not r.shortcut)
+
+
+def variant(result: NetworkResult) -> str:
+    if result.spec.block is BlockKind.BASIC:
+        return "v1 = v1.5 (basic blocks have no 1x1)"
+    return "v1 (stride on 1x1)" if result.spec.stride_on is StrideOn.CONV1X1 else \
+        "v1.5 (stride on 3x3)"
+
+
+def describe(result: NetworkResult) -> str:
+    """'bottleneck 3,4,6,3; width 64; 32 groups x 4; expansion 4'."""
+    spec = result.spec
+    parts = [f"{spec.block} {','.join(map(str, spec.layers))}", f"width {spec.width}"]
+    if spec.groups != 1 or spec.width_per_group != 64:
+        parts.append(f"{spec.groups} groups x {spec.width_per_group} per group")
+    parts.append(f"expansion {spec.block_expansion}")
+    return "; ".join(parts)
+
+
+def title(view: NetworkView) -> str:
+    shape = view.results[0].shape
+    spec = view.results[0].spec
+    names = ", ".join(r.name for r in view.results)
+    return (f"{names}: input {shape.batch}x{spec.in_channels}x{shape.height}x{shape.width}, "
+            f"{spec.num_classes} classes, memory in {view.dtype}")
+
+
+SummaryRow = tuple[str, Callable[[NetworkResult, NetworkView], Cell]]
+
+
+def _params(r: NetworkResult, view: NetworkView) -> Cell:
+    mark = r.params_agree if view.measured else None
+    return count_cell(r.counts.total, mark, measured=r.measured.instantiated)
+
+
+def _fvcore(r: NetworkResult, view: NetworkView) -> Cell:
+    return count_cell(r.counts.fvcore, r.fvcore_agree, measured=r.measured.fvcore)
+
+
+def _flops(r: NetworkResult, view: NetworkView) -> Cell:
+    return count_cell(r.counts.flops, r.torch_agree, measured=r.measured.torch_flops)
+
+
+def _plain(value: Callable[[NetworkResult], str]) -> Callable[[NetworkResult, NetworkView], Cell]:
+    return lambda r, _view: Cell(value(r), "")
+
+
+SUMMARY: tuple[SummaryRow, ...] = (
+    ("blocks", _plain(describe)),
+    ("stride", _plain(variant)),
+    ("weighted layers", _plain(lambda r: str(weighted_layers(r.layers)))),
+    ("parameters", _params),
+    ("MACs (conv + linear)", lambda r, _v: count_cell(r.counts.macs)),
+    ("fvcore (MACs + BN + pool)", _fvcore),
+    ("FLOPs (2 x MACs)", _flops),
+    ("weights", lambda r, v: bytes_cell(traffic(r.layers, v.dtype).weight_bytes)),
+    ("activations (all outputs)", lambda r, v: bytes_cell(traffic(r.layers, v.dtype).output_bytes)),
+    ("intensity (MACs/byte)", lambda r, v: intensity_cell(traffic(r.layers, v.dtype))),
+)
+
+
+def summary(view: NetworkView) -> list[tuple[str, list[Cell]]]:
+    """Rows of the side-by-side summary: one column per network."""
+    return [(label, [cell(r, view) for r in view.results]) for label, cell in SUMMARY]
+
+
+def comparison_lines(view: NetworkView) -> list[str]:
+    """'resnet50 vs resnet34: 50 vs 34 weighted layers, 1.17x the parameters, ...'."""
+    first = view.results[0]
+    lines = []
+    for other in view.results[1:]:
+        a, b = first.counts, other.counts
+        lines.append(
+            f"{other.name} vs {first.name}: {weighted_layers(other.layers)} vs "
+            f"{weighted_layers(first.layers)} weighted layers, "
+            f"{ratio(b.total, a.total):.2f}x the parameters, "
+            f"{ratio(b.macs, a.macs):.2f}x the MACs"
+        )
+    return lines
+
+
+BREAKDOWN_HEADER = ["row", "params", "MACs", "fvcore", "weights", "outputs", "MACs/byte"]
+LAYER_HEADER = ["layer", "op", "output", "params", "MACs", "fvcore", "weights", "outputs",
+                "MACs/byte"]
+
+
+def breakdown_header(depth: Depth) -> list[str]:
+    return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
+
+
+def breakdown_row(group: Group, view: NetworkView) -> list[Cell]:
+    c, t = group.counts, group.traffic(view.dtype)
+    cells = [Cell(group.name, "")]
+    if view.depth is Depth.LAYER:
+        layer = group.layers[0]
+        shape = "x".join(map(str, layer.out_shape))
+        cells += [Cell(str(layer.op), ""), Cell(shape, "")]
+    return [
+        *cells, count_cell(c.total), count_cell(c.macs), count_cell(c.fvcore),
+        bytes_cell(t.weight_bytes), bytes_cell(t.output_bytes), intensity_cell(t),
+    ]
+
+
+def breakdown(result: NetworkResult, view: NetworkView) -> list[list[Cell]]:
+    """Rows at ``--depth`` (stage by default), then a total row that they sum to."""
+    rows = [breakdown_row(g, view) for g in result.breakdown(view.depth)]
+    total = breakdown_row(Group("total", result.layers), view)
+    if view.depth is Depth.LAYER:
+        total[1:3] = [Cell("", ""), Cell("", "")]
+    return [*rows, total]
+
+
+def _op_sum(result: NetworkResult, op: Op) -> int:
+    return sum(r.fvcore for r in result.layers if r.op is op)
+
+
+CONVENTIONS: tuple[tuple[str, str], ...] = (
+    ("conv + linear MACs", "torchvision's \"GFLOPS\"; what papers call FLOPs"),
+    ("v1: stride on the first 1x1", "the ResNet paper's Table 1 (v1.5 = torchvision)"),
+    ("fvcore total", "MACs + BatchNorm 2/element + avg-pool 1/element"),
+    ("FLOPs = 2 x MACs", "torch's FlopCounterMode: a multiply and an add per MAC"),
+)
+
+
+def convention_cells(result: NetworkResult) -> list[Cell]:
+    c = result.counts
+    return [
+        Cell(fmt(c.macs), giga(c.macs)),
+        Cell(fmt(result.v1_macs), giga(result.v1_macs)),
+        Cell(fmt(c.fvcore), giga(c.fvcore), result.fvcore_agree),
+        Cell(fmt(c.flops), giga(c.flops), result.torch_agree),
+    ]
+
+
+def convention_gaps(result: NetworkResult) -> str:
+    """Why the four figures differ, in this network's own numbers."""
+    c = result.counts
+    bn, pool = _op_sum(result, Op.BN), _op_sum(result, Op.AVGPOOL)
+    v1 = result.v1_macs
+    stride = (f"v1.5 - v1 = {fmt(c.macs - v1)} MACs (the stride moved from the first 1x1 "
+              "to the 3x3, so the 1x1 runs at full resolution)") if v1 != c.macs else \
+        "v1 = v1.5 (no 1x1 carries a stride)"
+    return (f"{result.name}: fvcore - MACs = BN {fmt(bn)} + avg-pool {fmt(pool)}; "
+            f"{stride}; FLOPs = 2 x {fmt(c.macs)}")
+
+
+def footnotes(view: NetworkView) -> list[str]:
+    notes = []
+    for r in view.results:
+        if r.measured.unsupported:
+            ops = ", ".join(f"{name} x{n}" for name, n in r.measured.unsupported)
+            notes.append(f"{r.name}: fvcore skipped {ops} (counted as 0 under its convention)")
+        notes.extend(f"{r.name}: {note}" for note in r.measured.notes)
+    if not view.measured:
+        notes.append("--no-measure: analytic counts only; torch was not imported")
+    return notes
+
+
+def agreement_line(view: NetworkView) -> str:
+    if not view.measured:
+        return "routes: analytic only"
+    routes = ["analytic", "instantiated (meta device)"]
+    if any(r.measured.fvcore is not None for r in view.results):
+        routes.append("fvcore")
+    if any(r.measured.torch_flops is not None for r in view.results):
+        routes.append("FlopCounterMode")
+    verdict = "all agree" if view.all_agree else "DISAGREE (see ✗)"
+    return f"routes: {', '.join(routes)}: {verdict}"
