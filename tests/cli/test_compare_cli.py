@@ -142,3 +142,14 @@ def test_python_dash_m_and_version() -> None:
                           text=True, timeout=60)
     assert proc.returncode == 0
     assert proc.stdout.startswith("bottlecalc, version ")
+
+
+def test_output_file_has_default_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "blocks.md"
+    invoke(*HEADLINE, "--no-measure", "--format", "markdown", "-o", str(target))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
