@@ -331,9 +331,14 @@ def networks_dict(
         "measured": measured,
         "cross_checked": cross_checked,
         "all_agree": all(r.all_agree for r in results),
-        "conventions": {**CONVENTIONS, **NETWORK_CONVENTIONS},
+        "conventions": {**_block_only(CONVENTIONS), **NETWORK_CONVENTIONS},
         "networks": [network_dict(r, dtype=dtype, depth=depth) for r in results],
     }
+
+
+def _block_only(conventions: dict[str, str]) -> dict[str, str]:
+    """The shared conventions minus the article's block-only "conv weights" count."""
+    return {key: value for key, value in conventions.items() if key != "params.conv"}
 
 
 NETWORK_CONVENTIONS = {
