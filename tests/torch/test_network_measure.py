@@ -10,7 +10,7 @@ import pytest
 
 from bottlecalc.analytic import Op, count, network_layers
 from bottlecalc.api import network_result
-from bottlecalc.build import build_network, materialize
+from bottlecalc.build import build_network, materialize, materialize_shared
 from bottlecalc.measure import TRACE_MAX_MACS, fvcore_count, network_input, torch_flops
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn
@@ -78,7 +78,7 @@ def fvcore_convention(name: str) -> tuple[int, int]:
     """(fvcore's total on the real net, analytic count under fvcore's convention)."""
     spec = get_preset(name)
     counts = count(network_layers(spec, IMAGENET))
-    total, _ = fvcore_count(materialize(build_network(spec)),
+    total, _ = fvcore_count(materialize_shared(build_network(spec)),
                             (network_input(spec, IMAGENET, "cpu"),))
     return total, counts.fvcore
 
