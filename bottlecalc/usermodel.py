@@ -40,7 +40,7 @@ from bottlecalc.budget import (
     split_target,
     verdicts,
 )
-from bottlecalc.build import build_block, build_network, materialize
+from bottlecalc.build import build_block, build_network, materialize, materialize_shared
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure import fvcore_count, instantiated, torch_flops
 from bottlecalc.spec import InputShape
@@ -59,7 +59,7 @@ def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
     if isinstance(obj, nn.Module) or not callable(obj):
         raise MeasureError(f"{attr} is a {type(obj).__name__}, not a callable "
                            "that returns an nn.Module (point at a function or class)")
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def _import_module(name: str, base: Path) -> ModuleType:
@@ -155,8 +155,12 @@ def _cpu_build(make: Make, target: str) -> nn.Module:
 
 
 def measure(make: Make, shape: tuple[int, ...], *, metrics: frozenset[Metric], target: str,
-            cross_check: bool = False) -> Measurement:
-    """Count parameters always; FLOPs and MACs only when a limit (or cross-check) asks."""
+            cross_check: bool = False, alias: bool = False) -> Measurement:
+    """Count parameters always; FLOPs and MACs only when a limit (or cross-check) asks.
+
+    ``alias``: fvcore may see every weight as a view of one zero buffer (our own presets
+    and blocks; a user's model gets separate tensors, in case its forward writes to them).
+    """
     built = build(make, target)
     params, buffers = instantiated(built.module)
     trainable = sum(p.numel() for p in built.module.parameters() if p.requires_grad)
@@ -165,7 +169,7 @@ def measure(make: Make, shape: tuple[int, ...], *, metrics: frozenset[Metric], t
         flops, flops_device = _flops(built, make, shape, target)
     macs, unsupported = None, dict[str, int]()
     if Metric.MACS in metrics:
-        macs, unsupported = _macs(built, make, shape, target)
+        macs, unsupported = _macs(built, shape, target, alias=alias)
     return Measurement(
         params=params, trainable=trainable, buffers=buffers, macs=macs, flops=flops,
         flops_device=flops_device, unsupported=tuple(sorted(unsupported.items())),
@@ -189,10 +193,12 @@ def _flops(built: _Built, make: Make, shape: tuple[int, ...], target: str) -> tu
                            f"{'x'.join(map(str, shape))}: {type(exc).__name__}: {exc}") from exc
 
 
-def _macs(built: _Built, make: Make, shape: tuple[int, ...],
-          target: str) -> tuple[int, dict[str, int]]:
+def _macs(built: _Built, shape: tuple[int, ...], target: str, *,
+          alias: bool) -> tuple[int, dict[str, int]]:
     """fvcore needs real tensors: materialize the meta module (zero-filled) or use the CPU one."""
-    module = materialize(built.module) if built.device == "meta" else built.module
+    module = built.module
+    if built.device == "meta":
+        module = materialize_shared(module) if alias else materialize(module)
     built.device = "cpu"
     try:
         return fvcore_count(module, (torch.zeros(shape),))
@@ -217,7 +223,7 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     try:
         make = maker(budget, target, base=base)
         found = measure(make, target.input, metrics=budget.metrics, target=budget.target,
-                        cross_check=target.kind is Kind.MODEL)
+                        cross_check=target.kind is Kind.MODEL, alias=target.kind is not Kind.MODEL)
     except MeasureError as exc:
         if debug:
             raise
