@@ -7,6 +7,8 @@ convention each engine documents, applied to what torch itself built.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bottlecalc.analytic import Op, count, network_layers
 from bottlecalc.api import network_result
@@ -95,3 +97,28 @@ def test_fvcore_agrees_with_analytic_for_every_preset_at_v1(name: str) -> None:
     # size, so a 64x64 input keeps fvcore's real forward pass 12x cheaper.
     total, analytic = fvcore_convention(name, StrideOn.CONV1X1, InputShape(64, 64))
     assert total == analytic
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    block=st.sampled_from(list(BlockKind)),
+    layers=st.lists(st.integers(1, 2), min_size=1, max_size=4),
+    width=st.sampled_from([8, 16]),
+    groups=st.sampled_from([1, 2, 4]),
+    expansion=st.sampled_from([None, 1, 2]),
+    variant=st.sampled_from(list(StrideOn)),
+    size=st.integers(1, 70),
+    batch=st.integers(1, 2),
+)
+def test_every_small_network_agrees_by_every_route(
+    block: BlockKind, layers: list[int], width: int, groups: int, expansion: int | None,
+    variant: StrideOn, size: int, batch: int,
+) -> None:
+    basic = block is BlockKind.BASIC
+    spec = NetworkSpec(name="custom", block=block, layers=tuple(layers), width=width,
+                       groups=1 if basic else groups, width_per_group=64 if basic else 32,
+                       expansion=expansion, stride_on=variant, num_classes=5)
+    result = network_result(spec, InputShape(size, size + 3, batch=batch), cross_check=True)
+    assert result.measured.instantiated == result.counts.total
+    assert result.measured.fvcore == result.counts.fvcore
+    assert result.measured.torch_flops == 2 * result.counts.macs
