@@ -2,8 +2,8 @@
 
 A target is a preset, a block, or the user's own model given as
 ``package.module:callable`` or ``path/to/file.py:callable``; the callable takes no
-arguments and returns an ``nn.Module``. The model is never trained: it is measured in
-eval mode under ``torch.no_grad()`` and no optimiser ever touches it.
+arguments and returns an ``nn.Module``. The model is never trained or changed: it is
+measured in eval mode under ``torch.no_grad()`` and its ``training`` flags are restored.
 
 Where the model allows it, it is built on the meta device (the factory is called under
 ``with torch.device("meta")``): parameter counts and FlopCounterMode then cost no weight
@@ -19,7 +19,8 @@ import hashlib
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -111,9 +112,22 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
         if not isinstance(module, nn.Module):
             raise MeasureError(f"{target} returned a {type(module).__name__}, "
                                "not an nn.Module")
-        return module.eval()
+        return module
 
     return make
+
+
+@contextmanager
+def inference(module: nn.Module) -> Iterator[nn.Module]:
+    """Eval mode for the count (BN must not update its running stats), then every
+    submodule's ``training`` flag as it was: the user's model leaves as it came."""
+    flags = [(sub, sub.training) for sub in module.modules()]
+    module.eval()
+    try:
+        yield module
+    finally:
+        for sub, training in flags:
+            sub.training = training
 
 
 @dataclass
@@ -181,13 +195,15 @@ def _flops(built: _Built, make: Make, shape: tuple[int, ...], target: str) -> tu
     """FlopCounterMode on meta tensors when possible (free), else one real CPU forward."""
     if built.device == "meta":
         try:
-            return torch_flops(built.module, (torch.zeros(shape, device="meta"),)), "meta"
+            with inference(built.module) as module:
+                return torch_flops(module, (torch.zeros(shape, device="meta"),)), "meta"
         except Exception as exc:  # meta kernel missing: run for real
             built.notes.append(f"FlopCounterMode ran on the CPU: the meta device failed "
                                f"({type(exc).__name__}: {exc})")
             built.module, built.device = _cpu_build(make, target), "cpu"
     try:
-        return torch_flops(built.module, (torch.zeros(shape),)), "cpu"
+        with inference(built.module) as module:
+            return torch_flops(module, (torch.zeros(shape),)), "cpu"
     except Exception as exc:
         raise MeasureError(f"the forward pass of {target} failed on input "
                            f"{'x'.join(map(str, shape))}: {type(exc).__name__}: {exc}") from exc
@@ -201,7 +217,8 @@ def _macs(built: _Built, shape: tuple[int, ...], target: str, *,
         module = materialize_shared(module) if alias else materialize(module)
     built.device = "cpu"
     try:
-        return fvcore_count(module, (torch.zeros(shape),))
+        with inference(module):
+            return fvcore_count(module, (torch.zeros(shape),))
     except Exception as exc:
         raise MeasureError(f"fvcore could not trace {target} on input "
                            f"{'x'.join(map(str, shape))}: {type(exc).__name__}: {exc}") from exc

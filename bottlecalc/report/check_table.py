@@ -9,7 +9,7 @@ from rich.text import Text
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget import CheckReport, Outcome, Status, Verdict
-from bottlecalc.report.check_text import WORD, headroom_text, shape_text
+from bottlecalc.report.check_text import WORD, headroom_text, measured_line, shape_text
 from bottlecalc.report.table import to_str
 
 STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",
@@ -55,6 +55,8 @@ def footnotes(report: CheckReport) -> list[str]:
         name = outcome.budget.name
         if outcome.error is not None:
             lines.append(f"{name}: could not be measured: {outcome.error}")
+        if outcome.kind == "model" and (measured := measured_line(outcome)) is not None:
+            lines.append(f"{name}: {measured}")  # trainable count and the cross-check
         lines.extend(f"{name}: warning: {w}" for w in outcome.warnings)
         if outcome.measurement is not None:
             lines.extend(f"{name}: note: {n}" for n in outcome.measurement.notes)

@@ -38,12 +38,27 @@ def title(outcome: Outcome) -> str:
             f"input {shape_text(outcome.input)})")
 
 
+def measured_line(outcome: Outcome) -> str | None:
+    """'measured: 1,570 parameters (1,354 trainable); fvcore 536,736 MACs; ...'."""
+    m = outcome.measurement
+    if m is None:
+        return None
+    parts = [f"{fmt(m.params)} parameters ({fmt(m.trainable)} trainable)"]
+    if m.macs is not None:
+        parts.append(f"fvcore {fmt(m.macs)} MACs")
+    if m.flops is not None:
+        parts.append(f"FlopCounterMode {fmt(m.flops)} FLOPs ({m.flops_device} device)")
+    return "measured: " + "; ".join(parts)
+
+
 def outcome_lines(outcome: Outcome) -> list[str]:
-    """The verdicts (or the error), then warnings and notes: one fact per line."""
+    """The verdicts (or the error), what was measured, warnings and notes: a fact a line."""
     if outcome.error is not None:
         lines = [f"could not be measured: {outcome.error}"]
     else:
         lines = [verdict_line(v) for v in outcome.verdicts]
+    if (measured := measured_line(outcome)) is not None:
+        lines.append(measured)
     lines.extend(f"warning: {w}" for w in outcome.warnings)
     if outcome.measurement is not None:
         lines.extend(f"note: {n}" for n in outcome.measurement.notes)
