@@ -17,7 +17,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
@@ -230,7 +230,6 @@ class Outcome:
     analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
     warnings: tuple[str, ...] = ()
     error: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> Status:

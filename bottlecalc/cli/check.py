@@ -34,7 +34,7 @@ Examples:
   bottlecalc check resnet50 --max-params 25.6M --max-macs 4.2G
   bottlecalc check mypkg.models:build_net --max-params 5M --max-flops 1.2G --input 1,3,160,160
   bottlecalc check models/net.py:make_model --max-macs 600M --format github
-  bottlecalc check --block bottleneck --in 256 --mid 64 --max-params 70k --max-macs 230M
+  bottlecalc check --block bottleneck --in 256 --mid 64 --max-params 70.4k --max-macs 221M
   bottlecalc check                       # every [tool.bottlecalc.budgets.*] in ./pyproject.toml
   bottlecalc check --config budgets.toml --format junit -o budgets.xml
 
@@ -77,14 +77,17 @@ def block_options(func: Any) -> Any:
                      help="Block output channels  [default: same as --in]"),
         click.option("--expansion", type=int, default=None, metavar="E",
                      help="Set out = mid x E."),
-        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2"),
+        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
+                     help="Stride of the block."),
         click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
                      default=str(StrideOn.CONV3X3), show_default=True,
                      help="Where the bottleneck strides."),
-        click.option("--groups", type=int, default=1, show_default=True, metavar="G"),
+        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
+                     help="Groups of the bottleneck's 3x3 conv."),
         click.option("--size", default="56", show_default=True, metavar="H|HxW",
                      help="Block input feature-map size."),
-        click.option("--batch", type=int, default=1, show_default=True),
+        click.option("--batch", type=int, default=1, show_default=True,
+                     help="Block batch size."),
     ]
     for option in reversed(options):
         func = option(func)
