@@ -82,12 +82,14 @@ def fvcore_count(module: nn.Module, inputs: tuple[torch.Tensor, ...]) -> tuple[i
 
 
 class ShapeOnly(TorchDispatchMode):
-    """Answer shape-preserving ops on meta tensors without running their Python kernels.
+    """Answer a few ops on meta tensors by shape arithmetic instead of torch's meta kernels.
 
-    On the meta device, BatchNorm and ReLU run through torch's Python reference kernels,
-    whose first call imports ``torch._dynamo`` (about 2 s). These ops cost no FLOPs under
-    any convention FlopCounterMode knows, so this mode only hands back an empty tensor of
-    the right shape; FlopCounterMode still sees every op first.
+    On the meta device, BatchNorm, ReLU and add run through Python reference kernels whose
+    first call imports ``torch._dynamo`` (about 2 s), and the conv / max-pool kernels' checks
+    import sympy (about 1 s). This mode hands back an empty tensor of the right shape instead.
+    FlopCounterMode sits above it and still sees every op first; the conv and max-pool shape
+    formulas are proven equal to torch's kernels by property tests
+    (tests/torch/test_shape_only.py), and a channel mismatch still raises.
     """
 
     @classmethod
