@@ -18,6 +18,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import torch
@@ -26,7 +27,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.analytic import Counts, fmt
-from bottlecalc.build import build_block, build_network, materialize, materialize_shared
+from bottlecalc.build import build_block, build_network, materialize_shared
 from bottlecalc.errors import MeasureError
 from bottlecalc.results import Measured
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
@@ -244,64 +245,48 @@ def too_big_to_trace(counts: Counts) -> str | None:
     return None
 
 
+def zeros_input(channels: int, shape: InputShape, device: str) -> torch.Tensor:
+    """The NCHW input the counts assume, zero-filled (values never matter here)."""
+    return torch.zeros((shape.batch, channels, shape.height, shape.width), device=device)
+
+
 def block_input(spec: BlockSpec, shape: InputShape, device: str) -> torch.Tensor:
-    dims = (shape.batch, spec.in_channels, shape.height, shape.width)
-    return torch.zeros(dims, device=device)
+    return zeros_input(spec.in_channels, shape, device)
+
+
+def network_input(spec: NetworkSpec, shape: InputShape, device: str) -> torch.Tensor:
+    return zeros_input(spec.in_channels, shape, device)
+
+
+@contextmanager
+def failures_as(what: str) -> Iterator[None]:
+    """torch and fvcore raise many kinds of errors; the CLI needs one :class:`MeasureError`."""
+    try:
+        yield
+    except MeasureError:
+        raise
+    except (RuntimeError, ValueError, TypeError, AssertionError) as exc:
+        raise MeasureError(f"{what} failed: {exc}") from exc
 
 
 def measure_block(
     spec: BlockSpec, shape: InputShape, counts: Counts, *, cross_check: bool = False
 ) -> Measured:
     """Run every torch-side route on one block; failures become :class:`MeasureError`."""
-    try:
-        return _measure_block(spec, shape, counts, cross_check=cross_check)
-    except MeasureError:
-        raise
-    except (RuntimeError, ValueError, TypeError, AssertionError) as exc:
-        raise MeasureError(f"measuring the {spec.kind} block failed: {exc}") from exc
-
-
-def _measure_block(spec: BlockSpec, shape: InputShape, counts: Counts, *,
-                   cross_check: bool) -> Measured:
-    module = build_block(spec)
-    params, buffers = instantiated(module)
-    skip = too_big_to_trace(counts)
-    fv: int | None = None
-    unsupported: dict[str, int] = {}
-    notes: list[str] = []
-    if skip is None:
-        fv, unsupported = fvcore_count(materialize(build_block(spec)),
-                                       (block_input(spec, shape, "cpu"),))
-    else:
-        notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
-    flops = None
-    if cross_check or skip is not None:
-        flops = torch_flops(module, (block_input(spec, shape, "meta"),))
-    return Measured(
-        instantiated=params, buffers=buffers, fvcore=fv,
-        unsupported=tuple(sorted(unsupported.items())), torch_flops=flops,
-        torch_device="meta" if flops is not None else None, notes=tuple(notes),
-    )
-
-
-def network_input(spec: NetworkSpec, shape: InputShape, device: str) -> torch.Tensor:
-    dims = (shape.batch, spec.in_channels, shape.height, shape.width)
-    return torch.zeros(dims, device=device)
+    with failures_as(f"measuring the {spec.kind} block"):
+        return _routes(build_block(spec), partial(block_input, spec, shape), counts,
+                       cross_check=cross_check)
+    raise AssertionError("unreachable")  # pragma: no cover - keeps mypy's flow analysis
 
 
 def measure_network(
     spec: NetworkSpec, shape: InputShape, counts: Counts, *, cross_check: bool = False
 ) -> Measured:
     """Run every torch-side route on a whole network; failures become :class:`MeasureError`."""
-    try:
-        return _routes(
-            build_network(spec), lambda device: network_input(spec, shape, device),
-            counts, cross_check=cross_check,
-        )
-    except MeasureError:
-        raise
-    except (RuntimeError, ValueError, TypeError, AssertionError) as exc:
-        raise MeasureError(f"measuring network {spec.name!r} failed: {exc}") from exc
+    with failures_as(f"measuring network {spec.name!r}"):
+        return _routes(build_network(spec), partial(network_input, spec, shape), counts,
+                       cross_check=cross_check)
+    raise AssertionError("unreachable")  # pragma: no cover - keeps mypy's flow analysis
 
 
 def _routes(

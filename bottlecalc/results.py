@@ -39,12 +39,11 @@ def agree(expected: int, measured: int | None) -> bool | None:
     return None if measured is None else expected == measured
 
 
-@dataclass(frozen=True)
-class BlockResult:
-    spec: BlockSpec
-    shape: InputShape
+class Routes:
+    """Analytic counts of ``layers`` and whether each measured route agreed with them."""
+
     layers: tuple[Layer, ...]
-    measured: Measured = field(default_factory=Measured)
+    measured: Measured
 
     @property
     def counts(self) -> Counts:
@@ -66,6 +65,14 @@ class BlockResult:
     def all_agree(self) -> bool:
         checks = (self.params_agree, self.fvcore_agree, self.torch_agree)
         return all(check is not False for check in checks)
+
+
+@dataclass(frozen=True)
+class BlockResult(Routes):
+    spec: BlockSpec
+    shape: InputShape
+    layers: tuple[Layer, ...]
+    measured: Measured = field(default_factory=Measured)
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,7 @@ def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[Group, ...]:
 
 
 @dataclass(frozen=True)
-class NetworkResult:
+class NetworkResult(Routes):
     """One whole network counted by every route that ran."""
 
     name: str
@@ -224,10 +231,6 @@ class NetworkResult:
     shape: InputShape
     layers: tuple[Layer, ...]
     measured: Measured = field(default_factory=Measured)
-
-    @property
-    def counts(self) -> Counts:
-        return count(self.layers)
 
     @property
     def stages(self) -> tuple[Group, ...]:
@@ -241,23 +244,6 @@ class NetworkResult:
         """Conv + linear MACs with the stride on the first 1x1: the ResNet paper's figure."""
         v1 = replace(self.spec, stride_on=StrideOn.CONV1X1)
         return count(network_layers(v1, self.shape)).macs
-
-    @property
-    def params_agree(self) -> bool | None:
-        return agree(self.counts.total, self.measured.instantiated)
-
-    @property
-    def fvcore_agree(self) -> bool | None:
-        return agree(self.counts.fvcore, self.measured.fvcore)
-
-    @property
-    def torch_agree(self) -> bool | None:
-        return agree(self.counts.flops, self.measured.torch_flops)
-
-    @property
-    def all_agree(self) -> bool:
-        checks = (self.params_agree, self.fvcore_agree, self.torch_agree)
-        return all(check is not False for check in checks)
 
 
 def traffic_dict(t: Traffic) -> dict[str, Any]:

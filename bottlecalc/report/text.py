@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bottlecalc.analytic import fmt
-from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.results import BlockResult, CompareResult, Routes
 
 _UNITS = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
 
@@ -60,16 +62,21 @@ def footnotes(result: CompareResult) -> list[str]:
     return notes
 
 
-def agreement_line(result: CompareResult) -> str:
-    if not result.measured:
-        return "analytic only"
+def routes_line(results: Sequence[Routes], *, measured: bool) -> str:
+    """Which routes ran over ``results`` and whether they all agreed."""
+    if not measured:
+        return "routes: analytic only"
     routes = ["analytic", "instantiated (meta device)"]
-    if any(b.measured.fvcore is not None for b in result.blocks):
+    if any(r.measured.fvcore is not None for r in results):
         routes.append("fvcore")
-    if any(b.measured.torch_flops is not None for b in result.blocks):
+    if any(r.measured.torch_flops is not None for r in results):
         routes.append("FlopCounterMode")
-    verdict = "all agree" if result.all_agree else "DISAGREE (see ✗)"
+    verdict = "all agree" if all(r.all_agree for r in results) else "DISAGREE (see ✗)"
     return f"routes: {', '.join(routes)}: {verdict}"
+
+
+def agreement_line(result: CompareResult) -> str:
+    return routes_line(result.blocks, measured=result.measured)
 
 
 def describe(block: BlockResult) -> str:

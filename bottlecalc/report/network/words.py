@@ -230,12 +230,4 @@ def footnotes(view: NetworkView) -> list[str]:
 
 
 def agreement_line(view: NetworkView) -> str:
-    if not view.measured:
-        return "routes: analytic only"
-    routes = ["analytic", "instantiated (meta device)"]
-    if any(r.measured.fvcore is not None for r in view.results):
-        routes.append("fvcore")
-    if any(r.measured.torch_flops is not None for r in view.results):
-        routes.append("FlopCounterMode")
-    verdict = "all agree" if view.all_agree else "DISAGREE (see ✗)"
-    return f"routes: {', '.join(routes)}: {verdict}"
+    return text.routes_line(view.results, measured=view.measured)
