@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Properties here are exact-integer checks; a slow CI machine must not turn into a failure.
+settings.register_profile("bottlecalc", deadline=None, print_blob=True)
+settings.load_profile("bottlecalc")
 
 GOLDEN = Path(__file__).parent / "golden"
 
