@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bottlecalc.analytic import block_layers, count, network_layers
 from bottlecalc.results import BlockResult, CompareResult, Measured, NetworkResult
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
+from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec
 
 
 def projection_note(spec: BlockSpec) -> str | None:
@@ -51,6 +51,10 @@ def compare_blocks(
         block_result(spec, shape, measure=measure, cross_check=cross_check) for spec in specs
     )
     notes = [note for spec in specs if (note := projection_note(spec))]
+    groups = max(spec.groups for spec in specs)
+    if groups > 1 and any(spec.kind is BlockKind.BASIC for spec in specs):
+        notes.append(f"groups {groups} apply to the bottleneck's 3x3 conv only (ResNeXt); "
+                     "the basic block's convs are dense")
     for block in blocks:
         notes.extend(f"{block.spec.kind}: {note}" for note in block.measured.notes)
     return CompareResult(

@@ -153,3 +153,12 @@ def test_output_file_has_default_permissions(tmp_path: Path) -> None:
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_groups_note_and_grouped_weights() -> None:
+    out = invoke("compare", "--in", "256", "--mid", "128", "--groups", "32", "--no-measure",
+                 "--format", "json").stdout
+    data = json.loads(out)
+    assert data["blocks"][1]["params"]["conv"] == 256 * 128 + 9 * (128 // 32) * 128 + 128 * 256
+    assert data["blocks"][0]["params"]["conv"] == 9 * 256 * 256 * 2
+    assert any("3x3 conv only" in note for note in data["notes"])
