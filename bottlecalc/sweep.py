@@ -65,7 +65,8 @@ def _range(option: str, item: str, *, high: int) -> list[int]:
     parts = item.split(":")
     if len(parts) != 3:
         raise SpecError(f"{option} range must be start:stop:step, got {item!r}")
-    start, stop, step = (parse_int(option, part, high=high) for part in parts)
+    start, stop = (parse_int(option, part, high=high) for part in parts[:2])
+    step = parse_int(f"{option} range step", parts[2], high=high)
     if stop < start:
         raise SpecError(f"{option} range {item!r} ends before it starts")
     if (stop - start) // step + 1 > MAX_POINTS:
