@@ -50,7 +50,7 @@ Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration e
 """
 
 BLOCK_OPTIONS = ("in_channels", "mid", "out_channels", "expansion", "stride", "stride_on",
-                 "groups", "size", "batch")
+                 "groups", "bn", "bias", "size", "batch")
 TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "tolerance", "input_shape")
 
 
@@ -84,6 +84,10 @@ def block_options(func: Any) -> Any:
                      help="Where the bottleneck strides."),
         click.option("--groups", type=int, default=1, show_default=True, metavar="G",
                      help="Groups of the bottleneck's 3x3 conv."),
+        click.option("--bn/--no-bn", default=True, show_default=True,
+                     help="BatchNorm after every conv of the block."),
+        click.option("--bias/--no-bias", default=False, show_default=True,
+                     help="Conv biases in the block."),
         click.option("--size", default="56", show_default=True, metavar="H|HxW",
                      help="Block input feature-map size."),
         click.option("--batch", type=int, default=1, show_default=True,
@@ -119,7 +123,7 @@ def block_job(p: dict[str, Any]) -> tuple[Budget, Target]:
         raise click.UsageError("--block bottleneck needs --mid (the bottleneck width)")
     out = resolve_out(p["in_channels"], mid, p["out_channels"], p["expansion"])
     spec = BlockSpec(kind, p["in_channels"], mid, out, stride=p["stride"], groups=p["groups"],
-                     stride_on=StrideOn(p["stride_on"]))
+                     stride_on=StrideOn(p["stride_on"]), bn=p["bn"], bias=p["bias"])
     shape = InputShape.parse(p["size"], batch=p["batch"])
     name = f"{kind} {spec.in_channels}-{spec.mid}-{spec.out_channels}/s{spec.stride}"
     budget = cli_budget(name, p)

@@ -116,6 +116,17 @@ def test_block_target_uses_compare_options() -> None:
     assert invoke(*base, "--max-params", str(BOTTLENECK_PARAMS - 1)).exit_code == 1
 
 
+def test_block_target_takes_bn_and_bias() -> None:
+    base = ("--block", "bottleneck", "--in", "256", "--mid", "64", "--no-bn", "--bias",
+            "--format", "json")
+    # no BN; one bias per output channel of each of the three convs
+    params = 256 * 64 + 9 * 64 * 64 + 64 * 256 + (64 + 64 + 256)
+    result = invoke(*base, "--max-params", str(params))
+    assert result.exit_code == 0, result.output
+    assert as_json(result)["budgets"][0]["measured"]["params"] == params
+    assert invoke(*base, "--max-params", str(params - 1)).exit_code == 1
+
+
 def test_preset_with_only_max_params_never_traces() -> None:
     result = invoke("resnet18", "--max-params", "11.7M", "--format", "json")
     assert result.exit_code == 0
