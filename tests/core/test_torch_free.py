@@ -18,6 +18,7 @@ def test_package_import_is_light() -> None:
     proc = run("""
         import sys
         import bottlecalc, bottlecalc.spec, bottlecalc.analytic, bottlecalc.results
+        import bottlecalc.presets, bottlecalc.budget, bottlecalc.sweep, bottlecalc.diagram
         import bottlecalc.api, bottlecalc.report.text, bottlecalc.report.jsonfmt
         heavy = {"torch", "fvcore", "rich", "click"} & set(sys.modules)
         assert not heavy, heavy
@@ -31,6 +32,10 @@ def test_package_import_is_light() -> None:
     ["compare", "--in", "256", "--mid", "64", "--no-measure"],
     ["compare", "--in", "256", "--mid", "64", "--no-measure", "--format", "json"],
     ["compare", "--in", "256", "--mid", "64", "--no-measure", "--format", "markdown"],
+    ["network", "resnet50", "--no-measure", "--format", "json"],
+    ["sweep", "--in", "256", "--mid", "16,32,64"],
+    ["diagram", "--in", "256", "--mid", "64"],
+    ["check", "--help"],
 ])
 def test_cli_without_torch(args: list[str]) -> None:
     proc = run(f"""
