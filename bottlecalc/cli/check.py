@@ -22,7 +22,16 @@ from bottlecalc.budget import (
     parse_tolerance,
     resolve,
 )
-from bottlecalc.cli.common import debug_option, emit, format_option, guarded, output_option
+from bottlecalc.cli.common import (
+    apply_options,
+    batch_option,
+    debug_option,
+    emit,
+    format_option,
+    guarded,
+    layout_options,
+    output_option,
+)
 from bottlecalc.errors import BottlecalcError, SpecError
 from bottlecalc.report import renderer
 from bottlecalc.report.check_formats import CHECK_FORMATS, CHECK_RENDERERS, CheckFormat
@@ -77,25 +86,12 @@ def block_options(func: Any) -> Any:
                      help="Block output channels  [default: same as --in]"),
         click.option("--expansion", type=int, default=None, metavar="E",
                      help="Set out = mid x E."),
-        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
-                     help="Stride of the block."),
-        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
-                     default=str(StrideOn.CONV3X3), show_default=True,
-                     help="Where the bottleneck strides."),
-        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
-                     help="Groups of the bottleneck's 3x3 conv."),
-        click.option("--bn/--no-bn", default=True, show_default=True,
-                     help="BatchNorm after every conv of the block."),
-        click.option("--bias/--no-bias", default=False, show_default=True,
-                     help="Conv biases in the block."),
+        *layout_options(),
         click.option("--size", default="56", show_default=True, metavar="H|HxW",
                      help="Block input feature-map size."),
-        click.option("--batch", type=int, default=1, show_default=True,
-                     help="Block batch size."),
+        batch_option,
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 def _given(ctx: click.Context, names: tuple[str, ...]) -> list[str]:

@@ -6,15 +6,17 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from bottlecalc.errors import BottlecalcError
+from bottlecalc.spec import StrideOn
 
 F = TypeVar("F", bound=Callable[..., Any])
+Decorator = Callable[[Any], Any]
 
 
 def guarded(func: F) -> F:
@@ -88,6 +90,36 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def apply_options(func: F, options: Sequence[Decorator]) -> F:
+    """Decorate ``func`` with ``options`` so --help lists them in the order given."""
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def layout_options(*, groups_help: str = "must divide --mid") -> list[Decorator]:
+    """--stride, --stride-on, --groups, --bn/--no-bn, --bias/--no-bias: one definition for
+    every command that describes a block, so their names and defaults cannot drift."""
+    return [
+        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
+                     help="Stride of the block (on the 3x3 conv, as torchvision)."),
+        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
+                     default=str(StrideOn.CONV3X3), show_default=True,
+                     help="Where the bottleneck strides: 3x3 (torchvision, v1.5) or 1x1 "
+                     "(original ResNet)."),
+        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
+                     help=f"Groups of the bottleneck's 3x3 conv (ResNeXt); {groups_help}."),
+        click.option("--bn/--no-bn", default=True, show_default=True,
+                     help="BatchNorm after every conv, as in ResNet."),
+        click.option("--bias/--no-bias", default=False, show_default=True, help="Conv biases."),
+    ]
+
+
+def batch_option(func: F) -> F:
+    return click.option("--batch", type=int, default=1, show_default=True,
+                        help="Batch size.")(func)
 
 
 def output_option(func: F) -> F:

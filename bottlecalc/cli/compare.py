@@ -11,7 +11,16 @@ from typing import Any, TypeVar
 
 import click
 
-from bottlecalc.cli.common import debug_option, emit, format_option, guarded, output_option
+from bottlecalc.cli.common import (
+    apply_options,
+    batch_option,
+    debug_option,
+    emit,
+    format_option,
+    guarded,
+    layout_options,
+    output_option,
+)
 from bottlecalc.report import COMPARE_RENDERERS, FORMATS, Format, renderer
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
@@ -38,25 +47,12 @@ def block_options(func: F) -> F:
                      help="Output channels  [default: same as --in]"),
         click.option("--expansion", type=int, default=None, metavar="E",
                      help="Set out = mid x E (an error if it contradicts --out)."),
-        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
-                     help="Stride of the block (on the 3x3 conv, as torchvision)."),
-        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
-                     default=str(StrideOn.CONV3X3), show_default=True,
-                     help="Where the bottleneck strides: 3x3 (torchvision, v1.5) or 1x1 "
-                     "(original ResNet)."),
-        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
-                     help="Groups of the bottleneck's 3x3 conv (ResNeXt); must divide --mid."),
-        click.option("--bn/--no-bn", default=True, show_default=True,
-                     help="BatchNorm after every conv, as in ResNet."),
-        click.option("--bias/--no-bias", default=False, show_default=True,
-                     help="Conv biases."),
+        *layout_options(),
         click.option("--size", default="56", show_default=True, metavar="H|HxW",
                      help="Spatial size of the input feature map."),
-        click.option("--batch", type=int, default=1, show_default=True, help="Batch size."),
+        batch_option,
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ from typing import Any, TypeVar
 import click
 
 from bottlecalc.cli.common import (
+    apply_options,
+    batch_option,
     debug_option,
     emit,
     format_option,
     guarded,
+    layout_options,
     output_option,
     write_atomic,
 )
@@ -113,23 +116,12 @@ def sweep_options(func: F) -> F:
                      help="Output channels  [default: same as --in]"),
         click.option("--expansion", type=int, default=None, metavar="E",
                      help="Set out = mid x E at every point."),
-        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
-                     help="Stride of the block (on the 3x3 conv, as torchvision)."),
-        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
-                     default=str(StrideOn.CONV3X3), show_default=True,
-                     help="Where the bottleneck strides: 3x3 (torchvision) or 1x1 (ResNet v1)."),
-        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
-                     help="Groups of the bottleneck's 3x3 conv; must divide every --mid."),
-        click.option("--bn/--no-bn", default=True, show_default=True,
-                     help="BatchNorm after every conv."),
-        click.option("--bias/--no-bias", default=False, show_default=True, help="Conv biases."),
+        *layout_options(groups_help="must divide every --mid"),
         click.option("--size", "size_text", default="56", show_default=True,
                      metavar="H|HxW|LIST", help=f"Feature-map size. {series}"),
-        click.option("--batch", type=int, default=1, show_default=True, help="Batch size."),
+        batch_option,
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 @click.command(epilog=EXAMPLES)
