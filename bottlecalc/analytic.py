@@ -23,11 +23,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bottlecalc.spec import (
-    BlockKind,
     BlockSpec,
+    ConvStep,
     InputShape,
     NetworkSpec,
-    StrideOn,
     check_numel,
 )
 
@@ -61,6 +60,11 @@ class Layer:
     formula: str = ""
     macs_formula: str = ""
     shortcut: bool = False
+    # What the operation is, for convolutions and pools (square kernels, as in ResNet):
+    kernel: int = 0
+    stride: int = 1
+    groups: int = 1
+    padding: int = 0
 
     @property
     def flops(self) -> int:
@@ -112,6 +116,7 @@ def conv(
     return Layer(
         name, Op.CONV, x, out, weights=weights, bias=biases, params=weights + biases,
         macs=macs, fvcore=macs, formula=formula, macs_formula=macs_formula, shortcut=shortcut,
+        kernel=kernel, stride=stride, groups=groups, padding=kernel // 2,
     )
 
 
@@ -141,7 +146,8 @@ def maxpool(name: str, x: Shape, *, kernel: int = 3, stride: int = 2) -> Layer:
     n, c, h, w = x
     out = (n, c, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
     return Layer(name, Op.MAXPOOL, x, out, formula="no parameters",
-                 macs_formula="fvcore: unsupported (0)")
+                 macs_formula="fvcore: unsupported (0)", kernel=kernel, stride=stride,
+                 padding=kernel // 2)
 
 
 def avgpool(name: str, x: Shape) -> Layer:
@@ -166,13 +172,10 @@ def linear(name: str, x: Shape, out_features: int, *, bias: bool = True) -> Laye
     )
 
 
-def _conv_bn(
-    layers: list[Layer], idx: int, x: Shape, spec: BlockSpec, out: int, *,
-    kernel: int, stride: int = 1, groups: int = 1,
-) -> Shape:
+def _conv_bn(layers: list[Layer], idx: int, x: Shape, spec: BlockSpec, step: ConvStep) -> Shape:
     """Append conv{idx} (and bn{idx} when BN is on); return the output shape."""
-    layer = conv(f"conv{idx}", x, out, kernel=kernel, stride=stride, groups=groups,
-                 bias=spec.bias)
+    layer = conv(f"conv{idx}", x, step.out_channels, kernel=step.kernel, stride=step.stride,
+                 groups=step.groups, bias=spec.bias)
     layers.append(layer)
     if spec.bn:
         layers.append(batchnorm(f"bn{idx}", layer.out_shape))
@@ -195,17 +198,11 @@ def block_layers(spec: BlockSpec, shape: InputShape, prefix: str = "") -> tuple[
     x: Shape = (shape.batch, spec.in_channels, shape.height, shape.width)
     check_numel("--in", *x)
     layers: list[Layer] = []
-    if spec.kind is BlockKind.BASIC:
-        y = _conv_bn(layers, 1, x, spec, spec.out_channels, kernel=3, stride=spec.stride)
-        layers.append(relu("relu", y))
-        y = _conv_bn(layers, 2, y, spec, spec.out_channels, kernel=3)
-    else:
-        s1, s3 = (spec.stride, 1) if spec.stride_on is StrideOn.CONV1X1 else (1, spec.stride)
-        y = _conv_bn(layers, 1, x, spec, spec.mid, kernel=1, stride=s1)
-        layers.append(relu("relu", y))
-        y = _conv_bn(layers, 2, y, spec, spec.mid, kernel=3, stride=s3, groups=spec.groups)
-        layers.append(relu("relu", y))
-        y = _conv_bn(layers, 3, y, spec, spec.out_channels, kernel=1)
+    y = x
+    for idx, step in enumerate(spec.main_path, start=1):
+        if idx > 1:
+            layers.append(relu("relu", y))
+        y = _conv_bn(layers, idx, y, spec, step)
     _shortcut(layers, x, spec)
     layers.extend([add("add", y), relu("relu", y)])
     return tuple(_prefixed(layers, prefix))

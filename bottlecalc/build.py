@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from bottlecalc.analytic import network_blocks
-from bottlecalc.spec import BlockKind, BlockSpec, NetworkSpec, StrideOn
+from bottlecalc.spec import BlockKind, BlockSpec, ConvStep, NetworkSpec
 
 
 def _conv(cin: int, cout: int, kernel: int, *, stride: int = 1, groups: int = 1,
@@ -32,17 +32,22 @@ def projection(spec: BlockSpec) -> nn.Module | None:
     return nn.Sequential(conv, _norm(spec.out_channels, spec.bn))
 
 
+def _main_conv(spec: BlockSpec, cin: int, step: ConvStep) -> nn.Conv2d:
+    return _conv(cin, step.out_channels, step.kernel, stride=step.stride, groups=step.groups,
+                 bias=spec.bias)
+
+
 class BasicBlock(nn.Module):
     """Two 3x3 convs, as torchvision's ``BasicBlock`` (stride on the first)."""
 
     def __init__(self, spec: BlockSpec) -> None:
         super().__init__()
-        cin, cout, bias = spec.in_channels, spec.out_channels, spec.bias
-        self.conv1 = _conv(cin, cout, 3, stride=spec.stride, bias=bias)
-        self.bn1 = _norm(cout, spec.bn)
+        first, second = spec.main_path
+        self.conv1 = _main_conv(spec, spec.in_channels, first)
+        self.bn1 = _norm(first.out_channels, spec.bn)
         self.relu = nn.ReLU(inplace=True)
-        self.conv2 = _conv(cout, cout, 3, bias=bias)
-        self.bn2 = _norm(cout, spec.bn)
+        self.conv2 = _main_conv(spec, first.out_channels, second)
+        self.bn2 = _norm(second.out_channels, spec.bn)
         self.downsample = projection(spec)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -57,14 +62,13 @@ class Bottleneck(nn.Module):
 
     def __init__(self, spec: BlockSpec) -> None:
         super().__init__()
-        cin, mid, cout, bias = spec.in_channels, spec.mid, spec.out_channels, spec.bias
-        s1, s3 = (spec.stride, 1) if spec.stride_on is StrideOn.CONV1X1 else (1, spec.stride)
-        self.conv1 = _conv(cin, mid, 1, stride=s1, bias=bias)
-        self.bn1 = _norm(mid, spec.bn)
-        self.conv2 = _conv(mid, mid, 3, stride=s3, groups=spec.groups, bias=bias)
-        self.bn2 = _norm(mid, spec.bn)
-        self.conv3 = _conv(mid, cout, 1, bias=bias)
-        self.bn3 = _norm(cout, spec.bn)
+        reduce, spatial, restore = spec.main_path
+        self.conv1 = _main_conv(spec, spec.in_channels, reduce)
+        self.bn1 = _norm(reduce.out_channels, spec.bn)
+        self.conv2 = _main_conv(spec, reduce.out_channels, spatial)
+        self.bn2 = _norm(spatial.out_channels, spec.bn)
+        self.conv3 = _main_conv(spec, spatial.out_channels, restore)
+        self.bn3 = _norm(restore.out_channels, spec.bn)
         self.relu = nn.ReLU(inplace=True)
         self.downsample = projection(spec)
 

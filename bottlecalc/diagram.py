@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from html import escape
-from math import isqrt
 
 from bottlecalc.analytic import Layer, Op
 from bottlecalc.results import BlockResult
-from bottlecalc.spec import BlockKind, BlockSpec, StrideOn
+from bottlecalc.spec import BlockKind
 
 
 class ShortcutKind(StrEnum):
@@ -71,38 +70,25 @@ class BlockDiagram:
         return " -> ".join(parts)
 
 
-def conv_strides(spec: BlockSpec) -> tuple[int, ...]:
-    """The stride of each main-path conv, as build.py and analytic.py place it."""
-    s = spec.stride
-    if spec.kind is BlockKind.BASIC:
-        return (s, 1)
-    return (s, 1, 1) if spec.stride_on is StrideOn.CONV1X1 else (1, s, 1)
-
-
-def _box(layers: tuple[Layer, ...], i: int, *, stride: int, groups: int) -> ConvBox:
+def _box(layers: tuple[Layer, ...], i: int) -> ConvBox:
     conv = layers[i]
-    cin, cout = conv.in_shape[1], conv.out_shape[1]
-    kernel = isqrt(conv.weights * groups // (cin * cout))
     nxt = [layer.op for layer in layers[i + 1:i + 3]]
     bn = bool(nxt) and nxt[0] is Op.BN
     relu = Op.RELU in nxt[: 2 if bn else 1]
-    return ConvBox(conv.name, kernel, cin, cout, stride=stride, groups=groups, bn=bn, relu=relu)
+    return ConvBox(conv.name, conv.kernel, conv.in_shape[1], conv.out_shape[1],
+                   stride=conv.stride, groups=conv.groups, bn=bn, relu=relu)
 
 
 def block_diagram(block: BlockResult) -> BlockDiagram:
     """The diagram of one counted block, read off its layers."""
-    spec, layers = block.spec, block.layers
-    main = [i for i, layer in enumerate(layers) if layer.op is Op.CONV and not layer.shortcut]
+    layers = block.layers
+    convs = tuple(_box(layers, i) for i, layer in enumerate(layers)
+                  if layer.op is Op.CONV and not layer.shortcut)
     side = [i for i, layer in enumerate(layers) if layer.op is Op.CONV and layer.shortcut]
-    grouped = 1 if spec.kind is BlockKind.BOTTLENECK else -1  # the 3x3 carries --groups
-    convs = tuple(
-        _box(layers, i, stride=stride, groups=spec.groups if n == grouped else 1)
-        for n, (i, stride) in enumerate(zip(main, conv_strides(spec), strict=True))
-    )
-    projection = _box(layers, side[0], stride=spec.stride, groups=1) if side else None
+    projection = _box(layers, side[0]) if side else None
     first, last = layers[0].in_shape, layers[-1].out_shape
     return BlockDiagram(
-        kind=spec.kind, in_channels=first[1], out_channels=last[1],
+        kind=block.spec.kind, in_channels=first[1], out_channels=last[1],
         in_hw=(first[2], first[3]), out_hw=(last[2], last[3]), convs=convs,
         shortcut=ShortcutKind.PROJECTION if projection else ShortcutKind.IDENTITY,
         projection=projection,

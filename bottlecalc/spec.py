@@ -80,6 +80,16 @@ class InputShape:
 
 
 @dataclass(frozen=True)
+class ConvStep:
+    """One convolution of a block's main path: kernel, output channels, stride, groups."""
+
+    kernel: int
+    out_channels: int
+    stride: int = 1
+    groups: int = 1
+
+
+@dataclass(frozen=True)
 class BlockSpec:
     """One residual block. ``mid`` is the bottleneck width; a basic block ignores it."""
 
@@ -109,6 +119,21 @@ class BlockSpec:
     def needs_projection(self) -> bool:
         """A 1x1 projection shortcut is needed whenever the identity cannot be added."""
         return self.in_channels != self.out_channels or self.stride != 1
+
+    @property
+    def main_path(self) -> tuple[ConvStep, ...]:
+        """The main path's convolutions in order: the one place the stride rule is written.
+
+        A basic block strides its first 3x3. A bottleneck strides its 3x3 (torchvision,
+        "v1.5") or its first 1x1 (the paper, v1); ``groups`` apply to its 3x3 only.
+        """
+        s, out = self.stride, self.out_channels
+        if self.kind is BlockKind.BASIC:
+            return ConvStep(3, out, stride=s), ConvStep(3, out)
+        s1, s3 = (s, 1) if self.stride_on is StrideOn.CONV1X1 else (1, s)
+        return (ConvStep(1, self.mid, stride=s1),
+                ConvStep(3, self.mid, stride=s3, groups=self.groups),
+                ConvStep(1, out))
 
 
 def resolve_out(in_channels: int, mid: int, out: int | None, expansion: int | None) -> int:

@@ -84,8 +84,8 @@ def describe(block: BlockResult) -> str:
     parts = []
     for layer in block.layers:
         if layer.op == "conv":
-            k = layer.formula.split("x", 1)[0]
-            stride = f"/{layer.in_shape[2] // layer.out_shape[2]}" if layer.shortcut else ""
+            k = layer.kernel
+            stride = f"/{layer.stride}" if layer.shortcut else ""
             tag = "+ shortcut " if layer.shortcut else ""
             parts.append(f"{tag}{k}x{k}{stride} {layer.in_shape[1]}→{layer.out_shape[1]}")
     return ", ".join(parts)
