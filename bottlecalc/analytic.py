@@ -27,6 +27,7 @@ from bottlecalc.spec import (
     ConvStep,
     InputShape,
     NetworkSpec,
+    StrideOn,
     check_numel,
 )
 
@@ -262,6 +263,18 @@ def network_layers(spec: NetworkSpec, shape: InputShape) -> tuple[Layer, ...]:
     pooled = avgpool("avgpool", layers[-1].out_shape)
     layers += [pooled, linear("fc", pooled.out_shape, spec.num_classes)]
     return tuple(layers)
+
+
+def layers_of(spec: BlockSpec | NetworkSpec, shape: InputShape) -> tuple[Layer, ...]:
+    """Every operation of a block or a whole network, in forward order."""
+    if isinstance(spec, BlockSpec):
+        return block_layers(spec, shape)
+    return network_layers(spec, shape)
+
+
+def v1_macs(spec: NetworkSpec, shape: InputShape) -> int:
+    """Conv + linear MACs with the stride on the first 1x1: the ResNet paper's figure."""
+    return count(network_layers(replace(spec, stride_on=StrideOn.CONV1X1), shape)).macs
 
 
 class DType(StrEnum):

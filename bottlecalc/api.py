@@ -1,4 +1,4 @@
-"""Library entry points: specs in, :mod:`bottlecalc.results` out.
+"""Library entry points: specs and budgets in, :mod:`bottlecalc.results` out.
 
 The analytic route always runs; the torch-side routes (instantiated, fvcore,
 FlopCounterMode) run when ``measure=True`` and import torch only then.
@@ -6,72 +6,83 @@ FlopCounterMode) run when ``measure=True`` and import torch only then.
 
 from __future__ import annotations
 
-from bottlecalc.analytic import block_layers, count, network_layers
-from bottlecalc.results import BlockResult, CompareResult, Measured, NetworkResult
-from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bottlecalc.analytic import count, layers_of
+from bottlecalc.budget.model import Budget, Metric, Outcome, verdicts, warnings
+from bottlecalc.budget.targets import Kind, Target
+from bottlecalc.errors import MeasureError
+from bottlecalc.results import (
+    CompareResult,
+    Counted,
+    S,
+    analytic_result,
+    compare_result,
+)
+from bottlecalc.spec import BlockSpec, InputShape
+
+if TYPE_CHECKING:
+    from bottlecalc.measure.subject import Subject
 
 
-def projection_note(spec: BlockSpec) -> str | None:
-    """Why a block got a projection shortcut (the article's sample lacks one and crashes)."""
-    if not spec.needs_projection:
-        return None
-    reasons = []
-    if spec.in_channels != spec.out_channels:
-        reasons.append(f"in {spec.in_channels} != out {spec.out_channels}")
-    if spec.stride != 1:
-        reasons.append(f"stride {spec.stride}")
-    return (
-        f"{spec.kind}: projection shortcut (1x1 conv{' + BN' if spec.bn else ''}, "
-        f"stride {spec.stride}) added because {' and '.join(reasons)}: an identity "
-        "shortcut could not be added to the output (the article's sample crashes here)"
-    )
+def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
+               cross_check: bool = False) -> Counted[S]:
+    """Count a block or a network analytically and, when ``measure``, by every torch route."""
+    result = analytic_result(spec, shape)
+    if not measure:
+        return result
+    from bottlecalc.measure.pipeline import Plan
+    from bottlecalc.measure.pipeline import measure as run
+    from bottlecalc.measure.subject import spec_subject
+
+    measured = run(spec_subject(spec, shape, result.counts), Plan(torch=cross_check))
+    return Counted(spec=spec, shape=shape, layers=result.layers, measured=measured)
 
 
-def block_result(
-    spec: BlockSpec, shape: InputShape, *, measure: bool = True, cross_check: bool = False
-) -> BlockResult:
-    layers = block_layers(spec, shape)
-    measured = Measured()
-    if measure:
-        from bottlecalc.measure import measure_block
-
-        measured = measure_block(spec, shape, count(layers), cross_check=cross_check)
-    return BlockResult(spec=spec, shape=shape, layers=layers, measured=measured)
-
-
-def compare_blocks(
-    specs: tuple[BlockSpec, ...],
-    shape: InputShape,
-    *,
-    measure: bool = True,
-    cross_check: bool = False,
-) -> CompareResult:
+def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: bool = True,
+                   cross_check: bool = False) -> CompareResult:
     """Count each block by every route; the first block is the reference for ratios."""
-    blocks = tuple(
-        block_result(spec, shape, measure=measure, cross_check=cross_check) for spec in specs
+    blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
+                   for spec in specs)
+    return compare_result(blocks, shape, measured=measure, cross_checked=cross_check)
+
+
+def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False) -> Outcome:
+    """Measure the target and hold every limit against its count; failures become data."""
+    from bottlecalc.measure.pipeline import Plan, measure
+
+    metrics = budget.metrics
+    model = target.kind is Kind.MODEL
+    plan = Plan(fvcore=Metric.MACS in metrics, trace_limit=False,
+                torch=Metric.FLOPS in metrics or (model and Metric.MACS in metrics))
+    try:
+        found = measure(_subject(budget, target, base=base), plan)
+    except MeasureError as exc:
+        if debug:
+            raise
+        return Outcome(budget, str(target.kind), target.input, error=str(exc))
+    expected = closed_form(target)
+    return Outcome(
+        budget, str(target.kind), target.input, verdicts=verdicts(budget, found),
+        measurement=found, analytic=expected, warnings=warnings(found, expected),
     )
-    notes = [note for spec in specs if (note := projection_note(spec))]
-    groups = max(spec.groups for spec in specs)
-    if groups > 1 and any(spec.kind is BlockKind.BASIC for spec in specs):
-        notes.append(f"groups {groups} apply to the bottleneck's 3x3 conv only (ResNeXt); "
-                     "the basic block's convs are dense")
-    for block in blocks:
-        notes.extend(f"{block.spec.kind}: {note}" for note in block.measured.notes)
-    return CompareResult(
-        blocks=blocks, shape=shape, measured=measure, cross_checked=cross_check,
-        notes=tuple(notes),
-    )
 
 
-def network_result(
-    spec: NetworkSpec, shape: InputShape, *, measure: bool = True, cross_check: bool = False
-) -> NetworkResult:
-    """Count a whole network analytically and, when ``measure``, by every torch route."""
-    layers = network_layers(spec, shape)
-    measured = Measured()
-    if measure:
-        from bottlecalc.measure import measure_network
+def _subject(budget: Budget, target: Target, *, base: Path) -> Subject:
+    from bottlecalc.measure.subject import spec_subject
+    from bottlecalc.measure.user import model_subject
 
-        measured = measure_network(spec, shape, count(layers), cross_check=cross_check)
-    return NetworkResult(name=spec.name, spec=spec, shape=shape, layers=layers,
-                         measured=measured)
+    spec = target.network or target.block
+    if spec is None:
+        return model_subject(budget.target, target.input, base=base)
+    return spec_subject(spec, target.shape, count(layers_of(spec, target.shape)))
+
+
+def closed_form(target: Target) -> dict[str, int] | None:
+    """Closed-form counts for presets and blocks (a cross-check; limits use measurements)."""
+    spec = target.network or target.block
+    if spec is None:
+        return None
+    counts = count(layers_of(spec, target.shape))
+    return {"params": counts.total, "macs": counts.fvcore, "flops": counts.flops}

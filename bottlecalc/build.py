@@ -85,12 +85,6 @@ def block_module(spec: BlockSpec) -> nn.Module:
     return cls(spec)
 
 
-def build_block(spec: BlockSpec, *, device: str = "meta") -> nn.Module:
-    """The block in eval mode on ``device`` (meta: no weight memory, nothing initialised)."""
-    with torch.device(device):
-        return block_module(spec).eval()
-
-
 class ResNet(nn.Module):
     """torchvision's ``ResNet`` shape: 7x7/2 stem, 3x3/2 max-pool, stages, avg-pool, fc.
 
@@ -120,10 +114,12 @@ class ResNet(nn.Module):
         return logits
 
 
-def build_network(spec: NetworkSpec, *, device: str = "meta") -> nn.Module:
-    """The whole network in eval mode on ``device`` (meta: no weight memory)."""
+def build(spec: BlockSpec | NetworkSpec, *, device: str = "meta") -> nn.Module:
+    """The block or network in eval mode on ``device`` (meta: no weight memory, nothing
+    initialised)."""
     with torch.device(device):
-        return ResNet(spec).eval()
+        module = block_module(spec) if isinstance(spec, BlockSpec) else ResNet(spec)
+    return module.eval()
 
 
 def materialize_shared(module: nn.Module) -> nn.Module:

@@ -1,10 +1,14 @@
-"""The one data model every renderer reads, and its JSON form (schema in docs/json.md)."""
+"""The typed data every renderer reads: what was counted, by which route, with what result.
+
+Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
+:mod:`bottlecalc.report` do, from these records.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Generic, TypeVar
 
 from bottlecalc.analytic import (
     Counts,
@@ -12,24 +16,26 @@ from bottlecalc.analytic import (
     Layer,
     Traffic,
     count,
-    network_layers,
+    layers_of,
     ratio,
     traffic,
 )
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, StrideOn
-
-SCHEMA_VERSION = 1
+from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec
 
 
 @dataclass(frozen=True)
 class Measured:
-    """What the torch-side routes found; ``None`` means that route did not run."""
+    """What the torch-side routes found for one module; ``None``: that route did not run.
 
-    instantiated: int | None = None  # sum of parameter numels of the built module
-    buffers: int | None = None  # sum of buffer numels (BN running stats)
+    One record for blocks, networks and users' models, whichever command measured them.
+    """
+
+    params: int | None = None  # sum of numel() over the built module's parameters
+    trainable: int | None = None  # those with requires_grad
+    buffers: int | None = None  # sum of numel() over its buffers (BN running stats)
     fvcore: int | None = None  # FlopCountAnalysis(...).total()
-    unsupported: tuple[tuple[str, int], ...] = ()  # fvcore's skipped ops and their counts
-    torch_flops: int | None = None  # FlopCounterMode's total
+    fvcore_unsupported: tuple[tuple[str, int], ...] = ()  # ops fvcore skipped, and how often
+    torch_flops: int | None = None  # FlopCounterMode's total (2 per multiply-accumulate)
     torch_device: str | None = None  # where FlopCounterMode ran: "meta" or "cpu"
     notes: tuple[str, ...] = ()  # which engine measured what, and why
 
@@ -51,7 +57,7 @@ class Routes:
 
     @property
     def params_agree(self) -> bool | None:
-        return agree(self.counts.total, self.measured.instantiated)
+        return agree(self.counts.total, self.measured.params)
 
     @property
     def fvcore_agree(self) -> bool | None:
@@ -67,12 +73,31 @@ class Routes:
         return all(check is not False for check in checks)
 
 
+S = TypeVar("S", BlockSpec, NetworkSpec)
+
+
 @dataclass(frozen=True)
-class BlockResult(Routes):
-    spec: BlockSpec
+class Counted(Routes, Generic[S]):
+    """A block or a network bottlecalc defines, counted analytically and by the routes run."""
+
+    spec: S
     shape: InputShape
     layers: tuple[Layer, ...]
     measured: Measured = field(default_factory=Measured)
+
+    @property
+    def name(self) -> str:
+        """'resnet50' for a network, 'bottleneck' for a block."""
+        return self.spec.name if isinstance(self.spec, NetworkSpec) else str(self.spec.kind)
+
+
+BlockResult = Counted[BlockSpec]
+NetworkResult = Counted[NetworkSpec]
+
+
+def analytic_result(spec: S, shape: InputShape) -> Counted[S]:
+    """The closed-form counts alone (no torch); measuring adds :class:`Measured`."""
+    return Counted(spec=spec, shape=shape, layers=layers_of(spec, shape))
 
 
 @dataclass(frozen=True)
@@ -99,78 +124,41 @@ class CompareResult:
         }
 
 
-def layer_dict(layer: Layer) -> dict[str, Any]:
-    return {
-        "name": layer.name,
-        "op": str(layer.op),
-        "in_shape": list(layer.in_shape),
-        "out_shape": list(layer.out_shape),
-        "params": layer.params,
-        "buffers": layer.buffers,
-        "macs": layer.macs,
-        "fvcore": layer.fvcore,
-        "shortcut": layer.shortcut,
-        "formula": layer.formula,
-        "macs_formula": layer.macs_formula,
-    }
+def projection_note(spec: BlockSpec) -> str | None:
+    """Why a block got a projection shortcut (the article's sample lacks one and crashes)."""
+    if not spec.needs_projection:
+        return None
+    reasons = []
+    if spec.in_channels != spec.out_channels:
+        reasons.append(f"in {spec.in_channels} != out {spec.out_channels}")
+    if spec.stride != 1:
+        reasons.append(f"stride {spec.stride}")
+    return (
+        f"{spec.kind}: projection shortcut (1x1 conv{' + BN' if spec.bn else ''}, "
+        f"stride {spec.stride}) added because {' and '.join(reasons)}: an identity "
+        "shortcut could not be added to the output (the article's sample crashes here)"
+    )
 
 
-def block_dict(block: BlockResult) -> dict[str, Any]:
-    spec, c, m = block.spec, block.counts, block.measured
-    return {
-        "kind": str(spec.kind),
-        "in": spec.in_channels,
-        "mid": spec.mid,
-        "out": spec.out_channels,
-        "stride": spec.stride,
-        "stride_on": str(spec.stride_on),
-        "groups": spec.groups,
-        "bn": spec.bn,
-        "bias": spec.bias,
-        "projection": spec.needs_projection,
-        "params": {
-            "conv": c.conv, "bn": c.bn, "bias": c.bias, "shortcut": c.shortcut,
-            "total": c.total, "buffers": c.buffers, "instantiated": m.instantiated,
-        },
-        "macs": {
-            "conv": c.macs, "shortcut": c.shortcut_macs, "analytic": c.fvcore,
-            "fvcore": m.fvcore,
-        },
-        "flops": {"analytic": c.flops, "torch": m.torch_flops, "torch_device": m.torch_device},
-        "agree": {
-            "params": block.params_agree, "fvcore": block.fvcore_agree,
-            "torch": block.torch_agree,
-        },
-        "fvcore_unsupported": {name: n for name, n in m.unsupported},
-        "notes": list(m.notes),
-        "layers": [layer_dict(layer) for layer in block.layers],
-    }
+def compare_result(blocks: tuple[BlockResult, ...], shape: InputShape, *, measured: bool,
+                   cross_checked: bool) -> CompareResult:
+    """Blocks side by side, with the notes that explain them."""
+    specs = [block.spec for block in blocks]
+    notes = [note for spec in specs if (note := projection_note(spec))]
+    groups = max(spec.groups for spec in specs)
+    if groups > 1 and any(spec.kind is BlockKind.BASIC for spec in specs):
+        notes.append(f"groups {groups} apply to the bottleneck's 3x3 conv only (ResNeXt); "
+                     "the basic block's convs are dense")
+    for block in blocks:
+        notes.extend(f"{block.spec.kind}: {note}" for note in block.measured.notes)
+    return CompareResult(blocks=blocks, shape=shape, measured=measured,
+                         cross_checked=cross_checked, notes=tuple(notes))
 
 
-def compare_dict(result: CompareResult) -> dict[str, Any]:
-    shape = result.shape
-    return {
-        "schema": "bottlecalc.compare",
-        "version": SCHEMA_VERSION,
-        "input": {"batch": shape.batch, "height": shape.height, "width": shape.width},
-        "measured": result.measured,
-        "cross_checked": result.cross_checked,
-        "all_agree": result.all_agree,
-        "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
-        "conventions": CONVENTIONS,
-        "notes": list(result.notes),
-        "blocks": [block_dict(block) for block in result.blocks],
-    }
-
-
-CONVENTIONS = {
-    "mac": "one multiply-accumulate (multiply + add); papers' and fvcore's 'FLOPs'",
-    "flop": "one floating-point operation; FLOPs = 2 x MACs (torch FlopCounterMode)",
-    "params.conv": "main-path conv weights only: no bias, BN or shortcut (the article)",
-    "macs.conv": "conv + linear MACs, projection shortcut included; bias, BN, add, ReLU excluded",
-    "macs.analytic": "macs.conv + BN (2/element, eval) + adaptive avg-pool (1/element): "
-    "fvcore's convention",
-}
+def analytic_compare(specs: tuple[BlockSpec, ...], shape: InputShape) -> CompareResult:
+    """Blocks compared by their closed forms alone (no torch)."""
+    blocks = tuple(analytic_result(spec, shape) for spec in specs)
+    return compare_result(blocks, shape, measured=False, cross_checked=False)
 
 
 class Depth(StrEnum):
@@ -223,113 +211,20 @@ def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[Group, ...]:
 
 
 @dataclass(frozen=True)
-class NetworkResult(Routes):
-    """One whole network counted by every route that ran."""
+class NetworkReport:
+    """Networks side by side, and how the user asked to see them (``bottlecalc network``)."""
 
-    name: str
-    spec: NetworkSpec
-    shape: InputShape
-    layers: tuple[Layer, ...]
-    measured: Measured = field(default_factory=Measured)
-
-    @property
-    def stages(self) -> tuple[Group, ...]:
-        return breakdown(self.layers, Depth.STAGE)
-
-    def breakdown(self, depth: Depth) -> tuple[Group, ...]:
-        return breakdown(self.layers, depth)
+    results: tuple[NetworkResult, ...]
+    depth: Depth = Depth.STAGE
+    dtype: DType = DType.FLOAT32
+    conventions: bool = False
+    measured: bool = True
+    cross_checked: bool = False
 
     @property
-    def v1_macs(self) -> int:
-        """Conv + linear MACs with the stride on the first 1x1: the ResNet paper's figure."""
-        v1 = replace(self.spec, stride_on=StrideOn.CONV1X1)
-        return count(network_layers(v1, self.shape)).macs
+    def all_agree(self) -> bool:
+        return all(result.all_agree for result in self.results)
 
-
-def traffic_dict(t: Traffic) -> dict[str, Any]:
-    return {
-        "weight_bytes": t.weight_bytes, "input_bytes": t.input_bytes,
-        "output_bytes": t.output_bytes, "intensity": round(t.intensity, 4),
-    }
-
-
-def group_dict(group: Group, dtype: DType) -> dict[str, Any]:
-    c = group.counts
-    row: dict[str, Any] = {
-        "name": group.name,
-        "params": {"total": c.total, "buffers": c.buffers},
-        "macs": {"conv": c.macs, "analytic": c.fvcore},
-        "flops": {"analytic": c.flops},
-        "memory": traffic_dict(group.traffic(dtype)),
-    }
-    if len(group.layers) == 1:
-        layer = layer_dict(group.layers[0])
-        row.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
-    return row
-
-
-def network_spec_dict(spec: NetworkSpec) -> dict[str, Any]:
-    return {
-        "block": str(spec.block), "layers": list(spec.layers), "width": spec.width,
-        "groups": spec.groups, "width_per_group": spec.width_per_group,
-        "expansion": spec.block_expansion, "num_classes": spec.num_classes,
-        "variant": "v1" if spec.stride_on is StrideOn.CONV1X1 else "v1.5",
-    }
-
-
-def network_dict(
-    result: NetworkResult, *, dtype: DType = DType.FLOAT32, depth: Depth = Depth.STAGE
-) -> dict[str, Any]:
-    """One entry of ``networks`` in ``bottlecalc network --format json`` (docs/network.md)."""
-    c, m = result.counts, result.measured
-    entry: dict[str, Any] = {
-        "name": result.name,
-        "spec": network_spec_dict(result.spec),
-        "params": {"total": c.total, "buffers": c.buffers, "instantiated": m.instantiated},
-        "macs": {"conv": c.macs, "analytic": c.fvcore, "fvcore": m.fvcore,
-                 "v1": result.v1_macs},
-        "flops": {"analytic": c.flops, "torch": m.torch_flops, "torch_device": m.torch_device},
-        "agree": {"params": result.params_agree, "fvcore": result.fvcore_agree,
-                  "torch": result.torch_agree},
-        "fvcore_unsupported": dict(m.unsupported),
-        "memory": traffic_dict(traffic(result.layers, dtype)),
-        "notes": list(m.notes),
-        "stages": [group_dict(g, dtype) for g in result.stages],
-    }
-    if depth in (Depth.BLOCK, Depth.LAYER):
-        rows = result.breakdown(depth)
-        entry["breakdown"] = [group_dict(g, dtype) for g in rows]
-    return entry
-
-
-def networks_dict(
-    results: tuple[NetworkResult, ...], *, measured: bool, cross_checked: bool,
-    dtype: DType = DType.FLOAT32, depth: Depth = Depth.STAGE,
-) -> dict[str, Any]:
-    """The whole ``bottlecalc network --format json`` document."""
-    shape = results[0].shape
-    return {
-        "schema": "bottlecalc.network",
-        "version": SCHEMA_VERSION,
-        "input": {"batch": shape.batch, "height": shape.height, "width": shape.width},
-        "dtype": str(dtype),
-        "depth": str(depth),
-        "measured": measured,
-        "cross_checked": cross_checked,
-        "all_agree": all(r.all_agree for r in results),
-        "conventions": {**_block_only(CONVENTIONS), **NETWORK_CONVENTIONS},
-        "networks": [network_dict(r, dtype=dtype, depth=depth) for r in results],
-    }
-
-
-def _block_only(conventions: dict[str, str]) -> dict[str, str]:
-    """The shared conventions minus the article's block-only "conv weights" count."""
-    return {key: value for key, value in conventions.items() if key != "params.conv"}
-
-
-NETWORK_CONVENTIONS = {
-    "macs.conv": "conv + linear MACs: what torchvision publishes as 'GFLOPS'",
-    "macs.v1": "macs.conv with the stride on the first 1x1 (ResNet v1): the paper's Table 1",
-    "memory": "bytes at --dtype if each layer reads its input and weights and writes its "
-    "output once (no fusion); intensity = MACs / (weight + input + output bytes)",
-}
+    @property
+    def shape(self) -> InputShape:
+        return self.results[0].shape

@@ -237,3 +237,19 @@ class NetworkSpec:
         if self.expansion is not None:
             return self.expansion
         return 1 if self.block is BlockKind.BASIC else 4
+
+
+def parse_input(option: str, value: object) -> tuple[int, ...]:
+    """An input shape: ``"1,3,224,224"``, ``"1x3x224x224"`` or ``[1, 3, 224, 224]``."""
+    if isinstance(value, list) and value:
+        parts = [str(v) if isinstance(v, int) and not isinstance(v, bool) else "?" for v in value]
+    elif isinstance(value, str) and value.strip():
+        parts = re.split(r"\s*[,xX]\s*", value.strip())
+    else:
+        raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}")
+    if len(parts) > 8:
+        raise SpecError(f"{option} has {len(parts)} dimensions; at most 8, got {value!r}")
+    try:
+        return tuple(parse_int(option, part, high=MAX_SIZE) for part in parts)
+    except SpecError as exc:
+        raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}") from exc

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
 
-from bottlecalc.analytic import Counts, ratio
-from bottlecalc.api import compare_blocks
+from bottlecalc.analytic import Counts
 from bottlecalc.errors import SpecError
-from bottlecalc.results import CompareResult
+from bottlecalc.results import CompareResult, analytic_compare
 from bottlecalc.spec import (
+    BlockKind,
     BlockSpec,
     InputShape,
     StrideOn,
@@ -27,7 +26,6 @@ from bottlecalc.spec import (
     resolve_out,
 )
 
-SWEEP_SCHEMA_VERSION = 1
 # A sweep is for reading and plotting; past this many points it is a typo in a range.
 MAX_POINTS = 1024
 
@@ -124,6 +122,17 @@ class SweepPoint:
     value: int
     result: CompareResult  # analytic: blocks[0] basic, blocks[1] bottleneck
 
+    @property
+    def basic(self) -> Counts:
+        return self.result.blocks[0].counts
+
+    @property
+    def bottleneck(self) -> Counts:
+        return self.result.blocks[1].counts
+
+    def counts(self, kind: BlockKind) -> Counts:
+        return self.basic if kind is BlockKind.BASIC else self.bottleneck
+
 
 @dataclass(frozen=True)
 class Sweep:
@@ -141,7 +150,7 @@ def run_sweep(config: BlockConfig, axis: Axis, values: tuple[int, ...]) -> Sweep
 
 
 def _point(config: BlockConfig, value: int) -> SweepPoint:
-    return SweepPoint(value, compare_blocks(config.pair(), config.shape, measure=False))
+    return SweepPoint(value, analytic_compare(config.pair(), config.shape))
 
 
 def default_mids(mid: int, groups: int = 1) -> tuple[int, ...]:
@@ -149,49 +158,3 @@ def default_mids(mid: int, groups: int = 1) -> tuple[int, ...]:
     candidates = (mid // 4, mid // 2, mid, mid * 2, mid * 4)
     valid = [m for m in candidates if m >= 1 and m % groups == 0]
     return tuple(sorted(set(valid)))
-
-
-def _block_numbers(counts: Counts) -> dict[str, int]:
-    return {"conv": counts.conv, "params": counts.total, "macs": counts.macs,
-            "flops": counts.flops, "fvcore": counts.fvcore}
-
-
-def point_dict(point: SweepPoint) -> dict[str, Any]:
-    basic, bottleneck = point.result.blocks
-    a, b = basic.counts, bottleneck.counts
-    return {
-        "value": point.value,
-        "in": basic.spec.in_channels,
-        "mid": bottleneck.spec.mid,
-        "out": basic.spec.out_channels,
-        "size": [point.result.shape.height, point.result.shape.width],
-        "projection": basic.spec.needs_projection,
-        "basic": _block_numbers(a),
-        "bottleneck": _block_numbers(b),
-        "ratios": {
-            "conv": round(ratio(a.conv, b.conv), 4),
-            "params": round(ratio(a.total, b.total), 4),
-            "macs": round(ratio(a.macs, b.macs), 4),
-        },
-    }
-
-
-def sweep_dict(sweep: Sweep) -> dict[str, Any]:
-    """The JSON form of a sweep (``sweep --format json``; documented in docs/teaching.md)."""
-    c = sweep.config
-    fixed: dict[str, Any] = {
-        "in": c.in_channels, "mid": c.mid, "out": c.out_channels,
-        "expansion": c.expansion, "stride": c.stride, "stride_on": str(c.stride_on),
-        "groups": c.groups, "bn": c.bn, "bias": c.bias, "batch": c.shape.batch,
-        "size": [c.shape.height, c.shape.width],
-    }
-    fixed[str(sweep.axis)] = None  # the swept option has no single value
-    return {
-        "schema": "bottlecalc.sweep",
-        "version": SWEEP_SCHEMA_VERSION,
-        "axis": str(sweep.axis),
-        "values": [p.value for p in sweep.points],
-        "fixed": fixed,
-        "measured": False,
-        "points": [point_dict(p) for p in sweep.points],
-    }

@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.api import compare_blocks
-from bottlecalc.cli.common import debug_option, emit, guarded, output_option, write_atomic
-from bottlecalc.cli.compare import block_options, build_specs
-from bottlecalc.diagram import BlockDiagram, block_diagram, render_pair_svg, render_pair_text
-from bottlecalc.spec import BlockSpec, InputShape
+from bottlecalc.cli.options import (
+    BlockOptions,
+    Form,
+    block_options,
+    block_pair_of,
+    debug_option,
+    output_option,
+)
+from bottlecalc.cli.output import emit, render_options, write_file
+from bottlecalc.report.diagram.registry import RENDERERS
+from bottlecalc.report.render import Format
+from bottlecalc.results import analytic_compare
 
 EXAMPLES = """
 \b
@@ -20,30 +27,21 @@ Examples:
 """
 
 
-def diagrams_for(specs: tuple[BlockSpec, ...], shape: InputShape) -> tuple[BlockDiagram, ...]:
-    """Diagrams read off the analytic layers (no torch)."""
-    result = compare_blocks(specs, shape, measure=False)
-    return tuple(block_diagram(block) for block in result.blocks)
-
-
 @click.command(epilog=EXAMPLES)
-@block_options
+@block_options(Form.REQUIRED)
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE", help="Also write both diagrams as one SVG file.")
 @output_option
 @debug_option
-@guarded
-def diagram(*, size: str, batch: int, svg_path: Path | None, output: Path | None,
-            debug: bool, **block: object) -> None:
+def diagram(*, block: BlockOptions[int], svg_path: Path | None, output: Path | None) -> None:
     """Draw the basic and the bottleneck block side by side, a channel count on every arrow.
 
     Every conv box shows its kernel, stride, groups and channels (in→out) and whether BN
     and ReLU follow; the shortcut is drawn as identity or as the 1x1 projection the block
     needs when in != out or stride != 1.
     """
-    shape = InputShape.parse(size, batch=batch)
-    drawn = diagrams_for(build_specs(**block), shape)  # type: ignore[arg-type]
-    emit(render_pair_text(drawn), output)
+    result = analytic_compare(block_pair_of(block), block.shape())
+    options = render_options(output)
+    emit(RENDERERS[Format.TEXT](result, options), output)
     if svg_path is not None:
-        write_atomic(svg_path, render_pair_svg(drawn))
-        click.echo(f"wrote {svg_path}", err=True)
+        write_file(svg_path, RENDERERS[Format.SVG](result, options))

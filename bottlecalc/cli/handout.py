@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import click
 
-from bottlecalc.cli.common import debug_option, emit, guarded, output_option
-from bottlecalc.cli.compare import block_options
-from bottlecalc.report.handout_i18n import Lang
-from bottlecalc.spec import MAX_CHANNELS, InputShape, StrideOn
+from bottlecalc.cli.options import (
+    BlockOptions,
+    Form,
+    block_options,
+    debug_option,
+    format_option,
+    output_option,
+)
+from bottlecalc.cli.output import write
+from bottlecalc.report.handout.i18n import Lang
+from bottlecalc.report.handout.registry import RENDERERS
+from bottlecalc.report.render import Format
+from bottlecalc.spec import MAX_CHANNELS
 from bottlecalc.sweep import Axis, BlockConfig, default_mids, parse_values, run_sweep
 
 EXAMPLES = """
@@ -23,57 +30,29 @@ Examples:
   bottlecalc handout --in 256 --mid 64 --sweep 16:256:16 --no-measure -o quick.html
 """
 
-
-class HandoutFormat(StrEnum):
-    HTML = "html"
-    MARKDOWN = "markdown"
-
-
-# One registry: --format choices, and the suffix -o implies when --format is not given.
-SUFFIXES = {".html": HandoutFormat.HTML, ".htm": HandoutFormat.HTML,
-            ".md": HandoutFormat.MARKDOWN, ".markdown": HandoutFormat.MARKDOWN}
+# The suffix -o implies when --format is not given.
+SUFFIXES = {".html": Format.HTML, ".htm": Format.HTML,
+            ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN}
 
 
-@dataclass(frozen=True)
-class HandoutRequest:
-    config: BlockConfig
-    mids: tuple[int, ...]
-    title: str | None
-    lang: Lang
-    fmt: HandoutFormat
-    measure: bool
-    output: Path | None
-
-
-def pick_format(fmt: str | None, output: Path | None) -> HandoutFormat:
+def pick_format(fmt: str | None, output: Path | None) -> Format:
     if fmt is not None:
-        return HandoutFormat(fmt.lower())
+        return Format(fmt.lower())
     if output is None:
-        return HandoutFormat.HTML
-    return SUFFIXES.get(output.suffix.lower(), HandoutFormat.HTML)
+        return Format.HTML
+    return SUFFIXES.get(output.suffix.lower(), Format.HTML)
 
 
-def block_config(shape: InputShape, block: dict[str, object]) -> BlockConfig:
+def block_config(block: BlockOptions[int]) -> BlockConfig:
     """The options as typed: the sweep keeps --out fixed, or out = mid x --expansion."""
-    options = {**block, "stride_on": StrideOn(str(block["stride_on"]))}
-    return BlockConfig(shape=shape, **options)  # type: ignore[arg-type]
-
-
-def execute(request: HandoutRequest) -> None:
-    from bottlecalc.api import compare_blocks
-    from bottlecalc.report.handout import build_handout, render_html, render_markdown
-
-    config = request.config
-    result = compare_blocks(config.pair(), config.shape, measure=request.measure,
-                            cross_check=request.measure)
-    sweep = run_sweep(config, Axis.MID, request.mids)
-    page = build_handout(result, sweep, title=request.title, lang=request.lang)
-    render = render_html if request.fmt is HandoutFormat.HTML else render_markdown
-    emit(render(page), request.output)
+    return BlockConfig(block.in_channels, block.mid, out_channels=block.out_channels,
+                       expansion=block.expansion, stride=block.stride, groups=block.groups,
+                       stride_on=block.stride_on, bn=block.bn, bias=block.bias,
+                       shape=block.shape())
 
 
 @click.command(epilog=EXAMPLES)
-@block_options
+@block_options(Form.REQUIRED)
 @click.option("--title", default=None, help="Page title  [default: 'Why a bottleneck "
               "block is cheap', translated]")
 @click.option("--lang", type=click.Choice([str(lang) for lang in Lang]), default="en",
@@ -83,15 +62,12 @@ def execute(request: HandoutRequest) -> None:
               "[default: mid/4 to mid x 4 in powers of two]")
 @click.option("--no-measure", is_flag=True,
               help="Analytic counts only (no torch); the measured rows are left out.")
-@click.option("--format", "fmt", type=click.Choice([str(f) for f in HandoutFormat],
-              case_sensitive=False), default=None,
-              help="html or markdown  [default: from -o's suffix, else html]")
+@format_option(RENDERERS, default=None,
+               help="html or markdown  [default: from -o's suffix, else html]")
 @output_option
 @debug_option
-@guarded
-def handout(*, size: str, batch: int, title: str | None, lang: str, sweep_text: str | None,
-            no_measure: bool, fmt: str | None, output: Path | None, debug: bool,
-            **block: object) -> None:
+def handout(*, block: BlockOptions[int], title: str | None, lang: str, sweep_text: str | None,
+            no_measure: bool, fmt: str | None, output: Path | None) -> None:
     """Write a one-page handout on basic vs bottleneck blocks for students.
 
     It holds both block diagrams with channel counts, the counts by every route
@@ -100,12 +76,15 @@ def handout(*, size: str, batch: int, title: str | None, lang: str, sweep_text: 
     page is self-contained (opens offline) and prints on A4. The file is written
     atomically.
     """
-    config = block_config(InputShape.parse(size, batch=batch), block)
+    config = block_config(block)
     _, bottleneck = config.pair()  # validates every option before anything is measured
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
             else default_mids(bottleneck.mid, bottleneck.groups))
-    execute(HandoutRequest(
-        config=config, mids=mids, title=title,
-        lang=Lang(lang), fmt=pick_format(fmt, output), measure=not no_measure,
-        output=output,
-    ))
+    from bottlecalc.api import compare_blocks
+    from bottlecalc.report.handout.page import build_handout
+
+    result = compare_blocks(config.pair(), config.shape, measure=not no_measure,
+                            cross_check=not no_measure)
+    page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
+                         lang=Lang(lang))
+    write(RENDERERS, pick_format(fmt, output), page, output)

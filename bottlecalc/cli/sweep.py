@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from bottlecalc.cli.common import (
-    apply_options,
-    batch_option,
+from bottlecalc.cli.options import (
+    BlockOptions,
+    Form,
+    block_options,
     debug_option,
-    emit,
     format_option,
-    guarded,
-    layout_options,
     output_option,
-    write_atomic,
 )
-from bottlecalc.report import Format, renderer
-from bottlecalc.report.sweep import SWEEP_FORMATS, SWEEP_RENDERERS
-from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, InputShape, StrideOn, parse_int
+from bottlecalc.cli.output import write, write_file
+from bottlecalc.report.render import Format
+from bottlecalc.report.sweep.registry import RENDERERS
+from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, InputShape, parse_int
 from bottlecalc.sweep import Axis, BlockConfig, Sweep, is_series, parse_values, run_sweep
 
 EXAMPLES = """
@@ -36,19 +29,8 @@ Examples:
   bottlecalc sweep --in 256 --mid 64 --size 7,14,28,56,112 --format markdown
 """
 
-F = TypeVar("F", bound=Callable[..., Any])
 PLOT_SUFFIXES = (".png", ".svg")
 HIGH = {Axis.IN: MAX_CHANNELS, Axis.MID: MAX_CHANNELS, Axis.SIZE: MAX_SIZE}
-
-
-@dataclass(frozen=True)
-class SweepRequest:
-    config: BlockConfig
-    axis: Axis
-    values: tuple[int, ...]
-    fmt: Format
-    output: Path | None
-    plot: Path | None
 
 
 def swept_axis(texts: dict[Axis, str]) -> Axis:
@@ -63,16 +45,15 @@ def swept_axis(texts: dict[Axis, str]) -> Axis:
     return series[0]
 
 
-def base_config(texts: dict[Axis, str], axis: Axis, values: tuple[int, ...], *, batch: int,
-                **block: object) -> BlockConfig:
+def base_config(block: BlockOptions[str], axis: Axis, first: int) -> BlockConfig:
     """The fixed options; the swept one starts at its first value."""
-    fixed = {a: values[0] if a is axis else None for a in Axis}
-    in_ch = fixed[Axis.IN] or parse_int("--in", texts[Axis.IN], high=MAX_CHANNELS)
-    mid = fixed[Axis.MID] or parse_int("--mid", texts[Axis.MID], high=MAX_CHANNELS)
-    size = texts[Axis.SIZE] if fixed[Axis.SIZE] is None else str(fixed[Axis.SIZE])
-    block["stride_on"] = StrideOn(str(block["stride_on"]))
-    return BlockConfig(in_ch, mid, shape=InputShape.parse(size, batch=batch),
-                       **block)  # type: ignore[arg-type]
+    in_ch = first if axis is Axis.IN else parse_int("--in", block.in_channels, high=MAX_CHANNELS)
+    mid = first if axis is Axis.MID else parse_int("--mid", block.mid, high=MAX_CHANNELS)
+    size = str(first) if axis is Axis.SIZE else block.size
+    return BlockConfig(in_ch, mid, out_channels=block.out_channels, expansion=block.expansion,
+                       stride=block.stride, groups=block.groups, stride_on=block.stride_on,
+                       bn=block.bn, bias=block.bias,
+                       shape=InputShape.parse(size, batch=block.batch))
 
 
 def check_plot(plot: Path | None) -> Path | None:
@@ -83,70 +64,34 @@ def check_plot(plot: Path | None) -> Path | None:
 
 
 def write_plot(sweep: Sweep, path: Path) -> None:
-    from bottlecalc.report import plot
+    from bottlecalc.report.sweep import plot
 
     data = plot.sweep_png(sweep) if path.suffix.lower() == ".png" else plot.sweep_svg(sweep)
-    write_atomic(path, data)
-    click.echo(f"wrote {path}", err=True)
-
-
-def execute(request: SweepRequest) -> None:
-    sweep = run_sweep(request.config, request.axis, request.values)
-    render = renderer(SWEEP_RENDERERS, request.fmt)
-    if request.fmt is Format.TABLE:
-        color = request.output is None and sys.stdout.isatty()
-        width = shutil.get_terminal_size((120, 40)).columns if color else 120
-        text = render(sweep, color=color, width=max(width, 100))
-    else:
-        text = render(sweep)
-    emit(text, request.output)
-    if request.plot is not None:
-        write_plot(sweep, request.plot)
-
-
-def sweep_options(func: F) -> F:
-    """compare's block options, with --in, --mid and --size also taking lists and ranges."""
-    series = "A value, a list 16,32,64 or a range start:stop:step (inclusive)."
-    options = [
-        click.option("--in", "in_text", required=True, metavar="C|LIST",
-                     help=f"Input channels. {series}"),
-        click.option("--mid", "mid_text", required=True, metavar="C|LIST",
-                     help=f"Bottleneck width. {series}"),
-        click.option("--out", "out_channels", type=int, default=None, metavar="C",
-                     help="Output channels  [default: same as --in]"),
-        click.option("--expansion", type=int, default=None, metavar="E",
-                     help="Set out = mid x E at every point."),
-        *layout_options(groups_help="must divide every --mid"),
-        click.option("--size", "size_text", default="56", show_default=True,
-                     metavar="H|HxW|LIST", help=f"Feature-map size. {series}"),
-        batch_option,
-    ]
-    return apply_options(func, options)
+    write_file(path, data)
 
 
 @click.command(epilog=EXAMPLES)
-@sweep_options
-@format_option(SWEEP_FORMATS)
+@block_options(Form.SERIES)
+@format_option(RENDERERS)
 @output_option
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE.png|FILE.svg",
               help="Also draw params and MACs of both blocks (needs bottlecalc[plot]).")
 @debug_option
-@guarded
-def sweep(*, in_text: str, mid_text: str, size_text: str, batch: int, fmt: str,
-          output: Path | None, plot: Path | None, debug: bool, **block: object) -> None:
+def sweep(*, block: BlockOptions[str], fmt: str, output: Path | None,
+          plot: Path | None) -> None:
     """Count a basic and a bottleneck block at every value of --in, --mid or --size.
 
     Exactly one of them takes a list (16,32,64) or an inclusive range (16:256:16). Counts
     are analytic (closed form, no torch): the same figures `compare --no-measure` gives
     at each point, with the ratio of basic to bottleneck.
     """
-    texts = {Axis.IN: in_text, Axis.MID: mid_text, Axis.SIZE: size_text}
+    texts = {Axis.IN: block.in_channels, Axis.MID: block.mid, Axis.SIZE: block.size}
     axis = swept_axis(texts)
     values = parse_values(axis.option, texts[axis], high=HIGH[axis])
-    request = SweepRequest(
-        config=base_config(texts, axis, values, batch=batch, **block),
-        axis=axis, values=values, fmt=Format(fmt.lower()), output=output,
-        plot=check_plot(plot),
-    )
-    execute(request)
+    config = base_config(block, axis, values[0])
+    check_plot(plot)
+    result = run_sweep(config, axis, values)
+    write(RENDERERS, Format(fmt.lower()), result, output)
+    if plot is not None:
+        write_plot(result, plot)

@@ -1,36 +1,9 @@
-"""Renderers: each format is a small module whose ``render(result, ...)`` returns a str.
+"""Renderers: ``report/<command>/<format>.py``, each ``render(result, options) -> str``.
 
-Only :mod:`bottlecalc.report.table` imports rich.
+Shared pieces live here once: :mod:`~bottlecalc.report.render` (the renderer protocol and
+format names), :mod:`~bottlecalc.report.numbers` (exact and short number forms),
+:mod:`~bottlecalc.report.words` (wording every command shares),
+:mod:`~bottlecalc.report.console` (the rich console), :mod:`~bottlecalc.report.markdown`
+(pipe tables) and :mod:`~bottlecalc.report.jsondoc` (JSON schema names and versions).
+Only the ``table`` renderers and :mod:`~bottlecalc.report.console` import rich.
 """
-
-from __future__ import annotations
-
-import importlib
-from collections.abc import Callable
-from enum import StrEnum
-from typing import Any
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-
-FORMATS = [str(f) for f in Format]
-
-# format -> module whose ``render(result, *, explain=...)`` returns the text. Imported on
-# use, so JSON output never pays for rich.
-COMPARE_RENDERERS: dict[str, str] = {
-    Format.TABLE: "bottlecalc.report.table",
-    Format.JSON: "bottlecalc.report.jsonfmt",
-    Format.CSV: "bottlecalc.report.csvfmt",
-    Format.MARKDOWN: "bottlecalc.report.markdown",
-}
-
-
-def renderer(registry: dict[str, str], fmt: str) -> Callable[..., str]:
-    module = importlib.import_module(registry[fmt])
-    render: Callable[..., Any] = module.render
-    return render

@@ -77,7 +77,7 @@ def test_pre_commit_snippet_names_a_hook_that_exists() -> None:
 
 
 def test_toml_example_in_the_docs_is_a_valid_budget_file(tmp_path: Path) -> None:
-    from bottlecalc.budget import load_budgets
+    from bottlecalc.budget.files import load_budgets
 
     (tmp_path / "pyproject.toml").write_text(blocks("toml")[0], encoding="utf-8")
     backbone, detector = load_budgets(tmp_path / "pyproject.toml")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from bottlecalc import __version__
 from bottlecalc.cli import cli
-from bottlecalc.report.handout_i18n import EN, ZH
+from bottlecalc.report.handout.i18n import EN, ZH
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 BLOCK = ["--in", "256", "--mid", "64"]

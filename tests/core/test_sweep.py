@@ -15,7 +15,6 @@ from bottlecalc.sweep import (
     default_mids,
     parse_values,
     run_sweep,
-    sweep_dict,
 )
 
 HIGH = 1 << 24
@@ -87,21 +86,6 @@ def test_size_sweep_scales_macs_not_params() -> None:
         bottleneck = point.result.blocks[1]
         assert bottleneck.counts.conv == 69_632
         assert bottleneck.counts.macs == 69_632 * size * size
-
-
-def test_sweep_dict_shape() -> None:
-    data = sweep_dict(run_sweep(BlockConfig(256, 64), Axis.MID, (32, 64)))
-    assert data["schema"] == "bottlecalc.sweep"
-    assert data["version"] == 1
-    assert data["axis"] == "mid"
-    assert data["values"] == [32, 64]
-    assert data["fixed"]["mid"] is None
-    assert data["fixed"]["in"] == 256
-    point = data["points"][1]
-    assert point["bottleneck"]["conv"] == 69_632
-    assert point["bottleneck"]["params"] == 69_632 + 2 * 64 + 2 * 64 + 2 * 256
-    assert point["basic"]["flops"] == 2 * 1_179_648 * 56 * 56
-    assert point["ratios"]["conv"] == round(1_179_648 / 69_632, 4)
 
 
 def test_groups_must_divide_every_mid() -> None:

@@ -1,27 +1,29 @@
-"""Rendered output: the golden table, and the numbers every format shares."""
+"""Rendered output: the golden table, and the number forms every format shares."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from bottlecalc.api import compare_blocks
-from bottlecalc.report import table, text
+from bottlecalc.report.compare import table
+from bottlecalc.report.numbers import human
+from bottlecalc.report.render import RenderOptions
 from bottlecalc.spec import InputShape, block_pair
 
 
 def test_default_table_golden(golden: Callable[[str, str], None]) -> None:
     result = compare_blocks(block_pair(256, 64, 256), InputShape())
-    golden("compare_256_64.txt", table.render(result))
+    golden("compare_256_64.txt", table.render(result, RenderOptions()))
 
 
 def test_explain_table_golden(golden: Callable[[str, str], None]) -> None:
     result = compare_blocks(block_pair(64, 64, 256, stride=2), InputShape(), measure=False)
-    golden("compare_64_64_256_s2_explain.txt", table.render(result, explain=True))
+    golden("compare_64_64_256_s2_explain.txt", table.render(result, RenderOptions(explain=True)))
 
 
 def test_human_forms() -> None:
-    assert text.human(1_179_648) == "1.18 M"
-    assert text.human(3_699_376_128) == "3.70 G"
-    assert text.human(69_632) == "69.63 k"
-    assert text.human(768) == "768"
-    assert text.human(None) == "—"
+    assert human(1_179_648) == "1.18 M"
+    assert human(3_699_376_128) == "3.70 G"
+    assert human(69_632) == "69.63 k"
+    assert human(768) == "768"
+    assert human(None) == "—"

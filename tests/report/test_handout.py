@@ -12,11 +12,24 @@ import pytest
 
 from bottlecalc import __version__
 from bottlecalc.api import compare_blocks
-from bottlecalc.report.handout import build_handout, lesson_spec, render_html, render_markdown
-from bottlecalc.report.handout_i18n import EN, STRINGS, ZH, Lang
-from bottlecalc.results import CompareResult, compare_dict
+from bottlecalc.report.compare.json import compare_dict
+from bottlecalc.report.handout import html, markdown
+from bottlecalc.report.handout.i18n import EN, STRINGS, ZH, Lang
+from bottlecalc.report.handout.page import Handout, build_handout, lesson_spec
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.sweep.json import sweep_dict
+from bottlecalc.results import CompareResult
 from bottlecalc.spec import InputShape, block_pair
-from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep, sweep_dict
+from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep
+
+
+def render_html(page: Handout) -> str:
+    return html.render(page, RenderOptions())
+
+
+def render_markdown(page: Handout) -> str:
+    return markdown.render(page, RenderOptions())
+
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 

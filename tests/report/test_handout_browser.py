@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from bottlecalc.cli import cli
-from bottlecalc.diagram import FILL, PROJ_FILL
+from bottlecalc.report.diagram.svg import FILL, PROJ_FILL
 from bottlecalc.report.sweep.svg import COLORS
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser"),

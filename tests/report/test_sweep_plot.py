@@ -7,7 +7,7 @@ import io
 import pytest
 
 from bottlecalc.errors import BottlecalcError
-from bottlecalc.report import plot  # imports matplotlib only when drawing
+from bottlecalc.report.sweep import plot  # imports matplotlib only when drawing
 from bottlecalc.sweep import Axis, BlockConfig, run_sweep
 
 pytest.importorskip("matplotlib", reason="matplotlib is the optional 'plot' extra")

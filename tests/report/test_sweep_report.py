@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 import pytest
 
-from bottlecalc.report import renderer
-from bottlecalc.report.sweep import SWEEP_FORMATS, SWEEP_RENDERERS
+from bottlecalc.report.render import Format, RenderOptions, choices
+from bottlecalc.report.sweep.json import sweep_dict
+from bottlecalc.report.sweep.registry import RENDERERS
 from bottlecalc.report.sweep.table import bar
-from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep, sweep_dict
+from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep
 
 MIDS = (16, 32, 64, 128, 256)
 
@@ -22,23 +23,27 @@ def bottleneck_params(c: int, m: int) -> int:
     return c * m + 9 * m * m + m * c + 2 * (m + m + c)
 
 
+def render(fmt: Format, sweep: Sweep) -> str:
+    return RENDERERS[fmt](sweep, RenderOptions())
+
+
 @pytest.fixture(scope="module")
 def sweep() -> Sweep:
     return run_sweep(BlockConfig(256, 64), Axis.MID, MIDS)
 
 
 def test_registry_covers_the_shared_formats() -> None:
-    assert SWEEP_FORMATS == ["table", "json", "csv", "markdown"]
+    assert choices(RENDERERS) == ["table", "json", "csv", "markdown"]
 
 
 def test_json_is_the_sweep_dict(sweep: Sweep) -> None:
-    data = json.loads(renderer(SWEEP_RENDERERS, "json")(sweep))
+    data = json.loads(render(Format.JSON, sweep))
     assert data == json.loads(json.dumps(sweep_dict(sweep)))
     assert data["version"] == 1
 
 
 def test_csv_rows(sweep: Sweep) -> None:
-    rows = list(csv.DictReader(io.StringIO(renderer(SWEEP_RENDERERS, "csv")(sweep))))
+    rows = list(csv.DictReader(io.StringIO(render(Format.CSV, sweep))))
     assert [int(r["value"]) for r in rows] == list(MIDS)
     assert [int(r["bottleneck_params"]) for r in rows] == [
         bottleneck_params(256, m) for m in MIDS]
@@ -47,14 +52,14 @@ def test_csv_rows(sweep: Sweep) -> None:
 
 
 def test_markdown_table(sweep: Sweep) -> None:
-    text = renderer(SWEEP_RENDERERS, "markdown")(sweep)
+    text = render(Format.MARKDOWN, sweep)
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + len(MIDS)
     assert rows[3].startswith("| 64 | 1,180,672 | 70,400 | 16.8 | 3,699,376,128 | 218,365,952 |")
 
 
 def test_table_and_chart(sweep: Sweep, golden: Callable[[str, str], None]) -> None:
-    text = renderer(SWEEP_RENDERERS, "table")(sweep)
+    text = render(Format.TABLE, sweep)
     assert f"{bottleneck_params(256, 16):,}" in text
     assert f"{(256 * 16 * 2 + 9 * 16 * 16) * 56 * 56:,}" in text
     assert "MACs (multiply-accumulates)" in text
@@ -67,3 +72,18 @@ def test_table_and_chart(sweep: Sweep, golden: Callable[[str, str], None]) -> No
 )
 def test_bar(value: int, largest: int, width: int, drawn: str) -> None:
     assert bar(value, largest, width) == drawn
+
+
+def test_sweep_dict_shape() -> None:
+    data = sweep_dict(run_sweep(BlockConfig(256, 64), Axis.MID, (32, 64)))
+    assert data["schema"] == "bottlecalc.sweep"
+    assert data["version"] == 1
+    assert data["axis"] == "mid"
+    assert data["values"] == [32, 64]
+    assert data["fixed"]["mid"] is None
+    assert data["fixed"]["in"] == 256
+    point = data["points"][1]
+    assert point["bottleneck"]["conv"] == 69_632
+    assert point["bottleneck"]["params"] == 69_632 + 2 * 64 + 2 * 64 + 2 * 256
+    assert point["basic"]["flops"] == 2 * 1_179_648 * 56 * 56
+    assert point["ratios"]["conv"] == round(1_179_648 / 69_632, 4)

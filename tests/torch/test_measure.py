@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from bottlecalc import measure
 from bottlecalc.analytic import block_layers, count
-from bottlecalc.api import block_result, compare_blocks
-from bottlecalc.build import Bottleneck, build_block, materialize
+from bottlecalc.api import compare_blocks, count_spec
+from bottlecalc.build import Bottleneck, build, materialize
+from bottlecalc.measure.engines import instantiated, torch_flops
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, StrideOn, block_pair
 
 AT_56 = InputShape(56, 56)
@@ -24,24 +24,24 @@ AT_56 = InputShape(56, 56)
 def test_article_blocks_measured() -> None:
     result = compare_blocks(block_pair(256, 64, 256), AT_56, cross_check=True)
     basic, bottleneck = result.blocks
-    assert basic.measured.instantiated == 3 * 3 * 256 * 256 * 2 + 2 * (256 + 256)
-    assert bottleneck.measured.instantiated == 69_632 + 2 * (64 + 64 + 256)
+    assert basic.measured.params == 3 * 3 * 256 * 256 * 2 + 2 * (256 + 256)
+    assert bottleneck.measured.params == 69_632 + 2 * (64 + 64 + 256)
     assert basic.measured.fvcore == 3_699_376_128 + 2 * 2 * 256 * 56 * 56
     assert basic.measured.torch_flops == 2 * 3_699_376_128
     assert bottleneck.measured.torch_flops == 2 * 218_365_952
-    assert dict(basic.measured.unsupported) == {"aten::add": 1}
+    assert dict(basic.measured.fvcore_unsupported) == {"aten::add": 1}
     assert result.all_agree
 
 
 def test_instantiated_uses_no_memory() -> None:
-    module = build_block(BlockSpec(BlockKind.BASIC, 4096, 1024, 4096))
+    module = build(BlockSpec(BlockKind.BASIC, 4096, 1024, 4096))
     assert all(p.device.type == "meta" for p in module.parameters())
-    assert measure.instantiated(module)[0] == 2 * 9 * 4096 * 4096 + 2 * 2 * 4096
+    assert instantiated(module).params == 2 * 9 * 4096 * 4096 + 2 * 2 * 4096
 
 
 def test_too_wide_to_trace_uses_flopcounter_on_meta() -> None:
     spec = BlockSpec(BlockKind.BASIC, 4096, 1024, 4096)
-    block = block_result(spec, AT_56)
+    block = count_spec(spec, AT_56)
     assert block.measured.fvcore is None
     assert block.measured.torch_flops == 2 * 2 * 9 * 4096 * 4096 * 56 * 56
     assert block.measured.torch_device == "meta"
@@ -50,32 +50,32 @@ def test_too_wide_to_trace_uses_flopcounter_on_meta() -> None:
 
 def test_shape_only_mode_does_not_change_the_count() -> None:
     spec = BlockSpec(BlockKind.BOTTLENECK, 32, 16, 64, stride=2, groups=4)
-    real = materialize(build_block(spec))
+    real = materialize(build(spec))
     x = torch.zeros(2, 32, 15, 15)
     from torch.utils.flop_counter import FlopCounterMode
 
     with FlopCounterMode(display=False) as plain, torch.no_grad():
         real(x)
-    meta = measure.torch_flops(build_block(spec), (x.to("meta"),))
+    meta = torch_flops(build(spec), (x.to("meta"),))
     assert meta == plain.get_total_flops()
 
 
 def test_article_sample_crashes_without_projection() -> None:
     # The article's demo: in=64, width=64, expansion 4, no downsample.
     spec = BlockSpec(BlockKind.BOTTLENECK, 64, 64, 256)
-    broken = materialize(build_block(spec))
+    broken = materialize(build(spec))
     broken.downsample = None
     with pytest.raises(RuntimeError, match="size of tensor"):
         broken(torch.zeros(1, 64, 56, 56))
     # The meta-device engine catches the same mismatch, without computing anything.
     with pytest.raises(RuntimeError, match="broadcast"):
-        measure.torch_flops(_without_projection(spec), (torch.empty(1, 64, 56, 56, device="meta"),))
-    fixed = materialize(build_block(spec))
+        torch_flops(_without_projection(spec), (torch.empty(1, 64, 56, 56, device="meta"),))
+    fixed = materialize(build(spec))
     assert fixed(torch.zeros(1, 64, 56, 56)).shape == (1, 256, 56, 56)
 
 
 def _without_projection(spec: BlockSpec) -> nn.Module:
-    module = build_block(spec)
+    module = build(spec)
     module.downsample = None
     return module
 
@@ -83,9 +83,9 @@ def _without_projection(spec: BlockSpec) -> nn.Module:
 def test_meta_count_never_imports_dynamo() -> None:
     code = textwrap.dedent("""
         import sys
-        from bottlecalc.api import block_result
+        from bottlecalc.api import count_spec
         from bottlecalc.spec import BlockKind, BlockSpec, InputShape
-        r = block_result(BlockSpec(BlockKind.BOTTLENECK, 4096, 1024, 4096), InputShape())
+        r = count_spec(BlockSpec(BlockKind.BOTTLENECK, 4096, 1024, 4096), InputShape())
         assert r.measured.torch_flops is not None
         assert "torch._dynamo" not in sys.modules
     """)
@@ -122,8 +122,8 @@ def specs(draw: st.DrawFn) -> BlockSpec:
 def test_every_route_agrees(spec: BlockSpec, h: int, w: int, batch: int) -> None:
     shape = InputShape(h, w, batch)
     expected = count(block_layers(spec, shape))
-    measured = block_result(spec, shape, cross_check=True).measured
-    assert measured.instantiated == expected.total
+    measured = count_spec(spec, shape, cross_check=True).measured
+    assert measured.params == expected.total
     assert measured.fvcore == expected.fvcore
     assert measured.torch_flops == 2 * expected.macs
     assert measured.buffers == expected.buffers

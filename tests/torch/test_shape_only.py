@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from bottlecalc import measure
+from bottlecalc.measure.engines import torch_flops
+from bottlecalc.measure.shape_only import ShapeOnly
 
 
 @st.composite
@@ -40,9 +41,9 @@ def real_count(module: nn.Module, shape: tuple[int, ...]) -> tuple[int, tuple[in
 def meta_count(module: nn.Module, shape: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
     meta = module.to("meta")
     x = torch.empty(shape, device="meta")
-    with measure.ShapeOnly(), torch.no_grad():
+    with ShapeOnly(), torch.no_grad():
         out_shape = tuple(meta(x).shape)
-    return measure.torch_flops(meta, (x,)), out_shape
+    return torch_flops(meta, (x,)), out_shape
 
 
 @settings(max_examples=60, deadline=None)
@@ -68,4 +69,4 @@ def test_channel_mismatch_still_raises() -> None:
     conv = nn.Conv2d(8, 4, 3).to("meta")
     x = torch.empty(1, 6, 10, 10, device="meta")
     with pytest.raises(RuntimeError, match="expects 8 input channels, got 6"):
-        measure.torch_flops(conv, (x,))
+        torch_flops(conv, (x,))

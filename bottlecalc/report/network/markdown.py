@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from bottlecalc.report.markdown import table
-from bottlecalc.report.network import NetworkView, words
-from bottlecalc.results import Depth, NetworkResult
+from bottlecalc.report.network import words
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import Depth, NetworkReport, NetworkResult
 
 
-def _summary(view: NetworkView) -> list[str]:
+def _summary(view: NetworkReport) -> list[str]:
     header = ["", *(f"**{r.name}**" for r in view.results)]
     rows = [[f"**{label}**", *(c.flat for c in cells)] for label, cells in words.summary(view)]
     return table(header, rows)
 
 
-def _conventions(view: NetworkView) -> list[str]:
+def _conventions(view: NetworkReport) -> list[str]:
     header = ["convention", *(r.name for r in view.results), "what it is"]
     columns = [words.convention_cells(r) for r in view.results]
     rows = [[label, *(_giga(column[i]) for column in columns), meaning]
@@ -26,14 +27,14 @@ def _giga(cell: words.Cell) -> str:
     return words.Cell(cell.short, cell.exact, cell.mark).flat
 
 
-def _breakdown(result: NetworkResult, view: NetworkView) -> list[str]:
-    rows = [[c.exact for c in row] for row in words.breakdown(result, view)]
+def _breakdown(result: NetworkResult, view: NetworkReport) -> list[str]:
+    rows = [[c.exact for c in row] for row in words.breakdown_rows(result, view)]
     rows[-1] = [f"**{value}**" if value else "" for value in rows[-1]]
     header = words.breakdown_header(view.depth)
     return ["", f"### {result.name}: per {view.depth}", "", *table(header, rows)]
 
 
-def render(view: NetworkView) -> str:
+def render(view: NetworkReport, options: RenderOptions) -> str:
     lines = [f"## {words.title(view)}", "", *_summary(view), ""]
     lines += [f"**{line}**" for line in words.comparison_lines(view)]
     if view.conventions:

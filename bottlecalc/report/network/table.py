@@ -7,13 +7,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from bottlecalc.report import text
-from bottlecalc.report.network import NetworkView, words
-from bottlecalc.report.table import WIDTH, to_str
-from bottlecalc.results import Depth, NetworkResult
+from bottlecalc.report.console import to_str
+from bottlecalc.report.network import words
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.words import MARK
+from bottlecalc.results import Depth, NetworkReport, NetworkResult
+
+WIDTH = 132
 
 
-def render(view: NetworkView, *, color: bool = False, width: int = WIDTH) -> str:
+def render(view: NetworkReport, options: RenderOptions) -> str:
     """Summary side by side, optional conventions view, per-depth breakdowns, footer."""
     parts: list[RenderableType] = [_summary(view)]
     parts.extend(Text(line, style="bold green") for line in words.comparison_lines(view))
@@ -22,13 +25,14 @@ def render(view: NetworkView, *, color: bool = False, width: int = WIDTH) -> str
     if view.depth is not Depth.NETWORK:
         parts.extend(_breakdown(result, view) for result in view.results)
     parts.append(_footer(view))
-    return to_str(Group(*parts), color=color, width=width)
+    width = max(options.width, 100) if options.width else WIDTH
+    return to_str(Group(*parts), color=options.color, width=width)
 
 
 def _cell(cell: words.Cell, *, two_lines: bool = True) -> Text:
     out = Text(cell.exact, style="bold" if cell.short else "")
     if cell.mark is not None:
-        out.append(f" {text.MARK[cell.mark]}", style="green" if cell.mark else "bold red")
+        out.append(f" {MARK[cell.mark]}", style="green" if cell.mark else "bold red")
     if cell.measured:
         out.append(f"\nmeasured {cell.measured}", style="bold red")
     if two_lines and cell.short and cell.short != cell.exact:
@@ -36,7 +40,7 @@ def _cell(cell: words.Cell, *, two_lines: bool = True) -> Text:
     return out
 
 
-def _summary(view: NetworkView) -> Table:
+def _summary(view: NetworkReport) -> Table:
     table = Table(title=words.title(view), box=box.ROUNDED, header_style="bold cyan",
                   title_style="bold", show_lines=True)
     table.add_column("", no_wrap=True)
@@ -47,7 +51,7 @@ def _summary(view: NetworkView) -> Table:
     return table
 
 
-def _conventions(view: NetworkView) -> Table:
+def _conventions(view: NetworkReport) -> Table:
     table = Table(title="One count, four conventions", box=box.ROUNDED, show_lines=True,
                   header_style="bold cyan", title_style="bold",
                   caption="\n".join(words.convention_gaps(r) for r in view.results),
@@ -67,13 +71,13 @@ def _giga(cell: words.Cell) -> Text:
     return _cell(words.Cell(cell.short, cell.exact, cell.mark))
 
 
-def _breakdown(result: NetworkResult, view: NetworkView) -> Table:
+def _breakdown(result: NetworkResult, view: NetworkReport) -> Table:
     table = Table(title=f"{result.name}: per {view.depth}", box=box.SIMPLE_HEAD,
                   title_justify="left", header_style="bold")
     header = words.breakdown_header(view.depth)
     for i, name in enumerate(header):
         table.add_column(name, justify="left" if i < len(header) - 6 else "right")
-    rows = words.breakdown(result, view)
+    rows = words.breakdown_rows(result, view)
     for row in rows[:-1]:
         table.add_row(*(_cell(c, two_lines=False) for c in row))
     table.add_section()
@@ -81,7 +85,7 @@ def _breakdown(result: NetworkResult, view: NetworkView) -> Table:
     return table
 
 
-def _footer(view: NetworkView) -> Group:
+def _footer(view: NetworkReport) -> Group:
     verdict = Text(words.agreement_line(view), style="green" if view.all_agree else "bold red")
     lines: list[RenderableType] = [verdict, Text(words.LEGEND, style="dim")]
     lines.extend(Text(f"* {note}", style="yellow") for note in words.footnotes(view))

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic
-from bottlecalc.report import text
-from bottlecalc.report.network import NetworkView
-from bottlecalc.results import Depth, Group, NetworkResult
+from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic, v1_macs
+from bottlecalc.report.numbers import exact, giga, human, nbytes
+from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
+from bottlecalc.results import Depth, Group, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import BlockKind, StrideOn
 
 LEGEND = (
@@ -35,7 +35,7 @@ class Cell:
     @property
     def flat(self) -> str:
         """One-line form: '4,089,184,256 ✓ (4.09 G)'."""
-        mark = f" {text.MARK[self.mark]}" if self.mark is not None else ""
+        mark = f" {MARK[self.mark]}" if self.mark is not None else ""
         short = f" ({self.short})" if self.short and self.short != self.exact else ""
         seen = f" [measured {self.measured}]" if self.measured else ""
         return f"{self.exact}{mark}{short}{seen}"
@@ -44,19 +44,9 @@ class Cell:
 def count_cell(n: int | None, mark: bool | None = None, *,
                measured: int | None = None) -> Cell:
     seen = fmt(measured) if mark is False and measured is not None else None
-    return Cell(text.exact(n), text.human(n), mark, seen)
+    return Cell(exact(n), human(n), mark, seen)
 
 
-def giga(n: int) -> str:
-    return f"{n / 1e9:.3f} G"
-
-
-def nbytes(n: int) -> str:
-    """1,048,576 -> '1.00 MiB'."""
-    for scale, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
-        if n >= scale:
-            return f"{n / scale:.2f} {unit}"
-    return f"{n} B"
 
 
 def bytes_cell(n: int) -> Cell:
@@ -90,7 +80,7 @@ def describe(result: NetworkResult) -> str:
     return "; ".join(parts)
 
 
-def title(view: NetworkView) -> str:
+def title(view: NetworkReport) -> str:
     shape = view.results[0].shape
     spec = view.results[0].spec
     names = ", ".join(r.name for r in view.results)
@@ -98,23 +88,23 @@ def title(view: NetworkView) -> str:
             f"{spec.num_classes} classes, memory in {view.dtype}")
 
 
-SummaryRow = tuple[str, Callable[[NetworkResult, NetworkView], Cell]]
+SummaryRow = tuple[str, Callable[[NetworkResult, NetworkReport], Cell]]
 
 
-def _params(r: NetworkResult, view: NetworkView) -> Cell:
+def _params(r: NetworkResult, view: NetworkReport) -> Cell:
     mark = r.params_agree if view.measured else None
-    return count_cell(r.counts.total, mark, measured=r.measured.instantiated)
+    return count_cell(r.counts.total, mark, measured=r.measured.params)
 
 
-def _fvcore(r: NetworkResult, view: NetworkView) -> Cell:
+def _fvcore(r: NetworkResult, view: NetworkReport) -> Cell:
     return count_cell(r.counts.fvcore, r.fvcore_agree, measured=r.measured.fvcore)
 
 
-def _flops(r: NetworkResult, view: NetworkView) -> Cell:
+def _flops(r: NetworkResult, view: NetworkReport) -> Cell:
     return count_cell(r.counts.flops, r.torch_agree, measured=r.measured.torch_flops)
 
 
-def _plain(value: Callable[[NetworkResult], str]) -> Callable[[NetworkResult, NetworkView], Cell]:
+def _plain(value: Callable[[NetworkResult], str]) -> Callable[[NetworkResult, NetworkReport], Cell]:
     return lambda r, _view: Cell(value(r), "")
 
 
@@ -132,12 +122,12 @@ SUMMARY: tuple[SummaryRow, ...] = (
 )
 
 
-def summary(view: NetworkView) -> list[tuple[str, list[Cell]]]:
+def summary(view: NetworkReport) -> list[tuple[str, list[Cell]]]:
     """Rows of the side-by-side summary: one column per network."""
     return [(label, [cell(r, view) for r in view.results]) for label, cell in SUMMARY]
 
 
-def comparison_lines(view: NetworkView) -> list[str]:
+def comparison_lines(view: NetworkReport) -> list[str]:
     """'resnet50 vs resnet34: 50 vs 34 weighted layers, 1.17x the parameters, ...'."""
     first = view.results[0]
     lines = []
@@ -161,7 +151,7 @@ def breakdown_header(depth: Depth) -> list[str]:
     return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
 
 
-def breakdown_row(group: Group, view: NetworkView) -> list[Cell]:
+def breakdown_row(group: Group, view: NetworkReport) -> list[Cell]:
     c, t = group.counts, group.traffic(view.dtype)
     cells = [Cell(group.name, "")]
     if view.depth is Depth.LAYER:
@@ -174,9 +164,9 @@ def breakdown_row(group: Group, view: NetworkView) -> list[Cell]:
     ]
 
 
-def breakdown(result: NetworkResult, view: NetworkView) -> list[list[Cell]]:
+def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell]]:
     """Rows at ``--depth`` (stage by default), then a total row that they sum to."""
-    rows = [breakdown_row(g, view) for g in result.breakdown(view.depth)]
+    rows = [breakdown_row(g, view) for g in breakdown(result.layers, view.depth)]
     total = breakdown_row(Group("total", result.layers), view)
     if view.depth is Depth.LAYER:
         total[1:3] = [Cell("", ""), Cell("", "")]
@@ -196,10 +186,10 @@ CONVENTIONS: tuple[tuple[str, str], ...] = (
 
 
 def convention_cells(result: NetworkResult) -> list[Cell]:
-    c = result.counts
+    c, v1 = result.counts, v1_macs(result.spec, result.shape)
     return [
         Cell(fmt(c.macs), giga(c.macs)),
-        Cell(fmt(result.v1_macs), giga(result.v1_macs)),
+        Cell(fmt(v1), giga(v1)),
         Cell(fmt(c.fvcore), giga(c.fvcore), result.fvcore_agree),
         Cell(fmt(c.flops), giga(c.flops), result.torch_agree),
     ]
@@ -209,7 +199,7 @@ def convention_gaps(result: NetworkResult) -> str:
     """Why the four figures differ, in this network's own numbers."""
     c = result.counts
     bn, pool = _op_sum(result, Op.BN), _op_sum(result, Op.AVGPOOL)
-    v1 = result.v1_macs
+    v1 = v1_macs(result.spec, result.shape)
     stride = (f"v1.5 - v1 = {fmt(c.macs - v1)} MACs (the stride moved from the first 1x1 "
               "to the 3x3, so the 1x1 runs at full resolution)") if v1 != c.macs else \
         "v1 = v1.5 (no 1x1 carries a stride)"
@@ -217,17 +207,17 @@ def convention_gaps(result: NetworkResult) -> str:
             f"{stride}; FLOPs = 2 x {fmt(c.macs)}")
 
 
-def footnotes(view: NetworkView) -> list[str]:
+def footnotes(view: NetworkReport) -> list[str]:
     notes = []
     for r in view.results:
-        if r.measured.unsupported:
-            ops = ", ".join(f"{name} x{n}" for name, n in r.measured.unsupported)
+        if r.measured.fvcore_unsupported:
+            ops = ", ".join(f"{name} x{n}" for name, n in r.measured.fvcore_unsupported)
             notes.append(f"{r.name}: fvcore skipped {ops} (counted as 0 under its convention)")
         notes.extend(f"{r.name}: {note}" for note in r.measured.notes)
     if not view.measured:
-        notes.append("--no-measure: analytic counts only; torch was not imported")
+        notes.append(NO_MEASURE)
     return notes
 
 
-def agreement_line(view: NetworkView) -> str:
-    return text.routes_line(view.results, measured=view.measured)
+def agreement_line(view: NetworkReport) -> str:
+    return routes_line(view.results, measured=view.measured)

@@ -10,11 +10,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 
-from bottlecalc.analytic import fmt
+from bottlecalc.analytic import Counts, fmt
+from bottlecalc.spec import BlockKind
+from bottlecalc.sweep import Sweep
 
-COLORS = {"basic": "#d95f02", "bottleneck": "#1b7a9e"}
+COLORS = {BlockKind.BASIC: "#d95f02", BlockKind.BOTTLENECK: "#1b7a9e"}
 PANEL_W, PANEL_H = 380, 270
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 34, 50
 MAX_TICKS = 12
@@ -88,7 +89,7 @@ def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str
     return out
 
 
-def _series(x0: float, kind: str, points: list[tuple[int, int]], lo: int, hi: int,
+def _series(x0: float, kind: BlockKind, points: list[tuple[int, int]], lo: int, hi: int,
             sx: Callable[[float], float]) -> list[str]:
     w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
     xy = [(x0 + LEFT + sx(v) * w, TOP + h - (math.log10(n) - lo) / (hi - lo) * h)
@@ -105,7 +106,8 @@ def _series(x0: float, kind: str, points: list[tuple[int, int]], lo: int, hi: in
 
 def _legend(x0: float, text: ChartText) -> list[str]:
     out = []
-    for i, (kind, label) in enumerate((("basic", text.basic), ("bottleneck", text.bottleneck))):
+    for i, (kind, label) in enumerate(((BlockKind.BASIC, text.basic),
+                                       (BlockKind.BOTTLENECK, text.bottleneck))):
         x = x0 + LEFT + 8 + i * 150
         out.append(f'<line x1="{x}" x2="{x + 18}" y1="18" y2="18" stroke="{COLORS[kind]}" '
                    f'stroke-width="3"/>')
@@ -113,10 +115,10 @@ def _legend(x0: float, text: ChartText) -> list[str]:
     return out
 
 
-def _panel(x0: float, data: dict[str, Any], key: str, y_label: str,
-           text: ChartText) -> list[str]:
-    values = list(data["values"])
-    series = {kind: [(p["value"], p[kind][key]) for p in data["points"]] for kind in COLORS}
+def _panel(x0: float, sweep: Sweep, key: str, y_label: str, text: ChartText) -> list[str]:
+    values = [p.value for p in sweep.points]
+    series = {kind: [(p.value, count_of(p.counts(kind), key)) for p in sweep.points]
+              for kind in COLORS}
     lo, hi = _decades([n for pts in series.values() for _, n in pts])
     sx = _scale_x(values)
     out = _axes(x0, values, lo, hi, (text.x_label, y_label), sx) + _legend(x0, text)
@@ -125,11 +127,16 @@ def _panel(x0: float, data: dict[str, Any], key: str, y_label: str,
     return out
 
 
-def render_chart(data: dict[str, Any], text: ChartText) -> str:
-    """Both panels as one inline ``<svg>`` (``data`` is :func:`sweep_dict`'s output)."""
+def count_of(counts: Counts, key: str) -> int:
+    """A panel's number: 'params' (all parameters) or 'macs'."""
+    return counts.total if key == "params" else counts.macs
+
+
+def render_chart(sweep: Sweep, text: ChartText) -> str:
+    """Both panels as one inline ``<svg>``."""
     panels = ((0, "params", text.params), (PANEL_W, "macs", text.macs))
     body = [f'<g class="panel" data-measure="{key}">'
-            + "".join(_panel(x0, data, key, label, text)) + "</g>"
+            + "".join(_panel(x0, sweep, key, label, text)) + "</g>"
             for x0, key, label in panels]
     width = 2 * PANEL_W
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sweep-chart" width="{width}" '

@@ -1,0 +1,7 @@
+"""Budgets for ``bottlecalc check``: pure Python, no torch.
+
+* :mod:`~bottlecalc.budget.numbers` — users' numbers (``25.6M``) as exact integers;
+* :mod:`~bottlecalc.budget.model` — budgets, limits, verdicts and the checked report;
+* :mod:`~bottlecalc.budget.files` — ``[tool.bottlecalc.budgets.<name>]`` tables;
+* :mod:`~bottlecalc.budget.targets` — what a budget's ``target`` names.
+"""

@@ -1,0 +1,201 @@
+"""Budgets, limits and verdicts: what ``bottlecalc check`` holds each count against.
+
+A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one engine:
+
+* ``max-params`` — learnable parameters torch instantiated (``numel`` summed);
+* ``max-macs``   — fvcore's measured count (one multiply-accumulate = 1; BN and pooling
+  counted as fvcore counts them);
+* ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+from bottlecalc.budget.numbers import parse_count
+from bottlecalc.errors import SpecError
+from bottlecalc.results import Measured
+
+
+class Metric(StrEnum):
+    PARAMS = "params"
+    MACS = "macs"
+    FLOPS = "flops"
+
+    @property
+    def option(self) -> str:
+        return f"max-{self}"
+
+    @property
+    def engine(self) -> str:
+        """The count this metric's limit is held against (shown in every format)."""
+        return ENGINES[self]
+
+    @property
+    def label(self) -> str:
+        """The short form of :attr:`engine`, for table columns."""
+        return LABELS[self]
+
+
+ENGINES = {
+    Metric.PARAMS: "parameters (instantiated, numel)",
+    Metric.MACS: "MACs (fvcore, 1 per multiply-add)",
+    Metric.FLOPS: "FLOPs (FlopCounterMode, 2 per multiply-add)",
+}
+LABELS = {
+    Metric.PARAMS: "params (torch)",
+    Metric.MACS: "MACs (fvcore)",
+    Metric.FLOPS: "FLOPs (FlopCounterMode)",
+}
+
+
+def actual(measured: Measured, metric: Metric) -> int | None:
+    """The measured count a limit on ``metric`` is held against (None: not measured)."""
+    return {Metric.PARAMS: measured.params, Metric.MACS: measured.fvcore,
+            Metric.FLOPS: measured.torch_flops}[metric]
+
+
+@dataclass(frozen=True)
+class Limit:
+    metric: Metric
+    value: int
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One named budget: a target and up to three limits (``tolerance`` in percent)."""
+
+    name: str
+    target: str
+    limits: tuple[Limit, ...]
+    input: tuple[int, ...] | None = None
+    tolerance: Fraction = Fraction(0)
+    line: int | None = None  # where the table starts in the config file, for annotations
+
+    def limit(self, metric: Metric) -> int | None:
+        return next((lim.value for lim in self.limits if lim.metric is metric), None)
+
+    @property
+    def metrics(self) -> frozenset[Metric]:
+        return frozenset(lim.metric for lim in self.limits)
+
+
+def make_limits(raw: Mapping[Metric, object], *, prefix: str = "--") -> tuple[Limit, ...]:
+    """Parse the limits given (None means not given); at least one is required."""
+    limits = tuple(
+        Limit(metric, parse_count(f"{prefix}{metric.option}", value))
+        for metric, value in raw.items() if value is not None
+    )
+    if not limits:
+        options = ", ".join(f"{prefix}{m.option}" for m in Metric)
+        raise SpecError(f"give at least one limit: {options}")
+    return limits
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    TOLERATED = "tolerated"  # over the limit, within the tolerance
+    FAIL = "fail"
+    ERROR = "error"  # the target could not be measured
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One limit held against one measured count."""
+
+    metric: Metric
+    limit: int
+    actual: int
+    tolerance: Fraction = Fraction(0)
+    engine: str = ""
+
+    @property
+    def headroom(self) -> Fraction:
+        """Share of the limit still free: 0.25 = 25 % under, -0.1 = 10 % over."""
+        return Fraction(self.limit - self.actual, self.limit)
+
+    @property
+    def headroom_pct(self) -> float:
+        return round(float(self.headroom * 100), 2)
+
+    @property
+    def status(self) -> Status:
+        if self.actual <= self.limit:
+            return Status.PASS
+        allowed = self.limit * (1 + self.tolerance / 100)
+        return Status.TOLERATED if self.actual <= allowed else Status.FAIL
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A budget checked: verdicts, or the error that kept it from being measured."""
+
+    budget: Budget
+    kind: str  # "preset", "block" or "model"
+    input: tuple[int, ...]
+    verdicts: tuple[Verdict, ...] = ()
+    measurement: Measured | None = None
+    analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.error is not None:
+            return Status.ERROR
+        statuses = {v.status for v in self.verdicts}
+        for status in (Status.FAIL, Status.TOLERATED):
+            if status in statuses:
+                return status
+        return Status.PASS
+
+
+def verdicts(budget: Budget, measured: Measured) -> tuple[Verdict, ...]:
+    """Hold every limit of ``budget`` against the count its engine measured."""
+    out = []
+    for lim in budget.limits:
+        value = actual(measured, lim.metric)
+        if value is None:
+            raise SpecError(f"{budget.name}: {lim.metric.option} could not be measured")
+        out.append(Verdict(lim.metric, lim.value, value, budget.tolerance, lim.metric.engine))
+    return tuple(out)
+
+
+def warnings(measured: Measured, expected: Mapping[str, int] | None) -> tuple[str, ...]:
+    """fvcore's skipped ops (the MAC count may be low) and any disagreement with the formulas."""
+    out = []
+    if measured.fvcore_unsupported:
+        listed = ", ".join(f"{name} x{n}" for name, n in measured.fvcore_unsupported)
+        out.append(f"fvcore could not count {listed}: the MAC count may be low")
+    for metric in Metric:
+        value = actual(measured, metric)
+        if expected and value is not None and value != expected[str(metric)]:
+            out.append(f"measured {metric} {value:,} differ from the closed form "
+                       f"{expected[str(metric)]:,}")
+    return tuple(out)
+
+
+def exit_code(outcomes: tuple[Outcome, ...]) -> int:
+    """3 when a target could not be measured, else 1 when a limit is exceeded, else 0."""
+    statuses = {o.status for o in outcomes}
+    if Status.ERROR in statuses:
+        return 3
+    return 1 if Status.FAIL in statuses else 0
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every budget checked in one run; ``source`` is the budget file, if any."""
+
+    outcomes: tuple[Outcome, ...]
+    source: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.outcomes)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status is status)

@@ -1,0 +1,120 @@
+"""The ``bottlecalc`` group, and the one place errors become exit codes.
+
+Subcommands load lazily, so ``--help`` never imports torch. Exit codes: 0 ok, 1 budget
+exceeded, 2 usage error (one line on stderr), 3 measurement or tool error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from typing import Any, NoReturn
+
+import click
+
+from bottlecalc import __version__
+from bottlecalc.errors import BottlecalcError
+
+# name -> (module, attribute). Each module is imported only when its command runs or
+# its help is shown; none of them imports torch at module level.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "compare": ("bottlecalc.cli.compare", "compare"),
+    "network": ("bottlecalc.cli.network", "network"),
+    "check": ("bottlecalc.cli.check", "check"),
+    "sweep": ("bottlecalc.cli.sweep", "sweep"),
+    "diagram": ("bottlecalc.cli.diagram", "diagram"),
+    "handout": ("bottlecalc.cli.handout", "handout"),
+}
+DEBUG_KEY = "bottlecalc.debug"
+
+
+class CommandFailed(Exception):
+    """An error raised inside a command, with the command path it happened in."""
+
+    def __init__(self, where: str, error: Exception, *, debug: bool) -> None:
+        super().__init__(str(error))
+        self.where, self.error, self.debug = where, error, debug
+
+
+def debug_enabled(ctx: click.Context | None = None) -> bool:
+    """``--debug`` on the command line (stored in the shared ``ctx.meta``) or BOTTLECALC_DEBUG."""
+    ctx = ctx or click.get_current_context(silent=True)
+    flag = bool(ctx and ctx.meta.get(DEBUG_KEY))
+    return flag or os.environ.get("BOTTLECALC_DEBUG", "") not in ("", "0")
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; an error leaves it tagged with where it happened."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:
+            where = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
+            raise CommandFailed(where, exc, debug=debug_enabled(ctx)) from exc
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Like click's, but every outcome is one exit code, and errors one stderr line."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            _usage_error(exc)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except CommandFailed as failed:
+            _failure(failed)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_error(exc: click.ClickException) -> NoReturn:
+    """A usage error is one line on stderr (exit 2), not click's screenful."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "bottlecalc"
+    hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+    click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _failure(failed: CommandFailed) -> NoReturn:
+    """bottlecalc's own errors carry their exit code; anything else is a tool error (3)."""
+    error = failed.error
+    if failed.debug:
+        traceback.print_exception(error)
+    if isinstance(error, BottlecalcError):
+        click.echo(f"{failed.where}: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"{failed.where}: internal error: {type(error).__name__}: {error}", err=True)
+    sys.exit(3)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example:  bottlecalc compare --in 256 --mid 64\n\n"
+    "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error.",
+)
+@click.version_option(__version__, "--version", prog_name="bottlecalc")
+def cli() -> None:
+    """Exact parameter, MAC and FLOP counts for ResNet-style blocks and networks."""
+
+
+def main() -> None:
+    cli(prog_name="bottlecalc")

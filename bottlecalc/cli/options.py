@@ -1,0 +1,181 @@
+"""Options more than one command takes, defined once so names and defaults cannot drift.
+
+Block options come in three forms: ``REQUIRED`` (compare, diagram, handout), ``OPTIONAL``
+(check, where they apply with ``--block``) and ``SERIES`` (sweep, where ``--in``, ``--mid``
+and ``--size`` take lists and ranges). The decorated command receives them as one
+:class:`BlockOptions` record, ``block=``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from enum import Enum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import click
+
+from bottlecalc.cli.main import DEBUG_KEY
+from bottlecalc.report.render import Registry, choices
+from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+Decorator = Callable[[Any], Any]
+
+
+class Form(Enum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    SERIES = "series"
+
+
+@dataclass(frozen=True)
+class BlockOptions(Generic[T]):
+    """The block options as typed: ``T`` is int (one value), ``int | None`` or str (series)."""
+
+    in_channels: T
+    mid: T
+    out_channels: int | None
+    expansion: int | None
+    stride: int
+    stride_on: StrideOn
+    groups: int
+    bn: bool
+    bias: bool
+    size: str
+    batch: int
+
+    def shape(self) -> InputShape:
+        return InputShape.parse(self.size, batch=self.batch)
+
+
+def block_pair_of(block: BlockOptions[int]) -> tuple[BlockSpec, BlockSpec]:
+    """compare's basic and bottleneck blocks from the options."""
+    out = resolve_out(block.in_channels, block.mid, block.out_channels, block.expansion)
+    return block_pair(block.in_channels, block.mid, out, stride=block.stride,
+                      groups=block.groups, stride_on=block.stride_on, bn=block.bn,
+                      bias=block.bias)
+
+
+BLOCK_FIELDS = tuple(f.name for f in fields(BlockOptions))
+SERIES = "A value, a list 16,32,64 or a range start:stop:step (inclusive)."
+HELP = {
+    Form.REQUIRED: ("Input channels of both blocks.",
+                    "Bottleneck width (the 3x3 conv's channels).", "must divide --mid"),
+    Form.OPTIONAL: ("Block input channels (with --block).",
+                    "Bottleneck width  [default for basic: --in]", "must divide --mid"),
+    Form.SERIES: (f"Input channels. {SERIES}", f"Bottleneck width. {SERIES}",
+                  "must divide every --mid"),
+}
+
+
+def _width_options(form: Form) -> list[Decorator]:
+    in_help, mid_help, _ = HELP[form]
+    # click 8.3+ takes an explicit default=None as a given value: required options get none.
+    kind: dict[str, Any] = {"type": str if form is Form.SERIES else int}
+    kind.update({"default": None} if form is Form.OPTIONAL else {"required": True})
+    meta = "C|LIST" if form is Form.SERIES else "C"
+    return [
+        click.option("--in", "in_channels", metavar=meta, help=in_help, **kind),
+        click.option("--mid", metavar=meta, help=mid_help, **kind),
+        click.option("--out", "out_channels", type=int, default=None, metavar="C",
+                     help="Output channels  [default: same as --in]"),
+        click.option("--expansion", type=int, default=None, metavar="E",
+                     help="Set out = mid x E (an error if it contradicts --out)."),
+    ]
+
+
+def _layout_options(form: Form) -> list[Decorator]:
+    return [
+        click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
+                     help="Stride of the block (on the 3x3 conv, as torchvision)."),
+        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
+                     default=str(StrideOn.CONV3X3), show_default=True,
+                     help="Where the bottleneck strides: 3x3 (torchvision, v1.5) or 1x1 "
+                     "(original ResNet)."),
+        click.option("--groups", type=int, default=1, show_default=True, metavar="G",
+                     help=f"Groups of the bottleneck's 3x3 conv (ResNeXt); {HELP[form][2]}."),
+        click.option("--bn/--no-bn", default=True, show_default=True,
+                     help="BatchNorm after every conv, as in ResNet."),
+        click.option("--bias/--no-bias", default=False, show_default=True, help="Conv biases."),
+    ]
+
+
+def _input_options(form: Form) -> list[Decorator]:
+    series = form is Form.SERIES
+    return [
+        click.option("--size", default="56", show_default=True,
+                     metavar="H|HxW|LIST" if series else "H|HxW",
+                     help=f"Feature-map size. {SERIES}" if series
+                     else "Spatial size of the input feature map."),
+        click.option("--batch", type=int, default=1, show_default=True, help="Batch size."),
+    ]
+
+
+def block_options(form: Form) -> Callable[[F], F]:
+    """Add the block options in ``form``; the command gets them as ``block=BlockOptions``."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            raw = {name: kwargs.pop(name) for name in BLOCK_FIELDS}
+            raw["stride_on"] = StrideOn(raw["stride_on"])
+            return func(block=BlockOptions(**raw), **kwargs)
+
+        options = [*_width_options(form), *_layout_options(form), *_input_options(form)]
+        return apply_options(wrapper, options)  # type: ignore[return-value]
+
+    return decorate
+
+
+def apply_options(func: F, options: Sequence[Decorator]) -> F:
+    """Decorate ``func`` with ``options`` so --help lists them in the order given."""
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def format_option(registry: Registry[Any], *, default: str | None = "table",
+                  help: str = "Output format.") -> Callable[[F], F]:
+    """``--format``, its choices taken from the command's renderer registry."""
+    return click.option("--format", "fmt", type=click.Choice(choices(registry),
+                        case_sensitive=False), default=default,
+                        show_default=default is not None, help=help)
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        default=None, help="Write the data to FILE instead of stdout.",
+    )(func)
+
+
+def measure_options(func: F) -> F:
+    """--cross-check and --no-measure, for the commands that measure with torch."""
+    options = [
+        click.option("--cross-check", is_flag=True,
+                     help="Also count FLOPs with torch's FlopCounterMode (meta device)."),
+        click.option("--no-measure", is_flag=True,
+                     help="Analytic counts only: never imports torch."),
+    ]
+    return apply_options(func, options)
+
+
+def check_measure_flags(*, cross_check: bool, no_measure: bool) -> None:
+    if cross_check and no_measure:
+        raise click.UsageError("--cross-check needs measuring; drop --no-measure")
+
+
+def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta[DEBUG_KEY] = ctx.meta.get(DEBUG_KEY, False) or value
+    return value
+
+
+def debug_option(func: F) -> F:
+    return click.option(
+        "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_remember_debug,
+        help="Show full tracebacks on errors (the exit code stays the same).",
+    )(func)

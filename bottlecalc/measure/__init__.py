@@ -1,0 +1,9 @@
+"""The torch side: one measuring path for blocks, presets and users' models.
+
+* :mod:`~bottlecalc.measure.subject` — what to measure: a module factory and example inputs;
+* :mod:`~bottlecalc.measure.user` — a user's ``module:callable`` loaded as a subject;
+* :mod:`~bottlecalc.measure.pipeline` — :func:`~bottlecalc.measure.pipeline.measure`, every
+  route on one subject, returning one :class:`~bottlecalc.results.Measured`;
+* :mod:`~bottlecalc.measure.engines` — the routes: instantiated, fvcore, FlopCounterMode;
+* :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device.
+"""

@@ -1,0 +1,90 @@
+"""The torch-side routes: instantiated parameter counts, fvcore, and FlopCounterMode.
+
+* **instantiated** — sum of ``numel()`` over the parameters torch created (meta device).
+* **fvcore** — ``FlopCountAnalysis(module, inputs).total()``; it traces with ``torch.jit``,
+  so it needs real tensors. Its unsupported-op report comes back as data, never as log lines.
+* **FlopCounterMode** — ``torch.utils.flop_counter``, an independent engine that counts at
+  the dispatcher. It runs on meta tensors, so its cost does not grow with width.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence torch.jit's deprecation and tracer warnings and fvcore's logging, here only."""
+    logger = logging.getLogger("fvcore")
+    level = logger.level
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*torch\.jit", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=r".*torch\.jit", category=FutureWarning)
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # type: ignore[attr-defined]
+        logger.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
+
+
+def load_fvcore() -> Any:
+    """Import ``fvcore.nn`` with its torch.jit deprecation warnings silenced."""
+    with quiet():
+        import fvcore.nn
+
+    return fvcore.nn
+
+
+@dataclass(frozen=True)
+class Instantiated:
+    """Element counts of the tensors torch created for a module."""
+
+    params: int
+    trainable: int
+    buffers: int
+
+
+def instantiated(module: nn.Module) -> Instantiated:
+    """Parameters (all, and those with requires_grad) and buffers, counted by ``numel``."""
+    params = list(module.parameters())
+    return Instantiated(
+        params=sum(p.numel() for p in params),
+        trainable=sum(p.numel() for p in params if p.requires_grad),
+        buffers=sum(b.numel() for b in module.buffers()),
+    )
+
+
+def fvcore_count(module: nn.Module, inputs: tuple[Any, ...]) -> tuple[int, dict[str, int]]:
+    """fvcore's total and the ops it could not count (name -> occurrences)."""
+    fvnn = load_fvcore()
+    with quiet(), torch.no_grad():
+        analysis = fvnn.FlopCountAnalysis(module, inputs)
+        analysis.unsupported_ops_warnings(False)
+        analysis.uncalled_modules_warnings(False)
+        analysis.tracer_warnings("none")
+        total = int(analysis.total())
+        unsupported = dict(analysis.unsupported_ops())
+    return total, unsupported
+
+
+def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:
+    """FlopCounterMode's total (2 per multiply-accumulate) for one forward pass."""
+    from torch.utils import flop_counter
+
+    dispatch = flop_counter._FlopCounterMode
+    with no_lazy_dynamo(dispatch), torch.no_grad(), ShapeOnly(), \
+            FlopCounterMode(display=False) as counter:
+        module(*inputs)
+    return int(counter.get_total_flops())

@@ -1,0 +1,1 @@
+"""Renderers of ``bottlecalc check``: one module per output format."""

@@ -1,0 +1,58 @@
+"""``check --format json`` (schema ``bottlecalc.check``, documented in docs/ci.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
+from bottlecalc.report.jsondoc import dumps, header
+from bottlecalc.report.render import RenderOptions
+
+
+def render(report: CheckReport, options: RenderOptions) -> str:
+    return dumps(report_dict(report))
+
+
+def report_dict(report: CheckReport) -> dict[str, Any]:
+    return {
+        **header("check"),
+        "source": report.source,
+        "exit_code": report.exit_code,
+        "summary": {str(s): report.count(s) for s in Status},
+        "engines": {m.option: ENGINES[m] for m in Metric},
+        "budgets": [outcome_dict(o) for o in report.outcomes],
+    }
+
+
+def outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    m = outcome.measurement
+    return {
+        "name": outcome.budget.name,
+        "target": outcome.budget.target,
+        "kind": outcome.kind,
+        "input": list(outcome.input),
+        "status": str(outcome.status),
+        "tolerance_pct": float(outcome.budget.tolerance),
+        "error": outcome.error,
+        "checks": [verdict_dict(v) for v in outcome.verdicts],
+        "measured": None if m is None else {
+            "params": m.params, "trainable_params": m.trainable, "buffers": m.buffers,
+            "macs_fvcore": m.fvcore, "flops_torch": m.torch_flops, "flops_device": m.torch_device,
+        },
+        "analytic": None if outcome.analytic is None else dict(outcome.analytic),
+        "fvcore_unsupported": {} if m is None else dict(m.fvcore_unsupported),
+        "warnings": list(outcome.warnings),
+        "notes": [] if m is None else list(m.notes),
+    }
+
+
+def verdict_dict(v: Verdict) -> dict[str, Any]:
+    return {
+        "metric": str(v.metric),
+        "option": v.metric.option,
+        "engine": v.engine,
+        "limit": v.limit,
+        "actual": v.actual,
+        "headroom_pct": v.headroom_pct,
+        "status": str(v.status),
+    }

@@ -1,0 +1,44 @@
+"""JUnit XML for CI dashboards: one test case per limit, an error case per unmeasured target."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from bottlecalc.budget.model import CheckReport, Outcome, Status
+from bottlecalc.report.check.words import outcome_lines, title, verdict_line
+from bottlecalc.report.render import RenderOptions
+
+
+def render(report: CheckReport, options: RenderOptions) -> str:
+    suite = ET.Element("testsuite", name="bottlecalc check")
+    for outcome in report.outcomes:
+        for case in cases(outcome):
+            suite.append(case)
+    counts = {"tests": len(suite), "failures": len(suite.findall("testcase/failure")),
+              "errors": len(suite.findall("testcase/error")), "skipped": 0}
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    root = ET.Element("testsuites", {k: v for k, v in suite.attrib.items() if k != "skipped"})
+    root.set("name", "bottlecalc")
+    root.append(suite)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def cases(outcome: Outcome) -> list[ET.Element]:
+    classname = f"bottlecalc.budgets.{outcome.budget.name}"
+    details = "\n".join([title(outcome), *outcome_lines(outcome)])
+    if outcome.error is not None:
+        case = ET.Element("testcase", classname=classname, name="measure")
+        ET.SubElement(case, "error", message=outcome.error, type="MeasureError").text = details
+        return [case]
+    out = []
+    for verdict in outcome.verdicts:
+        case = ET.Element("testcase", classname=classname, name=verdict.metric.option)
+        if verdict.status is Status.FAIL:
+            ET.SubElement(case, "failure", message=verdict_line(verdict),
+                          type="BudgetExceeded").text = details
+        else:
+            ET.SubElement(case, "system-out").text = verdict_line(verdict)
+        out.append(case)
+    return out

@@ -1,0 +1,14 @@
+"""The formats of ``bottlecalc check``; ``--format`` takes its choices from these keys."""
+
+from __future__ import annotations
+
+from bottlecalc.budget.model import CheckReport
+from bottlecalc.report.check import github, json, junit, table
+from bottlecalc.report.render import Format, Registry
+
+RENDERERS: Registry[CheckReport] = {
+    Format.TABLE: table.render,
+    Format.JSON: json.render,
+    Format.GITHUB: github.render,
+    Format.JUNIT: junit.render,
+}

@@ -1,0 +1,69 @@
+"""The rich table for ``check``: budget vs actual vs headroom, one row per limit."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from bottlecalc.analytic import fmt
+from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
+from bottlecalc.report.check.words import WORD, headroom_text, measured_line
+from bottlecalc.report.console import to_str
+from bottlecalc.report.numbers import shape_text
+from bottlecalc.report.render import RenderOptions
+
+STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",
+         Status.ERROR: "bold red"}
+LEGEND = ("MAC = one multiply-accumulate (fvcore's and papers' \"FLOP\"); "
+          "FLOP = 2 x MAC (torch's FlopCounterMode). Headroom = (limit - actual) / limit.")
+HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
+           "verdict")
+
+
+WIDTH = 132
+
+
+def render(report: CheckReport, options: RenderOptions) -> str:
+    table = Table(box=box.SIMPLE_HEAD, title="bottlecalc check", title_justify="left")
+    for header in HEADERS:
+        table.add_column(header, overflow="fold")
+    for outcome in report.outcomes:
+        for row in rows(outcome):
+            table.add_row(*row)
+    parts: list[RenderableType] = [table]
+    parts.extend(Text(line) for line in [LEGEND, *footnotes(report)])
+    width = max(options.width, 100) if options.width else WIDTH
+    text = to_str(Group(*parts), color=options.color, width=width)
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def rows(outcome: Outcome) -> list[tuple[str | Text, ...]]:
+    budget = outcome.budget
+    shown = "" if budget.target == budget.name else budget.target  # CLI runs: name is target
+    head = (budget.name, shown, shape_text(outcome.input))
+    if outcome.error is not None:
+        verdict = Text(WORD[Status.ERROR], style=STYLE[Status.ERROR])
+        return [(*head, "—", "—", "—", "—", verdict)]
+    return [(*(head if i == 0 else ("", "", "")), *cells(v))
+            for i, v in enumerate(outcome.verdicts)]
+
+
+def cells(verdict: Verdict) -> tuple[str | Text, ...]:
+    return (verdict.metric.label, fmt(verdict.limit), fmt(verdict.actual), headroom_text(verdict),
+            Text(WORD[verdict.status], style=STYLE[verdict.status]))
+
+
+def footnotes(report: CheckReport) -> list[str]:
+    lines = []
+    for outcome in report.outcomes:
+        name = outcome.budget.name
+        if outcome.error is not None:
+            lines.append(f"{name}: could not be measured: {outcome.error}")
+        if outcome.kind == "model" and (measured := measured_line(outcome)) is not None:
+            lines.append(f"{name}: {measured}")  # trainable count and the cross-check
+        lines.extend(f"{name}: warning: {w}" for w in outcome.warnings)
+        if outcome.measurement is not None:
+            lines.extend(f"{name}: note: {n}" for n in outcome.measurement.notes)
+    return lines

@@ -1,0 +1,1 @@
+"""Renderers of ``bottlecalc compare``: one module per output format."""

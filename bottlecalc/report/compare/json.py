@@ -1,0 +1,56 @@
+"""``compare --format json`` (schema ``bottlecalc.compare``, docs/json.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bottlecalc.report.conventions import CONVENTIONS
+from bottlecalc.report.jsondoc import dumps, header, layer_dict
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import BlockResult, CompareResult
+
+
+def render(result: CompareResult, options: RenderOptions) -> str:
+    """Pretty JSON; per-layer rows are always included (``explain`` changes nothing)."""
+    return dumps(compare_dict(result))
+
+
+def compare_dict(result: CompareResult) -> dict[str, Any]:
+    shape = result.shape
+    return {
+        **header("compare"),
+        "input": {"batch": shape.batch, "height": shape.height, "width": shape.width},
+        "measured": result.measured,
+        "cross_checked": result.cross_checked,
+        "all_agree": result.all_agree,
+        "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
+        "conventions": CONVENTIONS,
+        "notes": list(result.notes),
+        "blocks": [block_dict(block) for block in result.blocks],
+    }
+
+
+def block_dict(block: BlockResult) -> dict[str, Any]:
+    spec, c, m = block.spec, block.counts, block.measured
+    return {
+        "kind": str(spec.kind), "in": spec.in_channels, "mid": spec.mid,
+        "out": spec.out_channels, "stride": spec.stride, "stride_on": str(spec.stride_on),
+        "groups": spec.groups, "bn": spec.bn, "bias": spec.bias,
+        "projection": spec.needs_projection,
+        "params": {
+            "conv": c.conv, "bn": c.bn, "bias": c.bias, "shortcut": c.shortcut,
+            "total": c.total, "buffers": c.buffers, "instantiated": m.params,
+        },
+        "macs": {
+            "conv": c.macs, "shortcut": c.shortcut_macs, "analytic": c.fvcore,
+            "fvcore": m.fvcore,
+        },
+        "flops": {"analytic": c.flops, "torch": m.torch_flops, "torch_device": m.torch_device},
+        "agree": {
+            "params": block.params_agree, "fvcore": block.fvcore_agree,
+            "torch": block.torch_agree,
+        },
+        "fvcore_unsupported": dict(m.fvcore_unsupported),
+        "notes": list(m.notes),
+        "layers": [layer_dict(layer) for layer in block.layers],
+    }

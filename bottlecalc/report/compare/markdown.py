@@ -1,0 +1,51 @@
+"""``compare --format markdown``: a pipe table, the ratio line, legend and notes."""
+
+from __future__ import annotations
+
+from bottlecalc.analytic import Op
+from bottlecalc.report.compare import words
+from bottlecalc.report.markdown import table
+from bottlecalc.report.numbers import exact, human
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.words import MARK
+from bottlecalc.results import BlockResult, CompareResult
+
+HEADER = ["block", "conv weights", "BN params", "shortcut", "total params", "MACs (conv)",
+          "fvcore", "FLOPs (2xMACs)"]
+
+
+def _num(n: int | None, mark: bool | None = None) -> str:
+    suffix = f" {MARK[mark]}" if mark is not None else ""
+    return f"{exact(n)}{suffix} ({human(n)})" if n is not None else "—"
+
+
+def _row(block: BlockResult, measured: bool) -> list[str]:
+    c, m = block.counts, block.measured
+    torch_mark = block.torch_agree if m.torch_flops is not None else None
+    return [
+        f"**{block.spec.kind}** ({words.describe(block)})", _num(c.conv), _num(c.bn),
+        _num(c.shortcut), _num(c.total, block.params_agree if measured else None),
+        _num(c.macs), _num(m.fvcore, block.fvcore_agree), _num(c.flops, torch_mark),
+    ]
+
+
+def _explain(block: BlockResult) -> list[str]:
+    rows = [[f"`{row.name}`", row.formula, row.macs_formula]
+            for row in block.layers if row.op is not Op.RELU]
+    lines = ["", f"### {block.spec.kind}: per-layer derivation", ""]
+    lines += table(["layer", "parameters", "MACs / fvcore"], rows)
+    lines += [""] + [f"- {line}" for line in words.totals_text(block)]
+    return lines
+
+
+def render(result: CompareResult, options: RenderOptions) -> str:
+    spec = result.blocks[-1].spec
+    lines = [f"## Basic vs bottleneck: in {spec.in_channels}, mid {spec.mid}, "
+             f"out {spec.out_channels}", ""]
+    lines += table(HEADER, [_row(block, result.measured) for block in result.blocks])
+    lines += ["", f"**{words.ratio_line(result)}**", "", words.agreement_line(result), "",
+              f"_{words.LEGEND}_"]
+    lines += [""] + [f"- {note}" for note in words.footnotes(result)]
+    for block in result.blocks if options.explain else ():
+        lines += _explain(block)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Renderers of ``bottlecalc diagram``: one module per output format."""

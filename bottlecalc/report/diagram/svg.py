@@ -1,0 +1,138 @@
+"""``diagram --svg``: both blocks drawn side by side in one standalone SVG document."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bottlecalc.report.diagram.model import (
+    ENGLISH,
+    BlockDiagram,
+    ConvBox,
+    Labels,
+    diagrams,
+    hw,
+)
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import CompareResult
+
+BOX_W, BOX_H, STEP = 170, 46, 44  # conv box size and the arrow between boxes
+MAIN_X = 20 + BOX_W // 2
+SIDE_GAP = 40
+FILL = {1: "#d8f0dc", 3: "#d6e4ff"}
+PROJ_FILL = "#ffe3c2"
+FONT = "font-family=\"DejaVu Sans, Helvetica, Arial, 'Noto Sans CJK SC', sans-serif\""
+
+
+def _svg_text(x: float, y: float, text: str, *, size: int = 13, anchor: str = "middle",
+              weight: str = "normal", fill: str = "#1a1a1a") -> str:
+    return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" text-anchor="{anchor}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(text)}</text>')
+
+
+def _svg_arrow(x: float, y1: float, y2: float, label: str) -> str:
+    channels = label.split(" ", 1)[0]
+    return (f'<g class="arrow" data-channels="{escape(channels)}">'
+            f'<line x1="{x:g}" y1="{y1:g}" x2="{x:g}" y2="{y2 - 6:g}" stroke="#333" '
+            f'stroke-width="1.6"/>' + _head(x, y2, "down")
+            + _svg_text(x + 8, (y1 + y2) / 2 + 4, label, anchor="start", size=12,
+                        weight="bold", fill="#b3261e") + "</g>")
+
+
+def _head(x: float, y: float, direction: str) -> str:
+    """An arrowhead whose tip is at (x, y), pointing down or left."""
+    if direction == "down":
+        points = f"{x - 5:g},{y - 9:g} {x + 5:g},{y - 9:g} {x:g},{y:g}"
+    else:
+        points = f"{x + 9:g},{y - 5:g} {x + 9:g},{y + 5:g} {x:g},{y:g}"
+    return f'<polygon points="{points}" fill="#333"/>'
+
+
+def _svg_box(box: ConvBox, cx: float, y: float, *, fill: str, width: int = BOX_W) -> str:
+    return (f'<g class="conv" data-kernel="{box.kernel}" data-in="{box.in_channels}" '
+            f'data-out="{box.out_channels}">'
+            f'<rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" height="{BOX_H}" rx="6" '
+            f'fill="{fill}" stroke="#333" stroke-width="1.2"/>'
+            + _svg_text(cx, y + 19, box.title, weight="bold")
+            + _svg_text(cx, y + 37, box.detail, size=12) + "</g>")
+
+
+def _shortcut_svg(d: BlockDiagram, labels: Labels, *, x: float, y0: float,
+                  y1: float) -> list[str]:
+    """The shortcut path from the split (y0) to the add (y1), at column ``x``."""
+    dash = "" if d.projection else ' stroke-dasharray="5 4"'
+    path = (f'<path d="M{MAIN_X} {y0:g} H{x:g} V{y1:g} H{MAIN_X + 20}" fill="none" '
+            f'stroke="#555" stroke-width="1.6"{dash}/>')
+    parts = [f'<g class="shortcut" data-kind="{d.shortcut}">', path, _head(MAIN_X + 12, y1, "left")]
+    if d.projection is None:
+        parts.append(_svg_text(x + 6, (y0 + y1) / 2, labels.identity, anchor="start",
+                               size=12, fill="#555"))
+    else:
+        top = y0 + 30
+        parts.append(_svg_box(d.projection, x, top, fill=PROJ_FILL, width=150))
+        parts.append(_svg_text(x, top + BOX_H + 16, labels.projection, size=12, fill="#8a4b00"))
+        parts.append(_svg_arrow(x, top + BOX_H + 22, y1 - 10,
+                                f"{d.projection.out_channels} {labels.channels}"))
+    parts.append("</g>")
+    return parts
+
+
+def render_svg(d: BlockDiagram, labels: Labels = ENGLISH) -> str:
+    """One block as a standalone ``<svg>`` element (inline in HTML or saved to a file)."""
+    body, width, height = _layout(d, labels)
+    return _svg_root(width, height, body, kind=str(d.kind))
+
+
+def _layout(d: BlockDiagram, labels: Labels) -> tuple[str, int, int]:
+    """The SVG body of one block and its width and height."""
+    side_x = MAIN_X + BOX_W // 2 + SIDE_GAP + (75 if d.projection else 0)
+    chain = d.chain()
+    # ~7 px per character of 12 px text: wide enough that the chain line is never clipped
+    width = max(int(side_x + (95 if d.projection else 80)), 20 + 7 * len(chain))
+    body = [_svg_text(10, 22, labels.kind(d.kind), size=16, weight="bold", anchor="start"),
+            _svg_text(10, 42, chain, size=12, fill="#444", anchor="start")]
+    y = 62
+    body.append(_svg_text(MAIN_X, y + 12, f"{labels.inp}: {d.in_channels} {labels.channels}, "
+                          f"{hw(d.in_hw)}", size=12))
+    y += 22
+    split = y + 2
+    for box in d.convs:
+        body.append(_svg_arrow(MAIN_X, y, y + STEP - 8, f"{box.in_channels} {labels.channels}"))
+        y += STEP - 8
+        body.append(_svg_box(box, MAIN_X, y, fill=FILL.get(box.kernel, "#eee")))
+        y += BOX_H
+    body.append(_svg_arrow(MAIN_X, y, y + STEP - 14, f"{d.out_channels} {labels.channels}"))
+    add_y = y + STEP
+    body += _shortcut_svg(d, labels, x=side_x, y0=split, y1=add_y)
+    body.append(f'<circle cx="{MAIN_X}" cy="{add_y}" r="12" fill="#fff" stroke="#333" '
+                f'stroke-width="1.6"/>')
+    body.append(_svg_text(MAIN_X, add_y + 6, "+", size=18, weight="bold"))
+    body.append(_svg_arrow(MAIN_X, add_y + 12, add_y + 46, "ReLU"))
+    body.append(_svg_text(MAIN_X, add_y + 64, f"{labels.out}: {d.out_channels} "
+                          f"{labels.channels}, {hw(d.out_hw)}", size=12))
+    return "".join(body), width, add_y + 78
+
+
+def _svg_root(width: int, height: int, body: str, *, kind: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="block-diagram" data-kind="{kind}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {FONT} '
+        f'role="img">{body}</svg>'
+    )
+
+
+def render_pair_svg(diagrams: tuple[BlockDiagram, ...], labels: Labels = ENGLISH) -> str:
+    """All diagrams side by side in one standalone SVG document (``diagram --svg``)."""
+    parts, x, height = [], 0, 0
+    for d in diagrams:
+        body, w, h = _layout(d, labels)
+        parts.append(f'<g class="block-diagram" data-kind="{d.kind}" '
+                     f'transform="translate({x} 0)">{body}</g>')
+        x, height = x + w + 20, max(height, h)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{x}" height="{height}" '
+            f'viewBox="0 0 {x} {height}" {FONT}>'
+            f'<rect width="100%" height="100%" fill="#fff"/>{"".join(parts)}</svg>\n')
+
+
+def render(result: CompareResult, options: RenderOptions) -> str:
+    return render_pair_svg(diagrams(result))

@@ -1,0 +1,111 @@
+"""``diagram`` as text: both blocks side by side, a channel count on every arrow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bottlecalc.report.diagram.model import (
+    ENGLISH,
+    BlockDiagram,
+    ConvBox,
+    Labels,
+    diagrams,
+    hw,
+)
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import CompareResult
+
+GAP = 3  # columns between the main path and the shortcut
+
+
+@dataclass(frozen=True)
+class _Row:
+    main: str
+    side: str = ""
+    joined: bool = False  # the row where the shortcut leaves or rejoins the main path
+
+
+def _text_box(box: ConvBox, width: int, *, ends: tuple[str, str] = ("┴", "┬")) -> list[str]:
+    c = width // 2
+    top = "┌" + "─" * (c - 1) + ends[0] + "─" * (width - c - 2) + "┐"
+    bottom = "└" + "─" * (c - 1) + ends[1] + "─" * (width - c - 2) + "┘"
+    body = [f"│{line.center(width - 2)}│" for line in (box.title, box.detail)]
+    return [top, *body, bottom]
+
+
+def _box_width(boxes: tuple[ConvBox, ...]) -> int:
+    widest = max(len(text) for b in boxes for text in (b.title, b.detail))
+    return widest + 4 + (widest % 2)  # odd inner width keeps the spine centred
+
+
+def _main_rows(d: BlockDiagram, labels: Labels) -> tuple[list[_Row], int]:
+    width = _box_width(d.convs)
+    c = width // 2
+    pad = " " * c
+    rows = [_Row(f"{pad}● {labels.inp}: {d.in_channels} {labels.channels}, {hw(d.in_hw)}"),
+            _Row(f"{pad}├", joined=True)]
+    for box in d.convs:
+        rows += [_Row(line) for line in _text_box(box, width)]
+        rows.append(_Row(f"{pad}│ {box.out_channels}"))
+    rows.append(_Row(" " * (c - 1) + "(+)", joined=True))
+    rows.append(_Row(f"{pad}│ ReLU"))
+    rows.append(_Row(f"{pad}▼ {labels.out}: {d.out_channels} {labels.channels}, "
+                     f"{hw(d.out_hw)}"))
+    return rows, c
+
+
+def _side_lines(d: BlockDiagram, labels: Labels, height: int) -> list[str]:
+    """The shortcut column for the rows between the split and the add."""
+    if d.projection is None:
+        lines = ["│"] * height
+        lines[height // 2] = f"│ {labels.identity}"
+        return lines
+    width = _box_width((d.projection,))
+    q = width // 2
+    box = _text_box(d.projection, width)
+    lines = [*box, " " * q + f"│ {d.projection.out_channels} ({labels.projection})"]
+    return lines + [" " * q + "│"] * (height - len(lines))
+
+
+def _side_column(d: BlockDiagram) -> int:
+    return _box_width((d.projection,)) // 2 if d.projection else 0
+
+
+def render_text(d: BlockDiagram, labels: Labels = ENGLISH) -> list[str]:
+    """One block as lines of text: the main path down the left, the shortcut right."""
+    rows, _ = _main_rows(d, labels)
+    split = next(i for i, r in enumerate(rows) if r.joined)
+    add = len(rows) - 3
+    side = _side_lines(d, labels, add - split - 1)
+    q = _side_column(d)
+    width = max(len(r.main) for r in rows)
+    lines = [labels.kind(d.kind), d.chain(), ""]
+    for i, row in enumerate(rows):
+        if row.joined:
+            corner = "┐" if i == split else "┘"
+            lines.append(row.main.ljust(width + GAP, "─") + "─" * q + corner)
+        elif split < i < add:
+            lines.append(row.main.ljust(width + GAP) + side[i - split - 1])
+        else:
+            lines.append(row.main)
+    return [line.rstrip() for line in lines]
+
+
+def side_by_side(columns: list[list[str]], gap: int = 6) -> str:
+    """Columns of lines next to each other, the shorter padded at the bottom."""
+    height = max(len(col) for col in columns)
+    widths = [max(len(line) for line in col) for col in columns]
+    out = []
+    for i in range(height):
+        cells = [(col[i] if i < len(col) else "").ljust(w) for col, w in zip(columns, widths,
+                                                                              strict=True)]
+        out.append((" " * gap).join(cells).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def render_pair_text(diagrams: tuple[BlockDiagram, ...], labels: Labels = ENGLISH) -> str:
+    return side_by_side([render_text(d, labels) for d in diagrams])
+
+
+def render(result: CompareResult, options: RenderOptions) -> str:
+    return render_pair_text(diagrams(result))

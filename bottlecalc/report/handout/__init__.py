@@ -1,0 +1,1 @@
+"""Renderers of ``bottlecalc handout``: one module per output format."""

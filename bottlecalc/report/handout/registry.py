@@ -1,0 +1,12 @@
+"""The formats of ``bottlecalc handout``; ``--format`` takes its choices from these keys."""
+
+from __future__ import annotations
+
+from bottlecalc.report.handout import html, markdown
+from bottlecalc.report.handout.page import Handout
+from bottlecalc.report.render import Format, Registry
+
+RENDERERS: Registry[Handout] = {
+    Format.HTML: html.render,
+    Format.MARKDOWN: markdown.render,
+}

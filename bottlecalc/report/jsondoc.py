@@ -1,0 +1,38 @@
+"""What every JSON document shares: its schema name and version (one place), the dump, and
+the per-layer record ``compare`` and ``network`` both print. Keys are a public contract
+(docs/json.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bottlecalc.analytic import Layer
+
+# The version changes only when a key is removed or changes meaning.
+SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 1, "sweep": 1}
+
+
+def header(command: str) -> dict[str, Any]:
+    """``{"schema": "bottlecalc.<command>", "version": N}``: every document starts so."""
+    return {"schema": f"bottlecalc.{command}", "version": SCHEMA_VERSIONS[command]}
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def layer_dict(layer: Layer) -> dict[str, Any]:
+    return {
+        "name": layer.name,
+        "op": str(layer.op),
+        "in_shape": list(layer.in_shape),
+        "out_shape": list(layer.out_shape),
+        "params": layer.params,
+        "buffers": layer.buffers,
+        "macs": layer.macs,
+        "fvcore": layer.fvcore,
+        "shortcut": layer.shortcut,
+        "formula": layer.formula,
+        "macs_formula": layer.macs_formula,
+    }

@@ -1,0 +1,53 @@
+"""``sweep --format json`` (schema ``bottlecalc.sweep``, documented in docs/teaching.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bottlecalc.analytic import Counts
+from bottlecalc.report.jsondoc import dumps, header
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.sweep import Sweep, SweepPoint
+
+
+def render(sweep: Sweep, options: RenderOptions) -> str:
+    return dumps(sweep_dict(sweep))
+
+
+def sweep_dict(sweep: Sweep) -> dict[str, Any]:
+    c = sweep.config
+    fixed: dict[str, Any] = {
+        "in": c.in_channels, "mid": c.mid, "out": c.out_channels,
+        "expansion": c.expansion, "stride": c.stride, "stride_on": str(c.stride_on),
+        "groups": c.groups, "bn": c.bn, "bias": c.bias, "batch": c.shape.batch,
+        "size": [c.shape.height, c.shape.width],
+    }
+    fixed[str(sweep.axis)] = None  # the swept option has no single value
+    return {
+        **header("sweep"),
+        "axis": str(sweep.axis),
+        "values": [p.value for p in sweep.points],
+        "fixed": fixed,
+        "measured": False,
+        "points": [point_dict(p) for p in sweep.points],
+    }
+
+
+def _numbers(counts: Counts) -> dict[str, int]:
+    return {"conv": counts.conv, "params": counts.total, "macs": counts.macs,
+            "flops": counts.flops, "fvcore": counts.fvcore}
+
+
+def point_dict(point: SweepPoint) -> dict[str, Any]:
+    basic, bottleneck = point.result.blocks
+    return {
+        "value": point.value,
+        "in": basic.spec.in_channels,
+        "mid": bottleneck.spec.mid,
+        "out": basic.spec.out_channels,
+        "size": [point.result.shape.height, point.result.shape.width],
+        "projection": basic.spec.needs_projection,
+        "basic": _numbers(point.basic),
+        "bottleneck": _numbers(point.bottleneck),
+        "ratios": {key: round(value, 4) for key, value in point.result.ratios().items()},
+    }

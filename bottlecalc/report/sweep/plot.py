@@ -1,0 +1,80 @@
+"""Sweep plots with matplotlib (the optional ``plot`` extra), drawn off-screen.
+
+matplotlib is imported inside the functions, and only its object-oriented API with the
+Agg canvas is used: no pyplot, no global backend switch, nothing shown on screen.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from bottlecalc.errors import BottlecalcError
+from bottlecalc.report.sweep.svg import COLORS, count_of
+from bottlecalc.sweep import Sweep
+
+PANELS = (("params", "parameters (count)"), ("macs", "MACs (multiply-accumulates)"))
+# Past this spread a linear axis squashes the smaller block onto zero.
+LOG_SPREAD = 20
+MAX_TICKS = 12
+
+
+def _figure() -> Any:
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise BottlecalcError(
+            "--plot needs matplotlib: pip install 'bottlecalc[plot]'"
+        ) from exc
+    fig = Figure(figsize=(10, 4.2), dpi=110, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def spread(values: list[int]) -> float:
+    low = min(values)
+    return max(values) / low if low else float("inf")
+
+
+def _panel(ax: Any, sweep: Sweep, key: str, ylabel: str, xlabel: str) -> None:
+    xs = [p.value for p in sweep.points]
+    series = {kind: [count_of(p.counts(kind), key) for p in sweep.points] for kind in COLORS}
+    for kind, ys in series.items():
+        ax.plot(xs, ys, marker="o", color=COLORS[kind], label=f"{kind} block")
+    if spread([n for ys in series.values() for n in ys]) > LOG_SPREAD:
+        ax.set_yscale("log")
+    if len(xs) > 2 and spread(xs) >= 16:
+        ax.set_xscale("log", base=2)
+    if len(xs) <= MAX_TICKS:  # label the swept values themselves: 16, 32, 64, not 2^4
+        ax.set_xticks(xs, [str(x) for x in xs])
+        ax.minorticks_off()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+
+
+def draw(sweep: Sweep) -> Any:
+    """A figure with parameters (left) and MACs (right) of both blocks over the sweep."""
+    fig = _figure()
+    for ax, (key, ylabel) in zip(fig.subplots(1, 2), PANELS, strict=True):
+        _panel(ax, sweep, key, ylabel, sweep.axis.label)
+    fig.suptitle("Basic vs bottleneck block (analytic counts; FLOPs = 2 x MACs)")
+    return fig
+
+
+def sweep_png(sweep: Sweep) -> bytes:
+    buffer = io.BytesIO()
+    draw(sweep).savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def sweep_svg(sweep: Sweep) -> str:
+    """SVG text, byte-for-byte the same for the same sweep (no date, fixed id salt)."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "bottlecalc", "svg.fonttype": "none"}):
+        draw(sweep).savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()

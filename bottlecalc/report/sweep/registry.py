@@ -1,0 +1,14 @@
+"""The formats of ``bottlecalc sweep``; ``--format`` takes its choices from these keys."""
+
+from __future__ import annotations
+
+from bottlecalc.report.render import Format, Registry
+from bottlecalc.report.sweep import csv, json, markdown, table
+from bottlecalc.sweep import Sweep
+
+RENDERERS: Registry[Sweep] = {
+    Format.TABLE: table.render,
+    Format.JSON: json.render,
+    Format.CSV: csv.render,
+    Format.MARKDOWN: markdown.render,
+}
