@@ -284,9 +284,8 @@ class DType(StrEnum):
     FLOAT16 = "float16"
     BFLOAT16 = "bfloat16"
 
-    @property
-    def bytes(self) -> int:
-        return 4 if self is DType.FLOAT32 else 2
+
+ITEMSIZE = {DType.FLOAT32: 4, DType.FLOAT16: 2, DType.BFLOAT16: 2}  # bytes per element
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ class Traffic:
 
 def traffic(layers: Iterable[Layer], dtype: DType = DType.FLOAT32) -> Traffic:
     rows = tuple(layers)
-    size = dtype.bytes
+    size = ITEMSIZE[dtype]
     return Traffic(
         macs=sum(r.macs for r in rows),
         weight_bytes=size * sum(r.params for r in rows),

@@ -37,21 +37,17 @@ class Axis(StrEnum):
     MID = "mid"
     SIZE = "size"
 
+    def set(self, config: BlockConfig, value: int) -> BlockConfig:
+        """``config`` with this option set to ``value`` (sizes are square)."""
+        if self is Axis.IN:
+            return replace(config, in_channels=value)
+        if self is Axis.MID:
+            return replace(config, mid=value)
+        return replace(config, shape=InputShape(value, value, config.shape.batch))
+
     @property
     def option(self) -> str:
         return f"--{self}"
-
-    @property
-    def label(self) -> str:
-        """Axis title with its unit, for tables and plots."""
-        return AXIS_LABELS[self]
-
-
-AXIS_LABELS = {
-    Axis.IN: "input channels --in (channels)",
-    Axis.MID: "bottleneck width --mid (channels)",
-    Axis.SIZE: "feature-map size --size (pixels per side)",
-}
 
 
 def is_series(text: str) -> bool:
@@ -108,14 +104,6 @@ class BlockConfig:
                           groups=self.groups, stride_on=self.stride_on, bn=self.bn,
                           bias=self.bias)
 
-    def at(self, axis: Axis, value: int) -> BlockConfig:
-        """This config with the swept option set to ``value`` (sizes are square)."""
-        if axis is Axis.IN:
-            return replace(self, in_channels=value)
-        if axis is Axis.MID:
-            return replace(self, mid=value)
-        return replace(self, shape=InputShape(value, value, self.shape.batch))
-
 
 @dataclass(frozen=True)
 class SweepPoint:
@@ -145,7 +133,7 @@ def run_sweep(config: BlockConfig, axis: Axis, values: tuple[int, ...]) -> Sweep
     """Count both blocks analytically at every value (no torch)."""
     if not values:
         raise SpecError(f"{axis.option} needs at least one value")
-    points = tuple(_point(config.at(axis, v), v) for v in values)
+    points = tuple(_point(axis.set(config, v), v) for v in values)
     return Sweep(axis=axis, config=config, points=points)
 
 

@@ -13,17 +13,8 @@ from bottlecalc.budget.files import load_budgets
 from bottlecalc.budget.model import Budget, CheckReport, Metric, make_limits
 from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.budget.targets import Kind, Target, resolve
+from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
-from bottlecalc.cli.options import (
-    BLOCK_FIELDS,
-    BlockOptions,
-    Form,
-    apply_options,
-    block_options,
-    debug_option,
-    format_option,
-    output_option,
-)
 from bottlecalc.cli.output import write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
@@ -89,7 +80,7 @@ def _given(ctx: click.Context, names: tuple[str, ...]) -> list[str]:
     return [spelled[n] for n in typed]
 
 
-def block_job(kind: BlockKind, block: BlockOptions[int | None], limits: Limits) -> Job:
+def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: Limits) -> Job:
     if block.in_channels is None:
         raise click.UsageError("--block needs --in (the block's input channels)")
     if block.mid is None and kind is BlockKind.BOTTLENECK:
@@ -123,12 +114,12 @@ def _resolve_in_file(path: Path, budget: Budget) -> Target:
 
 
 def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
-               block: BlockOptions[int | None], limits: Limits) -> Job:
+               block: options.BlockOptions[int | None], limits: Limits) -> Job:
     if kind is not None:
         if target is not None:
             raise click.UsageError(f"give a TARGET ({target!r}) or --block, not both")
         return block_job(kind, block, limits)
-    stray = _given(ctx, BLOCK_FIELDS)
+    stray = _given(ctx, options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} apply only with --block")
     assert target is not None  # targetless runs read the budget file
@@ -137,7 +128,7 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
 
 
 def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
-                 block: BlockOptions[int | None], limits: Limits,
+                 block: options.BlockOptions[int | None], limits: Limits,
                  config: Path | None) -> CheckConfig:
     """Parse everything (every budget of a file included) before anything is measured."""
     if target is not None or kind is not None:
@@ -145,7 +136,7 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
             raise click.UsageError("--config reads budgets from a file; it takes no TARGET")
         job = single_job(ctx, target, kind, block, limits)
         return CheckConfig(jobs=(job,), base=Path.cwd(), source=None)
-    stray = _given(ctx, TARGET_OPTIONS + BLOCK_FIELDS)
+    stray = _given(ctx, TARGET_OPTIONS + options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} need a TARGET (or --block); without "
                                "one the budgets come from the budget file")
@@ -169,7 +160,7 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None) -> int:
 
 
 def limit_options(func: Any) -> Any:
-    options = [
+    decorators = [
         click.option("--max-params", default=None, metavar="N", help="Most parameters allowed."),
         click.option("--max-macs", default=None, metavar="N",
                      help="Most MACs allowed, held against fvcore's count."),
@@ -182,19 +173,19 @@ def limit_options(func: Any) -> Any:
         click.option("--block", "kind", type=click.Choice([str(k) for k in BlockKind]),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]
-    return apply_options(func, options)
+    return options.apply_options(func, decorators)
 
 
 @click.command(epilog=EXAMPLES)
 @click.argument("target", required=False)
 @limit_options
-@block_options(Form.OPTIONAL)
+@options.block_options(options.Form.OPTIONAL)
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
-@format_option(RENDERERS)
-@output_option
-@debug_option
-def check(target: str | None, *, kind: str | None, block: BlockOptions[int | None],
+@options.format_option(RENDERERS)
+@options.output_option
+@options.debug_option
+def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
           config: Path | None, fmt: str, output: Path | None, **limits: str | None) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 

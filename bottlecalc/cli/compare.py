@@ -6,17 +6,7 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.cli.options import (
-    BlockOptions,
-    Form,
-    block_options,
-    block_pair_of,
-    check_measure_flags,
-    debug_option,
-    format_option,
-    measure_options,
-    output_option,
-)
+from bottlecalc.cli import options
 from bottlecalc.cli.output import write
 from bottlecalc.errors import MeasureError
 from bottlecalc.report.compare.registry import RENDERERS
@@ -33,13 +23,13 @@ Examples:
 
 
 @click.command(epilog=EXAMPLES)
-@block_options(Form.REQUIRED)
-@measure_options
+@options.block_options(options.Form.REQUIRED)
+@options.measure_options
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
-@format_option(RENDERERS)
-@output_option
-@debug_option
-def compare(*, block: BlockOptions[int], cross_check: bool, no_measure: bool, explain: bool,
+@options.format_option(RENDERERS)
+@options.output_option
+@options.debug_option
+def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: bool, explain: bool,
             fmt: str, output: Path | None) -> None:
     """Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1).
 
@@ -47,8 +37,8 @@ def compare(*, block: BlockOptions[int], cross_check: bool, no_measure: bool, ex
     modules on the meta device; MACs are measured with fvcore and, with --cross-check,
     FLOPs with FlopCounterMode. Every count is an exact integer; ✓ marks agreement.
     """
-    specs, shape = block_pair_of(block), block.shape()
-    check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    specs, shape = options.block_pair_of(block), block.shape()
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     from bottlecalc.api import compare_blocks
 
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check)

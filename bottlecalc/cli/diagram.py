@@ -6,14 +6,7 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.cli.options import (
-    BlockOptions,
-    Form,
-    block_options,
-    block_pair_of,
-    debug_option,
-    output_option,
-)
+from bottlecalc.cli import options
 from bottlecalc.cli.output import emit, render_options, write_file
 from bottlecalc.report.diagram.registry import RENDERERS
 from bottlecalc.report.render import Format
@@ -28,20 +21,21 @@ Examples:
 
 
 @click.command(epilog=EXAMPLES)
-@block_options(Form.REQUIRED)
+@options.block_options(options.Form.REQUIRED)
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE", help="Also write both diagrams as one SVG file.")
-@output_option
-@debug_option
-def diagram(*, block: BlockOptions[int], svg_path: Path | None, output: Path | None) -> None:
+@options.output_option
+@options.debug_option
+def diagram(*, block: options.BlockOptions[int], svg_path: Path | None,
+            output: Path | None) -> None:
     """Draw the basic and the bottleneck block side by side, a channel count on every arrow.
 
     Every conv box shows its kernel, stride, groups and channels (in→out) and whether BN
     and ReLU follow; the shortcut is drawn as identity or as the 1x1 projection the block
     needs when in != out or stride != 1.
     """
-    result = analytic_compare(block_pair_of(block), block.shape())
-    options = render_options(output)
-    emit(RENDERERS[Format.TEXT](result, options), output)
+    result = analytic_compare(options.block_pair_of(block), block.shape())
+    how = render_options(output)
+    emit(RENDERERS[Format.TEXT](result, how), output)
     if svg_path is not None:
-        write_file(svg_path, RENDERERS[Format.SVG](result, options))
+        write_file(svg_path, RENDERERS[Format.SVG](result, how))

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.cli.options import (
-    BlockOptions,
-    Form,
-    block_options,
-    debug_option,
-    format_option,
-    output_option,
-)
+from bottlecalc.cli import options
 from bottlecalc.cli.output import write
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.handout.registry import RENDERERS
@@ -43,7 +36,7 @@ def pick_format(fmt: str | None, output: Path | None) -> Format:
     return SUFFIXES.get(output.suffix.lower(), Format.HTML)
 
 
-def block_config(block: BlockOptions[int]) -> BlockConfig:
+def block_config(block: options.BlockOptions[int]) -> BlockConfig:
     """The options as typed: the sweep keeps --out fixed, or out = mid x --expansion."""
     return BlockConfig(block.in_channels, block.mid, out_channels=block.out_channels,
                        expansion=block.expansion, stride=block.stride, groups=block.groups,
@@ -52,7 +45,7 @@ def block_config(block: BlockOptions[int]) -> BlockConfig:
 
 
 @click.command(epilog=EXAMPLES)
-@block_options(Form.REQUIRED)
+@options.block_options(options.Form.REQUIRED)
 @click.option("--title", default=None, help="Page title  [default: 'Why a bottleneck "
               "block is cheap', translated]")
 @click.option("--lang", type=click.Choice([str(lang) for lang in Lang]), default="en",
@@ -62,12 +55,13 @@ def block_config(block: BlockOptions[int]) -> BlockConfig:
               "[default: mid/4 to mid x 4 in powers of two]")
 @click.option("--no-measure", is_flag=True,
               help="Analytic counts only (no torch); the measured rows are left out.")
-@format_option(RENDERERS, default=None,
+@options.format_option(RENDERERS, default=None,
                help="html or markdown  [default: from -o's suffix, else html]")
-@output_option
-@debug_option
-def handout(*, block: BlockOptions[int], title: str | None, lang: str, sweep_text: str | None,
-            no_measure: bool, fmt: str | None, output: Path | None) -> None:
+@options.output_option
+@options.debug_option
+def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
+            sweep_text: str | None, no_measure: bool, fmt: str | None,
+            output: Path | None) -> None:
     """Write a one-page handout on basic vs bottleneck blocks for students.
 
     It holds both block diagrams with channel counts, the counts by every route

@@ -8,14 +8,7 @@ from typing import Any
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.cli.options import (
-    apply_options,
-    check_measure_flags,
-    debug_option,
-    format_option,
-    measure_options,
-    output_option,
-)
+from bottlecalc.cli import options
 from bottlecalc.cli.output import write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
@@ -86,7 +79,7 @@ def build_specs(names: tuple[str, ...], *, variant: str, num_classes: int,
 
 def custom_options(func: Any) -> Any:
     """Options that describe a ``custom`` network; None means the user did not type it."""
-    options = [
+    decorators = [
         click.option("--block", type=click.Choice([str(k) for k in BlockKind]), default=None,
                      help="custom: residual block kind."),
         click.option("--layers", default=None, metavar="N,N,...",
@@ -102,12 +95,12 @@ def custom_options(func: Any) -> Any:
         click.option("--expansion", type=int, default=None, metavar="E",
                      help="custom: output = planes x E  [default: 1 basic, 4 bottleneck]"),
     ]
-    return apply_options(func, options)
+    return options.apply_options(func, decorators)
 
 
 def network_options(func: Any) -> Any:
     """How the networks are fed and shown: variant, size, batch, classes, depth, dtype."""
-    options = [
+    decorators = [
         click.option("--variant", type=click.Choice(list(VARIANTS)), default="v1.5",
                      show_default=True, help="v1.5: stride on the 3x3 (torchvision); v1: on "
                      "the first 1x1 (the paper)."),
@@ -124,17 +117,17 @@ def network_options(func: Any) -> Any:
         click.option("--conventions", is_flag=True, help="Show the count as torchvision, "
                      "fvcore, FlopCounterMode and the paper do."),
     ]
-    return apply_options(func, options)
+    return options.apply_options(func, decorators)
 
 
 @click.command(epilog=EXAMPLES)
 @click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]")
 @network_options
 @custom_options
-@measure_options
-@format_option(RENDERERS)
-@output_option
-@debug_option
+@options.measure_options
+@options.format_option(RENDERERS)
+@options.output_option
+@options.debug_option
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str, dtype: str, conventions: bool, cross_check: bool, no_measure: bool,
             fmt: str, output: Path | None, **custom: Any) -> None:
@@ -144,7 +137,7 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     fvcore; with --cross-check FLOPs with FlopCounterMode. Several NAMEs are shown side
     by side; 'custom' takes --block/--layers/--width/--groups/--width-per-group/--expansion.
     """
-    check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
     shape = InputShape.parse(size, batch=batch)
     from bottlecalc.api import count_spec

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.cli.options import (
-    BlockOptions,
-    Form,
-    block_options,
-    debug_option,
-    format_option,
-    output_option,
-)
+from bottlecalc.cli import options
 from bottlecalc.cli.output import write, write_file
 from bottlecalc.report.render import Format
 from bottlecalc.report.sweep.registry import RENDERERS
@@ -45,7 +38,7 @@ def swept_axis(texts: dict[Axis, str]) -> Axis:
     return series[0]
 
 
-def base_config(block: BlockOptions[str], axis: Axis, first: int) -> BlockConfig:
+def base_config(block: options.BlockOptions[str], axis: Axis, first: int) -> BlockConfig:
     """The fixed options; the swept one starts at its first value."""
     in_ch = first if axis is Axis.IN else parse_int("--in", block.in_channels, high=MAX_CHANNELS)
     mid = first if axis is Axis.MID else parse_int("--mid", block.mid, high=MAX_CHANNELS)
@@ -71,14 +64,14 @@ def write_plot(sweep: Sweep, path: Path) -> None:
 
 
 @click.command(epilog=EXAMPLES)
-@block_options(Form.SERIES)
-@format_option(RENDERERS)
-@output_option
+@options.block_options(options.Form.SERIES)
+@options.format_option(RENDERERS)
+@options.output_option
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE.png|FILE.svg",
               help="Also draw params and MACs of both blocks (needs bottlecalc[plot]).")
-@debug_option
-def sweep(*, block: BlockOptions[str], fmt: str, output: Path | None,
+@options.debug_option
+def sweep(*, block: options.BlockOptions[str], fmt: str, output: Path | None,
           plot: Path | None) -> None:
     """Count a basic and a bottleneck block at every value of --in, --mid or --size.
 

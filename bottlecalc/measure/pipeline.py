@@ -20,7 +20,7 @@ from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure.engines import fvcore_count, instantiated, torch_flops
-from bottlecalc.measure.subject import Subject, TraceCost
+from bottlecalc.measure.subject import Subject
 from bottlecalc.results import Measured
 
 TRACE_MAX_MACS = 20 * 10**9
@@ -36,12 +36,12 @@ class Plan:
     trace_limit: bool = True  # skip fvcore past TRACE_MAX_MACS / TRACE_MAX_BYTES
 
 
-def too_big_to_trace(cost: TraceCost) -> str | None:
-    """Why fvcore must not trace this for real, or None when it may."""
-    if cost.macs > TRACE_MAX_MACS:
-        return f"tracing for real would compute {fmt(cost.macs)} MACs"
-    if cost.weight_bytes > TRACE_MAX_BYTES:
-        return f"tracing for real would allocate {cost.weight_bytes / 2**20:,.0f} MiB of weights"
+def too_big_to_trace(subject: Subject) -> str | None:
+    """Why fvcore must not trace this for real, or None when it may (or the cost is unknown)."""
+    if subject.trace_macs is not None and subject.trace_macs > TRACE_MAX_MACS:
+        return f"tracing for real would compute {fmt(subject.trace_macs)} MACs"
+    if subject.trace_bytes is not None and subject.trace_bytes > TRACE_MAX_BYTES:
+        return f"tracing for real would allocate {subject.trace_bytes / 2**20:,.0f} MiB of weights"
     return None
 
 
@@ -71,7 +71,7 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     """Every route ``plan`` asks for on ``subject``; failures become :class:`MeasureError`."""
     built = _build(subject)
     made = instantiated(built.module)
-    skip = too_big_to_trace(subject.cost) if plan.trace_limit and subject.cost else None
+    skip = too_big_to_trace(subject) if plan.trace_limit else None
     flops, device = None, None
     if plan.torch or (plan.fvcore and skip is not None):
         flops, device = _flops(built, subject)

@@ -20,14 +20,6 @@ Make = Callable[[str], nn.Module]  # device -> the module built there
 
 
 @dataclass(frozen=True)
-class TraceCost:
-    """What fvcore would compute and allocate to trace a module for real (fp32 weights)."""
-
-    macs: int
-    weight_bytes: int
-
-
-@dataclass(frozen=True)
 class Subject:
     """A module to measure: how to build it, what to feed it, and how to name it."""
 
@@ -35,7 +27,10 @@ class Subject:
     make: Make
     shape: tuple[int, ...]  # the example input: one zero-filled float32 tensor
     alias: bool = False  # fvcore may see every weight as a view of one zero buffer
-    cost: TraceCost | None = None  # known in advance for bottlecalc's own modules
+    # What fvcore would compute and allocate to trace it for real (fp32 weights), where
+    # known in advance (bottlecalc's own modules).
+    trace_macs: int | None = None
+    trace_bytes: int | None = None
 
     def inputs(self, device: str) -> tuple[torch.Tensor, ...]:
         """The example inputs on ``device``; counting needs shapes, never values."""
@@ -50,6 +45,6 @@ def spec_subject(spec: BlockSpec | NetworkSpec, shape: InputShape, counts: Count
     """A block or network bottlecalc defines; its closed-form counts price the trace."""
     name = f"network {spec.name!r}" if isinstance(spec, NetworkSpec) else f"the {spec.kind} block"
     dims = (shape.batch, spec.in_channels, shape.height, shape.width)
-    cost = TraceCost(macs=counts.macs, weight_bytes=4 * (counts.total + counts.buffers))
     return Subject(name=name, make=lambda device: build(spec, device=device), shape=dims,
-                   alias=True, cost=cost)
+                   alias=True, trace_macs=counts.macs,
+                   trace_bytes=4 * (counts.total + counts.buffers))

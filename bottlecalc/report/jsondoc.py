@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from bottlecalc.analytic import Layer
+from bottlecalc.spec import InputShape
 
 # The version changes only when a key is removed or changes meaning.
 SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 1, "sweep": 1}
@@ -16,6 +17,15 @@ SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 1, "sweep": 1}
 def header(command: str) -> dict[str, Any]:
     """``{"schema": "bottlecalc.<command>", "version": N}``: every document starts so."""
     return {"schema": f"bottlecalc.{command}", "version": SCHEMA_VERSIONS[command]}
+
+
+def input_dict(shape: InputShape) -> dict[str, int]:
+    return {"batch": shape.batch, "height": shape.height, "width": shape.width}
+
+
+def routes_dict(*, measured: bool, cross_checked: bool, all_agree: bool) -> dict[str, bool]:
+    """Which routes ran, and whether every one that ran gave the analytic integer."""
+    return {"measured": measured, "cross_checked": cross_checked, "all_agree": all_agree}
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -10,12 +10,8 @@ from bottlecalc.budget.model import CheckReport, Outcome, Status
 from bottlecalc.report.check.words import WORD, outcome_lines, title
 from bottlecalc.report.render import RenderOptions
 
-LEVEL = {
-    Status.PASS: "notice",
-    Status.TOLERATED: "warning",
-    Status.FAIL: "error",
-    Status.ERROR: "error",
-}
+# A failed or unmeasured budget is an error annotation; the rest inform.
+LEVEL = dict.fromkeys(Status, "error") | {Status.PASS: "notice", Status.TOLERATED: "warning"}
 
 
 def escape_data(text: str) -> str:

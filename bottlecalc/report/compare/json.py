@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.report.conventions import CONVENTIONS
-from bottlecalc.report.jsondoc import dumps, header, layer_dict
+from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import BlockResult, CompareResult
 
@@ -16,13 +16,11 @@ def render(result: CompareResult, options: RenderOptions) -> str:
 
 
 def compare_dict(result: CompareResult) -> dict[str, Any]:
-    shape = result.shape
     return {
         **header("compare"),
-        "input": {"batch": shape.batch, "height": shape.height, "width": shape.width},
-        "measured": result.measured,
-        "cross_checked": result.cross_checked,
-        "all_agree": result.all_agree,
+        "input": input_dict(result.shape),
+        **routes_dict(measured=result.measured, cross_checked=result.cross_checked,
+                      all_agree=result.all_agree),
         "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
         "conventions": CONVENTIONS,
         "notes": list(result.notes),

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bottlecalc.report.diagram.model import (
-    ENGLISH,
-    BlockDiagram,
-    ConvBox,
-    Labels,
-    diagrams,
-    hw,
-)
+from bottlecalc.report.diagram import model
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import CompareResult
 
@@ -47,7 +40,7 @@ def _head(x: float, y: float, direction: str) -> str:
     return f'<polygon points="{points}" fill="#333"/>'
 
 
-def _svg_box(box: ConvBox, cx: float, y: float, *, fill: str, width: int = BOX_W) -> str:
+def _svg_box(box: model.ConvBox, cx: float, y: float, *, fill: str, width: int = BOX_W) -> str:
     return (f'<g class="conv" data-kernel="{box.kernel}" data-in="{box.in_channels}" '
             f'data-out="{box.out_channels}">'
             f'<rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" height="{BOX_H}" rx="6" '
@@ -56,7 +49,7 @@ def _svg_box(box: ConvBox, cx: float, y: float, *, fill: str, width: int = BOX_W
             + _svg_text(cx, y + 37, box.detail, size=12) + "</g>")
 
 
-def _shortcut_svg(d: BlockDiagram, labels: Labels, *, x: float, y0: float,
+def _shortcut_svg(d: model.BlockDiagram, labels: model.Labels, *, x: float, y0: float,
                   y1: float) -> list[str]:
     """The shortcut path from the split (y0) to the add (y1), at column ``x``."""
     dash = "" if d.projection else ' stroke-dasharray="5 4"'
@@ -76,13 +69,13 @@ def _shortcut_svg(d: BlockDiagram, labels: Labels, *, x: float, y0: float,
     return parts
 
 
-def render_svg(d: BlockDiagram, labels: Labels = ENGLISH) -> str:
+def render_svg(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> str:
     """One block as a standalone ``<svg>`` element (inline in HTML or saved to a file)."""
     body, width, height = _layout(d, labels)
     return _svg_root(width, height, body, kind=str(d.kind))
 
 
-def _layout(d: BlockDiagram, labels: Labels) -> tuple[str, int, int]:
+def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]:
     """The SVG body of one block and its width and height."""
     side_x = MAIN_X + BOX_W // 2 + SIDE_GAP + (75 if d.projection else 0)
     chain = d.chain()
@@ -92,7 +85,7 @@ def _layout(d: BlockDiagram, labels: Labels) -> tuple[str, int, int]:
             _svg_text(10, 42, chain, size=12, fill="#444", anchor="start")]
     y = 62
     body.append(_svg_text(MAIN_X, y + 12, f"{labels.inp}: {d.in_channels} {labels.channels}, "
-                          f"{hw(d.in_hw)}", size=12))
+                          f"{model.hw(d.in_hw)}", size=12))
     y += 22
     split = y + 2
     for box in d.convs:
@@ -108,7 +101,7 @@ def _layout(d: BlockDiagram, labels: Labels) -> tuple[str, int, int]:
     body.append(_svg_text(MAIN_X, add_y + 6, "+", size=18, weight="bold"))
     body.append(_svg_arrow(MAIN_X, add_y + 12, add_y + 46, "ReLU"))
     body.append(_svg_text(MAIN_X, add_y + 64, f"{labels.out}: {d.out_channels} "
-                          f"{labels.channels}, {hw(d.out_hw)}", size=12))
+                          f"{labels.channels}, {model.hw(d.out_hw)}", size=12))
     return "".join(body), width, add_y + 78
 
 
@@ -120,10 +113,11 @@ def _svg_root(width: int, height: int, body: str, *, kind: str) -> str:
     )
 
 
-def render_pair_svg(diagrams: tuple[BlockDiagram, ...], labels: Labels = ENGLISH) -> str:
+def render_pair_svg(drawn: tuple[model.BlockDiagram, ...],
+                    labels: model.Labels = model.ENGLISH) -> str:
     """All diagrams side by side in one standalone SVG document (``diagram --svg``)."""
     parts, x, height = [], 0, 0
-    for d in diagrams:
+    for d in drawn:
         body, w, h = _layout(d, labels)
         parts.append(f'<g class="block-diagram" data-kind="{d.kind}" '
                      f'transform="translate({x} 0)">{body}</g>')
@@ -135,4 +129,4 @@ def render_pair_svg(diagrams: tuple[BlockDiagram, ...], labels: Labels = ENGLISH
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    return render_pair_svg(diagrams(result))
+    return render_pair_svg(model.diagrams(result))

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bottlecalc.report.diagram.model import (
-    ENGLISH,
-    BlockDiagram,
-    ConvBox,
-    Labels,
-    diagrams,
-    hw,
-)
+from bottlecalc.report.diagram import model
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import CompareResult
 
@@ -25,7 +18,7 @@ class _Row:
     joined: bool = False  # the row where the shortcut leaves or rejoins the main path
 
 
-def _text_box(box: ConvBox, width: int, *, ends: tuple[str, str] = ("┴", "┬")) -> list[str]:
+def _text_box(box: model.ConvBox, width: int, *, ends: tuple[str, str] = ("┴", "┬")) -> list[str]:
     c = width // 2
     top = "┌" + "─" * (c - 1) + ends[0] + "─" * (width - c - 2) + "┐"
     bottom = "└" + "─" * (c - 1) + ends[1] + "─" * (width - c - 2) + "┘"
@@ -33,16 +26,16 @@ def _text_box(box: ConvBox, width: int, *, ends: tuple[str, str] = ("┴", "┬"
     return [top, *body, bottom]
 
 
-def _box_width(boxes: tuple[ConvBox, ...]) -> int:
+def _box_width(boxes: tuple[model.ConvBox, ...]) -> int:
     widest = max(len(text) for b in boxes for text in (b.title, b.detail))
     return widest + 4 + (widest % 2)  # odd inner width keeps the spine centred
 
 
-def _main_rows(d: BlockDiagram, labels: Labels) -> tuple[list[_Row], int]:
+def _main_rows(d: model.BlockDiagram, labels: model.Labels) -> tuple[list[_Row], int]:
     width = _box_width(d.convs)
     c = width // 2
     pad = " " * c
-    rows = [_Row(f"{pad}● {labels.inp}: {d.in_channels} {labels.channels}, {hw(d.in_hw)}"),
+    rows = [_Row(f"{pad}● {labels.inp}: {d.in_channels} {labels.channels}, {model.hw(d.in_hw)}"),
             _Row(f"{pad}├", joined=True)]
     for box in d.convs:
         rows += [_Row(line) for line in _text_box(box, width)]
@@ -50,11 +43,11 @@ def _main_rows(d: BlockDiagram, labels: Labels) -> tuple[list[_Row], int]:
     rows.append(_Row(" " * (c - 1) + "(+)", joined=True))
     rows.append(_Row(f"{pad}│ ReLU"))
     rows.append(_Row(f"{pad}▼ {labels.out}: {d.out_channels} {labels.channels}, "
-                     f"{hw(d.out_hw)}"))
+                     f"{model.hw(d.out_hw)}"))
     return rows, c
 
 
-def _side_lines(d: BlockDiagram, labels: Labels, height: int) -> list[str]:
+def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> list[str]:
     """The shortcut column for the rows between the split and the add."""
     if d.projection is None:
         lines = ["│"] * height
@@ -67,11 +60,11 @@ def _side_lines(d: BlockDiagram, labels: Labels, height: int) -> list[str]:
     return lines + [" " * q + "│"] * (height - len(lines))
 
 
-def _side_column(d: BlockDiagram) -> int:
+def _side_column(d: model.BlockDiagram) -> int:
     return _box_width((d.projection,)) // 2 if d.projection else 0
 
 
-def render_text(d: BlockDiagram, labels: Labels = ENGLISH) -> list[str]:
+def render_text(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
     """One block as lines of text: the main path down the left, the shortcut right."""
     rows, _ = _main_rows(d, labels)
     split = next(i for i, r in enumerate(rows) if r.joined)
@@ -103,9 +96,10 @@ def side_by_side(columns: list[list[str]], gap: int = 6) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_pair_text(diagrams: tuple[BlockDiagram, ...], labels: Labels = ENGLISH) -> str:
-    return side_by_side([render_text(d, labels) for d in diagrams])
+def render_pair_text(drawn: tuple[model.BlockDiagram, ...],
+                     labels: model.Labels = model.ENGLISH) -> str:
+    return side_by_side([render_text(d, labels) for d in drawn])
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    return render_pair_text(diagrams(result))
+    return render_pair_text(model.diagrams(result))

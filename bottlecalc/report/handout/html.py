@@ -5,21 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from bottlecalc.report.diagram.svg import render_svg
+from bottlecalc.report.handout import page
 from bottlecalc.report.handout.i18n import Lang
-from bottlecalc.report.handout.page import (
-    Handout,
-    chart_text,
-    comparison_rows,
-    flops_lines,
-    footer_text,
-    labels,
-    layer_rows,
-    lesson_texts,
-    ratio_text,
-    subtitle,
-    sum_lines,
-    verdict,
-)
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.svg import render_chart
 
@@ -98,57 +85,58 @@ def _p(text: str, cls: str = "") -> str:
     return f"<p{attr}>{_e(text)}</p>"
 
 
-def html_diagrams(h: Handout) -> str:
-    svgs = "".join(render_svg(d, labels(h)) for d in h.diagrams)
+def html_diagrams(h: page.Handout) -> str:
+    svgs = "".join(render_svg(d, page.labels(h)) for d in h.diagrams)
     return _section("diagrams", h.text["diagrams"],
                     _p(h.text["diagrams_note"], "note") + f'<div class="figures">{svgs}</div>')
 
 
-def html_comparison(h: Handout) -> str:
+def html_comparison(h: page.Handout) -> str:
     t = h.text
     head = [t["count"], t["basic"], t["bottleneck"]]
-    body = (_p(t["comparison_note"], "note") + _table(head, comparison_rows(h))
-            + _p(ratio_text(h), "ratio") + _p(verdict(h), "note"))
+    body = (_p(t["comparison_note"], "note") + _table(head, page.comparison_rows(h))
+            + _p(page.ratio_text(h), "ratio") + _p(page.verdict(h), "note"))
     return _section("comparison", t["comparison"], body)
 
 
-def html_derivation(h: Handout) -> str:
+def html_derivation(h: page.Handout) -> str:
     t = h.text
     head = [t["layer"], t["shape"], t["params"], t["macs"]]
     parts = [_p(t["derivation_note"], "note")]
     for block in h.result.blocks:
         parts.append(f"<h3>{_e(t[str(block.spec.kind)])}</h3>")
-        parts.append(_table(head, layer_rows(block), cls="layers", numeric_from=9))
-        parts.append("<ul>" + "".join(f"<li>{_e(s)}</li>" for s in sum_lines(h, block))
+        parts.append(_table(head, page.layer_rows(block), cls="layers", numeric_from=9))
+        parts.append("<ul>" + "".join(f"<li>{_e(s)}</li>" for s in page.sum_lines(h, block))
                      + "</ul>")
     return _section("derivation", t["derivation"], "".join(parts))
 
 
-def html_sweep(h: Handout) -> str:
-    chart = render_chart(h.sweep, chart_text(h))
+def html_sweep(h: page.Handout) -> str:
+    chart = render_chart(h.sweep, page.chart_text(h))
     return _section("sweep", h.text["sweep"],
                     _p(h.text["sweep_note"], "note") + f'<div class="chart">{chart}</div>')
 
 
-def html_flops(h: Handout) -> str:
-    body = "".join(_p(line) for line in flops_lines(h))
+def html_flops(h: page.Handout) -> str:
+    body = "".join(_p(line) for line in page.flops_lines(h))
     return _section("flops", h.text["flops_title"], body, cls="box")
 
 
-def html_lesson(h: Handout) -> str:
-    s = lesson_texts(h)
+def html_lesson(h: page.Handout) -> str:
+    s = page.lesson_texts(h)
     text = (_p(s["setup"]) + _p(s["crash"]) + f'<pre class="error">{_e(s["error"])}</pre>'
             + _p(s["rule"]) + _p(s["fix"]) + f"<pre>{_e(s['code'])}</pre>" + _p(s["cost"]))
-    figure = render_svg(h.lesson_diagram, labels(h))
+    figure = render_svg(h.lesson_diagram, page.labels(h))
     return _section("lesson", h.text["lesson"],
                     f'<div class="lesson"><div>{text}</div><div>{figure}</div></div>')
 
 
-def html_footer(h: Handout) -> str:
+def html_footer(h: page.Handout) -> str:
     conventions = "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>"
                           for k, v in h.conventions.items())
     notes = "".join(f"<li>{_e(n)}</li>" for n in h.result.notes)
-    body = f"<p>{_e(footer_text(h))}</p><p>{_e(h.text['conventions'])}:</p><ul>{conventions}</ul>"
+    body = (f"<p>{_e(page.footer_text(h))}</p><p>{_e(h.text['conventions'])}:</p>"
+            f"<ul>{conventions}</ul>")
     if notes:
         body += f"<p>{_e(h.text['notes'])}:</p><ul>{notes}</ul>"
     return f"<footer>{body}</footer>"
@@ -158,7 +146,7 @@ SECTIONS_HTML = (html_diagrams, html_comparison, html_derivation, html_sweep, ht
                  html_lesson)
 
 
-def render(h: Handout, options: RenderOptions) -> str:
+def render(h: page.Handout, options: RenderOptions) -> str:
     """The page: UTF-8, no scripts, no external resources, A4 print styles."""
     lang = "zh-CN" if h.lang is Lang.ZH else "en"
     body = "".join(section(h) for section in SECTIONS_HTML)
@@ -166,7 +154,7 @@ def render(h: Handout, options: RenderOptions) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(h.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        f'<header><h1>{_e(h.title)}</h1><p class="sub">{_e(subtitle(h))}</p>'
-        f'<p class="lead">{_e(ratio_text(h))}</p></header>\n'
+        f'<header><h1>{_e(h.title)}</h1><p class="sub">{_e(page.subtitle(h))}</p>'
+        f'<p class="lead">{_e(page.ratio_text(h))}</p></header>\n'
         f"{body}\n{html_footer(h)}\n</main>\n</body>\n</html>\n"
     )

@@ -5,20 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bottlecalc.report.diagram.text import render_pair_text
-from bottlecalc.report.handout.page import (
-    Handout,
-    comparison_rows,
-    flops_lines,
-    footer_text,
-    labels,
-    layer_rows,
-    lesson_texts,
-    num,
-    ratio_text,
-    subtitle,
-    sum_lines,
-    verdict,
-)
+from bottlecalc.report.handout import page
 from bottlecalc.report.markdown import table
 from bottlecalc.report.render import RenderOptions
 
@@ -27,15 +14,15 @@ def md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return [*table(head, rows), ""]
 
 
-def md_sweep_rows(h: Handout) -> list[list[str]]:
-    return [[str(p.value), num(p.basic.total), num(p.bottleneck.total), num(p.basic.macs),
-             num(p.bottleneck.macs)] for p in h.sweep.points]
+def md_sweep_rows(h: page.Handout) -> list[list[str]]:
+    return [[str(p.value), *map(page.num, (p.basic.total, p.bottleneck.total, p.basic.macs,
+                                          p.bottleneck.macs))] for p in h.sweep.points]
 
 
-def _md_head(h: Handout) -> list[str]:
+def _md_head(h: page.Handout) -> list[str]:
     title = h.title.replace("\n", " ")
-    return [f"# {_md_text(title)}", "", f"_{_md_text(subtitle(h))}_", "",
-            f"**{ratio_text(h)}**", ""]
+    return [f"# {_md_text(title)}", "", f"_{_md_text(page.subtitle(h))}_", "",
+            f"**{page.ratio_text(h)}**", ""]
 
 
 def _md_text(text: str) -> str:
@@ -43,45 +30,46 @@ def _md_text(text: str) -> str:
     return escape("".join(f"\\{c}" if c in "\\`*_[]#<>!|" else c for c in text), quote=False)
 
 
-def _md_comparison(h: Handout) -> list[str]:
+def _md_comparison(h: page.Handout) -> list[str]:
     t = h.text
     head = [t["count"], t["basic"], t["bottleneck"]]
     return [f"## {t['comparison']}", "", t["comparison_note"], "",
-            *md_table(head, comparison_rows(h)), f"**{ratio_text(h)}**", "", verdict(h), ""]
+            *md_table(head, page.comparison_rows(h)), f"**{page.ratio_text(h)}**", "",
+            page.verdict(h), ""]
 
 
-def _md_derivation(h: Handout) -> list[str]:
+def _md_derivation(h: page.Handout) -> list[str]:
     t = h.text
     lines = [f"## {t['derivation']}", "", t["derivation_note"], ""]
     for block in h.result.blocks:
         lines += [f"### {t[str(block.spec.kind)]}", ""]
-        lines += md_table([t["layer"], t["shape"], t["params"], t["macs"]], layer_rows(block))
-        lines += [f"- {s}" for s in sum_lines(h, block)] + [""]
+        lines += md_table([t["layer"], t["shape"], t["params"], t["macs"]], page.layer_rows(block))
+        lines += [f"- {s}" for s in page.sum_lines(h, block)] + [""]
     return lines
 
 
-def _md_sweep(h: Handout) -> list[str]:
+def _md_sweep(h: page.Handout) -> list[str]:
     t = h.text
     head = ["--mid", f"{t['basic']}: {t['params']}", f"{t['bottleneck']}: {t['params']}",
             f"{t['basic']}: {t['macs']}", f"{t['bottleneck']}: {t['macs']}"]
     return [f"## {t['sweep']}", "", t["sweep_note"], "", *md_table(head, md_sweep_rows(h))]
 
 
-def _md_lesson(h: Handout) -> list[str]:
-    s = lesson_texts(h)
+def _md_lesson(h: page.Handout) -> list[str]:
+    s = page.lesson_texts(h)
     return [f"## {h.text['lesson']}", "", s["setup"], "", s["crash"], "", "```text",
             s["error"], "```", "", s["rule"], "", s["fix"], "", "```python", s["code"], "```",
-            "", s["cost"], "", "```text", render_pair_text((h.lesson_diagram,), labels(h)),
+            "", s["cost"], "", "```text", render_pair_text((h.lesson_diagram,), page.labels(h)),
             "```", ""]
 
 
-def render(h: Handout, options: RenderOptions) -> str:
+def render(h: page.Handout, options: RenderOptions) -> str:
     t = h.text
     lines = [*_md_head(h), f"## {t['diagrams']}", "", t["diagrams_note"], "", "```text",
-             render_pair_text(h.diagrams, labels(h)), "```", ""]
+             render_pair_text(h.diagrams, page.labels(h)), "```", ""]
     lines += _md_comparison(h) + _md_derivation(h) + _md_sweep(h)
-    lines += [f"## {t['flops_title']}", ""] + [f"> {line}\n>" for line in flops_lines(h)]
-    lines += ["", *_md_lesson(h), "---", "", footer_text(h), ""]
+    lines += [f"## {t['flops_title']}", ""] + [f"> {line}\n>" for line in page.flops_lines(h)]
+    lines += ["", *_md_lesson(h), "---", "", page.footer_text(h), ""]
     lines += [f"- **{k}**: {v}" for k, v in h.conventions.items()]
     lines += [f"- {n}" for n in h.result.notes]
     return "\n".join(lines) + "\n"

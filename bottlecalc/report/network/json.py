@@ -6,7 +6,7 @@ from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
 from bottlecalc.report.conventions import NETWORK_CONVENTIONS
-from bottlecalc.report.jsondoc import dumps, header, layer_dict
+from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Depth, Group, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import NetworkSpec, StrideOn
@@ -19,15 +19,13 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
 
 def networks_dict(view: NetworkReport) -> dict[str, Any]:
     """The whole ``bottlecalc network --format json`` document."""
-    shape = view.shape
     return {
         **header("network"),
-        "input": {"batch": shape.batch, "height": shape.height, "width": shape.width},
+        "input": input_dict(view.shape),
         "dtype": str(view.dtype),
         "depth": str(view.depth),
-        "measured": view.measured,
-        "cross_checked": view.cross_checked,
-        "all_agree": view.all_agree,
+        **routes_dict(measured=view.measured, cross_checked=view.cross_checked,
+                      all_agree=view.all_agree),
         "conventions": NETWORK_CONVENTIONS,
         "networks": [network_dict(r, dtype=view.dtype, depth=view.depth) for r in view.results],
     }

@@ -11,6 +11,7 @@ from typing import Any
 
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.sweep.svg import COLORS, count_of
+from bottlecalc.report.sweep.words import AXIS_LABELS
 from bottlecalc.sweep import Sweep
 
 PANELS = (("params", "parameters (count)"), ("macs", "MACs (multiply-accumulates)"))
@@ -59,7 +60,7 @@ def draw(sweep: Sweep) -> Any:
     """A figure with parameters (left) and MACs (right) of both blocks over the sweep."""
     fig = _figure()
     for ax, (key, ylabel) in zip(fig.subplots(1, 2), PANELS, strict=True):
-        _panel(ax, sweep, key, ylabel, sweep.axis.label)
+        _panel(ax, sweep, key, ylabel, AXIS_LABELS[sweep.axis])
     fig.suptitle("Basic vs bottleneck block (analytic counts; FLOPs = 2 x MACs)")
     return fig
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bottlecalc.analytic import fmt
-from bottlecalc.sweep import Sweep, SweepPoint
+from bottlecalc.sweep import Axis, Sweep, SweepPoint
+
+# Axis titles with their unit, for tables and plots.
+AXIS_LABELS = {
+    Axis.IN: "input channels --in (channels)",
+    Axis.MID: "bottleneck width --mid (channels)",
+    Axis.SIZE: "feature-map size --size (pixels per side)",
+}
 
 HEADER = ("basic params", "bottleneck params", "x fewer params",
           "basic MACs", "bottleneck MACs", "x fewer MACs")
