@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import count, layers_of
-from bottlecalc.budget.model import Budget, Metric, Outcome, verdicts, warnings
-from bottlecalc.budget.targets import Kind, Target
 from bottlecalc.errors import MeasureError
 from bottlecalc.results import (
     CompareResult,
@@ -22,7 +20,9 @@ from bottlecalc.results import (
 )
 from bottlecalc.spec import BlockSpec, InputShape
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
+    from bottlecalc.budget.model import Budget, Outcome
+    from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
 
 
@@ -50,6 +50,8 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False) -> Outcome:
     """Measure the target and hold every limit against its count; failures become data."""
+    from bottlecalc.budget.model import Metric, Outcome, verdicts, warnings
+    from bottlecalc.budget.targets import Kind
     from bottlecalc.measure.pipeline import Plan, measure
 
     metrics = budget.metrics
