@@ -36,7 +36,7 @@ def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
     from bottlecalc.measure.pipeline import measure as run
     from bottlecalc.measure.subject import spec_subject
 
-    measured = run(spec_subject(spec, shape, result.counts), Plan(torch=cross_check))
+    measured = run(spec_subject(spec, shape, result.counts), Plan(forward=cross_check))
     return Counted(spec=spec, shape=shape, layers=result.layers, measured=measured)
 
 
@@ -50,24 +50,22 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False) -> Outcome:
     """Measure the target and hold every limit against its count; failures become data."""
-    from bottlecalc.budget.model import Metric, Outcome, verdicts, warnings
-    from bottlecalc.budget.targets import Kind
+    from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
     from bottlecalc.measure.pipeline import Plan, measure
 
-    metrics = budget.metrics
-    model = target.kind is Kind.MODEL
-    plan = Plan(fvcore=Metric.MACS in metrics, trace_limit=False,
-                torch=Metric.FLOPS in metrics or (model and Metric.MACS in metrics))
     try:
-        found = measure(_subject(budget, target, base=base), plan)
+        found = measure(_subject(budget, target, base=base),
+                        Plan(forward=True, fvcore=Metric.MACS in budget.metrics))
     except MeasureError as exc:
         if debug:
             raise
         return Outcome(budget, str(target.kind), target.input, error=str(exc))
     expected = closed_form(target)
+    first = found.inputs[0][1].shape if found.inputs else target.input
+    problem = disagreement(found, budget.tolerance)
     return Outcome(
-        budget, str(target.kind), target.input, verdicts=verdicts(budget, found),
-        measurement=found, analytic=expected, warnings=warnings(found, expected),
+        budget, str(target.kind), first, verdicts=verdicts(budget, found), measurement=found,
+        analytic=expected, warnings=warnings(found, expected), error=problem,
     )
 
 
@@ -77,7 +75,7 @@ def _subject(budget: Budget, target: Target, *, base: Path) -> Subject:
 
     spec = target.network or target.block
     if spec is None:
-        return model_subject(budget.target, target.input, base=base)
+        return model_subject(budget.target, feed=target.feed, inputs=target.inputs, base=base)
     return spec_subject(spec, target.shape, count(layers_of(spec, target.shape)))
 
 
@@ -87,4 +85,4 @@ def closed_form(target: Target) -> dict[str, int] | None:
     if spec is None:
         return None
     counts = count(layers_of(spec, target.shape))
-    return {"params": counts.total, "macs": counts.fvcore, "flops": counts.flops}
+    return {"params": counts.total, "macs": counts.macs, "flops": counts.flops}

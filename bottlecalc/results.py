@@ -6,7 +6,7 @@ Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -20,7 +20,36 @@ from bottlecalc.analytic import (
     ratio,
     traffic,
 )
-from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec
+from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    """Where one route's count differs from the complete count, by how much, and why."""
+
+    engine: str  # the route that differs: "fvcore" or "modules"
+    op: str  # the op (aten::layer_norm) or module type (CustomAttention) it is in
+    macs: int  # that route's count minus the complete count (0: it carries no MACs)
+    reason: str
+    count: int = 1  # occurrences (ops) or modules
+    modules: tuple[str, ...] = ()  # where: module paths
+    explained: bool = True  # False: nothing known accounts for it (a warning)
+
+    def merge(self, other: Reconcile) -> Reconcile:
+        """The same difference seen in another module: counts add up, modules are listed."""
+        return replace(self, macs=self.macs + other.macs, count=self.count + other.count,
+                       modules=self.modules + other.modules)
+
+
+@dataclass(frozen=True)
+class ModuleCount:
+    """One module of a measured model: what it holds and the work done directly in it."""
+
+    name: str  # module path ('' for the model itself)
+    kind: str  # class name
+    params: int  # parameters it holds directly (not its children's)
+    macs: int  # complete-count MACs done in it and not in a child module
+    calls: int = 1
 
 
 @dataclass(frozen=True)
@@ -38,6 +67,21 @@ class Measured:
     torch_flops: int | None = None  # FlopCounterMode's total (2 per multiply-accumulate)
     torch_device: str | None = None  # where FlopCounterMode ran: "meta" or "cpu"
     notes: tuple[str, ...] = ()  # which engine measured what, and why
+    # The complete count and its routes (users' models; see docs/conventions.md):
+    macs: int | None = None  # every multiply-accumulate: FlopCounterMode / 2, fused kernels in
+    macs_modules: int | None = None  # the module-formula route (covered modules only)
+    params_unused: int | None = None  # parameters no operation of the forward read
+    unused_modules: tuple[str, ...] = ()  # the modules holding only such parameters
+    reconcile: tuple[Reconcile, ...] = ()  # every route's difference, explained
+    modules: tuple[ModuleCount, ...] = ()  # per module: parameters held, MACs done
+    inputs: tuple[tuple[str, TensorSpec], ...] = ()  # what the forward was fed
+    warnings: tuple[str, ...] = ()  # differences nobody could explain, data dependence
+
+    @property
+    def unexplained(self) -> int:
+        """MACs by which the complete routes disagree with no known cause."""
+        return sum(abs(r.macs) for r in self.reconcile
+                   if r.engine == "modules" and not r.explained)
 
 
 def agree(expected: int, measured: int | None) -> bool | None:

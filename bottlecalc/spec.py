@@ -239,17 +239,76 @@ class NetworkSpec:
         return 1 if self.block is BlockKind.BASIC else 4
 
 
+# dtype names a user may give an input (``1,16:int64``), with their aliases.
+DTYPES = {
+    "float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
+    "float16": "float16", "half": "float16", "bfloat16": "bfloat16",
+    "int64": "int64", "long": "int64", "int32": "int32", "int": "int32",
+    "int16": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
+}
+FLOAT_DTYPES = frozenset({"float32", "float64", "float16", "bfloat16"})
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One example input: its shape and dtype. Values are zeros: counts need shapes only."""
+
+    shape: tuple[int, ...]
+    dtype: str = "float32"
+
+    @property
+    def text(self) -> str:
+        """'1x3x224x224', or '1x16:int64' when the dtype is not float32."""
+        dims = "x".join(map(str, self.shape))
+        return dims if self.dtype == "float32" else f"{dims}:{self.dtype}"
+
+    @property
+    def is_float(self) -> bool:
+        return self.dtype in FLOAT_DTYPES
+
+
+def parse_tensor(option: str, value: object) -> TensorSpec:
+    """``"1,3,224,224"``, ``"1x16:int64"`` or ``[1, 3, 224, 224]`` as a :class:`TensorSpec`."""
+    if isinstance(value, list):
+        return TensorSpec(_dims(option, value, [_list_item(option, v, value) for v in value]))
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(f"{option} must be a shape like 1,3,224,224 (optionally :int64), "
+                        f"got {value!r}")
+    dims, _, dtype = value.strip().partition(":")
+    parts = re.split(r"\s*[,xX]\s*", dims.strip())
+    return TensorSpec(_dims(option, value, parts), _dtype(option, value, dtype))
+
+
+def _list_item(option: str, item: object, value: object) -> str:
+    if isinstance(item, bool) or not isinstance(item, int):
+        raise SpecError(f"{option} lists {item!r}; a shape lists whole numbers, got {value!r}")
+    return str(item)
+
+
+def _dims(option: str, value: object, parts: list[str]) -> tuple[int, ...]:
+    if not parts or len(parts) > 8:
+        raise SpecError(f"{option} must have 1 to 8 dimensions, got {value!r}")
+    dims = []
+    for i, part in enumerate(parts, start=1):
+        if not re.fullmatch(r"[+-]?\d+", part.strip().replace("_", "")):
+            raise SpecError(f"{option}: dimension {i} of {value!r} is {part!r}, not a whole "
+                            "number (a shape looks like 1,3,224,224)")
+        dims.append(parse_int(f"{option} dimension {i}", part, high=MAX_SIZE))
+    check_numel(option, *dims)
+    return tuple(dims)
+
+
+def _dtype(option: str, value: object, name: str) -> str:
+    key = name.strip().lower() or "float32"
+    if key not in DTYPES:
+        raise SpecError(f"{option}: unknown dtype {name.strip()!r} in {value!r}; use one of "
+                        f"{', '.join(sorted(set(DTYPES.values())))}")
+    return DTYPES[key]
+
+
 def parse_input(option: str, value: object) -> tuple[int, ...]:
-    """An input shape: ``"1,3,224,224"``, ``"1x3x224x224"`` or ``[1, 3, 224, 224]``."""
-    if isinstance(value, list) and value:
-        parts = [str(v) if isinstance(v, int) and not isinstance(v, bool) else "?" for v in value]
-    elif isinstance(value, str) and value.strip():
-        parts = re.split(r"\s*[,xX]\s*", value.strip())
-    else:
-        raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}")
-    if len(parts) > 8:
-        raise SpecError(f"{option} has {len(parts)} dimensions; at most 8, got {value!r}")
-    try:
-        return tuple(parse_int(option, part, high=MAX_SIZE) for part in parts)
-    except SpecError as exc:
-        raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}") from exc
+    """An input shape alone (no dtype): ``"1,3,224,224"``, ``"1x3x224x224"``, ``[1, 3, ...]``."""
+    tensor = parse_tensor(option, value)
+    if tensor.dtype != "float32":
+        raise SpecError(f"{option} takes a shape without a dtype here, got {value!r}")
+    return tensor.shape

@@ -11,9 +11,10 @@ from typing import Any
 from bottlecalc.budget.model import Budget, Metric, make_limits
 from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import parse_input
+from bottlecalc.spec import TensorSpec, parse_tensor
 
-KNOWN_KEYS = ("target", "input", "max-params", "max-macs", "max-flops", "tolerance")
+KNOWN_KEYS = ("target", "input", "inputs", "max-params", "max-macs", "max-flops",
+              "tolerance")
 
 
 def load_budgets(path: Path) -> tuple[Budget, ...]:
@@ -46,12 +47,28 @@ def _budget(path: Path, name: str, table: object, text: str) -> Budget:
         return Budget(
             name=name, target=target.strip(),
             limits=make_limits({m: table.get(m.option) for m in Metric}, prefix=""),
-            input=parse_input("input", table["input"]) if "input" in table else None,
+            input=parse_feed("input", table["input"]) if "input" in table else None,
+            inputs=_callable("inputs", table["inputs"]) if "inputs" in table else None,
             tolerance=parse_tolerance("tolerance", table.get("tolerance", 0)),
             line=_line_of(text, name),
         )
     except SpecError as exc:
         raise SpecError(f"{where}: {exc}") from exc
+
+
+def parse_feed(option: str, value: object) -> tuple[TensorSpec, ...]:
+    """``input``: one shape (``"1,3,224,224"`` or ``[1, 3, 224, 224]``) or a list of shapes
+    with optional dtypes, one per positional input (``["1,16:int64", "1,16:int64"]``)."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(parse_tensor(f"{option}[{i}]", v) for i, v in enumerate(value))
+    return (parse_tensor(option, value),)
+
+
+def _callable(option: str, value: object) -> str:
+    if not isinstance(value, str) or ":" not in value:
+        raise SpecError(f"{option} must be \"package.module:callable\" or "
+                        f"\"path/to/file.py:callable\", got {value!r}")
+    return value.strip()
 
 
 def _check_keys(where: str, table: dict[str, Any]) -> None:

@@ -1,10 +1,12 @@
 """Budgets, limits and verdicts: what ``bottlecalc check`` holds each count against.
 
-A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one engine:
+A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one count:
 
-* ``max-params`` — learnable parameters torch instantiated (``numel`` summed);
-* ``max-macs``   — fvcore's measured count (one multiply-accumulate = 1; BN and pooling
-  counted as fvcore counts them);
+* ``max-params`` — every parameter torch instantiated (``numel`` summed, used or not);
+* ``max-macs``   — the complete MAC count: every multiply-accumulate of convolutions,
+  linear layers, matrix products, attention and recurrent cells, whichever kernel torch
+  picks (FlopCounterMode on meta / 2, checked by the module formulas); nothing for
+  normalisation, pooling or elementwise work. torchvision's "GFLOPS" convention;
 * ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate).
 """
 
@@ -18,6 +20,7 @@ from fractions import Fraction
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
 from bottlecalc.results import Measured
+from bottlecalc.spec import TensorSpec
 
 
 class Metric(StrEnum):
@@ -42,19 +45,20 @@ class Metric(StrEnum):
 
 ENGINES = {
     Metric.PARAMS: "parameters (instantiated, numel)",
-    Metric.MACS: "MACs (fvcore, 1 per multiply-add)",
+    Metric.MACS: "MACs (complete: conv, linear, matmul, attention, recurrent; "
+    "1 per multiply-add)",
     Metric.FLOPS: "FLOPs (FlopCounterMode, 2 per multiply-add)",
 }
 LABELS = {
     Metric.PARAMS: "params (torch)",
-    Metric.MACS: "MACs (fvcore)",
+    Metric.MACS: "MACs (complete)",
     Metric.FLOPS: "FLOPs (FlopCounterMode)",
 }
 
 
 def actual(measured: Measured, metric: Metric) -> int | None:
     """The measured count a limit on ``metric`` is held against (None: not measured)."""
-    return {Metric.PARAMS: measured.params, Metric.MACS: measured.fvcore,
+    return {Metric.PARAMS: measured.params, Metric.MACS: measured.macs,
             Metric.FLOPS: measured.torch_flops}[metric]
 
 
@@ -71,9 +75,10 @@ class Budget:
     name: str
     target: str
     limits: tuple[Limit, ...]
-    input: tuple[int, ...] | None = None
+    input: tuple[TensorSpec, ...] | None = None  # one per positional input, zero-filled
     tolerance: Fraction = Fraction(0)
     line: int | None = None  # where the table starts in the config file, for annotations
+    inputs: str | None = None  # "pkg.mod:callable" returning the example inputs
 
     def limit(self, metric: Metric) -> int | None:
         return next((lim.value for lim in self.limits if lim.metric is metric), None)
@@ -135,7 +140,7 @@ class Outcome:
 
     budget: Budget
     kind: str  # "preset", "block" or "model"
-    input: tuple[int, ...]
+    input: tuple[int, ...]  # the first input's shape (the inputs are in the measurement)
     verdicts: tuple[Verdict, ...] = ()
     measurement: Measured | None = None
     analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
@@ -165,17 +170,27 @@ def verdicts(budget: Budget, measured: Measured) -> tuple[Verdict, ...]:
 
 
 def warnings(measured: Measured, expected: Mapping[str, int] | None) -> tuple[str, ...]:
-    """fvcore's skipped ops (the MAC count may be low) and any disagreement with the formulas."""
-    out = []
-    if measured.fvcore_unsupported:
-        listed = ", ".join(f"{name} x{n}" for name, n in measured.fvcore_unsupported)
-        out.append(f"fvcore could not count {listed}: the MAC count may be low")
+    """What the measurement could not explain, and any disagreement with the closed form."""
+    out = list(measured.warnings)
     for metric in Metric:
         value = actual(measured, metric)
         if expected and value is not None and value != expected[str(metric)]:
             out.append(f"measured {metric} {value:,} differ from the closed form "
                        f"{expected[str(metric)]:,}")
     return tuple(out)
+
+
+def disagreement(measured: Measured, tolerance: Fraction) -> str | None:
+    """Why the complete count cannot be trusted: its routes differ by more than the budget's
+    tolerance and nothing accounts for it (the budget is then an error, never a pass)."""
+    if measured.macs is None or not measured.unexplained:
+        return None
+    if measured.unexplained * 100 <= tolerance * measured.macs:
+        return None
+    where = "; ".join(f"{r.reason} in {', '.join(r.modules)}" for r in measured.reconcile
+                      if r.engine == "modules" and not r.explained)
+    return (f"the complete MAC count's routes disagree by {measured.unexplained:,} MACs "
+            f"with no known cause ({where}); the count cannot be held against a budget")
 
 
 def exit_code(outcomes: tuple[Outcome, ...]) -> int:

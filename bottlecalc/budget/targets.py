@@ -13,9 +13,9 @@ from enum import StrEnum
 from bottlecalc.budget.model import Budget
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import get_preset
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
-DEFAULT_INPUT = (1, 3, 224, 224)
+DEFAULT_INPUT = (TensorSpec((1, 3, 224, 224)),)
 
 
 class Kind(StrEnum):
@@ -26,12 +26,18 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Target:
-    """What a budget's ``target`` names, resolved; ``input`` is the full NCHW (or N...) shape."""
+    """What a budget's ``target`` names, resolved, and the inputs it is fed."""
 
     kind: Kind
-    input: tuple[int, ...]
+    feed: tuple[TensorSpec, ...]  # one per positional input (empty with ``inputs``)
     network: NetworkSpec | None = None
     block: BlockSpec | None = None
+    inputs: str | None = None  # a "module:callable" making the example inputs
+
+    @property
+    def input(self) -> tuple[int, ...]:
+        """The first input's full shape (NCHW for presets and blocks), as reports show it."""
+        return self.feed[0].shape if self.feed else ()
 
     @property
     def shape(self) -> InputShape:
@@ -42,15 +48,25 @@ class Target:
 
 def resolve(budget: Budget, *, option: str = "input") -> Target:
     """A preset name or a ``module:callable`` / ``file.py:callable`` model (not imported yet)."""
-    shape = budget.input or DEFAULT_INPUT
+    if budget.input is not None and budget.inputs is not None:
+        raise SpecError(f"{option} (shapes) and inputs (a callable) both given for "
+                        f"{budget.target}; give one")
     if ":" in budget.target:
         split_target(budget.target)
-        return Target(Kind.MODEL, shape)
+        if budget.inputs is not None:
+            split_target(budget.inputs)
+            return Target(Kind.MODEL, (), inputs=budget.inputs)
+        return Target(Kind.MODEL, budget.input or DEFAULT_INPUT)
     network = get_preset(budget.target)
-    if len(shape) != 4 or shape[1] != network.in_channels:
-        raise SpecError(f"{option} for {budget.target} must be N,{network.in_channels},H,W, "
-                        f"got {','.join(map(str, shape))}")
-    return Target(Kind.PRESET, shape, network=network)
+    if budget.inputs is not None:
+        raise SpecError(f"inputs (a callable) apply to your own models; {budget.target} takes "
+                        f"{option} N,{network.in_channels},H,W")
+    feed = budget.input or DEFAULT_INPUT
+    if len(feed) != 1 or len(feed[0].shape) != 4 or feed[0].shape[1] != network.in_channels \
+            or feed[0].dtype != "float32":
+        raise SpecError(f"{option} for {budget.target} must be one N,{network.in_channels},H,W "
+                        f"float32 shape, got {', '.join(t.text for t in feed)}")
+    return Target(Kind.PRESET, feed, network=network)
 
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")

@@ -20,13 +20,15 @@ from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
 from bottlecalc.report.check.words import summary
 from bottlecalc.report.render import Format
-from bottlecalc.spec import BlockKind, BlockSpec, parse_input, resolve_out
+from bottlecalc.spec import BlockKind, BlockSpec, TensorSpec, parse_tensor, resolve_out
 
 EXAMPLES = """
 \b
 Examples:
   bottlecalc check resnet50 --max-params 25.6M --max-macs 4.2G
   bottlecalc check mypkg.models:build_net --max-params 5M --max-flops 1.2G --input 1,3,160,160
+  bottlecalc check models.py:encoder --max-macs 1.2M --input 1,16:int64 --input 1,16:int64
+  bottlecalc check models.py:detector --max-macs 9G --inputs models.py:example_batch
   bottlecalc check models/net.py:make_model --max-macs 600M --format github
   bottlecalc check --block bottleneck --in 256 --mid 64 --max-params 70.4k --max-macs 221M
   bottlecalc check                       # every [tool.bottlecalc.budgets.*] in ./pyproject.toml
@@ -34,16 +36,18 @@ Examples:
 
 \b
 Numbers: 25557032, 25_557_032, 25.6M, 4.1G, 70k, 1e9 (k/K = 10^3, M = 10^6, G = 10^9).
---max-params is held against the parameters torch instantiates, --max-macs against
-fvcore's count (1 per multiply-add, BN and pooling as fvcore counts them), --max-flops
-against FlopCounterMode's (2 per multiply-add).
+--max-params is held against the parameters torch instantiates, --max-macs against the
+complete MAC count (every multiply-add of convolutions, linear layers, matrix products,
+attention and recurrent cells; nothing for normalisation or pooling), --max-flops against
+FlopCounterMode's count (2 per multiply-add). fvcore's count is shown beside them, every
+difference explained.
 
 \b
 Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration error,
 3 the model could not be imported, built or traced.
 """
 
-TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "tolerance", "input_shape")
+TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "tolerance", "input_shape", "inputs")
 Job = tuple[Budget, Target]
 
 
@@ -55,14 +59,16 @@ class Limits:
     max_macs: str | None
     max_flops: str | None
     tolerance: str | None
-    input_shape: str | None
+    input_shape: tuple[str, ...]  # --input, once per positional input
+    inputs: str | None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
                Metric.FLOPS: self.max_flops}
-        shape = parse_input("--input", self.input_shape) if self.input_shape else None
-        return Budget(name=name, target=name, limits=make_limits(raw), input=shape,
-                      tolerance=parse_tolerance("--tolerance", self.tolerance or 0))
+        feed = tuple(parse_tensor("--input", text) for text in self.input_shape) or None
+        return Budget(name=name, target=name, limits=make_limits(raw), input=feed,
+                      inputs=self.inputs, tolerance=parse_tolerance("--tolerance",
+                                                                   self.tolerance or 0))
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,8 @@ def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: 
                      stride_on=block.stride_on, bn=block.bn, bias=block.bias)
     shape = block.shape()
     budget = limits.budget(f"{kind} {cin}-{mid}-{out}/s{spec.stride}")
-    dims = (shape.batch, cin, shape.height, shape.width)
-    return budget, Target(Kind.BLOCK, dims, block=spec)
+    dims = TensorSpec((shape.batch, cin, shape.height, shape.width))
+    return budget, Target(Kind.BLOCK, (dims,), block=spec)
 
 
 def file_jobs(config: Path | None) -> CheckConfig:
@@ -118,6 +124,9 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
     if kind is not None:
         if target is not None:
             raise click.UsageError(f"give a TARGET ({target!r}) or --block, not both")
+        if limits.input_shape or limits.inputs:
+            raise click.UsageError("--input/--inputs do not apply to --block: its input is "
+                                   "N,--in,H,W from --batch and --size")
         return block_job(kind, block, limits)
     stray = _given(ctx, options.BLOCK_FIELDS)
     if stray:
@@ -168,8 +177,12 @@ def limit_options(func: Any) -> Any:
                      help="Most FLOPs allowed, held against FlopCounterMode's count."),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
-        click.option("--input", "input_shape", default=None, metavar="N,C,H,W",
-                     help="Input shape for a preset or model  [default: 1,3,224,224]"),
+        click.option("--input", "input_shape", multiple=True, metavar="SHAPE[:DTYPE]",
+                     help="An input's shape (zeros), e.g. 1,3,224,224 or 1,16:int64; give one "
+                     "per positional input  [default: 1,3,224,224]"),
+        click.option("--inputs", default=None, metavar="MODULE:CALLABLE",
+                     help="A callable returning the example inputs: a tuple (positional) or a "
+                     "dict (keyword) of tensors; pkg.mod:fn or path/file.py:fn."),
         click.option("--block", "kind", type=click.Choice([str(k) for k in BlockKind]),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]
@@ -186,7 +199,7 @@ def limit_options(func: Any) -> Any:
 @options.output_option
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
-          config: Path | None, fmt: str, output: Path | None, **limits: str | None) -> int:
+          config: Path | None, fmt: str, output: Path | None, **limits: Any) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or

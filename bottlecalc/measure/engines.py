@@ -66,17 +66,54 @@ def instantiated(module: nn.Module) -> Instantiated:
     )
 
 
-def fvcore_count(module: nn.Module, inputs: tuple[Any, ...]) -> tuple[int, dict[str, int]]:
-    """fvcore's total and the ops it could not count (name -> occurrences)."""
+@dataclass(frozen=True)
+class FvcoreCount:
+    """fvcore's count: its total, per module (inclusive) and operator, and what it skipped."""
+
+    total: int
+    by_module: dict[str, dict[str, int]]  # module path -> {fvcore op name: count}
+    skipped: dict[str, dict[str, int]]  # module path -> {unsupported op: occurrences}
+
+    @property
+    def unsupported(self) -> dict[str, int]:
+        return self.skipped.get("", {})
+
+
+class _Keywords(nn.Module):
+    """fvcore traces positional inputs only: this calls the model with its keywords too."""
+
+    def __init__(self, model: nn.Module, kwargs: dict[str, Any]) -> None:
+        super().__init__()
+        self.model, self.kwargs = model, kwargs
+
+    def forward(self, *args: Any) -> Any:
+        return self.model(*args, **self.kwargs)
+
+
+def fvcore_count(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None,
+                 *, grad: bool = True) -> FvcoreCount:
+    """``FlopCountAnalysis(module, inputs)`` as fvcore's documentation runs it (grad enabled,
+    unless ``grad=False``): its total, per module and operator, and the ops it skipped."""
     fvnn = load_fvcore()
-    with quiet(), torch.no_grad():
-        analysis = fvnn.FlopCountAnalysis(module, inputs)
+    traced = _Keywords(module, kwargs) if kwargs else module
+    with quiet(), torch.set_grad_enabled(grad):
+        analysis = fvnn.FlopCountAnalysis(traced, args)
         analysis.unsupported_ops_warnings(False)
         analysis.uncalled_modules_warnings(False)
         analysis.tracer_warnings("none")
         total = int(analysis.total())
-        unsupported = dict(analysis.unsupported_ops())
-    return total, unsupported
+        by_module = {name: dict(ops) for name, ops in analysis.by_module_and_operator().items()}
+        skipped = {name: dict(analysis.unsupported_ops(name)) for name in by_module}
+    if kwargs:  # back to the model's own module paths
+        by_module, skipped = _unwrap(by_module), _unwrap(skipped)
+    return FvcoreCount(total=total, by_module=by_module, skipped=skipped)
+
+
+def _unwrap(table: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    out = {"": table.get("", {})}
+    out.update({name.removeprefix("model."): v for name, v in table.items()
+                if name.startswith("model.")})
+    return out
 
 
 def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:

@@ -7,16 +7,70 @@ A block, a preset network and a user's model are all a :class:`Subject`; one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
+from torch.utils._pytree import tree_map
 
 from bottlecalc.analytic import Counts
 from bottlecalc.build import build
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 Make = Callable[[str], nn.Module]  # device -> the module built there
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Positional and keyword arguments for one forward pass."""
+
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def to(self, device: str) -> Inputs:
+        """The same inputs on ``device`` (on meta: shapes and dtypes, no values)."""
+        return self._map(lambda t: t.to(device))
+
+    def randomized(self) -> Inputs:
+        """Inputs of the same shapes and dtypes with random values (a data-dependence probe)."""
+        return self._map(_random_like)
+
+    def specs(self) -> tuple[tuple[str, TensorSpec], ...]:
+        """('0', 1x3x224x224), ('mask', ...): every tensor fed, named by position or keyword."""
+        named = [*((str(i), a) for i, a in enumerate(self.args)), *self.kwargs.items()]
+        return tuple((name, _spec(value)) for name, value in named
+                     if isinstance(value, torch.Tensor))
+
+    def _map(self, fn: Callable[[torch.Tensor], torch.Tensor]) -> Inputs:
+        def each(value: Any) -> Any:
+            return fn(value) if isinstance(value, torch.Tensor) else value
+
+        return Inputs(tree_map(each, self.args), tree_map(each, self.kwargs))
+
+
+def _spec(tensor: torch.Tensor) -> TensorSpec:
+    return TensorSpec(tuple(tensor.shape), str(tensor.dtype).removeprefix("torch."))
+
+
+def _random_like(tensor: torch.Tensor) -> torch.Tensor:
+    """Uniform floats in [0, 1); integers within the example's own range (indices stay valid)."""
+    if tensor.is_floating_point():
+        return torch.rand_like(tensor)
+    if tensor.dtype == torch.bool:
+        return torch.rand(tensor.shape, device=tensor.device) < 0.5
+    high = int(tensor.max()) + 1 if tensor.numel() else 2
+    return torch.randint_like(tensor, 0, max(high, 2))
+
+
+def zeros_of(tensors: tuple[TensorSpec, ...]) -> Callable[[str], Inputs]:
+    """Example inputs from shapes and dtypes: zero-filled, made on the device asked for."""
+
+    def make(device: str) -> Inputs:
+        return Inputs(tuple(torch.zeros(t.shape, dtype=getattr(torch, t.dtype), device=device)
+                            for t in tensors))
+
+    return make
 
 
 @dataclass(frozen=True)
@@ -25,26 +79,23 @@ class Subject:
 
     name: str  # for messages: "the basic block", "network 'resnet50'", "pkg.models:build"
     make: Make
-    shape: tuple[int, ...]  # the example input: one zero-filled float32 tensor
-    alias: bool = False  # fvcore may see every weight as a view of one zero buffer
+    inputs: Callable[[str], Inputs]  # device -> the example inputs there
+    feed: tuple[TensorSpec, ...] = ()  # the inputs' shapes, when known before building
+    own: bool = False  # bottlecalc's own module: weights may alias, no user code runs
     # What fvcore would compute and allocate to trace it for real (fp32 weights), where
-    # known in advance (bottlecalc's own modules).
+    # known in advance (bottlecalc's own modules); otherwise measured on meta first.
     trace_macs: int | None = None
     trace_bytes: int | None = None
 
-    def inputs(self, device: str) -> tuple[torch.Tensor, ...]:
-        """The example inputs on ``device``; counting needs shapes, never values."""
-        return (torch.zeros(self.shape, device=device),)
-
     @property
-    def shape_text(self) -> str:
-        return "x".join(map(str, self.shape))
+    def input_text(self) -> str:
+        return ", ".join(t.text for t in self.feed) or "the example inputs"
 
 
 def spec_subject(spec: BlockSpec | NetworkSpec, shape: InputShape, counts: Counts) -> Subject:
     """A block or network bottlecalc defines; its closed-form counts price the trace."""
     name = f"network {spec.name!r}" if isinstance(spec, NetworkSpec) else f"the {spec.kind} block"
-    dims = (shape.batch, spec.in_channels, shape.height, shape.width)
-    return Subject(name=name, make=lambda device: build(spec, device=device), shape=dims,
-                   alias=True, trace_macs=counts.macs,
+    feed = (TensorSpec((shape.batch, spec.in_channels, shape.height, shape.width)),)
+    return Subject(name=name, make=lambda device: build(spec, device=device),
+                   inputs=zeros_of(feed), feed=feed, own=True, trace_macs=counts.macs,
                    trace_bytes=4 * (counts.total + counts.buffers))

@@ -2,16 +2,22 @@
 
 The callable takes no arguments and returns an ``nn.Module``. It is called with the
 device to build on as torch's default device, so most models build on the meta device
-and cost no weight memory.
+and cost no weight memory. Example inputs are shapes (``--input 1,16:int64``, zeros) or
+another callable returning a tuple (positional) or a dict (keyword) of tensors.
+
+The user's code is contained: what it prints goes to stderr (never into the JSON or JUnit
+on stdout), and ``sys.exit`` inside it is one clear error, not the end of bottlecalc.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,13 +27,48 @@ from torch import nn
 
 from bottlecalc.budget.targets import is_file_path, split_target
 from bottlecalc.errors import MeasureError
-from bottlecalc.measure.subject import Make, Subject
+from bottlecalc.measure.subject import Inputs, Make, Subject, zeros_of
+from bottlecalc.spec import TensorSpec
+
+
+@contextlib.contextmanager
+def contained(what: str) -> Iterator[None]:
+    """Run user code: its prints go to stderr, its ``sys.exit`` becomes one error line."""
+    sys.stdout.flush()
+    saved = _redirect_fd1()
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except SystemExit as exc:
+        raise MeasureError(f"{what} called sys.exit({exc.code!r})") from None
+    finally:
+        sys.stderr.flush()
+        _restore_fd1(saved)
+
+
+def _redirect_fd1() -> int | None:
+    """Point file descriptor 1 at stderr too (C extensions print there), when stdout is it."""
+    try:
+        if sys.stdout.fileno() != 1:
+            return None
+    except (AttributeError, OSError, ValueError):
+        return None  # stdout is not a real file here (a test runner's buffer)
+    saved = os.dup(1)
+    os.dup2(sys.stderr.fileno(), 1)
+    return saved
+
+
+def _restore_fd1(saved: int | None) -> None:
+    if saved is not None:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
     """Import the module or file of ``target`` and return its callable."""
     where, attr = split_target(target)
-    module = _import_file(where, base) if is_file_path(where) else _import_module(where, base)
+    with contained(f"importing {where}"):
+        module = _import_file(where, base) if is_file_path(where) else _import_module(where, base)
     obj: Any = module
     for part in attr.split("."):
         if not hasattr(obj, part):
@@ -83,7 +124,7 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
     """Wrap a user's factory: call it with ``device`` as torch's default device."""
 
     def make(device: str) -> nn.Module:
-        with torch.device(device):
+        with torch.device(device), contained(target):
             module = factory()
         if not isinstance(module, nn.Module):
             raise MeasureError(f"{target} returned a {type(module).__name__}, "
@@ -93,7 +134,36 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
     return make
 
 
-def model_subject(target: str, shape: tuple[int, ...], *, base: Path) -> Subject:
+def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
+    """``--inputs pkg.mod:callable``: its tuple, dict or tensor, made once, moved per device."""
+    factory = load_factory(target, base=base)
+    made: list[Inputs] = []
+
+    def inputs(device: str) -> Inputs:
+        if not made:
+            with torch.device("cpu"), contained(target):
+                made.append(as_inputs(factory(), target))
+        return made[0].to(device)
+
+    return inputs
+
+
+def as_inputs(value: Any, target: str) -> Inputs:
+    """A tuple or list (positional), a dict (keyword) or one tensor, as :class:`Inputs`."""
+    if isinstance(value, torch.Tensor):
+        return Inputs((value,))
+    if isinstance(value, (tuple, list)):
+        return Inputs(tuple(value))
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return Inputs(kwargs=dict(value))
+    raise MeasureError(f"{target} returned a {type(value).__name__}; example inputs must be "
+                       "a tensor, a tuple of them (positional) or a dict (keyword)")
+
+
+def model_subject(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None,
+                  base: Path) -> Subject:
     """The user's model as a subject (imported now; built when measured)."""
     make = model_maker(load_factory(target, base=base), target)
-    return Subject(name=target, make=make, shape=shape)
+    if inputs is not None:
+        return Subject(name=target, make=make, inputs=inputs_maker(inputs, base=base))
+    return Subject(name=target, make=make, inputs=zeros_of(feed), feed=feed)

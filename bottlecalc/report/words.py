@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bottlecalc.results import Routes
+from bottlecalc.analytic import fmt
+from bottlecalc.results import Measured, Reconcile, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}
 NO_MEASURE = "--no-measure: analytic counts only; torch was not imported"
@@ -21,3 +22,50 @@ def routes_line(results: Sequence[Routes], *, measured: bool) -> str:
         routes.append("FlopCounterMode")
     verdict = "all agree" if all(r.all_agree for r in results) else "DISAGREE (see ✗)"
     return f"routes: {', '.join(routes)}: {verdict}"
+
+
+def complete_line(m: Measured) -> str | None:
+    """'complete 1,114,112 MACs = FlopCounterMode 2,228,224 FLOPs / 2 (meta device); module
+    formulas 1,114,112 ✓' — the complete count and how its routes agree."""
+    if m.macs is None:
+        return None
+    line = (f"complete {fmt(m.macs)} MACs = FlopCounterMode {fmt(m.torch_flops or 0)} FLOPs / 2 "
+            f"({m.torch_device} device)")
+    if m.macs_modules is not None:
+        agree = m.macs_modules == m.macs
+        line += f"; module formulas {fmt(m.macs_modules)} {MARK[agree]}"
+        if not agree:
+            line += f" ({fmt(m.macs - m.macs_modules)} in modules with no formula)" \
+                if not m.unexplained else " (see the warnings)"
+    return line
+
+
+def _row(r: Reconcile) -> str:
+    """'-65,536 aten::scaled_dot_product_attention x2 (attention not counted: ...)'."""
+    label = f"{r.op} x{r.count}" if r.engine == "fvcore" and r.count else r.op
+    where = "" if r.engine == "fvcore" and r.explained else f" in {', '.join(r.modules)}"
+    return f"{r.macs:+,} {label}{where} ({r.reason})"
+
+
+def reconcile_lines(m: Measured) -> list[str]:
+    """Every route's difference from the complete count, in integers, one line per route."""
+    lines = []
+    for engine, label in (("modules", "module formulas"), ("fvcore", "fvcore")):
+        rows = [r for r in m.reconcile if r.engine == engine and r.macs]
+        if rows:
+            total = sum(r.macs for r in rows)
+            lines.append(f"{label} {total:+,} against the complete count: "
+                         + "; ".join(_row(r) for r in rows))
+    idle = [r for r in m.reconcile if r.engine == "fvcore" and not r.macs]
+    if idle:
+        listed = ", ".join(f"{r.op} x{r.count}" for r in idle)
+        lines.append(f"fvcore also skipped ops that carry no multiply-accumulates: {listed}")
+    return lines
+
+
+def unused_line(m: Measured) -> str | None:
+    """'parameters the forward never used: 6,379,984 (aux1, aux2)'."""
+    if not m.params_unused:
+        return None
+    return (f"parameters the forward never used: {fmt(m.params_unused)} "
+            f"({', '.join(m.unused_modules) or 'scattered'}); max-params counts them")

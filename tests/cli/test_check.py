@@ -53,17 +53,25 @@ def as_json(result: Result) -> dict[str, Any]:
 
 def test_user_model_counts_every_way() -> None:
     result = invoke(SMALL, *SMALL_INPUT, "--max-params", str(SMALL_PARAMS),
-                    "--max-macs", str(SMALL_MACS), "--max-flops", str(SMALL_FLOPS),
+                    "--max-macs", str(SMALL_CONV_LINEAR_MACS), "--max-flops", str(SMALL_FLOPS),
                     "--format", "json")
     assert result.exit_code == 0, result.output
     budget = as_json(result)["budgets"][0]
-    assert budget["measured"]["params"] == SMALL_PARAMS
-    assert budget["measured"]["trainable_params"] == SMALL_TRAINABLE
-    assert budget["measured"]["macs_fvcore"] == SMALL_MACS
-    assert budget["measured"]["flops_torch"] == SMALL_FLOPS
-    assert budget["measured"]["flops_device"] == "meta"
+    measured = budget["measured"]
+    assert measured["params"] == SMALL_PARAMS
+    assert measured["trainable_params"] == SMALL_TRAINABLE
+    assert measured["macs"] == SMALL_CONV_LINEAR_MACS  # max-macs: the complete count
+    assert measured["macs_routes"] == {"torch": SMALL_CONV_LINEAR_MACS,
+                                       "modules": SMALL_CONV_LINEAR_MACS, "fvcore": SMALL_MACS}
+    assert measured["macs_fvcore"] == SMALL_MACS
+    assert measured["flops_torch"] == SMALL_FLOPS
+    assert measured["flops_device"] == "meta"
+    assert measured["params_unused"] == 0 and measured["unused_modules"] == []
     assert [c["status"] for c in budget["checks"]] == ["pass", "pass", "pass"]
     assert [c["headroom_pct"] for c in budget["checks"]] == [0.0, 0.0, 0.0]
+    # fvcore's extra: BN 2 per element and the adaptive average pool 1 per input element
+    extra = {r["op"]: r["macs"] for r in budget["reconcile"] if r["engine"] == "fvcore"}
+    assert extra == {"aten::batch_norm": 2 * 8 * 32 * 32, "aten::adaptive_avg_pool2d": 16 * 16 * 16}
     assert "bottlecalc check: ok: 1 budget: 1 within" in result.stderr
 
 
@@ -71,7 +79,7 @@ def test_one_over_the_limit_exits_1_and_says_which_count() -> None:
     result = invoke(SMALL, *SMALL_INPUT, "--max-params", "1.569k", "--max-macs", "1M")
     assert result.exit_code == 1
     out = result.stdout
-    assert "params (torch)" in out and "MACs (fvcore)" in out
+    assert "params (torch)" in out and "MACs (complete)" in out
     assert f"{SMALL_PARAMS:,}" in out and "1,569" in out and "BUDGET EXCEEDED" in out
     assert "FAILED" in result.stderr
 
@@ -92,18 +100,20 @@ def test_class_targets_and_meta_fallback() -> None:
                     "--max-flops", "1M", "--format", "json")
     budget = as_json(result)["budgets"][0]
     assert budget["measured"]["flops_torch"] == 2 * CONV1 * 32 * 32
-    assert budget["measured"]["flops_device"] == "cpu"
+    assert budget["measured"]["flops_device"] == "meta"  # built on the CPU, counted on a copy
     assert "meta device failed" in budget["notes"][0]
 
 
-def test_unsupported_op_is_a_warning_that_the_count_may_be_low() -> None:
+def test_an_op_without_macs_fvcore_skips_is_listed_not_warned() -> None:
     result = invoke(f"{FIXTURES / 'unsupported_op.py'}:build", "--input", "1,3,8,8",
                     "--max-macs", "1M", "--format", "json")
     assert result.exit_code == 0
     budget = as_json(result)["budgets"][0]
-    assert budget["measured"]["macs_fvcore"] == 3 * 4 * 8 * 8  # the 1x1 conv; cumsum is lost
+    assert budget["measured"]["macs"] == budget["measured"]["macs_fvcore"] == 3 * 4 * 8 * 8
     assert budget["fvcore_unsupported"] == {"aten::cumsum": 1}
-    assert "may be low" in budget["warnings"][0]
+    assert [(r["op"], r["macs"], r["count"]) for r in budget["reconcile"]] == [
+        ("aten::cumsum", 0, 1)]
+    assert budget["warnings"] == []
 
 
 def test_block_target_uses_compare_options() -> None:
@@ -127,13 +137,13 @@ def test_block_target_takes_bn_and_bias() -> None:
     assert invoke(*base, "--max-params", str(params - 1)).exit_code == 1
 
 
-def test_preset_with_only_max_params_never_traces() -> None:
+def test_preset_with_only_max_params_never_traces_for_real() -> None:
     result = invoke("resnet18", "--max-params", "11.7M", "--format", "json")
     assert result.exit_code == 0
     budget = as_json(result)["budgets"][0]
     assert budget["measured"]["params"] == RESNET18_PARAMS
-    assert budget["measured"]["macs_fvcore"] is None
-    assert budget["measured"]["flops_torch"] is None
+    assert budget["measured"]["macs_fvcore"] is None  # fvcore runs for max-macs only
+    assert budget["measured"]["flops_device"] == "meta"
     assert invoke("resnet18", "--max-params", str(RESNET18_PARAMS - 1)).exit_code == 1
 
 

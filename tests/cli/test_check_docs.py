@@ -16,6 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from bottlecalc.cli import cli
+from bottlecalc.spec import TensorSpec
 
 ROOT = Path(__file__).parent.parent.parent
 DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
@@ -80,8 +81,10 @@ def test_toml_example_in_the_docs_is_a_valid_budget_file(tmp_path: Path) -> None
     from bottlecalc.budget.files import load_budgets
 
     (tmp_path / "pyproject.toml").write_text(blocks("toml")[0], encoding="utf-8")
-    backbone, detector = load_budgets(tmp_path / "pyproject.toml")
-    assert (backbone.target, detector.input) == ("resnet50", (1, 3, 512, 512))
+    backbone, detector, tagger, captioner = load_budgets(tmp_path / "pyproject.toml")
+    assert (backbone.target, detector.input) == ("resnet50", (TensorSpec((1, 3, 512, 512)),))
+    assert tagger.input == (TensorSpec((1, 128), "int64"),) * 2
+    assert captioner.inputs == "mypkg.models:example_batch"
 
 
 def test_documented_commands_run_on_a_project(tmp_path: Path,
@@ -121,3 +124,4 @@ def test_json_example_has_exactly_the_keys_check_writes() -> None:
     assert keys(documented) == keys(actual)
     assert documented["budgets"][0]["measured"] == actual["budgets"][0]["measured"]
     assert documented["budgets"][0]["checks"] == actual["budgets"][0]["checks"]
+    assert documented["budgets"][0]["reconcile"][0] in actual["budgets"][0]["reconcile"]

@@ -23,7 +23,7 @@ from bottlecalc.budget.model import (
 from bottlecalc.budget.numbers import parse_count, parse_tolerance
 from bottlecalc.budget.targets import Kind, resolve
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import parse_input
+from bottlecalc.spec import TensorSpec, parse_input
 
 counts = st.integers(min_value=1, max_value=10**18)
 
@@ -162,7 +162,7 @@ def test_load_budgets_reads_every_table(tmp_path: Path) -> None:
     assert backbone.limit(Metric.FLOPS) == 4_000_000_000
     assert backbone.limit(Metric.MACS) is None
     assert backbone.line == 4
-    assert mine.input == (1, 3, 32, 32)
+    assert mine.input == (TensorSpec((1, 3, 32, 32)),)
     assert mine.tolerance == 2
     assert mine.line == 9
     assert resolve(backbone).kind is Kind.PRESET
@@ -206,6 +206,7 @@ def test_bad_targets_are_config_errors(target: str, message: str) -> None:
 
 
 def test_preset_input_must_match_its_channels() -> None:
-    budget = Budget("b", "resnet18", (Limit(Metric.PARAMS, 1),), input=(1, 1, 224, 224))
+    budget = Budget("b", "resnet18", (Limit(Metric.PARAMS, 1),),
+                    input=(TensorSpec((1, 1, 224, 224)),))
     with pytest.raises(SpecError, match="N,3,H,W"):
         resolve(budget)

@@ -14,27 +14,29 @@ from bottlecalc.budget.model import Budget, Limit, Metric, Status
 from bottlecalc.budget.targets import resolve
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure.pipeline import Plan, measure
-from bottlecalc.measure.subject import Subject
+from bottlecalc.measure.subject import Subject, zeros_of
 from bottlecalc.measure.user import load_factory, model_maker
+from bottlecalc.spec import TensorSpec
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-ALL = Plan(fvcore=True, torch=True, trace_limit=False)
+ALL = Plan(forward=True, fvcore=True)
 
 
 def test_a_model_is_left_exactly_as_it_came() -> None:
     factory = load_factory("singleton.py:get", base=FIXTURES)
     model = factory()
     before = copy.deepcopy(model.state_dict())
-    found = measure(Subject("singleton", model_maker(factory, "singleton"), (2, 3, 8, 8)), ALL)
+    found = measure(Subject("singleton", model_maker(factory, "singleton"),
+                            zeros_of((TensorSpec((2, 3, 8, 8)),))), ALL)
     assert all(sub.training for sub in model.modules())
     after = model.state_dict()
     assert sorted(before) == sorted(after)
     for key, tensor in before.items():
         assert torch.equal(tensor, after[key]), key
-    # conv 3->4 3x3 with bias, BN 4: counted on the CPU, where the factory put them
+    # conv 3->4 3x3 with bias, BN 4: built on the CPU by the factory, counted on a meta copy
     assert found.params == 3 * 3 * 3 * 4 + 4 + 2 * 4
     assert found.torch_flops == 2 * (3 * 3 * 3 * 4) * 2 * 8 * 8
-    assert found.torch_device == "cpu"
+    assert found.torch_device == "meta"
     assert "factory placed its tensors there" in found.notes[0]
 
 
@@ -57,7 +59,8 @@ def test_module_targets_import_from_the_project_directory(
         "from torch import nn\n\nclass Zoo:\n    @staticmethod\n"
         "    def tiny():\n        return nn.Linear(4, 2)\n")
     factory = load_factory("bcpkg_check_demo.models:Zoo.tiny", base=tmp_path)
-    found = measure(Subject("t", model_maker(factory, "t"), (1, 4)), ALL)
+    found = measure(Subject("t", model_maker(factory, "t"), zeros_of((TensorSpec((1, 4)),))),
+                    ALL)
     assert (found.params, found.fvcore, found.torch_flops) == (4 * 2 + 2, 4 * 2, 2 * 4 * 2)
     assert found.torch_device == "meta"
 

@@ -9,15 +9,17 @@ from rich.text import Text
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
-from bottlecalc.report.check.words import WORD, headroom_text, measured_line
+from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
 from bottlecalc.report.console import to_str
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.render import RenderOptions
 
 STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",
          Status.ERROR: "bold red"}
-LEGEND = ("MAC = one multiply-accumulate (fvcore's and papers' \"FLOP\"); "
-          "FLOP = 2 x MAC (torch's FlopCounterMode). Headroom = (limit - actual) / limit.")
+LEGEND = ("MAC = one multiply-accumulate (papers' and torchvision's \"FLOP\"); the complete "
+          "count has every MAC of conv, linear, matmul, attention and recurrent layers, none "
+          "for norms, pooling or elementwise ops. FLOP = 2 x MAC (torch's FlopCounterMode). "
+          "Headroom = (limit - actual) / limit.")
 HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
            "verdict")
 
@@ -61,9 +63,7 @@ def footnotes(report: CheckReport) -> list[str]:
         name = outcome.budget.name
         if outcome.error is not None:
             lines.append(f"{name}: could not be measured: {outcome.error}")
-        if outcome.kind == "model" and (measured := measured_line(outcome)) is not None:
-            lines.append(f"{name}: {measured}")  # trainable count and the cross-check
-        lines.extend(f"{name}: warning: {w}" for w in outcome.warnings)
-        if outcome.measurement is not None:
-            lines.extend(f"{name}: note: {n}" for n in outcome.measurement.notes)
+        if (measured := measured_line(outcome)) is not None:
+            lines.append(f"{name}: {measured}")  # the routes, and the trainable count
+        lines.extend(f"{name}: {line}" for line in detail_lines(outcome))
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.report.numbers import exact, shape_text
+from bottlecalc.report.words import complete_line, reconcile_lines, unused_line
 
 WORD = {
     Status.PASS: "within budget",
@@ -36,30 +37,40 @@ def title(outcome: Outcome) -> str:
 
 
 def measured_line(outcome: Outcome) -> str | None:
-    """'measured: 1,570 parameters (1,354 trainable); fvcore 536,736 MACs; ...'."""
+    """'measured: 1,570 parameters (1,354 trainable); complete 514,336 MACs = ...; fvcore
+    536,736 MACs'."""
     m = outcome.measurement
     if m is None:
         return None
     parts = [f"{exact(m.params)} parameters ({exact(m.trainable)} trainable)"]
+    if (complete := complete_line(m)) is not None:
+        parts.append(complete)
     if m.fvcore is not None:
         parts.append(f"fvcore {fmt(m.fvcore)} MACs")
-    if m.torch_flops is not None:
-        parts.append(f"FlopCounterMode {fmt(m.torch_flops)} FLOPs ({m.torch_device} device)")
     return "measured: " + "; ".join(parts)
 
 
+def detail_lines(outcome: Outcome) -> list[str]:
+    """How the routes differ, unused parameters, warnings and notes: a fact a line."""
+    m = outcome.measurement
+    if m is None:
+        return [f"warning: {w}" for w in outcome.warnings]
+    lines = reconcile_lines(m)
+    if (unused := unused_line(m)) is not None:
+        lines.append(unused)
+    lines.extend(f"warning: {w}" for w in outcome.warnings)
+    lines.extend(f"note: {n}" for n in m.notes)
+    return lines
+
+
 def outcome_lines(outcome: Outcome) -> list[str]:
-    """The verdicts (or the error), what was measured, warnings and notes: a fact a line."""
+    """The verdicts and any error, what was measured, and the details: a fact a line."""
+    lines = [verdict_line(v) for v in outcome.verdicts]
     if outcome.error is not None:
-        lines = [f"could not be measured: {outcome.error}"]
-    else:
-        lines = [verdict_line(v) for v in outcome.verdicts]
+        lines.append(f"could not be measured: {outcome.error}")
     if (measured := measured_line(outcome)) is not None:
         lines.append(measured)
-    lines.extend(f"warning: {w}" for w in outcome.warnings)
-    if outcome.measurement is not None:
-        lines.extend(f"note: {n}" for n in outcome.measurement.notes)
-    return lines
+    return lines + detail_lines(outcome)
 
 
 def summary(report: CheckReport) -> str:

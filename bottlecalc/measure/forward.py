@@ -1,0 +1,203 @@
+"""One instrumented forward pass, run where the module lives (meta, preferably):
+
+* FlopCounterMode's total, with formulas for the fused kernels it does not count
+  (:mod:`~bottlecalc.measure.fused`): the complete count's first route;
+* where each of those FLOPs happened: the innermost module being called, where a covered
+  module (one with a formula) counts as a leaf, so its work is compared with its formula;
+* the module formulas of every covered module called (:mod:`~bottlecalc.measure.formulas`):
+  the second route;
+* which parameters and buffers some operation read, so parameters the forward never
+  used can be reported.
+
+Module calls are followed with global forward hooks, removed afterwards: the user's module
+and its own hooks are never touched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn.modules import module as module_hooks
+from torch.utils import flop_counter
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_leaves
+from torch.utils.flop_counter import FlopCounterMode
+
+from bottlecalc.measure.formulas import Formula, covered, formula
+from bottlecalc.measure.fused import custom_mapping
+from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
+from bottlecalc.measure.subject import Inputs
+
+
+@dataclass
+class Forward:
+    """What one forward pass did, by the complete-count routes."""
+
+    flops: int  # FlopCounterMode's total: 2 per multiply-accumulate
+    device: str  # where it ran: "meta" or "cpu"
+    own: dict[str, int] = field(default_factory=dict)  # module path -> FLOPs done there
+    ops: dict[str, Counter[str]] = field(default_factory=dict)  # path -> ops with FLOPs
+    formulas: dict[str, Formula] = field(default_factory=dict)  # covered path -> formula
+    kinds: dict[str, str] = field(default_factory=dict)  # module path -> class name
+    held: dict[str, int] = field(default_factory=dict)  # module path -> its own parameters
+    unused: dict[str, int] = field(default_factory=dict)  # parameter name -> numel, unread
+    held_names: tuple[str, ...] = ()  # every parameter's name, in module order
+
+    @property
+    def macs(self) -> int:
+        return self.flops // 2
+
+    @property
+    def macs_modules(self) -> int:
+        """The module-formula route: covered modules only."""
+        return sum(f.macs for f in self.formulas.values())
+
+    def unused_modules(self) -> tuple[str, ...]:
+        """The outermost modules holding parameters, none of which the forward read."""
+        def params_of(module: str) -> list[str]:
+            return [n for n in self.held_names if not module or n.startswith(f"{module}.")]
+
+        idle = {m for m in self.kinds if (held := params_of(m))
+                and all(n in self.unused for n in held)}
+        outermost = [m for m in idle if not m or m.rpartition(".")[0] not in idle]
+        return tuple(sorted(m or "(root)" for m in outermost))
+
+
+@dataclass
+class _Frame:
+    module: int  # id() of the module called
+    path: str  # where its work is attributed
+    covered: bool  # inside a covered module: nested calls are part of it
+    records: bool  # this call's formula is recorded
+
+
+class _Calls:
+    """The stack of module calls, followed by global forward hooks."""
+
+    def __init__(self, root: nn.Module) -> None:
+        self.paths = {id(m): name for name, m in root.named_modules()}
+        self.frames: list[_Frame] = []
+        self.formulas: dict[str, Formula] = {}
+
+    @property
+    def current(self) -> str:
+        return self.frames[-1].path if self.frames else ""
+
+    def enter(self, module: nn.Module, _args: Any) -> None:
+        top = self.frames[-1] if self.frames else None
+        known = id(module) in self.paths and not (top and top.covered)
+        if not known:  # nested in a covered module, or built during the forward
+            path, inside = (top.path, top.covered) if top else ("", False)
+            self.frames.append(_Frame(id(module), path, inside, records=False))
+            return
+        leaf = covered(module)
+        self.frames.append(_Frame(id(module), self.paths[id(module)], leaf, records=leaf))
+
+    def leave(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any = None,
+              out: Any = None) -> None:
+        """Pop the call (also when its forward raised: then torch passes no output)."""
+        if not self.frames or self.frames[-1].module != id(module):
+            return
+        frame = self.frames.pop()
+        if frame.records and out is not None:
+            found = formula(module, args, kwargs or {}, out)
+            known = self.formulas.get(frame.path)
+            self.formulas[frame.path] = found if known is None else known + found
+
+    @contextmanager
+    def hooked(self) -> Iterator[None]:
+        before = module_hooks.register_module_forward_pre_hook(self.enter)
+        after = module_hooks.register_module_forward_hook(self.leave, with_kwargs=True,
+                                                           always_call=True)
+        try:
+            yield
+        finally:
+            before.remove()
+            after.remove()
+
+
+class _Attribution(TorchDispatchMode):
+    """Sees every op FlopCounterMode counts, and books its FLOPs to the current module."""
+
+    def __init__(self, calls: _Calls, watched: set[int]) -> None:
+        super().__init__()
+        self.calls, self.watched = calls, watched
+        mapping = {op: flop_counter.shape_wrapper(f) for op, f in custom_mapping().items()}
+        self.registry: dict[Any, Callable[..., int]] = {**flop_counter.flop_registry, **mapping}
+        self.own: dict[str, int] = defaultdict(int)
+        self.ops: dict[str, Counter[str]] = defaultdict(Counter)
+        self.used: set[int] = set()
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # nothing here is ever compiled; skipping needs torch._dynamo
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        self.used.update(id(t) for t in tree_leaves((args, kwargs)) if id(t) in self.watched)
+        count = self.registry.get(func._overloadpacket)
+        if count is not None:
+            path = self.calls.current
+            self.own[path] += int(count(*args, **kwargs, out_val=out))
+            self.ops[path][str(func._overloadpacket).removeprefix("aten.")] += 1
+        return out
+
+
+def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
+    """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way."""
+    calls = _Calls(module)
+    watched = {id(t) for t in [*module.parameters(), *module.buffers()]}
+    attribution = _Attribution(calls, watched)
+    counter = _run(module, inputs, device, calls, attribution)
+    named = dict(module.named_parameters())
+    return Forward(
+        flops=int(counter.get_total_flops()), device=device, own=dict(attribution.own),
+        ops=dict(attribution.ops), formulas=calls.formulas,
+        kinds={name: type(m).__name__ for name, m in module.named_modules()},
+        held={name: sum(p.numel() for p in m.parameters(recurse=False))
+              for name, m in module.named_modules()},
+        unused={n: p.numel() for n, p in named.items() if id(p) not in attribution.used},
+        held_names=tuple(named),
+    )
+
+
+def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
+         attribution: _Attribution) -> FlopCounterMode:
+    with ExitStack() as stack:
+        stack.enter_context(no_lazy_dynamo(flop_counter._FlopCounterMode))
+        stack.enter_context(torch.no_grad())
+        stack.enter_context(torch.device(device))  # tensors made in forward land there too
+        stack.enter_context(_no_fast_paths())
+        stack.enter_context(calls.hooked())
+        stack.enter_context(ShapeOnly())
+        stack.enter_context(attribution)
+        counter = stack.enter_context(FlopCounterMode(display=False,
+                                                      custom_mapping=custom_mapping()))
+        module(*inputs.args, **inputs.kwargs)
+    return counter
+
+
+@contextmanager
+def _no_fast_paths() -> Iterator[None]:
+    """Run attention through its modules on the CPU too, so the module formulas see it.
+
+    (The fused kernels are counted either way, by :mod:`~bottlecalc.measure.fused`.)
+    """
+    mha = getattr(torch.backends, "mha", None)
+    if mha is None or not hasattr(mha, "set_fastpath_enabled"):
+        yield
+        return
+    before = mha.get_fastpath_enabled()
+    mha.set_fastpath_enabled(False)
+    try:
+        yield
+    finally:
+        mha.set_fastpath_enabled(before)

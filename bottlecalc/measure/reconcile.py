@@ -1,0 +1,172 @@
+"""Differences between the routes, explained in integers, op by op.
+
+The complete count (FlopCounterMode on meta, fused kernels included) is the reference.
+
+* **modules** — the module-formula route covers modules of known types; work done in
+  any other module is named with the MACs FlopCounterMode found there. A covered module
+  whose formula disagrees with FlopCounterMode is an unexplained difference.
+* **fvcore** — its extra per-element counts for normalisation and pooling are listed by
+  op; MACs it did not count are found module by module (fvcore's count against the
+  complete count of the same module) and put down to the ops it skipped there; ops it
+  skipped that carry no multiply-accumulates are listed as such. A difference no skipped
+  op explains is a warning naming the module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from bottlecalc.analytic import fmt
+from bottlecalc.measure.engines import FvcoreCount
+from bottlecalc.measure.forward import Forward
+from bottlecalc.results import Reconcile
+
+# fvcore's per-element counts for ops that carry no multiply-accumulates.
+FVCORE_EXTRA = {
+    "batch_norm": "BatchNorm: fvcore counts 2 per element in eval mode, 1 without affine",
+    "layer_norm": "LayerNorm: fvcore counts 5 per element, 4 without affine",
+    "group_norm": "GroupNorm: fvcore counts 5 per element, 4 without affine",
+    "instance_norm": "InstanceNorm: fvcore counts 5 per element, 4 without affine",
+    "adaptive_avg_pool2d": "adaptive average pooling: fvcore counts 1 per input element",
+    "upsample_nearest2d": "nearest upsampling: fvcore counts 1 per output element",
+    "upsample_bilinear2d": "bilinear upsampling: fvcore counts 4 per output element",
+    "grid_sampler": "grid sampling: fvcore counts 4 per output element",
+}
+# Ops that carry multiply-accumulates and have no fvcore handle, by what they are.
+KIND = {
+    **dict.fromkeys(("scaled_dot_product_attention", "_native_multi_head_attention",
+                     "_transformer_encoder_layer_fwd",
+                     "_scaled_dot_product_flash_attention_for_cpu"), "attention"),
+    **dict.fromkeys(("lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell",
+                     "rnn_tanh_cell", "rnn_relu_cell", "mkldnn_rnn_layer"), "recurrent layers"),
+    **dict.fromkeys(("bilinear", "_trilinear"), "bilinear maps"),
+    **dict.fromkeys(("mv", "addmv", "dot", "vdot", "addbmm", "baddbmm", "tensordot",
+                     "_addmm_activation", "conv_tbc"), "matrix products"),
+}
+
+
+def modules_rows(forward: Forward) -> list[Reconcile]:
+    """Where the module-formula route differs from the complete count, and why."""
+    rows = []
+    for path, flops in sorted(forward.own.items()):
+        macs, made = flops // 2, forward.formulas.get(path)
+        if made is None and macs:
+            kind = forward.kinds.get(path, "?")
+            ops = ", ".join(f"aten.{op}" for op in sorted(forward.ops[path]))
+            rows.append(Reconcile("modules", kind, -macs, f"no module formula for {kind} "
+                                  f"(FlopCounterMode counted its {ops})",
+                                  modules=(path or "(root)",)))
+    for path, made in sorted(forward.formulas.items()):
+        seen = forward.own.get(path, 0) // 2
+        if made.macs != seen:
+            rows.append(Reconcile("modules", made.kind, made.macs - seen,
+                                  f"the {made.kind} formula and FlopCounterMode disagree "
+                                  f"({fmt(made.macs)} vs {fmt(seen)} MACs)",
+                                  modules=(path or "(root)",), explained=False))
+    return _merged(rows)
+
+
+# The modules whose formulas predict each of fvcore's extras (by class name prefix).
+EXTRA_MODULES = {"batch_norm": ("BatchNorm", "SyncBatchNorm"), "layer_norm": ("LayerNorm",),
+                 "group_norm": ("GroupNorm",), "instance_norm": ("InstanceNorm",),
+                 "adaptive_avg_pool2d": ("AdaptiveAvgPool2d",),
+                 "upsample_nearest2d": ("Upsample",), "upsample_bilinear2d": ("Upsample",)}
+
+
+def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
+    """fvcore's count against the complete count: its extras, its gaps, what it skipped."""
+    rows = [_extra(op, n, forward) for op, n in sorted(fv.by_module.get("", {}).items())
+            if op in FVCORE_EXTRA and n]
+    gaps = _gaps(forward, fv)
+    rows.extend(gaps)
+    named = {op for row in gaps for op in row.op.split(" + ")}
+    rows.extend(Reconcile("fvcore", op, 0, "skipped by fvcore; it carries no "
+                          "multiply-accumulates, so no MAC convention counts it", count=n)
+                for op, n in sorted(fv.unsupported.items()) if op not in named)
+    return rows
+
+
+def _extra(op: str, n: int, forward: Forward) -> Reconcile:
+    """An fvcore extra, with the modules whose formulas predict it (and their sum, if it
+    differs: fvcore also counts these ops outside modules, e.g. ``F.layer_norm``)."""
+    kinds = EXTRA_MODULES.get(op, ())
+    paths = [p for p, f in forward.formulas.items() if kinds and f.kind.startswith(kinds)]
+    predicted = sum(forward.formulas[p].fvcore or 0 for p in paths)
+    reason = FVCORE_EXTRA[op] + ("" if predicted == n else
+                                 f"; the module formulas predict {fmt(predicted)}")
+    return Reconcile("fvcore", f"aten::{op}", n, reason, count=len(paths),
+                     modules=tuple(p or "(root)" for p in paths))
+
+
+def _gaps(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
+    """Module by module: fvcore's MAC ops against the complete count, put down to the ops
+    fvcore skipped in that module and not in its children."""
+    complete = _inclusive({p: f // 2 for p, f in forward.own.items()})
+    paths = sorted(set(complete) | set(fv.by_module), key=lambda p: (-p.count("."), p))
+    diff = {p: _macs_of(fv.by_module.get(p, {})) - complete.get(p, 0) for p in paths}
+    rows = []
+    for path in paths:
+        kids = _children(path, paths)
+        own = diff[path] - sum(diff[k] for k in kids)
+        if own:
+            rows.append(_gap(path, own, _own_skipped(path, kids, fv)))
+    return _merged(rows)
+
+
+def _gap(path: str, macs: int, skipped: Counter[str]) -> Reconcile:
+    carriers = {op: n for op, n in skipped.items() if op.removeprefix("aten::") in KIND}
+    where = (path or "(root)",)
+    if not carriers:
+        others = ", ".join(f"{op} x{n}" for op, n in sorted(skipped.items())) or "nothing"
+        return Reconcile("fvcore", f"module {where[0]}", macs, f"fvcore's count differs from "
+                         f"the complete count here; it skipped {others} here",
+                         modules=where, explained=False)
+    kinds = sorted({KIND[op.removeprefix("aten::")] for op in carriers})
+    return Reconcile("fvcore", " + ".join(sorted(carriers)), macs,
+                     f"{' and '.join(kinds)} not counted: fvcore has no handle for it",
+                     count=sum(carriers.values()), modules=where)
+
+
+def _own_skipped(path: str, kids: list[str], fv: FvcoreCount) -> Counter[str]:
+    own = Counter(fv.skipped.get(path, {}))
+    for kid in kids:
+        own.subtract(fv.skipped.get(kid, {}))
+    return Counter({op: n for op, n in own.items() if n > 0})
+
+
+def _macs_of(ops: dict[str, int]) -> int:
+    return sum(n for op, n in ops.items() if op not in FVCORE_EXTRA)
+
+
+def _inclusive(own: dict[str, int]) -> dict[str, int]:
+    """Each module's count with its descendants' (paths are dotted; '' is the root)."""
+    total: Counter[str] = Counter()
+    for path, n in own.items():
+        for ancestor in _ancestors(path):
+            total[ancestor] += n
+    return dict(total)
+
+
+def _ancestors(path: str) -> Iterable[str]:
+    yield ""
+    parts = path.split(".") if path else []
+    for i in range(1, len(parts) + 1):
+        yield ".".join(parts[:i])
+
+
+def _children(path: str, paths: list[str]) -> list[str]:
+    depth = path.count(".") + 1 if path else 0
+    prefix = f"{path}." if path else ""
+    return [p for p in paths if p and p.startswith(prefix) and p.count(".") == depth]
+
+
+def _merged(rows: list[Reconcile]) -> list[Reconcile]:
+    """One row per engine and op: their MACs summed, their modules listed."""
+    out: dict[tuple[str, str, bool], Reconcile] = {}
+    for row in rows:
+        key = (row.engine, row.op, row.explained)
+        if key in out:
+            row = out[key].merge(row)
+        out[key] = row
+    return list(out.values())
