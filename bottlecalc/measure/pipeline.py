@@ -27,6 +27,7 @@ from bottlecalc.errors import MeasureError
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, count_forward
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows
+from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Subject
 from bottlecalc.measure.user import contained
 from bottlecalc.results import Measured, ModuleCount
@@ -109,7 +110,8 @@ def _on_meta(module: nn.Module) -> bool:
 def _build(subject: Subject) -> _Built:
     """Build on meta where the model allows it, else on the CPU."""
     try:
-        module = subject.make("meta")
+        with ShapeOnly():  # initialisers on meta need no Python reference kernels
+            module = subject.make("meta")
     except MeasureError:
         raise
     except Exception as exc:  # any meta failure means: retry on the CPU

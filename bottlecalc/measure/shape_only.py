@@ -1,7 +1,18 @@
-"""Fast shape answers on the meta device, so a count takes milliseconds, not seconds."""
+"""Fast shape answers on the meta device, so a count takes milliseconds, not seconds.
+
+On the meta device most ops run Python reference kernels whose first call imports sympy
+and ``torch._dynamo`` (about a second) and which are slow in Python. Counting needs only
+the shapes (and dtypes) of what flows between the layers that do multiply-accumulates, so
+:class:`ShapeOnly` answers the common ones directly: every elementwise op (the broadcast
+shape of its inputs, the dtype torch gives them), normalisation, softmax, concatenation,
+embedding lookups, dropout, copies and initialisers. The shapes are property-tested
+against torch's own kernels (tests/torch/test_shape_only.py); an op it does not know, or
+one whose shapes do not fit, goes to torch's kernel, which raises as it would.
+"""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +20,7 @@ from typing import Any
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_leaves, tree_map
 
 aten = torch.ops.aten
 
@@ -29,10 +41,15 @@ class ShapeOnly(TorchDispatchMode):
         return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-        handler = _SHAPE_ONLY.get(func)
-        if handler is not None and all(_is_meta(a) for a in args if isinstance(a, torch.Tensor)):
-            return handler(*args)
-        return func(*args, **(kwargs or {}))
+        kwargs = kwargs or {}
+        tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
+        if tensors and all(_is_meta(t) for t in tensors):
+            handler = _SHAPE_ONLY.get(func)
+            if handler is not None:
+                return handler(*args, **kwargs)
+            if _is_pointwise(func):
+                return _pointwise(func, args, kwargs, tensors)
+        return func(*args, **kwargs)
 
 
 def _is_meta(tensor: torch.Tensor) -> bool:
@@ -55,17 +72,128 @@ def _broadcast(a: Any, b: Any) -> tuple[int, ...]:
     return tuple(max(x, y) if 0 not in (x, y) else 0 for x, y in zip(a, b, strict=True))
 
 
-def _binary(a: torch.Tensor, b: Any, *_: Any) -> torch.Tensor:
-    other = b.shape if isinstance(b, torch.Tensor) else ()
-    return a.new_empty(_broadcast(a.shape, other))
+@functools.cache
+def _is_pointwise(func: Any) -> bool:
+    """An elementwise op with one tensor result (no ``out=`` variant)."""
+    schema = func._schema
+    return (torch.Tag.pointwise in func.tags and len(schema.returns) == 1
+            and not any(a.kwarg_only and a.alias_info for a in schema.arguments))
 
 
-def _binary_(a: torch.Tensor, b: Any, *_: Any) -> torch.Tensor:
-    other = b.shape if isinstance(b, torch.Tensor) else ()
-    if _broadcast(a.shape, other) != tuple(a.shape):  # raises as a real in-place add would
-        raise RuntimeError(f"output with shape {tuple(a.shape)} doesn't match the broadcast "
-                           f"shape {_broadcast(a.shape, other)}")
-    return a
+def _writes_first(func: Any) -> bool:
+    alias = func._schema.returns[0].alias_info
+    return alias is not None and alias.is_write
+
+
+def _probe(value: Any) -> Any:
+    """A one-element CPU stand-in: zero-dimensional where the tensor is (type promotion ranks
+    dimensioned tensors above zero-dimensional ones of the same kind)."""
+    if not isinstance(value, torch.Tensor):
+        return value
+    return torch.zeros(() if value.dim() == 0 else (1,), dtype=value.dtype)
+
+
+def _pointwise(func: Any, args: Any, kwargs: Any, tensors: list[torch.Tensor]) -> Any:
+    """An elementwise op: the broadcast shape of its tensors, and the dtype torch itself gives
+    one-element tensors of the same dtypes (a CPU probe of a few microseconds)."""
+    shape: tuple[int, ...] = ()
+    for tensor in tensors:
+        shape = _broadcast(shape, tuple(tensor.shape))
+    if _writes_first(func):
+        if shape != tuple(args[0].shape):  # an in-place op cannot grow its target
+            return func(*args, **kwargs)  # let the kernel raise its own error
+        return args[0]
+    try:
+        probe = func(*tree_map(_probe, args), **tree_map(_probe, kwargs))
+    except Exception:  # values the probe cannot take (int ** -1): the real kernel decides
+        return func(*args, **kwargs)
+    return tensors[0].new_empty(shape, dtype=probe.dtype)
+
+
+def _cat(tensors: Any, dim: int = 0) -> torch.Tensor:
+    """``cat``: sizes add up along ``dim`` (1-d empty tensors are skipped, as torch does)."""
+    parts = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)]
+    if not parts:
+        return aten.cat.default(list(tensors), dim)
+    d = dim % parts[0].dim()
+    shape = list(parts[0].shape)
+    if any(t.dim() != len(shape) or [n for i, n in enumerate(t.shape) if i != d]
+           != [n for i, n in enumerate(shape) if i != d] for t in parts):
+        return aten.cat.default(list(tensors), dim)  # mismatched: the kernel raises
+    shape[d] = sum(t.shape[d] for t in parts)
+    dtype = functools.reduce(torch.promote_types, (t.dtype for t in parts))
+    return parts[0].new_empty(shape, dtype=dtype)
+
+
+def _layer_norm(x: torch.Tensor, normalized: Any, *_: Any) -> tuple[torch.Tensor, ...]:
+    stats = (*x.shape[:x.dim() - len(normalized)], *([1] * len(normalized)))
+    return x.new_empty(x.shape), _stat(x, stats), _stat(x, stats)
+
+
+def _group_norm(x: torch.Tensor, w: Any, b: Any, n: int, c: int, hw: int, groups: int,
+                *_: Any) -> tuple[torch.Tensor, ...]:
+    return x.new_empty(x.shape), _stat(x, (n, groups)), _stat(x, (n, groups))
+
+
+def _stat(x: torch.Tensor, shape: Any) -> torch.Tensor:
+    """Mean and rstd are kept in float32 for half-precision inputs."""
+    dtype = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    return x.new_empty(shape, dtype=dtype)
+
+
+def _softmax(x: torch.Tensor, dim: int, half_to_float: bool = False) -> torch.Tensor:
+    return x.new_empty(x.shape, dtype=torch.float32 if half_to_float else x.dtype)
+
+
+def _safe_softmax(x: torch.Tensor, dim: int, dtype: Any = None) -> torch.Tensor:
+    return x.new_empty(x.shape, dtype=dtype or x.dtype)
+
+
+def _embedding(weight: torch.Tensor, indices: torch.Tensor, *_: Any) -> torch.Tensor:
+    return weight.new_empty((*indices.shape, weight.shape[-1]))
+
+
+def _dropout(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    return x.new_empty(x.shape), x.new_empty(x.shape, dtype=torch.bool)
+
+
+def _to_copy(x: torch.Tensor, *, dtype: Any = None, device: Any = None,
+             **_: Any) -> torch.Tensor:
+    if device is not None and torch.device(device).type != "meta":
+        return aten._to_copy.default(x, dtype=dtype, device=device)
+    return x.new_empty(x.shape, dtype=dtype or x.dtype)
+
+
+def _stack(tensors: Any, dim: int = 0) -> torch.Tensor:
+    """``stack``: equal shapes, a new dimension of their number at ``dim``."""
+    first = tensors[0]
+    if any(t.shape != first.shape for t in tensors):
+        return aten.stack.default(list(tensors), dim)  # mismatched: the kernel raises
+    shape = list(first.shape)
+    shape.insert(dim % (first.dim() + 1), len(tensors))
+    dtype = functools.reduce(torch.promote_types, (t.dtype for t in tensors))
+    return first.new_empty(shape, dtype=dtype)
+
+
+def _matrix_product(a: torch.Tensor, b: torch.Tensor, *rest: Any, **kw: Any) -> torch.Tensor:
+    """``mm`` (n x m @ m x p) and ``bmm`` (the same, batched): FlopCounterMode above has
+    counted it; only the shape is left."""
+    batched = a.dim() == 3
+    fits = a.dim() == b.dim() == (3 if batched else 2) and a.shape[-1] == b.shape[-2] \
+        and (not batched or a.shape[0] == b.shape[0]) and a.dtype == b.dtype
+    if not fits:
+        op = aten.bmm.default if batched else aten.mm.default
+        return op(a, b)  # the kernel raises its own error
+    return a.new_empty((*a.shape[:-1], b.shape[-1]))
+
+
+def _same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
+    return x.new_empty(x.shape)
+
+
+def _itself(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
+    """Initialisers and fills write values, which meta tensors do not have."""
+    return x
 
 
 def _mean(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *_: Any) -> torch.Tensor:
@@ -122,10 +250,21 @@ _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
     aten.mean.dim: _mean,
     aten.addmm.default: _addmm,
     aten._native_batch_norm_legit_no_training.default: _bn_eval,
-    aten.relu.default: lambda x: x.new_empty(x.shape),
-    aten.relu_.default: lambda x: x,
-    aten.add.Tensor: _binary,
-    aten.add_.Tensor: _binary_,
+    aten.native_layer_norm.default: _layer_norm,
+    aten.native_group_norm.default: _group_norm,
+    aten._softmax.default: _softmax,
+    aten._log_softmax.default: _softmax,
+    aten._safe_softmax.default: _safe_softmax,
+    aten.cat.default: _cat,
+    aten.stack.default: _stack,
+    aten.mm.default: _matrix_product,
+    aten.bmm.default: _matrix_product,
+    aten.embedding.default: _embedding,
+    aten.native_dropout.default: _dropout,
+    aten._to_copy.default: _to_copy,
+    aten.clone.default: _same,
+    **dict.fromkeys((aten.normal_.default, aten.uniform_.default, aten.zero_.default,
+                     aten.fill_.Scalar), _itself),
 }
 
 

@@ -70,3 +70,114 @@ def test_channel_mismatch_still_raises() -> None:
     x = torch.empty(1, 6, 10, 10, device="meta")
     with pytest.raises(RuntimeError, match="expects 8 input channels, got 6"):
         torch_flops(conv, (x,))
+
+
+# ---- the ops transformers and RNNs use: shapes and dtypes as torch's own CPU kernels give
+
+DTYPES = [torch.float32, torch.float16, torch.int64, torch.bool]
+
+
+@st.composite
+def broadcastable(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Two shapes that broadcast: the second drops leading dims and sets some to 1."""
+    a = tuple(draw(st.lists(st.integers(1, 4), min_size=0, max_size=4)))
+    keep = draw(st.integers(0, len(a)))
+    b = tuple(n if draw(st.booleans()) else 1 for n in a[len(a) - keep:])
+    return (a, b) if draw(st.booleans()) else (b, a)
+
+
+POINTWISE = [torch.add, torch.sub, torch.mul, torch.div, torch.maximum, torch.eq, torch.lt,
+             torch.where, torch.logical_and]
+UNARY = [torch.neg, torch.exp, torch.tanh, torch.sigmoid, torch.nn.functional.gelu,
+         torch.nn.functional.silu, torch.rsqrt, torch.logical_not, torch.abs]
+
+
+def on_meta(fn: object, *args: torch.Tensor) -> torch.Tensor:
+    meta = [a.to("meta") for a in args]
+    with ShapeOnly(), torch.no_grad():
+        return fn(*meta)  # type: ignore[operator,no-any-return]
+
+
+def same(meta: torch.Tensor, real: torch.Tensor) -> None:
+    assert (tuple(meta.shape), meta.dtype) == (tuple(real.shape), real.dtype)
+
+
+@settings(max_examples=80, deadline=None)
+@given(broadcastable(), st.sampled_from(POINTWISE), st.sampled_from(DTYPES),
+       st.sampled_from(DTYPES))
+def test_elementwise_ops_broadcast_and_promote_as_torch(shapes: tuple[tuple[int, ...], ...],
+                                                        op: object, da: torch.dtype,
+                                                        db: torch.dtype) -> None:
+    a, b = torch.zeros(shapes[0], dtype=da), torch.zeros(shapes[1], dtype=db)
+    args = (a > 0, a, b) if op is torch.where else (a, b)
+    try:
+        real = op(*args)  # type: ignore[operator]
+    except RuntimeError:
+        return  # a dtype the CPU kernel refuses: torch's own meta kernel answers that op
+    same(on_meta(op, *args), real)
+
+
+def test_shapes_that_do_not_broadcast_raise_as_torch_does() -> None:
+    with pytest.raises(RuntimeError, match="must match"):
+        on_meta(torch.add, torch.zeros(3, 4), torch.zeros(3, 5))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 5), max_size=4), st.sampled_from(UNARY),
+       st.sampled_from([torch.float32, torch.float16, torch.bool]))
+def test_unary_ops_keep_the_shape_and_give_torchs_dtype(shape: list[int], op: object,
+                                                        dtype: torch.dtype) -> None:
+    x = torch.zeros(shape, dtype=dtype)
+    try:
+        real = op(x)  # type: ignore[operator]
+    except RuntimeError:
+        return  # an op that refuses this dtype on the CPU is not ours to answer
+    same(on_meta(op, x), real)
+
+
+def test_an_in_place_op_that_would_grow_its_target_still_raises() -> None:
+    with pytest.raises(RuntimeError):
+        on_meta(lambda a, b: a.mul_(b), torch.zeros(3, 1), torch.zeros(3, 4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4), st.integers(1, 3), st.data())
+def test_cat_and_stack_match_torch(shape: list[int], parts: int, data: st.DataObject) -> None:
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    sizes = [data.draw(st.integers(1, 3)) for _ in range(parts)]
+    tensors = [torch.zeros([*shape[:dim % len(shape)], n, *shape[dim % len(shape) + 1:]])
+               for n in sizes]
+    same(on_meta(lambda *t: torch.cat(t, dim), *tensors), torch.cat(tensors, dim))
+    equal = [torch.zeros(shape)] * parts
+    same(on_meta(lambda *t: torch.stack(t, dim), *equal), torch.stack(equal, dim))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 5), st.integers(1, 5), st.integers(1, 5))
+def test_matrix_products_match_torch(batch: int, n: int, m: int, p: int) -> None:
+    a, b = torch.zeros(batch, n, m), torch.zeros(batch, m, p)
+    same(on_meta(torch.bmm, a, b), torch.bmm(a, b))
+    same(on_meta(torch.mm, a[0], b[0]), torch.mm(a[0], b[0]))
+    with pytest.raises(RuntimeError):
+        on_meta(torch.bmm, a, torch.zeros(batch, m + 1, p))
+
+
+NORMS = [nn.LayerNorm(6), nn.LayerNorm([4, 6]), nn.GroupNorm(2, 4), nn.Dropout(0.5),
+         nn.Softmax(-1), nn.LogSoftmax(1)]
+
+
+@pytest.mark.parametrize("module", NORMS, ids=lambda m: type(m).__name__)
+def test_norms_softmax_and_dropout_match_torch(module: nn.Module) -> None:
+    x = torch.zeros(3, 4, 6)
+    real = module.train()(x)
+    meta = module.to("meta").train()
+    with ShapeOnly(), torch.no_grad():
+        same(meta(x.to("meta")), real)
+
+
+def test_embedding_lookups_and_dtype_casts_match_torch() -> None:
+    weight, ids = torch.zeros(10, 5), torch.zeros(2, 3, dtype=torch.int64)
+    same(on_meta(torch.nn.functional.embedding, ids, weight),
+         torch.nn.functional.embedding(ids, weight))
+    same(on_meta(lambda t: t.to(torch.float16), weight), weight.to(torch.float16))
+    same(on_meta(torch.clone, weight), weight.clone())
