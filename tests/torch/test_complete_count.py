@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.cli import cli
+from bottlecalc.measure.engines import torch_flops
 from bottlecalc.measure.fused import custom_mapping
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -102,18 +103,13 @@ def test_a_budget_at_the_count_passes_and_one_mac_under_fails(name: str) -> None
 
 
 def model_and_inputs(name: str, device: str) -> tuple[torch.nn.Module, tuple[torch.Tensor, ...]]:
-    sys.path.insert(0, str(FIXTURES))
-    try:
-        import models
-    finally:
-        sys.path.remove(str(FIXTURES))
     args, _ = CASES[name]
     shapes = [a for a in args if a != "--input"]
     inputs = tuple(torch.zeros([int(d) for d in s.split(":")[0].split(",")], device=device,
                                dtype=torch.int64 if s.endswith("int64") else torch.float32)
                    for s in shapes)
     with torch.device(device):
-        return getattr(models, name)().eval(), inputs
+        return fixture_model(name), inputs
 
 
 @pytest.mark.parametrize("name", ["encoder", "LSTMClassifier", "gru", "SmallViT", "Decoder",
@@ -286,3 +282,25 @@ def test_a_huge_input_is_counted_on_meta_under_a_gigabyte() -> None:
     assert any("fvcore not run" in n for n in found["notes"])
     peak_kib = int(proc.stderr.rsplit("PEAK", 1)[1].split()[0])
     assert peak_kib < 1024 * 1024
+
+
+def test_a_vit_b16_built_from_torch_nn_has_torchvisions_published_count() -> None:
+    """torchvision's vit_b_16 card: 17.56 GFLOPS (multiply-accumulates), 86.57 M params."""
+    patches = (224 // 16) ** 2
+    expected = (patches * 768 * 3 * 16 * 16 + 12 * encoder_layer(1, patches + 1, 768, 3072)
+                + 768 * 1000)
+    with torch.device("meta"):
+        model = fixture_model("vit_b16")
+    flops = torch_flops(model, (torch.zeros(1, 3, 224, 224, device="meta"),))
+    assert flops == 2 * expected
+    assert round(expected / 1e9, 2) == 17.56
+    assert round(sum(p.numel() for p in model.parameters()) / 1e6, 2) == 86.57
+
+
+def fixture_model(name: str) -> torch.nn.Module:
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        import models
+    finally:
+        sys.path.remove(str(FIXTURES))
+    return getattr(models, name)().eval()  # type: ignore[no-any-return]
