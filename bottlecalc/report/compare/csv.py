@@ -20,12 +20,19 @@ BLOCK_COLUMNS = [
     "macs_fvcore", "flops_analytic", "flops_torch",
 ]
 LAYER_COLUMNS = ["kind", "name", "op", "params", "buffers", "macs", "fvcore", "formula"]
+# --time adds these to either layout: the JSON's ``time`` and ``roofline``, flattened.
+TIME_COLUMNS = [
+    "time_median_s", "time_iqr_s", "time_runs", "time_threads", "time_device", "time_dtype",
+    "time_gflops_per_s", "time_noisy", "roofline_intensity", "roofline_bound",
+    "roofline_predicted_s",
+]
 
 
-def _flat(block: dict[str, Any]) -> dict[str, Any]:
-    row = {key: block[key] for key in ("kind", "in", "mid", "out", "stride", "groups")}
-    for group in ("params", "macs", "flops"):
-        for key, value in block[group].items():
+def _flat(entry: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
+    """``entry`` with each of ``groups`` spread into ``group_key`` columns."""
+    row = dict(entry)
+    for group in groups:
+        for key, value in (entry.get(group) or {}).items():
             row[f"{group}_{key}"] = "" if value is None else value
     return row
 
@@ -33,10 +40,13 @@ def _flat(block: dict[str, Any]) -> dict[str, Any]:
 def render(result: CompareResult, options: RenderOptions) -> str:
     buffer = io.StringIO()
     columns = LAYER_COLUMNS if options.explain else BLOCK_COLUMNS
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
+    timed = TIME_COLUMNS if result.machine is not None else []
+    writer = csv.DictWriter(buffer, fieldnames=columns + timed, extrasaction="ignore",
+                            restval="", lineterminator="\n")
     writer.writeheader()
-    for block in map(block_dict, result.blocks):
-        rows = [{"kind": block["kind"], **layer} for layer in block["layers"]]
-        writer.writerows(rows if options.explain else [_flat(block)])
+    for block in (block_dict(b, result.machine) for b in result.blocks):
+        layers = [_flat({"kind": block["kind"], **layer}, ("time", "roofline"))
+                  for layer in block["layers"]]
+        whole = _flat(block, ("params", "macs", "flops", "time", "roofline"))
+        writer.writerows(layers if options.explain else [whole])
     return buffer.getvalue()

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.report.conventions import CONVENTIONS
-from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
+from bottlecalc.report.jsondoc import (
+    dumps,
+    header,
+    input_dict,
+    layer_dict,
+    routes_dict,
+    timed_dict,
+    timed_header,
+    timed_layers,
+)
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.results import BlockResult, CompareResult, Machine
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
@@ -22,13 +31,24 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
         **routes_dict(measured=result.measured, cross_checked=result.cross_checked,
                       all_agree=result.all_agree),
         "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
+        **timed_header(result.machine, result.speedup),
         "conventions": CONVENTIONS,
         "notes": list(result.notes),
-        "blocks": [block_dict(block) for block in result.blocks],
+        "blocks": [block_dict(block, result.machine) for block in result.blocks],
     }
 
 
-def block_dict(block: BlockResult) -> dict[str, Any]:
+def block_dict(block: BlockResult, machine: Machine | None = None) -> dict[str, Any]:
+    """One entry of ``blocks``; with ``--time`` (a ``machine``) also ``time`` and
+    ``roofline``, for the block and for each of its layers."""
+    entry = counted_dict(block)
+    entry.update(timed_dict(block, machine))
+    for layer, timed in zip(entry["layers"], timed_layers(block, machine), strict=False):
+        layer.update(timed)
+    return entry
+
+
+def counted_dict(block: BlockResult) -> dict[str, Any]:
     spec, c, m = block.spec, block.counts, block.measured
     return {
         "kind": str(spec.kind), "in": spec.in_channels, "mid": spec.mid,
