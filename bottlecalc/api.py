@@ -18,6 +18,7 @@ from bottlecalc.results import (
     CompareResult,
     Counted,
     Machine,
+    NetworkResult,
     S,
     Timed,
     TimeOptions,
@@ -26,7 +27,7 @@ from bottlecalc.results import (
     compare_result,
     time_memory,
 )
-from bottlecalc.spec import BlockSpec, InputShape
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
     from bottlecalc.budget.model import Budget, Outcome
@@ -62,6 +63,19 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
         return result
     timed, machine = time_results(blocks, timing)
     return replace(result, blocks=timed, machine=machine)
+
+
+def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure: bool = True,
+                   cross_check: bool = False, timing: TimeOptions | None = None,
+                   ) -> tuple[tuple[NetworkResult, ...], Machine | None]:
+    """Count each network; with ``timing`` also time it (refused first if it would not fit)."""
+    if timing is not None:
+        prepare_timing((layers_of(spec, shape) for spec in specs), timing)
+    results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
+                    for spec in specs)
+    if timing is None:
+        return results, None
+    return time_results(results, timing)
 
 
 def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions) -> None:

@@ -33,6 +33,7 @@ from bottlecalc.results import PROBE_BYTES, Machine, TimeOptions, Timing
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
 WHOLE_BUDGET_S = 1.0  # at most this long timing one whole block or network
 LAYER_BUDGET_S = 0.15  # ... one layer on its own
+LAYER_BLOCK_S = 0.001  # a layer's timed blocks may be short: there are many layers
 PROBE_BUDGET_S = 0.3  # ... one probe
 SIZING_S = 0.01  # a probe grows until one call takes this long
 TORCH_DTYPES = {DType.FLOAT32: torch.float32, DType.FLOAT16: torch.float16,
@@ -72,12 +73,16 @@ def resolved_threads(options: TimeOptions) -> int:
     return options.threads if options.threads is not None else torch.get_num_threads()
 
 
-def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: float) -> Timing:
-    """Time ``stmt``: warm-up, then blocks of calls until the spread is small or time is up."""
+def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: float,
+          block_s: float = 0.01) -> Timing:
+    """Time ``stmt``: warm-up, then blocks of calls until the spread is small or time is up.
+
+    A block grows (10x at a time) until the timer's own overhead is negligible in it or it
+    takes ``block_s``; at least four blocks are timed unless the budget runs out first."""
     threads = resolved_threads(options)
     timer = benchmark.Timer(stmt, globals=scope, num_threads=threads)
     with torch.inference_mode():
-        m = timer.adaptive_autorange(threshold=NOISE, min_run_time=0.01, max_run_time=budget)
+        m = timer.adaptive_autorange(threshold=NOISE, min_run_time=block_s, max_run_time=budget)
     return Timing(median_s=m.median, iqr_s=m.iqr, runs=len(m.times) * m.number_per_run,
                   samples=len(m.times), threads=threads, device=options.device,
                   dtype=str(options.dtype))
@@ -124,7 +129,8 @@ def leaf_calls(module: nn.Module, inputs: tuple[Any, ...], options: TimeOptions)
     def timer_for(name: str) -> Callable[..., None]:
         def pre_hook(leaf: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             scope = {"f": leaf.forward, "a": args, "k": kwargs}
-            calls.append((name, clock("f(*a, **k)", scope, options, budget=LAYER_BUDGET_S)))
+            calls.append((name, clock("f(*a, **k)", scope, options, budget=LAYER_BUDGET_S,
+                                      block_s=LAYER_BLOCK_S)))
 
         return pre_hook
 

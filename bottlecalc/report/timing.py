@@ -7,9 +7,10 @@ Nothing here measures; it lays out :class:`~bottlecalc.results.Timing` and
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
-from bottlecalc.analytic import Layer, fmt, ratio
+from bottlecalc.analytic import Layer, Op, fmt, ratio
 from bottlecalc.results import (
     MIN_SAMPLES,
     NOISY_IQR,
@@ -37,6 +38,13 @@ NOISY_NOTE = (
 )
 BLOCK_HEADER = ["block", "MACs", "time (median)", "IQR", "runs", "GFLOP/s", "roofline",
                 "MACs/byte", "bound"]
+# --time adds these CSV columns: the JSON's ``time`` and ``roofline``, flattened.
+TIME_COLUMNS = [
+    "time_median_s", "time_iqr_s", "time_runs", "time_threads", "time_device", "time_dtype",
+    "time_gflops_per_s", "time_noisy", "roofline_intensity", "roofline_bound",
+    "roofline_predicted_s",
+]
+SHOW_NAMES = 12  # list memory-bound layers by name up to this many
 LAYER_HEADER = ["layer", "op", "MACs", "MACs/byte", "bound", "roofline", "measured",
                 "GFLOP/s"]
 
@@ -90,8 +98,12 @@ def speed_line(first: Counted[S], last: Counted[S], machine: Machine) -> str:
     fewer = ratio(first.counts.macs, last.counts.macs)
     faster = first.timed.total.median_s / last.timed.total.median_s
     roof = predicted(first, machine) / predicted(last, machine)
-    return (f"{last.name}: {fewer:.1f}x fewer MACs than {first.name}, {times(faster)} here "
+    return (f"{last.name}: {_fewer(fewer)} MACs than {first.name}, {times(faster)} here "
             f"(measured; the roofline predicts {times(roof)})")
+
+
+def _fewer(factor: float) -> str:
+    return f"{factor:.1f}x fewer" if factor >= 1 or factor <= 0 else f"{1 / factor:.2f}x more"
 
 
 def times(speedup: float) -> str:
@@ -130,11 +142,21 @@ def bound_line(result: Counted[S], machine: Machine) -> str:
     """Which layers are memory-bound here, and what share of the layers' time they took."""
     memory = [i for i, r in enumerate(result.layers)
               if machine.roofline((r,)).bound is Bound.MEMORY]
-    names = ", ".join(result.layers[i].name for i in memory) or "none"
-    line = (f"{result.name}: memory-bound here (below {machine.ridge:.2f} MACs/byte): "
-            f"{names} ({len(memory)} of {len(result.layers)} layers)")
+    line = (f"{result.name}: {len(memory)} of {len(result.layers)} layers memory-bound here "
+            f"(below {machine.ridge:.2f} MACs/byte): {_names([result.layers[i] for i in memory])}")
     share = _share(result, set(memory))
     return line if share is None else f"{line}; {share:.0%} of the time its layers took alone"
+
+
+def _names(layers: list[Layer]) -> str:
+    """Every name when there are few; else a count per op, naming the convs and linears."""
+    if len(layers) <= SHOW_NAMES:
+        return ", ".join(r.name for r in layers) or "none"
+    ops = Counter(str(r.op) for r in layers)
+    weighted = [r.name for r in layers if r.op in (Op.CONV, Op.LINEAR)]
+    named = ", ".join(weighted[:SHOW_NAMES]) + (", ..." if len(weighted) > SHOW_NAMES else "")
+    counts = ", ".join(f"{op} x{n}" for op, n in ops.items())
+    return f"{counts}" + (f"; the conv/linear ones: {named}" if weighted else "")
 
 
 def _share(result: Counted[S], picked: set[int]) -> float | None:
@@ -160,6 +182,11 @@ def all_timings(timed: Timed | None) -> list[Timing]:
     if timed is None:
         return []
     return [timed.total, *(t for t in timed.layers if t is not None)]
+
+
+def layer_notes(result: Counted[S], machine: Machine) -> list[str]:
+    """What a per-layer table says under it: which layers are memory-bound, and the sum."""
+    return [line for line in (bound_line(result, machine), sum_line(result)) if line]
 
 
 def any_noisy(results: Sequence[Counted[S]]) -> bool:

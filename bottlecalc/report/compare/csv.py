@@ -12,6 +12,7 @@ from typing import Any
 
 from bottlecalc.report.compare.json import block_dict
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.timing import TIME_COLUMNS
 from bottlecalc.results import CompareResult
 
 BLOCK_COLUMNS = [
@@ -20,12 +21,6 @@ BLOCK_COLUMNS = [
     "macs_fvcore", "flops_analytic", "flops_torch",
 ]
 LAYER_COLUMNS = ["kind", "name", "op", "params", "buffers", "macs", "fvcore", "formula"]
-# --time adds these to either layout: the JSON's ``time`` and ``roofline``, flattened.
-TIME_COLUMNS = [
-    "time_median_s", "time_iqr_s", "time_runs", "time_threads", "time_device", "time_dtype",
-    "time_gflops_per_s", "time_noisy", "roofline_intensity", "roofline_bound",
-    "roofline_predicted_s",
-]
 
 
 def _flat(entry: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:

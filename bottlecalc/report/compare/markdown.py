@@ -65,7 +65,6 @@ def timed_lines(result: CompareResult) -> list[str]:
     for block in result.blocks:
         lines += ["", f"#### {block.spec.kind}: layer by layer, roofline vs measured", ""]
         lines += table(timing.LAYER_HEADER, timing.layer_rows(block, machine))
-        lines += ["", *(f"- {line}" for line in (timing.bound_line(block, machine),
-                                                   timing.sum_line(block)) if line)]
+        lines += ["", *(f"- {line}" for line in timing.layer_notes(block, machine))]
     notes = timing.time_notes(result.blocks, machine)
     return [*lines, "", f"_{timing.TIME_LEGEND}_", "", *(f"- {note}" for note in notes)]

@@ -92,11 +92,10 @@ def _timed(result: CompareResult) -> list[RenderableType]:
         Text(timing.speed_line(first, last, machine), style="bold green"),
     ]
     for block in result.blocks:
-        caption = "\n".join(filter(None, [timing.bound_line(block, machine),
-                                          timing.sum_line(block)]))
         parts.append(rows_table(f"{block.spec.kind}: layer by layer, roofline vs measured",
                                 timing.LAYER_HEADER, timing.layer_rows(block, machine),
-                                text_columns=2, caption=caption))
+                                text_columns=2,
+                                caption="\n".join(timing.layer_notes(block, machine))))
     return parts
 
 
