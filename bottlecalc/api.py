@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import Layer, count, layers_of
-from bottlecalc.errors import MeasureError
+from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
     Counted,
@@ -33,6 +33,10 @@ if TYPE_CHECKING:  # budgets are imported when checked, so compare and network s
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
+    from bottlecalc.sweep import Sweep
+
+# Every point of a timed sweep is timed; more than this many is a typo in a range.
+MAX_TIMED_POINTS = 64
 
 
 def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
@@ -76,6 +80,20 @@ def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure
     if timing is None:
         return results, None
     return time_results(results, timing)
+
+
+def time_sweep(sweep: Sweep, timing: TimeOptions) -> Sweep:
+    """Both blocks at every point of ``sweep`` timed (whole blocks; no per-layer times)."""
+    if len(sweep.points) > MAX_TIMED_POINTS:
+        raise SpecError(f"--time times every point; a sweep of {len(sweep.points):,} points "
+                        f"is more than {MAX_TIMED_POINTS}: give fewer values")
+    prepare_timing((b.layers for p in sweep.points for b in p.result.blocks), timing)
+    points, machine = [], None
+    for point in sweep.points:
+        blocks, machine = time_results(point.result.blocks, timing)
+        points.append(replace(point, result=replace(point.result, blocks=blocks,
+                                                    machine=machine)))
+    return replace(sweep, points=tuple(points), machine=machine)
 
 
 def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions) -> None:
