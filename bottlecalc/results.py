@@ -237,15 +237,13 @@ class NetworkReport:
         return all(result.all_agree for result in self.results)
 
     @property
-    def speedup(self) -> float | None:
-        """Measured time of the first network / the last (None with fewer than two)."""
-        if len(self.results) < 2:
-            return None
-        return speedup(self.results[0], self.results[-1])
-
-    @property
     def shape(self) -> InputShape:
         return self.results[0].shape
+
+    @property
+    def speedup(self) -> float | None:
+        """Measured time of the first network / the last (None with fewer than two)."""
+        return speedup(self.results[0], self.results[-1]) if len(self.results) > 1 else None
 
 
 # --- Measured time and the roofline (``--time``) ---

@@ -90,10 +90,12 @@ def timed_dict(result: Counted[S], machine: Machine | None) -> dict[str, Any]:
             "roofline": roofline_dict(machine.roofline(result.layers))}
 
 
-def timed_layers(result: Counted[S], machine: Machine | None) -> list[dict[str, Any]]:
-    """Per layer ``time`` (null when not timed alone) and ``roofline``; [] when not timed."""
+def add_timed_layers(rows: list[dict[str, Any]], result: Counted[S],
+                     machine: Machine | None) -> None:
+    """Give each per-layer row (one per layer of ``result``, in order) its ``time`` (null
+    when not timed alone) and ``roofline``; nothing when not timed."""
     if machine is None or result.timed is None:
-        return []
+        return
     timings = result.timed.layers or (None,) * len(result.layers)
-    return [{"time": time_dict(t), "roofline": roofline_dict(machine.roofline((layer,)))}
-            for layer, t in zip(result.layers, timings, strict=True)]
+    for row, layer, t in zip(rows, result.layers, timings, strict=True):
+        row.update(time=time_dict(t), roofline=roofline_dict(machine.roofline((layer,))))

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bottlecalc.report import jsondoc
 from bottlecalc.report.conventions import CONVENTIONS
-from bottlecalc.report.jsondoc import (
-    dumps,
-    header,
-    input_dict,
-    layer_dict,
-    routes_dict,
-    timed_dict,
-    timed_header,
-    timed_layers,
-)
+from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import BlockResult, CompareResult, Machine
 
@@ -31,7 +23,7 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
         **routes_dict(measured=result.measured, cross_checked=result.cross_checked,
                       all_agree=result.all_agree),
         "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
-        **timed_header(result.machine, result.speedup),
+        **jsondoc.timed_header(result.machine, result.speedup),
         "conventions": CONVENTIONS,
         "notes": list(result.notes),
         "blocks": [block_dict(block, result.machine) for block in result.blocks],
@@ -42,9 +34,8 @@ def block_dict(block: BlockResult, machine: Machine | None = None) -> dict[str, 
     """One entry of ``blocks``; with ``--time`` (a ``machine``) also ``time`` and
     ``roofline``, for the block and for each of its layers."""
     entry = counted_dict(block)
-    entry.update(timed_dict(block, machine))
-    for layer, timed in zip(entry["layers"], timed_layers(block, machine), strict=False):
-        layer.update(timed)
+    entry.update(jsondoc.timed_dict(block, machine))
+    jsondoc.add_timed_layers(entry["layers"], block, machine)
     return entry
 
 

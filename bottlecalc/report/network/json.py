@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
+from bottlecalc.report import jsondoc
 from bottlecalc.report.conventions import NETWORK_CONVENTIONS
-from bottlecalc.report.jsondoc import (
-    dumps,
-    header,
-    input_dict,
-    layer_dict,
-    routes_dict,
-    timed_dict,
-    timed_header,
-    timed_layers,
-)
+from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Depth, Group, Machine, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import NetworkSpec, StrideOn
@@ -35,7 +27,7 @@ def networks_dict(view: NetworkReport) -> dict[str, Any]:
         "depth": str(view.depth),
         **routes_dict(measured=view.measured, cross_checked=view.cross_checked,
                       all_agree=view.all_agree),
-        **timed_header(view.machine, view.speedup),
+        **jsondoc.timed_header(view.machine, view.speedup),
         "conventions": NETWORK_CONVENTIONS,
         "networks": [network_dict(r, dtype=view.dtype, depth=view.depth, machine=view.machine)
                      for r in view.results],
@@ -47,10 +39,9 @@ def network_dict(result: NetworkResult, *, dtype: DType, depth: Depth,
     """One entry of ``networks``; with ``--time`` (a ``machine``) also ``time`` and
     ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``."""
     entry = counted_dict(result, dtype=dtype, depth=depth)
-    entry.update(timed_dict(result, machine))
+    entry.update(jsondoc.timed_dict(result, machine))
     if depth is Depth.LAYER:
-        for row, timed in zip(entry["breakdown"], timed_layers(result, machine), strict=False):
-            row.update(timed)
+        jsondoc.add_timed_layers(entry["breakdown"], result, machine)
     return entry
 
 
