@@ -23,7 +23,7 @@ def rows_table(title: str, header: list[str], rows: list[list[str]], *, text_col
     """A plain table of strings: the first ``text_columns`` left-aligned, the numbers
     right-aligned; no cell wraps, so an exact integer is never cut."""
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", header_style="bold",
-                  caption=caption or None, caption_justify="left")
+                  caption=caption or None, caption_justify="left", pad_edge=False)
     for i, name in enumerate(header):
         table.add_column(name, justify="left" if i < text_columns else "right", no_wrap=True)
     for row in rows:

@@ -36,8 +36,8 @@ NOISY_NOTE = (
     "blocks: other programs competed for the machine, or the run was too short to tell; "
     "rerun, or fix --threads"
 )
-BLOCK_HEADER = ["block", "MACs", "time (median)", "IQR", "runs", "GFLOP/s", "roofline",
-                "MACs/byte", "bound"]
+BLOCK_HEADER = ["block", "MACs", "time\n(median)", "IQR", "runs", "GFLOP/s", "roofline\ntime",
+                "MACs/\nbyte", "bound"]
 # --time adds these CSV columns: the JSON's ``time`` and ``roofline``, flattened.
 TIME_COLUMNS = [
     "time_median_s", "time_iqr_s", "time_runs", "time_threads", "time_device", "time_dtype",
@@ -45,8 +45,8 @@ TIME_COLUMNS = [
     "roofline_predicted_s",
 ]
 SHOW_NAMES = 12  # list memory-bound layers by name up to this many
-LAYER_HEADER = ["layer", "op", "MACs", "MACs/byte", "bound", "roofline", "measured",
-                "GFLOP/s"]
+LAYER_HEADER = ["layer", "op", "MACs", "MACs/\nbyte", "bound", "roofline\ntime",
+                "measured\ntime", "GFLOP/s"]
 
 
 def duration(seconds: float | None) -> str:
@@ -65,9 +65,9 @@ def rate(value: float) -> str:
 
 
 def spread(timing: Timing) -> str:
-    """'±0.36 ms', with 'noisy' when the spread is wide."""
+    """'±0.36 ms', with 'noisy' under it when the spread is wide."""
     text = f"±{duration(timing.iqr_s)}"
-    return f"{text} noisy" if timing.noisy else text
+    return f"{text}\nnoisy" if timing.noisy else text
 
 
 def gflops(timing: Timing | None) -> str:
@@ -127,7 +127,7 @@ def layer_row(layer: Layer, timing: Timing | None, machine: Machine) -> list[str
     roof = machine.roofline((layer,))
     measured = DASH if timing is None else duration(timing.median_s)
     if timing is not None and timing.noisy:
-        measured += " noisy"
+        measured += "\nnoisy"
     return [layer.name, str(layer.op), fmt(layer.macs), f"{roof.intensity:.1f}",
             str(roof.bound), duration(roof.predicted_s), measured, gflops(timing)]
 

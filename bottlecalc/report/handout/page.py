@@ -208,7 +208,7 @@ def time_headers(h: Handout) -> tuple[list[str], list[str]]:
 
 def _translated(h: Handout, cells: list[str], *, bound: int) -> list[str]:
     """A timing row with its bound and "noisy" words in the page's language."""
-    cells = [c.replace(" noisy", f" {h.text['noisy']}") for c in cells]
+    cells = [c.replace("\nnoisy", f" {h.text['noisy']}") for c in cells]
     cells[bound] = h.text[f"bound_{cells[bound]}"]
     return cells
 

@@ -47,7 +47,7 @@ def timed_cells(point: SweepPoint) -> list[str]:
 def _seen(timing: Timing | None) -> str:
     if timing is None:
         return "—"
-    return duration(timing.median_s) + (" noisy" if timing.noisy else "")
+    return duration(timing.median_s) + ("\nnoisy" if timing.noisy else "")
 
 
 def time_notes(sweep: Sweep) -> list[str]:
