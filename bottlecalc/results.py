@@ -379,7 +379,7 @@ def align(layers: Sequence[Layer],
     return tuple(found)
 
 
-PROBE_BYTES = 2 * 256 * 2**20  # the copy probe's source and destination
+PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
 
 
 def time_memory(layers: Sequence[Layer], dtype: DType) -> int:

@@ -31,10 +31,10 @@ from bottlecalc.measure.subject import Subject
 from bottlecalc.results import PROBE_BYTES, Machine, TimeOptions, Timing
 
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
-WHOLE_BUDGET_S = 1.0  # at most this long timing one whole block or network
-LAYER_BUDGET_S = 0.15  # ... one layer on its own
+WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network
+LAYER_BUDGET_S = 0.1  # ... one layer on its own
 LAYER_BLOCK_S = 0.001  # a layer's timed blocks may be short: there are many layers
-PROBE_BUDGET_S = 0.3  # ... one probe
+PROBE_BUDGET_S = 0.2  # ... one probe
 SIZING_S = 0.01  # a probe grows until one call takes this long
 TORCH_DTYPES = {DType.FLOAT32: torch.float32, DType.FLOAT16: torch.float16,
                 DType.BFLOAT16: torch.bfloat16}
@@ -168,19 +168,19 @@ def matmul_gflops(options: TimeOptions) -> float:
         a, b = (torch.randn(n, n, dtype=dtype, device=options.device) for _ in range(2))
         return "a @ b", {"a": a, "b": b}, 2 * n**3
 
-    return _grown(make, options, start=256, stop=8192)
+    return _grown(make, options, start=256, stop=4096)  # 4096: 192 MiB, near any GPU's peak
 
 
 def conv_gflops(options: TimeOptions) -> float:
-    """The compute roof as a 3x3 convolution (128 -> 128 channels, 56x56) reaches it."""
+    """The compute roof as a 3x3 convolution (128 -> 128 channels, 28x28) reaches it."""
     dtype = TORCH_DTYPES[options.dtype]
     conv = nn.Conv2d(128, 128, 3, padding=1, bias=False, device=options.device, dtype=dtype)
 
     def make(batch: int) -> tuple[str, dict[str, Any], int]:
-        x = torch.randn(batch, 128, 56, 56, dtype=dtype, device=options.device)
-        return "c(x)", {"c": conv, "x": x}, 2 * 9 * 128 * 128 * 56 * 56 * batch
+        x = torch.randn(batch, 128, 28, 28, dtype=dtype, device=options.device)
+        return "c(x)", {"c": conv, "x": x}, 2 * 9 * 128 * 128 * 28 * 28 * batch
 
-    return _grown(make, options, start=1, stop=64)
+    return _grown(make, options, start=1, stop=256)
 
 
 def bandwidth_gbs(options: TimeOptions) -> float:
@@ -203,7 +203,11 @@ def cpu_name() -> str:
 
 def probe_machine(options: TimeOptions) -> Machine:
     """Both roofs, probed once per device, dtype and thread count in a process."""
-    return _probe(options.device, options.dtype, resolved_threads(options))
+    try:
+        return _probe(options.device, options.dtype, resolved_threads(options))
+    except Exception as exc:
+        raise MeasureError(f"probing the machine's roofs on {options.device} in "
+                           f"{options.dtype} failed: {type(exc).__name__}: {exc}") from exc
 
 
 @functools.cache
