@@ -18,12 +18,12 @@ def to_str(renderable: RenderableType, *, color: bool, width: int) -> str:
     return buffer.getvalue()
 
 
-def rows_table(title: str, header: list[str], rows: list[list[str]], *, text_columns: int = 1,
-               caption: str = "") -> Table:
+def rows_table(title: str, header: list[str], rows: list[list[str]], *,
+               text_columns: int = 1) -> Table:
     """A plain table of strings: the first ``text_columns`` left-aligned, the numbers
     right-aligned; no cell wraps, so an exact integer is never cut."""
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", header_style="bold",
-                  caption=caption or None, caption_justify="left", pad_edge=False)
+                  pad_edge=False)
     for i, name in enumerate(header):
         table.add_column(name, justify="left" if i < text_columns else "right", no_wrap=True)
     for row in rows:

@@ -94,8 +94,8 @@ def _timed(result: CompareResult) -> list[RenderableType]:
     for block in result.blocks:
         parts.append(rows_table(f"{block.spec.kind}: layer by layer, roofline vs measured",
                                 timing.LAYER_HEADER, timing.layer_rows(block, machine),
-                                text_columns=2,
-                                caption="\n".join(timing.layer_notes(block, machine))))
+                                text_columns=2))
+        parts.extend(Text(line) for line in timing.layer_notes(block, machine))
     return parts
 
 

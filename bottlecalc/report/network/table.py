@@ -87,15 +87,18 @@ def _breakdown(result: NetworkResult, view: NetworkReport) -> Table:
     return table
 
 
-def _timed_layers(view: NetworkReport) -> list[Table]:
+def _timed_layers(view: NetworkReport) -> list[RenderableType]:
     """--time --depth layer: each network layer by layer, roofline beside measured."""
     machine = view.machine
     if machine is None or view.depth is not Depth.LAYER:
         return []
-    return [rows_table(f"{result.name}: layer by layer, roofline vs measured",
-                       timing.LAYER_HEADER, timing.layer_rows(result, machine), text_columns=2,
-                       caption="\n".join(timing.layer_notes(result, machine)))
-            for result in view.results]
+    parts: list[RenderableType] = []
+    for result in view.results:
+        parts.append(rows_table(f"{result.name}: layer by layer, roofline vs measured",
+                                timing.LAYER_HEADER, timing.layer_rows(result, machine),
+                                text_columns=2))
+        parts.extend(Text(line) for line in timing.layer_notes(result, machine))
+    return parts
 
 
 def _footer(view: NetworkReport) -> Group:
