@@ -37,7 +37,7 @@ NOISY_NOTE = (
     "rerun, or fix --threads"
 )
 BLOCK_HEADER = ["block", "MACs", "time\n(median)", "IQR", "runs", "GFLOP/s", "roofline\ntime",
-                "MACs/\nbyte", "bound"]
+                "MACs\nper byte", "bound"]
 # --time adds these CSV columns: the JSON's ``time`` and ``roofline``, flattened.
 TIME_COLUMNS = [
     "time_median_s", "time_iqr_s", "time_runs", "time_threads", "time_device", "time_dtype",
@@ -45,7 +45,7 @@ TIME_COLUMNS = [
     "roofline_predicted_s",
 ]
 SHOW_NAMES = 12  # list memory-bound layers by name up to this many
-LAYER_HEADER = ["layer", "op", "MACs", "MACs/\nbyte", "bound", "roofline\ntime",
+LAYER_HEADER = ["layer", "op", "MACs", "MACs\nper byte", "bound", "roofline\ntime",
                 "measured\ntime", "GFLOP/s"]
 
 
