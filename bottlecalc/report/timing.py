@@ -189,6 +189,15 @@ def layer_notes(result: Counted[S], machine: Machine) -> list[str]:
     return [line for line in (bound_line(result, machine), sum_line(result)) if line]
 
 
+Section = tuple[str, list[list[str]], list[str]]
+
+
+def layer_sections(results: Sequence[Counted[S]], machine: Machine) -> list[Section]:
+    """(title, rows under LAYER_HEADER, notes) for each result, layer by layer."""
+    return [(f"{r.name}: layer by layer, roofline vs measured", layer_rows(r, machine),
+             layer_notes(r, machine)) for r in results]
+
+
 def any_noisy(results: Sequence[Counted[S]]) -> bool:
     return any(t.noisy for r in results for t in all_timings(r.timed))
 

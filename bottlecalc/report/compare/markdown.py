@@ -62,9 +62,8 @@ def timed_lines(result: CompareResult) -> list[str]:
     lines = ["", "### MACs are not time: measured on this machine", "",
              *table(timing.BLOCK_HEADER, rows), "",
              f"**{timing.speed_line(result.blocks[0], result.blocks[-1], machine)}**"]
-    for block in result.blocks:
-        lines += ["", f"#### {block.spec.kind}: layer by layer, roofline vs measured", ""]
-        lines += table(timing.LAYER_HEADER, timing.layer_rows(block, machine))
-        lines += ["", *(f"- {line}" for line in timing.layer_notes(block, machine))]
+    for title, rows, notes in timing.layer_sections(result.blocks, machine):
+        lines += ["", f"#### {title}", "", *table(timing.LAYER_HEADER, rows), ""]
+        lines += [f"- {line}" for line in notes]
     notes = timing.time_notes(result.blocks, machine)
     return [*lines, "", f"_{timing.TIME_LEGEND}_", "", *(f"- {note}" for note in notes)]

@@ -91,11 +91,9 @@ def _timed(result: CompareResult) -> list[RenderableType]:
         rows_table("MACs are not time: measured on this machine", timing.BLOCK_HEADER, rows),
         Text(timing.speed_line(first, last, machine), style="bold green"),
     ]
-    for block in result.blocks:
-        parts.append(rows_table(f"{block.spec.kind}: layer by layer, roofline vs measured",
-                                timing.LAYER_HEADER, timing.layer_rows(block, machine),
-                                text_columns=2))
-        parts.extend(Text(line) for line in timing.layer_notes(block, machine))
+    for title, rows, notes in timing.layer_sections(result.blocks, machine):
+        parts.append(rows_table(title, timing.LAYER_HEADER, rows, text_columns=2))
+        parts.extend(map(Text, notes))
     return parts
 
 

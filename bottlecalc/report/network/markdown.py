@@ -40,10 +40,9 @@ def _timed_layers(view: NetworkReport) -> list[str]:
     if view.machine is None or view.depth is not Depth.LAYER:
         return []
     lines: list[str] = []
-    for result in view.results:
-        lines += ["", f"### {result.name}: layer by layer, roofline vs measured", ""]
-        lines += table(timing.LAYER_HEADER, timing.layer_rows(result, view.machine))
-        lines += ["", *(f"- {line}" for line in timing.layer_notes(result, view.machine))]
+    for title, rows, notes in timing.layer_sections(view.results, view.machine):
+        lines += ["", f"### {title}", "", *table(timing.LAYER_HEADER, rows), ""]
+        lines += [f"- {line}" for line in notes]
     return lines
 
 

@@ -93,11 +93,8 @@ def _timed_layers(view: NetworkReport) -> list[RenderableType]:
     if machine is None or view.depth is not Depth.LAYER:
         return []
     parts: list[RenderableType] = []
-    for result in view.results:
-        parts.append(rows_table(f"{result.name}: layer by layer, roofline vs measured",
-                                timing.LAYER_HEADER, timing.layer_rows(result, machine),
-                                text_columns=2))
-        parts.extend(Text(line) for line in timing.layer_notes(result, machine))
+    for title, rows, notes in timing.layer_sections(view.results, machine):
+        parts += [rows_table(title, timing.LAYER_HEADER, rows, text_columns=2), *map(Text, notes)]
     return parts
 
 
