@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,11 +30,13 @@ from bottlecalc.analytic import DType
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.pipeline import inference
 from bottlecalc.measure.subject import Subject
-from bottlecalc.results import PROBE_BYTES, Machine, TimeOptions, Timing
+from bottlecalc.results import MIN_SAMPLES, PROBE_BYTES, Machine, TimeOptions, Timing
 
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
-WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network
-LAYER_BUDGET_S = 0.1  # ... one layer on its own
+WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network,
+WHOLE_CAP_S = 5.0  # ... or this long, when a forward pass is too slow to run 4 times in it
+LAYER_BUDGET_S = 0.1  # the same for one layer on its own
+LAYER_CAP_S = 0.3
 LAYER_BLOCK_S = 0.001  # a layer's timed blocks may be short: there are many layers
 PROBE_BUDGET_S = 0.2  # ... one probe
 SIZING_S = 0.01  # a probe grows until one call takes this long
@@ -73,16 +77,32 @@ def resolved_threads(options: TimeOptions) -> int:
     return options.threads if options.threads is not None else torch.get_num_threads()
 
 
+def once(stmt: str, scope: dict[str, Any], device: str) -> float:
+    """Seconds of one call of ``stmt`` (a warm-up, and the size of what is to be timed)."""
+    sync = torch.cuda.synchronize if device == "cuda" else None
+
+    def now() -> float:
+        if sync is not None:
+            sync()
+        return time.perf_counter()
+
+    with torch.inference_mode():
+        return timeit.Timer(stmt, timer=now, globals=scope).timeit(1)
+
+
 def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: float,
-          block_s: float = 0.01) -> Timing:
+          cap: float = 0.0, block_s: float = 0.01) -> Timing:
     """Time ``stmt``: warm-up, then blocks of calls until the spread is small or time is up.
 
     A block grows (10x at a time) until the timer's own overhead is negligible in it or it
-    takes ``block_s``; at least four blocks are timed unless the budget runs out first."""
+    takes ``block_s``. The time allowed is ``budget``, stretched up to ``cap`` so that a slow
+    call is still timed :data:`MIN_SAMPLES` times: a median needs several."""
     threads = resolved_threads(options)
+    first = once(stmt, scope, options.device)
+    allowed = min(max(budget, 1.25 * MIN_SAMPLES * first), max(budget, cap))
     timer = benchmark.Timer(stmt, globals=scope, num_threads=threads)
     with torch.inference_mode():
-        m = timer.adaptive_autorange(threshold=NOISE, min_run_time=block_s, max_run_time=budget)
+        m = timer.adaptive_autorange(threshold=NOISE, min_run_time=block_s, max_run_time=allowed)
     return Timing(median_s=m.median, iqr_s=m.iqr, runs=len(m.times) * m.number_per_run,
                   samples=len(m.times), threads=threads, device=options.device,
                   dtype=str(options.dtype))
@@ -113,7 +133,8 @@ def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]
     module, inputs = built(subject, options)
     try:
         with inference(module):
-            total = clock("m(*x)", {"m": module, "x": inputs}, options, budget=WHOLE_BUDGET_S)
+            total = clock("m(*x)", {"m": module, "x": inputs}, options, budget=WHOLE_BUDGET_S,
+                          cap=WHOLE_CAP_S)
             calls = leaf_calls(module, inputs, options) if options.layers else ()
     except Exception as exc:
         raise MeasureError(f"timing {subject.name} on input {subject.shape_text} "
@@ -130,7 +151,7 @@ def leaf_calls(module: nn.Module, inputs: tuple[Any, ...], options: TimeOptions)
         def pre_hook(leaf: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             scope = {"f": leaf.forward, "a": args, "k": kwargs}
             calls.append((name, clock("f(*a, **k)", scope, options, budget=LAYER_BUDGET_S,
-                                      block_s=LAYER_BLOCK_S)))
+                                      cap=LAYER_CAP_S, block_s=LAYER_BLOCK_S)))
 
         return pre_hook
 
@@ -154,8 +175,7 @@ def _grown(make: Callable[[int], tuple[str, dict[str, Any], int]], options: Time
     n = start
     while True:
         stmt, scope, flops = make(n)
-        once = benchmark.Timer(stmt, globals=scope, num_threads=resolved_threads(options))
-        if n >= stop or once.timeit(1).median >= SIZING_S:
+        if n >= stop or once(stmt, scope, options.device) >= SIZING_S:
             return flops / clock(stmt, scope, options, budget=PROBE_BUDGET_S).median_s / 1e9
         n *= 2
 

@@ -27,7 +27,9 @@ ONE_THREAD = TimeOptions(threads=1, layers=True)
 def short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
     """Timing quality is not under test here: keep every measurement brief."""
     monkeypatch.setattr(timing, "WHOLE_BUDGET_S", 0.05)
+    monkeypatch.setattr(timing, "WHOLE_CAP_S", 0.05)
     monkeypatch.setattr(timing, "LAYER_BUDGET_S", 0.01)
+    monkeypatch.setattr(timing, "LAYER_CAP_S", 0.01)
     monkeypatch.setattr(timing, "PROBE_BUDGET_S", 0.05)
 
 
