@@ -108,18 +108,33 @@ def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: flo
                   dtype=str(options.dtype))
 
 
-def _random_like(tensor: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    if not tensor.is_floating_point():
-        return tensor
-    return torch.randn(tensor.shape, dtype=dtype, device=tensor.device)
+Args = tuple[tuple[Any, ...], dict[str, Any]]  # positional and keyword inputs of a forward
 
 
-def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, tuple[Any, ...]]:
-    """The subject for real on the device, weights and inputs in ``options.dtype``."""
+def _random_like(value: Any, dtype: torch.dtype) -> Any:
+    """Random floats in ``dtype`` for a floating tensor; anything else (indices) as given."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        return value
+    return torch.randn(value.shape, dtype=dtype, device=value.device)
+
+
+def example_inputs(subject: Subject, device: str) -> Args:
+    """The subject's example inputs on ``device``: the one place that reads them."""
+    return tuple(subject.inputs(device)), {}
+
+
+def input_text(subject: Subject) -> str:
+    return subject.shape_text
+
+
+def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
+    """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
     dtype = TORCH_DTYPES[options.dtype]
     try:
         module = subject.make(options.device).to(dtype=dtype)
-        inputs = tuple(_random_like(x, dtype) for x in subject.inputs(options.device))
+        args, kwargs = example_inputs(subject, options.device)
+        inputs = (tuple(_random_like(a, dtype) for a in args),
+                  {k: _random_like(v, dtype) for k, v in kwargs.items()})
     except MeasureError:
         raise
     except Exception as exc:
@@ -130,20 +145,20 @@ def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, tuple[Any,
 
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, inputs = built(subject, options)
+    module, (args, kwargs) = built(subject, options)
     try:
         with inference(module):
-            total = clock("m(*x)", {"m": module, "x": inputs}, options, budget=WHOLE_BUDGET_S,
-                          cap=WHOLE_CAP_S)
-            calls = leaf_calls(module, inputs, options) if options.layers else ()
+            total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
+                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+            calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
     except Exception as exc:
-        raise MeasureError(f"timing {subject.name} on input {subject.shape_text} "
+        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
                            f"({options.device}, {options.dtype}) failed: "
                            f"{type(exc).__name__}: {exc}") from exc
     return total, calls
 
 
-def leaf_calls(module: nn.Module, inputs: tuple[Any, ...], options: TimeOptions) -> Calls:
+def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
     """Every call of a leaf module in one forward pass, each timed on its own input."""
     calls: list[tuple[str, Timing]] = []
 
@@ -161,7 +176,7 @@ def leaf_calls(module: nn.Module, inputs: tuple[Any, ...], options: TimeOptions)
                for name, sub in leaves]
     try:
         with torch.inference_mode():
-            module(*inputs)
+            module(*inputs[0], **inputs[1])
     finally:
         for handle in handles:
             handle.remove()

@@ -14,13 +14,18 @@ from bottlecalc.analytic import DType, Op, block_layers
 from bottlecalc.api import compare_blocks, time_result
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure import timing
-from bottlecalc.measure.subject import Subject, spec_subject
+from bottlecalc.measure.subject import Make, Subject, spec_subject
 from bottlecalc.results import TimeOptions, align, analytic_result
 from bottlecalc.spec import InputShape, block_pair
 
 SMALL = block_pair(32, 8, 32)
 AT_8 = InputShape(8, 8)
 ONE_THREAD = TimeOptions(threads=1, layers=True)
+
+
+def subject_of(name: str, make: Make, shape: tuple[int, ...]) -> Subject:
+    """A subject fed one zero-filled float32 tensor of ``shape``."""
+    return Subject(name=name, make=make, shape=shape)
 
 
 @pytest.fixture(autouse=True)
@@ -69,14 +74,14 @@ def test_leaf_calls_follow_the_forward_order_of_a_users_model() -> None:
     def make(device: str) -> nn.Module:
         return nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(144, 2))
 
-    subject = Subject(name="tiny", make=make, shape=(1, 3, 8, 8))
+    subject = subject_of("tiny", make, (1, 3, 8, 8))
     total, calls = timing.time_subject(subject, ONE_THREAD)
     assert total.median_s > 0
     assert [name for name, _ in calls] == ["0", "1", "2", "3"]
 
 
 def test_a_failing_forward_is_a_measure_error() -> None:
-    subject = Subject(name="broken", make=lambda device: nn.Linear(3, 2), shape=(1, 5))
+    subject = subject_of("broken", lambda device: nn.Linear(3, 2), (1, 5))
     with pytest.raises(MeasureError, match="timing broken on input 1x5"):
         timing.time_subject(subject, ONE_THREAD)
 
