@@ -1,29 +1,42 @@
 """Library entry points: specs and budgets in, :mod:`bottlecalc.results` out.
 
 The analytic route always runs; the torch-side routes (instantiated, fvcore,
-FlopCounterMode) run when ``measure=True`` and import torch only then.
+FlopCounterMode) run when ``measure=True`` and import torch only then. ``timing``
+(``--time``) times the same subjects for real, after checking they fit in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bottlecalc.analytic import count, layers_of
-from bottlecalc.errors import MeasureError
+from bottlecalc.analytic import Layer, count, layers_of
+from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
     Counted,
+    Machine,
+    NetworkResult,
     S,
+    Timed,
+    TimeOptions,
+    align,
     analytic_result,
     compare_result,
+    time_memory,
 )
-from bottlecalc.spec import BlockSpec, InputShape
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
+    from bottlecalc.sweep import Sweep
+
+# Every point of a timed sweep is timed; more than this many is a typo in a range.
+MAX_TIMED_POINTS = 64
 
 
 def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
@@ -41,11 +54,74 @@ def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
 
 
 def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: bool = True,
-                   cross_check: bool = False) -> CompareResult:
-    """Count each block by every route; the first block is the reference for ratios."""
+                   cross_check: bool = False, timing: TimeOptions | None = None) -> CompareResult:
+    """Count each block by every route; the first block is the reference for ratios.
+
+    With ``timing``, each block is also timed (refused first if it would not fit)."""
+    if timing is not None:
+        prepare_timing((layers_of(spec, shape) for spec in specs), timing)
     blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
                    for spec in specs)
-    return compare_result(blocks, shape, measured=measure, cross_checked=cross_check)
+    result = compare_result(blocks, shape, measured=measure, cross_checked=cross_check)
+    if timing is None:
+        return result
+    timed, machine = time_results(blocks, timing)
+    return replace(result, blocks=timed, machine=machine)
+
+
+def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure: bool = True,
+                   cross_check: bool = False, timing: TimeOptions | None = None,
+                   ) -> tuple[tuple[NetworkResult, ...], Machine | None]:
+    """Count each network; with ``timing`` also time it (refused first if it would not fit)."""
+    if timing is not None:
+        prepare_timing((layers_of(spec, shape) for spec in specs), timing)
+    results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
+                    for spec in specs)
+    if timing is None:
+        return results, None
+    return time_results(results, timing)
+
+
+def time_sweep(sweep: Sweep, timing: TimeOptions) -> Sweep:
+    """Both blocks at every point of ``sweep`` timed (whole blocks; no per-layer times)."""
+    if len(sweep.points) > MAX_TIMED_POINTS:
+        raise SpecError(f"--time times every point; a sweep of {len(sweep.points):,} points "
+                        f"is more than {MAX_TIMED_POINTS}: give fewer values")
+    prepare_timing((b.layers for p in sweep.points for b in p.result.blocks), timing)
+    points, machine = [], None
+    for point in sweep.points:
+        blocks, machine = time_results(point.result.blocks, timing)
+        points.append(replace(point, result=replace(point.result, blocks=blocks,
+                                                    machine=machine)))
+    return replace(sweep, points=tuple(points), machine=machine)
+
+
+def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions) -> None:
+    """Refuse a missing device or what would not fit in memory, before allocating (exit 2)."""
+    from bottlecalc.measure.timing import check_device, check_memory
+
+    check_device(timing.device)
+    check_memory(max(time_memory(layers, timing.dtype) for layers in layer_sets), timing.device)
+
+
+def time_results(results: tuple[Counted[S], ...],
+                 timing: TimeOptions) -> tuple[tuple[Counted[S], ...], Machine]:
+    """Probe the machine's roofs, then time every result's forward pass."""
+    from bottlecalc.measure.timing import probe_machine
+
+    machine = probe_machine(timing)
+    return tuple(time_result(result, timing) for result in results), machine
+
+
+def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
+    """The block or network timed; with ``timing.layers`` each of its layers as well."""
+    from bottlecalc.measure.subject import spec_subject
+    from bottlecalc.measure.timing import time_subject
+
+    subject = spec_subject(result.spec, result.shape, result.counts)
+    total, calls = time_subject(subject, timing)
+    layers = align(result.layers, calls) if timing.layers else ()
+    return replace(result, timed=Timed(replace(total, flops=result.counts.flops), layers))
 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False) -> Outcome:

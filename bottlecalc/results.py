@@ -6,17 +6,20 @@ Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bottlecalc.analytic import (
+    ITEMSIZE,
     Counts,
     DType,
     Layer,
     Traffic,
     count,
     layers_of,
+    numel,
     ratio,
     traffic,
 )
@@ -128,6 +131,7 @@ class Counted(Routes, Generic[S]):
     shape: InputShape
     layers: tuple[Layer, ...]
     measured: Measured = field(default_factory=Measured)
+    timed: Timed | None = None  # --time: the measured forward pass
 
     @property
     def name(self) -> str:
@@ -153,10 +157,16 @@ class CompareResult:
     measured: bool
     cross_checked: bool
     notes: tuple[str, ...] = ()
+    machine: Machine | None = None  # --time: where the blocks were timed
 
     @property
     def all_agree(self) -> bool:
         return all(block.all_agree for block in self.blocks)
+
+    @property
+    def speedup(self) -> float | None:
+        """Measured time of the first block / the last (None unless both were timed)."""
+        return speedup(self.blocks[0], self.blocks[-1])
 
     def ratios(self) -> dict[str, float]:
         """How many times cheaper the last block is than the first, per measure."""
@@ -264,6 +274,7 @@ class NetworkReport:
     conventions: bool = False
     measured: bool = True
     cross_checked: bool = False
+    machine: Machine | None = None  # --time: where the networks were timed
 
     @property
     def all_agree(self) -> bool:
@@ -272,3 +283,157 @@ class NetworkReport:
     @property
     def shape(self) -> InputShape:
         return self.results[0].shape
+
+    @property
+    def speedup(self) -> float | None:
+        """Measured time of the first network / the last (None with fewer than two)."""
+        return speedup(self.results[0], self.results[-1]) if len(self.results) > 1 else None
+
+
+# --- Measured time and the roofline (``--time``) ---
+
+NOISY_IQR = 0.1  # an interquartile range over 10% of the median: the timing is noisy
+MIN_SAMPLES = 4  # fewer timed blocks than this cannot show their spread
+
+
+@dataclass(frozen=True)
+class TimeOptions:
+    """How ``--time`` runs: on which device, in which element type, on how many threads."""
+
+    device: str = "cpu"  # "cpu" or "cuda"
+    dtype: DType = DType.FLOAT32
+    threads: int | None = None  # None: torch's default for this process
+    layers: bool = False  # also time every layer on its own
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One forward pass timed with ``torch.utils.benchmark``: the median of many runs."""
+
+    median_s: float
+    iqr_s: float  # interquartile range of the timed blocks, per run
+    runs: int  # forward passes timed, warm-up excluded
+    samples: int  # timed blocks the median and IQR are taken over
+    threads: int
+    device: str
+    dtype: str
+    flops: int = 0  # FLOPs (2 x MACs) the timed forward pass computes
+
+    @property
+    def gflops_per_s(self) -> float:
+        """Achieved throughput: counted FLOPs / median time, in 10^9 per second."""
+        return self.flops / self.median_s / 1e9
+
+    @property
+    def noisy(self) -> bool:
+        """A wide spread (IQR over 10% of the median), or too few blocks to tell."""
+        return self.samples < MIN_SAMPLES or self.iqr_s > NOISY_IQR * self.median_s
+
+
+@dataclass(frozen=True)
+class Timed:
+    """What ``--time`` measured for one block or network."""
+
+    total: Timing
+    layers: tuple[Timing | None, ...] = ()  # one per counted layer; None: not a module
+
+
+def speedup(first: Counted[S], last: Counted[S]) -> float | None:
+    """How many times faster ``last`` ran than ``first`` (None unless both were timed)."""
+    if first.timed is None or last.timed is None:
+        return None
+    return first.timed.total.median_s / last.timed.total.median_s
+
+
+class Bound(StrEnum):
+    """Which roof limits a layer: the machine's arithmetic or its memory bandwidth."""
+
+    COMPUTE = "compute"
+    MEMORY = "memory"
+
+
+@dataclass(frozen=True)
+class Roofline:
+    """The roofline's verdict on some layers, each reading and writing memory once."""
+
+    intensity: float  # MACs per byte of weights + input + output
+    bound: Bound
+    predicted_s: float  # sum over the layers of max(FLOPs / peak, bytes / bandwidth)
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where the timings ran, and its two roofs as probed on the spot."""
+
+    cpu: str
+    device: str
+    dtype: DType
+    threads: int
+    matmul_gflops: float  # square matmul probe: 2 n^3 FLOPs / median time
+    conv_gflops: float  # 3x3 convolution probe, counted the same way
+    bandwidth_gbs: float  # copy probe: bytes read + written / median time
+    gpu: str | None = None
+    torch: str = ""
+    load_average: float | None = None  # the 1-minute load average when the probes ran
+    cpus: int | None = None  # logical CPUs the operating system reports
+
+    @property
+    def busy(self) -> bool:
+        """Other work competed for the CPUs: more runnable tasks than CPUs."""
+        if self.load_average is None or self.cpus is None:
+            return False
+        return self.load_average > self.cpus
+
+    @property
+    def peak_gflops(self) -> float:
+        """The compute roof: the faster of the two probes."""
+        return max(self.matmul_gflops, self.conv_gflops)
+
+    @property
+    def ridge(self) -> float:
+        """MACs per byte where the roofline bends: below it a layer is memory-bound."""
+        return self.peak_gflops / (2 * self.bandwidth_gbs)
+
+    def layer_seconds(self, layer: Layer) -> float:
+        """The roofline's time for one layer: its FLOPs at peak or its bytes at bandwidth."""
+        moved = traffic((layer,), self.dtype).total_bytes
+        return max(layer.flops / (self.peak_gflops * 1e9), moved / (self.bandwidth_gbs * 1e9))
+
+    def roofline(self, layers: Iterable[Layer]) -> Roofline:
+        rows = tuple(layers)
+        intensity = traffic(rows, self.dtype).intensity
+        bound = Bound.COMPUTE if intensity >= self.ridge else Bound.MEMORY
+        return Roofline(intensity=intensity, bound=bound,
+                        predicted_s=sum(self.layer_seconds(row) for row in rows))
+
+
+def align(layers: Sequence[Layer],
+          calls: Sequence[tuple[str, Timing]]) -> tuple[Timing | None, ...]:
+    """Each layer's own time: the k-th layer named X gets the k-th call of module X.
+
+    Layers that are no module (the residual add) get None; their FLOPs fill ``flops``.
+    """
+    queues: dict[str, list[Timing]] = {}
+    for name, timing in calls:
+        queues.setdefault(name, []).append(timing)
+    found: list[Timing | None] = []
+    for layer in layers:
+        queue = queues.get(layer.name)
+        found.append(replace(queue.pop(0), flops=layer.flops) if queue else None)
+    return tuple(found)
+
+
+PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
+
+
+def time_memory(layers: Sequence[Layer], dtype: DType) -> int:
+    """About the most memory timing takes, known before anything is allocated.
+
+    The weights as built (float32) and converted to ``dtype``, five tensors the size of the
+    largest activation (a residual forward keeps the input, the branch and the output alive,
+    and a layer timed on its own writes one more), and the copy probe's buffers.
+    """
+    c = count(layers)
+    size = ITEMSIZE[dtype]
+    largest = max(max(numel(r.in_shape), numel(r.out_shape)) for r in layers)
+    return (4 + size) * (c.total + c.buffers) + 5 * size * largest + PROBE_BYTES

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bottlecalc.analytic import Counts
 from bottlecalc.errors import SpecError
-from bottlecalc.results import CompareResult, analytic_compare
+from bottlecalc.results import CompareResult, Machine, Timing, analytic_compare
 from bottlecalc.spec import (
     BlockKind,
     BlockSpec,
@@ -121,12 +121,18 @@ class SweepPoint:
     def counts(self, kind: BlockKind) -> Counts:
         return self.basic if kind is BlockKind.BASIC else self.bottleneck
 
+    def timing(self, kind: BlockKind) -> Timing | None:
+        """``--time``: how long the block took here (None when not timed)."""
+        block = self.result.blocks[0 if kind is BlockKind.BASIC else 1]
+        return block.timed.total if block.timed is not None else None
+
 
 @dataclass(frozen=True)
 class Sweep:
     axis: Axis
     config: BlockConfig
     points: tuple[SweepPoint, ...]
+    machine: Machine | None = None  # --time: where every point was timed
 
 
 def run_sweep(config: BlockConfig, axis: Axis, values: tuple[int, ...]) -> Sweep:

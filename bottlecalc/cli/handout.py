@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from bottlecalc.cli.output import write
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.handout.registry import RENDERERS
 from bottlecalc.report.render import Format
+from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS
 from bottlecalc.sweep import Axis, BlockConfig, default_mids, parse_values, run_sweep
 
@@ -21,6 +23,7 @@ Examples:
   bottlecalc handout --in 256 --mid 64 --lang zh -o handout-zh.html
   bottlecalc handout --in 512 --mid 128 --title "Week 5: bottlenecks" -o week5.md
   bottlecalc handout --in 256 --mid 64 --sweep 16:256:16 --no-measure -o quick.html
+  bottlecalc handout --in 256 --mid 64 --time -o timed.html   # adds "MACs are not time"
 """
 
 # The suffix -o implies when --format is not given.
@@ -55,20 +58,21 @@ def block_config(block: options.BlockOptions[int]) -> BlockConfig:
               "[default: mid/4 to mid x 4 in powers of two]")
 @click.option("--no-measure", is_flag=True,
               help="Analytic counts only (no torch); the measured rows are left out.")
+@options.time_options(own_dtype=True)
 @options.format_option(RENDERERS, default=None,
                help="html or markdown  [default: from -o's suffix, else html]")
 @options.output_option
 @options.debug_option
 def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
-            sweep_text: str | None, no_measure: bool, fmt: str | None,
-            output: Path | None) -> None:
+            sweep_text: str | None, no_measure: bool, timing: TimeOptions | None,
+            fmt: str | None, output: Path | None) -> None:
     """Write a one-page handout on basic vs bottleneck blocks for students.
 
     It holds both block diagrams with channel counts, the counts by every route
     (analytic, instantiated, fvcore, FlopCounterMode), the per-layer derivation, a sweep
     chart over --mid, a MACs-vs-FLOPs box, and the projection-shortcut lesson. The HTML
     page is self-contained (opens offline) and prints on A4. The file is written
-    atomically.
+    atomically. --time adds "MACs are not time": both blocks timed on this machine.
     """
     config = block_config(block)
     _, bottleneck = config.pair()  # validates every option before anything is measured
@@ -78,7 +82,8 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     from bottlecalc.report.handout.page import build_handout
 
     result = compare_blocks(config.pair(), config.shape, measure=not no_measure,
-                            cross_check=not no_measure)
+                            cross_check=not no_measure,
+                            timing=replace(timing, layers=True) if timing else None)
     page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
                          lang=Lang(lang))
     write(RENDERERS, pick_format(fmt, output), page, output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
-from bottlecalc.results import Depth, NetworkReport
+from bottlecalc.results import Depth, NetworkReport, TimeOptions
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 
 CUSTOM = "custom"
@@ -29,6 +30,8 @@ Examples:
   bottlecalc network resnet50 --depth layer --dtype float16   # memory and intensity per layer
   bottlecalc network custom --block bottleneck --layers 3,4,6,3 --groups 32 --width-per-group 4
   bottlecalc network resnet152 --format json -o resnet152.json
+  bottlecalc network resnet34 resnet50 --time     # measured time beside the MACs
+  bottlecalc network resnet50 --depth layer --time --threads 2   # the roofline, layer by layer
 
 \b
 NAME is one of: {", ".join(PRESETS)}, or "custom".
@@ -125,28 +128,32 @@ def network_options(func: Any) -> Any:
 @network_options
 @custom_options
 @options.measure_options
+@options.time_options(own_dtype=False)
 @options.format_option(RENDERERS)
 @options.output_option
 @options.debug_option
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str, dtype: str, conventions: bool, cross_check: bool, no_measure: bool,
-            fmt: str, output: Path | None, **custom: Any) -> None:
+            timing: TimeOptions | None, fmt: str, output: Path | None, **custom: Any) -> None:
     """Count whole ResNets: torchvision's presets or your own stage list.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
     fvcore; with --cross-check FLOPs with FlopCounterMode. Several NAMEs are shown side
     by side; 'custom' takes --block/--layers/--width/--groups/--width-per-group/--expansion.
+    --time also times each network (and with --depth layer each layer) in --dtype.
     """
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
     shape = InputShape.parse(size, batch=batch)
-    from bottlecalc.api import count_spec
+    from bottlecalc.api import count_networks
 
-    results = tuple(count_spec(spec, shape, measure=not no_measure, cross_check=cross_check)
-                    for spec in specs)
+    if timing is not None:
+        timing = replace(timing, layers=Depth(depth) is Depth.LAYER)
+    results, machine = count_networks(specs, shape, measure=not no_measure,
+                                      cross_check=cross_check, timing=timing)
     report = NetworkReport(results=results, depth=Depth(depth), dtype=DType(dtype),
                            conventions=conventions, measured=not no_measure,
-                           cross_checked=cross_check)
+                           cross_checked=cross_check, machine=machine)
     write(RENDERERS, Format(fmt.lower()), report, output)
     if not report.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

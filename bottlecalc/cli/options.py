@@ -17,8 +17,10 @@ from typing import Any, Generic, TypeVar
 
 import click
 
+from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
 from bottlecalc.report.render import Registry, choices
+from bottlecalc.results import TimeOptions
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -179,3 +181,56 @@ def debug_option(func: F) -> F:
         "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_remember_debug,
         help="Show full tracebacks on errors (the exit code stays the same).",
     )(func)
+
+
+TIME_FIELDS = ("time", "device", "threads")
+
+
+def _time_decorators(own_dtype: bool) -> list[Decorator]:
+    decorators = [
+        click.option("--time", "time", is_flag=True, help="Also time the forward pass for "
+                     "real (torch.utils.benchmark) and set it beside the counts and the "
+                     "roofline."),
+        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
+                     help="With --time: where to run  [default: cpu]"),
+        click.option("--threads", type=click.IntRange(1, 4096), default=None, metavar="N",
+                     help="With --time: CPU threads  [default: torch's, for this machine]"),
+    ]
+    if own_dtype:
+        decorators.append(click.option(
+            "--dtype", type=click.Choice([str(d) for d in DType]), default=None,
+            help="With --time: element type of weights and inputs  [default: float32]"))
+    return decorators
+
+
+def time_options(*, own_dtype: bool) -> Callable[[F], F]:
+    """--time, --device, --threads (and --dtype unless the command has its own); the command
+    gets ``timing=``: a :class:`TimeOptions`, or None without --time."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            raw = {name: kwargs.pop(name) for name in TIME_FIELDS}
+            dtype = kwargs.pop("dtype") if own_dtype else kwargs["dtype"]
+            if own_dtype:
+                raw["dtype"] = dtype
+            return func(timing=time_plan(raw, dtype, no_measure=kwargs.get("no_measure")),
+                        **kwargs)
+
+        return apply_options(wrapper, _time_decorators(own_dtype))  # type: ignore[return-value]
+
+    return decorate
+
+
+def time_plan(raw: dict[str, Any], dtype: str | None, *,
+              no_measure: bool | None) -> TimeOptions | None:
+    """The --time options as typed; the others apply only with --time."""
+    stray = [f"--{name}" for name, value in raw.items() if name != "time" and value is not None]
+    if not raw["time"]:
+        if stray:
+            raise click.UsageError(f"{', '.join(stray)} applies only with --time")
+        return None
+    if no_measure:
+        raise click.UsageError("--time runs torch; drop --no-measure")
+    return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
+                       threads=raw["threads"])

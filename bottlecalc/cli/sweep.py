@@ -10,6 +10,7 @@ from bottlecalc.cli import options
 from bottlecalc.cli.output import write, write_file
 from bottlecalc.report.render import Format
 from bottlecalc.report.sweep.registry import RENDERERS
+from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, InputShape, parse_int
 from bottlecalc.sweep import Axis, BlockConfig, Sweep, is_series, parse_values, run_sweep
 
@@ -20,6 +21,7 @@ Examples:
   bottlecalc sweep --in 256 --mid 16:256:16 --plot mid.png
   bottlecalc sweep --in 64,128,256,512 --mid 64 --expansion 4 --format csv
   bottlecalc sweep --in 256 --mid 64 --size 7,14,28,56,112 --format markdown
+  bottlecalc sweep --in 256 --mid 16,32,64,128,256 --time     # measured time per point
 """
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -70,14 +72,16 @@ def write_plot(sweep: Sweep, path: Path) -> None:
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE.png|FILE.svg",
               help="Also draw params and MACs of both blocks (needs bottlecalc[plot]).")
+@options.time_options(own_dtype=True)
 @options.debug_option
 def sweep(*, block: options.BlockOptions[str], fmt: str, output: Path | None,
-          plot: Path | None) -> None:
+          plot: Path | None, timing: TimeOptions | None) -> None:
     """Count a basic and a bottleneck block at every value of --in, --mid or --size.
 
     Exactly one of them takes a list (16,32,64) or an inclusive range (16:256:16). Counts
     are analytic (closed form, no torch): the same figures `compare --no-measure` gives
-    at each point, with the ratio of basic to bottleneck.
+    at each point, with the ratio of basic to bottleneck. --time also times both blocks
+    at every point (torch): a measured-time curve beside the MAC curve.
     """
     texts = {Axis.IN: block.in_channels, Axis.MID: block.mid, Axis.SIZE: block.size}
     axis = swept_axis(texts)
@@ -85,6 +89,10 @@ def sweep(*, block: options.BlockOptions[str], fmt: str, output: Path | None,
     config = base_config(block, axis, values[0])
     check_plot(plot)
     result = run_sweep(config, axis, values)
+    if timing is not None:
+        from bottlecalc.api import time_sweep
+
+        result = time_sweep(result, timing)
     write(RENDERERS, Format(fmt.lower()), result, output)
     if plot is not None:
         write_plot(result, plot)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from bottlecalc.analytic import Layer
+from bottlecalc.results import Counted, Machine, Roofline, S, Timing
 from bottlecalc.spec import InputShape
 
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
@@ -47,3 +48,55 @@ def layer_dict(layer: Layer) -> dict[str, Any]:
         "formula": layer.formula,
         "macs_formula": layer.macs_formula,
     }
+
+
+def time_dict(timing: Timing | None) -> dict[str, Any] | None:
+    """``--time``: one timed forward pass (null: not timed on its own)."""
+    if timing is None:
+        return None
+    return {
+        "median_s": timing.median_s, "iqr_s": timing.iqr_s, "runs": timing.runs,
+        "threads": timing.threads, "device": timing.device, "dtype": timing.dtype,
+        "gflops_per_s": timing.gflops_per_s, "noisy": timing.noisy,
+    }
+
+
+def roofline_dict(roofline: Roofline) -> dict[str, Any]:
+    return {"intensity": roofline.intensity, "bound": str(roofline.bound),
+            "predicted_s": roofline.predicted_s}
+
+
+def machine_dict(machine: Machine) -> dict[str, Any]:
+    """Where ``--time`` ran and the roofs it probed there."""
+    return {
+        "cpu": machine.cpu, "gpu": machine.gpu, "device": machine.device,
+        "dtype": str(machine.dtype), "threads": machine.threads, "torch": machine.torch,
+        "load_average": machine.load_average, "cpus": machine.cpus,
+        "peak_gflops": machine.peak_gflops, "matmul_gflops": machine.matmul_gflops,
+        "conv_gflops": machine.conv_gflops, "bandwidth_gbs": machine.bandwidth_gbs,
+        "ridge_intensity": machine.ridge,
+    }
+
+
+def timed_header(machine: Machine | None, speedup: float | None) -> dict[str, Any]:
+    """The document's ``machine`` and ``speedup``, only when something was timed."""
+    return {} if machine is None else {"machine": machine_dict(machine), "speedup": speedup}
+
+
+def timed_dict(result: Counted[S], machine: Machine | None) -> dict[str, Any]:
+    """A block's or network's ``time`` and ``roofline``, only when it was timed."""
+    if machine is None or result.timed is None:
+        return {}
+    return {"time": time_dict(result.timed.total),
+            "roofline": roofline_dict(machine.roofline(result.layers))}
+
+
+def add_timed_layers(rows: list[dict[str, Any]], result: Counted[S],
+                     machine: Machine | None) -> None:
+    """Give each per-layer row (one per layer of ``result``, in order) its ``time`` (null
+    when not timed alone) and ``roofline``; nothing when not timed."""
+    if machine is None or result.timed is None:
+        return
+    timings = result.timed.layers or (None,) * len(result.layers)
+    for row, layer, t in zip(rows, result.layers, timings, strict=True):
+        row.update(time=time_dict(t), roofline=roofline_dict(machine.roofline((layer,))))

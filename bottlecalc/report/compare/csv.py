@@ -12,6 +12,7 @@ from typing import Any
 
 from bottlecalc.report.compare.json import block_dict
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.timing import TIME_COLUMNS
 from bottlecalc.results import CompareResult
 
 BLOCK_COLUMNS = [
@@ -22,10 +23,11 @@ BLOCK_COLUMNS = [
 LAYER_COLUMNS = ["kind", "name", "op", "params", "buffers", "macs", "fvcore", "formula"]
 
 
-def _flat(block: dict[str, Any]) -> dict[str, Any]:
-    row = {key: block[key] for key in ("kind", "in", "mid", "out", "stride", "groups")}
-    for group in ("params", "macs", "flops"):
-        for key, value in block[group].items():
+def _flat(entry: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
+    """``entry`` with each of ``groups`` spread into ``group_key`` columns."""
+    row = dict(entry)
+    for group in groups:
+        for key, value in (entry.get(group) or {}).items():
             row[f"{group}_{key}"] = "" if value is None else value
     return row
 
@@ -33,10 +35,13 @@ def _flat(block: dict[str, Any]) -> dict[str, Any]:
 def render(result: CompareResult, options: RenderOptions) -> str:
     buffer = io.StringIO()
     columns = LAYER_COLUMNS if options.explain else BLOCK_COLUMNS
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
+    timed = TIME_COLUMNS if result.machine is not None else []
+    writer = csv.DictWriter(buffer, fieldnames=columns + timed, extrasaction="ignore",
+                            restval="", lineterminator="\n")
     writer.writeheader()
-    for block in map(block_dict, result.blocks):
-        rows = [{"kind": block["kind"], **layer} for layer in block["layers"]]
-        writer.writerows(rows if options.explain else [_flat(block)])
+    for block in (block_dict(b, result.machine) for b in result.blocks):
+        layers = [_flat({"kind": block["kind"], **layer}, ("time", "roofline"))
+                  for layer in block["layers"]]
+        whole = _flat(block, ("params", "macs", "flops", "time", "roofline"))
+        writer.writerows(layers if options.explain else [whole])
     return buffer.getvalue()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bottlecalc.report import jsondoc
 from bottlecalc.report.conventions import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.results import BlockResult, CompareResult, Machine
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
@@ -22,13 +23,23 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
         **routes_dict(measured=result.measured, cross_checked=result.cross_checked,
                       all_agree=result.all_agree),
         "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
+        **jsondoc.timed_header(result.machine, result.speedup),
         "conventions": CONVENTIONS,
         "notes": list(result.notes),
-        "blocks": [block_dict(block) for block in result.blocks],
+        "blocks": [block_dict(block, result.machine) for block in result.blocks],
     }
 
 
-def block_dict(block: BlockResult) -> dict[str, Any]:
+def block_dict(block: BlockResult, machine: Machine | None = None) -> dict[str, Any]:
+    """One entry of ``blocks``; with ``--time`` (a ``machine``) also ``time`` and
+    ``roofline``, for the block and for each of its layers."""
+    entry = counted_dict(block)
+    entry.update(jsondoc.timed_dict(block, machine))
+    jsondoc.add_timed_layers(entry["layers"], block, machine)
+    return entry
+
+
+def counted_dict(block: BlockResult) -> dict[str, Any]:
     spec, c, m = block.spec, block.counts, block.measured
     return {
         "kind": str(spec.kind), "in": spec.in_channels, "mid": spec.mid,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bottlecalc.analytic import Op
+from bottlecalc.report import timing
 from bottlecalc.report.compare import words
 from bottlecalc.report.markdown import table
 from bottlecalc.report.numbers import exact, human
@@ -46,6 +47,23 @@ def render(result: CompareResult, options: RenderOptions) -> str:
     lines += ["", f"**{words.ratio_line(result)}**", "", words.agreement_line(result), "",
               f"_{words.LEGEND}_"]
     lines += [""] + [f"- {note}" for note in words.footnotes(result)]
+    lines += timed_lines(result)
     for block in result.blocks if options.explain else ():
         lines += _explain(block)
     return "\n".join(lines) + "\n"
+
+
+def timed_lines(result: CompareResult) -> list[str]:
+    """--time: the measured table, the speed line, and each block layer by layer."""
+    machine = result.machine
+    if machine is None:
+        return []
+    rows = [timing.block_row(block, machine) for block in result.blocks]
+    lines = ["", "### MACs are not time: measured on this machine", "",
+             *table(timing.BLOCK_HEADER, rows), "",
+             f"**{timing.speed_line(result.blocks[0], result.blocks[-1], machine)}**"]
+    for title, rows, notes in timing.layer_sections(result.blocks, machine):
+        lines += ["", f"#### {title}", "", *table(timing.LAYER_HEADER, rows), ""]
+        lines += [f"- {line}" for line in notes]
+    notes = timing.time_notes(result.blocks, machine)
+    return [*lines, "", f"_{timing.TIME_LEGEND}_", "", *(f"- {note}" for note in notes)]

@@ -8,8 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from bottlecalc.analytic import Op
+from bottlecalc.report import timing
 from bottlecalc.report.compare import words
-from bottlecalc.report.console import to_str
+from bottlecalc.report.console import rows_table, to_str
 from bottlecalc.report.numbers import exact, human, shape_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
@@ -22,7 +23,7 @@ HEADERS = ("conv\nweights", "BN\nparams", "shortcut\nparams", "total\nparams",
 
 def render(result: CompareResult, options: RenderOptions) -> str:
     """The comparison table, ratio line, legend and footnotes as one string."""
-    parts: list[RenderableType] = [_summary(result), _ratio(result)]
+    parts: list[RenderableType] = [_summary(result), _ratio(result), *_timed(result)]
     parts.extend(_explain(block) for block in result.blocks if options.explain)
     parts.append(_footer(result))
     width = max(options.width, 100) if options.width else WIDTH
@@ -79,6 +80,23 @@ def _ratio(result: CompareResult) -> Text:
     return Text(words.ratio_line(result), style="bold green")
 
 
+def _timed(result: CompareResult) -> list[RenderableType]:
+    """--time: the measured blocks beside their MACs, then each block layer by layer."""
+    machine = result.machine
+    if machine is None:
+        return []
+    first, last = result.blocks[0], result.blocks[-1]
+    rows = [timing.block_row(block, machine) for block in result.blocks]
+    parts: list[RenderableType] = [
+        rows_table("MACs are not time: measured on this machine", timing.BLOCK_HEADER, rows),
+        Text(timing.speed_line(first, last, machine), style="bold green"),
+    ]
+    for title, rows, notes in timing.layer_sections(result.blocks, machine):
+        parts.append(rows_table(title, timing.LAYER_HEADER, rows, text_columns=2))
+        parts.extend(map(Text, notes))
+    return parts
+
+
 def _explain(block: BlockResult) -> Table:
     table = Table(title=f"{block.spec.kind}: per-layer derivation", box=box.SIMPLE_HEAD,
                   title_justify="left", header_style="bold")
@@ -98,4 +116,8 @@ def _footer(result: CompareResult) -> Group:
     lines: list[RenderableType] = [Text(words.agreement_line(result), style=style)]
     lines.append(Text(words.LEGEND, style="dim"))
     lines.extend(Text(f"* {note}", style="yellow") for note in words.footnotes(result))
+    if result.machine is not None:
+        lines.append(Text(timing.TIME_LEGEND, style="dim"))
+        lines.extend(Text(f"* {note}", style="yellow")
+                     for note in timing.time_notes(result.blocks, result.machine))
     return Group(*lines)

@@ -6,6 +6,7 @@ from html import escape
 
 from bottlecalc.report.diagram.svg import render_svg
 from bottlecalc.report.handout import page
+from bottlecalc.report.handout.bars import bars_svg
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.svg import render_chart
@@ -99,6 +100,25 @@ def html_comparison(h: page.Handout) -> str:
     return _section("comparison", t["comparison"], body)
 
 
+def html_time(h: page.Handout) -> str:
+    """handout --time: measured table, speed ratio, chart, and each block layer by layer."""
+    machine = h.result.machine
+    if machine is None:
+        return ""
+    t = h.text
+    head, layer_head = page.time_headers(h)
+    chart = bars_svg(t["chart_title"], page.speed_bars(h, machine), page.chart_label(machine))
+    parts = [_p(t["time_note"], "note"), _table(head, page.time_rows(h, machine)),
+             *(_p(line, "ratio" if i == 0 else "note")
+               for i, line in enumerate(page.time_texts(h, machine))),
+             f'<div class="chart">{chart}</div>', _p(t["time_roofline"])]
+    for block in h.result.blocks:
+        parts.append(f"<h3>{_e(t['time_layers'].format(block=t[str(block.spec.kind)]))}</h3>")
+        parts.append(_table(layer_head, page.time_layer_rows(h, block, machine),
+                            numeric_from=2))
+    return _section("time", t["time_title"], "".join(parts))
+
+
 def html_derivation(h: page.Handout) -> str:
     t = h.text
     head = [t["layer"], t["shape"], t["params"], t["macs"]]
@@ -142,8 +162,8 @@ def html_footer(h: page.Handout) -> str:
     return f"<footer>{body}</footer>"
 
 
-SECTIONS_HTML = (html_diagrams, html_comparison, html_derivation, html_sweep, html_flops,
-                 html_lesson)
+SECTIONS_HTML = (html_diagrams, html_comparison, html_time, html_derivation, html_sweep,
+                 html_flops, html_lesson)
 
 
 def render(h: page.Handout, options: RenderOptions) -> str:

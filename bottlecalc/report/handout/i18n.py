@@ -100,6 +100,47 @@ EN: dict[str, str] = {
     "conventions": "Conventions",
     "notes": "Notes",
     "not_measured": "—",
+    "time_title": "MACs are not time",
+    "time_note": "bottlecalc ran both blocks for real on the computer that made this page, "
+                 "each forward pass many times (torch.utils.benchmark, eval mode, random "
+                 "inputs). The table gives the median time and the spread (interquartile "
+                 "range, IQR); achieved GFLOP/s = FLOPs / median time.",
+    "time_roofline": "Why the speed-up is not the MAC ratio: a layer is limited either by how "
+                     "fast the machine computes (its peak, probed with a short matrix "
+                     "multiplication and convolution) or by how fast it moves bytes to and "
+                     "from memory (its bandwidth, probed with a copy). This is the roofline "
+                     "model. A layer that does few MACs per byte it reads and writes (low "
+                     "arithmetic intensity) waits on memory: it is memory-bound, and cutting "
+                     "its MACs barely speeds it up. BatchNorm, ReLU and the residual add do "
+                     "almost no MACs but read and write whole tensors; a 1x1 convolution does "
+                     "9x fewer MACs per output than a 3x3 but moves the same activations.",
+    "time_ratio": "The bottleneck block needs {macs}x fewer MACs; here it ran {speed}x as fast "
+                  "as the basic block (the roofline predicts {roof}x).",
+    "time_machine": "Measured on {cpu} ({device}), {threads} threads, {dtype}, torch {torch}: "
+                    "peak {peak} GFLOP/s, memory bandwidth {bandwidth} GB/s. Below {ridge} "
+                    "MACs per byte a layer is memory-bound on this machine.",
+    "time_busy": "The computer was busy while measuring (load {load} on {cpus} CPUs): these "
+                 "times are slower than it can do.",
+    "time_noisy": "Times marked noisy spread widely (IQR over {pct}% of the median): run "
+                  "again on a quiet machine.",
+    "time_block": "block",
+    "time_median": "time (median)",
+    "time_iqr": "IQR",
+    "time_runs": "runs",
+    "time_gflops": "GFLOP/s",
+    "time_predicted": "roofline",
+    "time_intensity": "MACs/byte",
+    "time_bound": "bound",
+    "time_op": "op",
+    "time_measured": "measured",
+    "time_layers": "{block}, layer by layer",
+    "bound_compute": "compute",
+    "bound_memory": "memory",
+    "noisy": "noisy",
+    "chart_title": "Bottleneck vs basic block: MAC ratio and speed ratio",
+    "bar_macs": "x fewer MACs",
+    "bar_measured": "x as fast, measured",
+    "bar_roofline": "x as fast, roofline",
 }
 
 ZH: dict[str, str] = {
@@ -180,6 +221,43 @@ ZH: dict[str, str] = {
     "conventions": "约定",
     "notes": "说明",
     "not_measured": "—",
+    "time_title": "MACs 不等于时间",
+    "time_note": "bottlecalc 在生成本页的这台计算机上真实运行了两种块，每次前向传播都重复多次"
+                 "（torch.utils.benchmark，eval 模式，随机输入）。表中给出时间的中位数和离散程度"
+                 "（四分位距，IQR）；实际 GFLOP/s = FLOPs / 中位时间。",
+    "time_roofline": "为什么加速比不等于 MACs 之比：一层的速度要么受限于机器的计算速度（峰值，"
+                     "用一次简短的矩阵乘法和卷积测得），要么受限于它与内存之间搬运字节的速度"
+                     "（带宽，用一次复制测得）。这就是屋顶线（roofline）模型。每读写一个字节只做"
+                     "很少 MACs 的层（算术强度低）在等内存：它是访存受限的，减少它的 MACs 几乎"
+                     "不会让它变快。BatchNorm、ReLU 和残差加法几乎没有 MACs，却要读写整个张量；"
+                     "1x1 卷积每个输出的 MACs 比 3x3 少 9 倍，搬运的激活值却一样多。",
+    "time_ratio": "瓶颈块的 MACs 少 {macs}x；在这台机器上它的速度是基本块的 {speed}x"
+                  "（屋顶线模型预测 {roof}x）。",
+    "time_machine": "测量环境：{cpu}（{device}），{threads} 个线程，{dtype}，torch {torch}："
+                    "峰值 {peak} GFLOP/s，内存带宽 {bandwidth} GB/s。在这台机器上，算术强度低于"
+                    "每字节 {ridge} 次 MACs 的层是访存受限的。",
+    "time_busy": "测量时计算机很忙（{cpus} 个 CPU 上的负载为 {load}）："
+                 "这些时间比它实际能做到的慢。",
+    "time_noisy": "标为“波动大”的时间离散程度高（IQR 超过中位数的 {pct}%）：请在空闲的机器上"
+                  "重新运行。",
+    "time_block": "块",
+    "time_median": "时间（中位数）",
+    "time_iqr": "IQR",
+    "time_runs": "次数",
+    "time_gflops": "GFLOP/s",
+    "time_predicted": "屋顶线预测",
+    "time_intensity": "MACs/字节",
+    "time_bound": "受限于",
+    "time_op": "运算",
+    "time_measured": "实测",
+    "time_layers": "{block}，逐层",
+    "bound_compute": "计算",
+    "bound_memory": "访存",
+    "noisy": "波动大",
+    "chart_title": "瓶颈块与基本块：MACs 之比与速度之比",
+    "bar_macs": "x MACs 更少",
+    "bar_measured": "x 速度，实测",
+    "bar_roofline": "x 速度，屋顶线",
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}

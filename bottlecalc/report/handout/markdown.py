@@ -6,6 +6,7 @@ from html import escape
 
 from bottlecalc.report.diagram.text import render_pair_text
 from bottlecalc.report.handout import page
+from bottlecalc.report.handout.bars import bars_text
 from bottlecalc.report.markdown import table
 from bottlecalc.report.render import RenderOptions
 
@@ -38,6 +39,24 @@ def _md_comparison(h: page.Handout) -> list[str]:
             page.verdict(h), ""]
 
 
+def _md_time(h: page.Handout) -> list[str]:
+    """handout --time: the same section as the HTML page; the chart drawn in text."""
+    machine = h.result.machine
+    if machine is None:
+        return []
+    t = h.text
+    head, layer_head = page.time_headers(h)
+    texts = page.time_texts(h, machine)
+    lines = [f"## {t['time_title']}", "", t["time_note"], "",
+             *md_table(head, page.time_rows(h, machine)), f"**{texts[0]}**", "",
+             *(f"{line}\n" for line in texts[1:]), f"_{t['chart_title']}_", "", "```text",
+             bars_text(page.speed_bars(h, machine)), "```", "", t["time_roofline"], ""]
+    for block in h.result.blocks:
+        lines += [f"### {t['time_layers'].format(block=t[str(block.spec.kind)])}", ""]
+        lines += md_table(layer_head, page.time_layer_rows(h, block, machine))
+    return lines
+
+
 def _md_derivation(h: page.Handout) -> list[str]:
     t = h.text
     lines = [f"## {t['derivation']}", "", t["derivation_note"], ""]
@@ -67,7 +86,7 @@ def render(h: page.Handout, options: RenderOptions) -> str:
     t = h.text
     lines = [*_md_head(h), f"## {t['diagrams']}", "", t["diagrams_note"], "", "```text",
              render_pair_text(h.diagrams, page.labels(h)), "```", ""]
-    lines += _md_comparison(h) + _md_derivation(h) + _md_sweep(h)
+    lines += _md_comparison(h) + _md_time(h) + _md_derivation(h) + _md_sweep(h)
     lines += [f"## {t['flops_title']}", ""] + [f"> {line}\n>" for line in page.flops_lines(h)]
     lines += ["", *_md_lesson(h), "---", "", page.footer_text(h), ""]
     lines += [f"- **{k}**: {v}" for k, v in h.conventions.items()]

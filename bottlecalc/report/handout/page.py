@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from bottlecalc import __version__
 from bottlecalc.analytic import Counts, Layer, Op, fmt
+from bottlecalc.report import timing
 from bottlecalc.report.conventions import CONVENTIONS
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
 from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.sweep.svg import ChartText
-from bottlecalc.results import BlockResult, CompareResult, analytic_result
+from bottlecalc.results import NOISY_IQR, BlockResult, CompareResult, Machine, analytic_result
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, resolve_out
 from bottlecalc.sweep import Sweep
 
@@ -190,3 +191,69 @@ def chart_text(h: Handout) -> ChartText:
 
 def footer_text(h: Handout) -> str:
     return h.text["footer"].format(version=__version__)
+
+
+# --- "MACs are not time" (handout --time) ---
+
+
+def time_headers(h: Handout) -> tuple[list[str], list[str]]:
+    """Headers of the measured table and of the per-layer tables, translated."""
+    t = h.text
+    blocks = [t["time_block"], t["macs"], t["time_median"], t["time_iqr"], t["time_runs"],
+              t["time_gflops"], t["time_predicted"], t["time_intensity"], t["time_bound"]]
+    layers = [t["layer"], t["time_op"], t["macs"], t["time_intensity"], t["time_bound"],
+              t["time_predicted"], t["time_measured"], t["time_gflops"]]
+    return blocks, layers
+
+
+def _translated(h: Handout, cells: list[str], *, bound: int) -> list[str]:
+    """A timing row with its bound and "noisy" words in the page's language."""
+    cells = [c.replace("\nnoisy", f" {h.text['noisy']}") for c in cells]
+    cells[bound] = h.text[f"bound_{cells[bound]}"]
+    return cells
+
+
+def time_rows(h: Handout, machine: Machine) -> list[list[str]]:
+    """One row per block: its MACs, measured median and spread, throughput, roofline."""
+    rows = []
+    for block in h.result.blocks:
+        row = _translated(h, timing.block_row(block, machine), bound=-1)
+        rows.append([h.text[str(block.spec.kind)], *row[1:]])
+    return rows
+
+
+def time_layer_rows(h: Handout, block: BlockResult, machine: Machine) -> list[list[str]]:
+    return [_translated(h, row, bound=4) for row in timing.layer_rows(block, machine)]
+
+
+def ratios(h: Handout, machine: Machine) -> tuple[float, float, float]:
+    """(x fewer MACs, x as fast measured, x as fast by the roofline): bottleneck vs basic."""
+    first, last = h.result.blocks[0], h.result.blocks[-1]
+    roof = timing.predicted(first, machine) / timing.predicted(last, machine)
+    return h.result.ratios()["macs"], h.result.speedup or 0.0, roof
+
+
+def chart_label(machine: Machine) -> str:
+    """The machine, as the chart names it: 'timed on AMD EPYC (cpu), 2 threads, float32'."""
+    return timing.machine_line(machine).split(", torch")[0]
+
+
+def speed_bars(h: Handout, machine: Machine) -> list[tuple[str, float]]:
+    keys = ("bar_macs", "bar_measured", "bar_roofline")
+    return [(h.text[key], value) for key, value in zip(keys, ratios(h, machine), strict=True)]
+
+
+def time_texts(h: Handout, machine: Machine) -> list[str]:
+    """The section's sentences after the table: the ratio, the machine, the caveats."""
+    t, m = h.text, machine
+    macs, speed, roof = ratios(h, machine)
+    lines = [t["time_ratio"].format(macs=f"{macs:.1f}", speed=f"{speed:.1f}", roof=f"{roof:.1f}"),
+             t["time_machine"].format(cpu=m.gpu or m.cpu, device=m.device, threads=m.threads,
+                                      dtype=m.dtype, torch=m.torch,
+                                      peak=f"{m.peak_gflops:.1f}",
+                                      bandwidth=f"{m.bandwidth_gbs:.1f}", ridge=f"{m.ridge:.2f}")]
+    if m.busy:
+        lines.append(t["time_busy"].format(load=f"{m.load_average:.1f}", cpus=m.cpus))
+    if timing.any_noisy(h.result.blocks):
+        lines.append(t["time_noisy"].format(pct=f"{NOISY_IQR:.0%}".rstrip("%")))
+    return lines

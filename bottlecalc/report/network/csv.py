@@ -9,9 +9,10 @@ import csv
 import io
 from typing import Any
 
-from bottlecalc.report.network.json import group_dict, network_dict
+from bottlecalc.report.network.json import network_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Depth, NetworkReport, NetworkResult, breakdown
+from bottlecalc.report.timing import TIME_COLUMNS
+from bottlecalc.results import Depth, NetworkReport, NetworkResult
 
 COLUMNS = [
     "network", "row", "op", "params", "params_instantiated", "macs_conv", "macs_analytic",
@@ -22,8 +23,8 @@ COLUMNS = [
 
 def _flat(name: str, row: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {"network": name, "row": row["name"], "op": row.get("op", "")}
-    for group in ("params", "macs", "flops", "memory"):
-        for key, value in row[group].items():
+    for group in ("params", "macs", "flops", "memory", "time", "roofline"):
+        for key, value in (row.get(group) or {}).items():
             column = key if group == "memory" else f"{group}_{key}"
             flat[column] = "" if value is None else value
     flat["params"] = flat.pop("params_total")
@@ -31,17 +32,17 @@ def _flat(name: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
-    entry = network_dict(result, dtype=view.dtype, depth=view.depth)
-    rows = [_flat(result.name, {**entry, "name": "total"})]
+    entry = network_dict(result, dtype=view.dtype, depth=view.depth, machine=view.machine)
+    rows = [{**entry, "name": "total"}]
     if view.depth is not Depth.NETWORK:
-        groups = breakdown(result.layers, view.depth)
-        rows += [_flat(result.name, group_dict(g, view.dtype)) for g in groups]
-    return rows
+        rows += entry.get("breakdown", entry["stages"])  # --depth stage: the stages
+    return [_flat(result.name, row) for row in rows]
 
 
 def render(view: NetworkReport, options: RenderOptions) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore",
+    columns = COLUMNS + (TIME_COLUMNS if view.machine is not None else [])
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             restval="", lineterminator="\n")
     writer.writeheader()
     for result in view.results:

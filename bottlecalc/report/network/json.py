@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
+from bottlecalc.report import jsondoc
 from bottlecalc.report.conventions import NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Depth, Group, NetworkReport, NetworkResult, breakdown
+from bottlecalc.results import Depth, Group, Machine, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import NetworkSpec, StrideOn
 
 
@@ -26,13 +27,26 @@ def networks_dict(view: NetworkReport) -> dict[str, Any]:
         "depth": str(view.depth),
         **routes_dict(measured=view.measured, cross_checked=view.cross_checked,
                       all_agree=view.all_agree),
+        **jsondoc.timed_header(view.machine, view.speedup),
         "conventions": NETWORK_CONVENTIONS,
-        "networks": [network_dict(r, dtype=view.dtype, depth=view.depth) for r in view.results],
+        "networks": [network_dict(r, dtype=view.dtype, depth=view.depth, machine=view.machine)
+                     for r in view.results],
     }
 
 
-def network_dict(result: NetworkResult, *, dtype: DType, depth: Depth) -> dict[str, Any]:
-    """One entry of ``networks``."""
+def network_dict(result: NetworkResult, *, dtype: DType, depth: Depth,
+                 machine: Machine | None = None) -> dict[str, Any]:
+    """One entry of ``networks``; with ``--time`` (a ``machine``) also ``time`` and
+    ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``."""
+    entry = counted_dict(result, dtype=dtype, depth=depth)
+    entry.update(jsondoc.timed_dict(result, machine))
+    if depth is Depth.LAYER:
+        jsondoc.add_timed_layers(entry["breakdown"], result, machine)
+    return entry
+
+
+def counted_dict(result: NetworkResult, *, dtype: DType, depth: Depth) -> dict[str, Any]:
+    """One entry of ``networks``, its counts alone."""
     c, m = result.counts, result.measured
     entry: dict[str, Any] = {
         "name": result.name,

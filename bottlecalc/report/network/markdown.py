@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bottlecalc.report import timing
 from bottlecalc.report.markdown import table
 from bottlecalc.report.network import words
 from bottlecalc.report.render import RenderOptions
@@ -34,6 +35,17 @@ def _breakdown(result: NetworkResult, view: NetworkReport) -> list[str]:
     return ["", f"### {result.name}: per {view.depth}", "", *table(header, rows)]
 
 
+def _timed_layers(view: NetworkReport) -> list[str]:
+    """--time --depth layer: each network layer by layer, roofline beside measured."""
+    if view.machine is None or view.depth is not Depth.LAYER:
+        return []
+    lines: list[str] = []
+    for title, rows, notes in timing.layer_sections(view.results, view.machine):
+        lines += ["", f"### {title}", "", *table(timing.LAYER_HEADER, rows), ""]
+        lines += [f"- {line}" for line in notes]
+    return lines
+
+
 def render(view: NetworkReport, options: RenderOptions) -> str:
     lines = [f"## {words.title(view)}", "", *_summary(view), ""]
     lines += [f"**{line}**" for line in words.comparison_lines(view)]
@@ -41,6 +53,9 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
         lines += _conventions(view)
     for result in view.results if view.depth is not Depth.NETWORK else ():
         lines += _breakdown(result, view)
+    lines += _timed_layers(view)
     lines += ["", words.agreement_line(view), "", f"_{words.LEGEND}_", ""]
+    if view.machine is not None:
+        lines += [f"_{timing.TIME_LEGEND}_", ""]
     lines += [f"- {note}" for note in words.footnotes(view)]
     return "\n".join(lines).rstrip("\n") + "\n"

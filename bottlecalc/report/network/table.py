@@ -7,7 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from bottlecalc.report.console import to_str
+from bottlecalc.report import timing
+from bottlecalc.report.console import rows_table, to_str
 from bottlecalc.report.network import words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
@@ -24,6 +25,7 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
         parts.append(_conventions(view))
     if view.depth is not Depth.NETWORK:
         parts.extend(_breakdown(result, view) for result in view.results)
+    parts.extend(_timed_layers(view))
     parts.append(_footer(view))
     width = max(options.width, 100) if options.width else WIDTH
     return to_str(Group(*parts), color=options.color, width=width)
@@ -85,8 +87,21 @@ def _breakdown(result: NetworkResult, view: NetworkReport) -> Table:
     return table
 
 
+def _timed_layers(view: NetworkReport) -> list[RenderableType]:
+    """--time --depth layer: each network layer by layer, roofline beside measured."""
+    machine = view.machine
+    if machine is None or view.depth is not Depth.LAYER:
+        return []
+    parts: list[RenderableType] = []
+    for title, rows, notes in timing.layer_sections(view.results, machine):
+        parts += [rows_table(title, timing.LAYER_HEADER, rows, text_columns=2), *map(Text, notes)]
+    return parts
+
+
 def _footer(view: NetworkReport) -> Group:
     verdict = Text(words.agreement_line(view), style="green" if view.all_agree else "bold red")
     lines: list[RenderableType] = [verdict, Text(words.LEGEND, style="dim")]
+    if view.machine is not None:
+        lines.append(Text(timing.TIME_LEGEND, style="dim"))
     lines.extend(Text(f"* {note}", style="yellow") for note in words.footnotes(view))
     return Group(*lines)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic, v1_macs
+from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, giga, human, nbytes
 from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
 from bottlecalc.results import Depth, Group, NetworkReport, NetworkResult, breakdown
@@ -123,8 +124,32 @@ SUMMARY: tuple[SummaryRow, ...] = (
 
 
 def summary(view: NetworkReport) -> list[tuple[str, list[Cell]]]:
-    """Rows of the side-by-side summary: one column per network."""
-    return [(label, [cell(r, view) for r in view.results]) for label, cell in SUMMARY]
+    """Rows of the side-by-side summary: one column per network (--time adds three)."""
+    rows = SUMMARY + (TIMED_SUMMARY if view.machine is not None else ())
+    return [(label, [cell(r, view) for r in view.results]) for label, cell in rows]
+
+
+def _time(r: NetworkResult, view: NetworkReport) -> Cell:
+    t = r.timed.total if r.timed is not None else None
+    return Cell(timing.duration(t.median_s), timing.spread(t)) if t else Cell(DASH, "")
+
+
+def _gflops(r: NetworkResult, view: NetworkReport) -> Cell:
+    return Cell(timing.gflops(r.timed.total if r.timed is not None else None), "")
+
+
+def _roofline(r: NetworkResult, view: NetworkReport) -> Cell:
+    assert view.machine is not None
+    roof = view.machine.roofline(r.layers)
+    return Cell(timing.duration(roof.predicted_s), f"{roof.bound}-bound")
+
+
+DASH = "—"
+TIMED_SUMMARY: tuple[SummaryRow, ...] = (
+    ("time (measured median)", _time),
+    ("achieved GFLOP/s", _gflops),
+    ("roofline time", _roofline),
+)
 
 
 def comparison_lines(view: NetworkReport) -> list[str]:
@@ -139,6 +164,8 @@ def comparison_lines(view: NetworkReport) -> list[str]:
             f"{ratio(b.total, a.total):.2f}x the parameters, "
             f"{ratio(b.macs, a.macs):.2f}x the MACs"
         )
+        if view.machine is not None:
+            lines.append(timing.speed_line(first, other, view.machine))
     return lines
 
 
@@ -216,6 +243,8 @@ def footnotes(view: NetworkReport) -> list[str]:
         notes.extend(f"{r.name}: {note}" for note in r.measured.notes)
     if not view.measured:
         notes.append(NO_MEASURE)
+    if view.machine is not None:
+        notes.extend(timing.time_notes(view.results, view.machine))
     return notes
 
 

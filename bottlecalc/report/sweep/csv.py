@@ -18,9 +18,14 @@ def flat_row(point: dict[str, Any]) -> dict[str, Any]:
     row["projection"] = point["projection"]
     for block in ("basic", "bottleneck"):
         for key, value in point[block].items():
-            row[f"{block}_{key}"] = value
+            if key == "time":  # --time: basic_time_median_s, ...
+                row.update({f"{block}_time_{k}": v for k, v in value.items()})
+            else:
+                row[f"{block}_{key}"] = value
     for key, value in point["ratios"].items():
         row[f"ratio_{key}"] = value
+    if "speedup" in point:
+        row["speedup"] = "" if point["speedup"] is None else point["speedup"]
     return row
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import Counts
-from bottlecalc.report.jsondoc import dumps, header
+from bottlecalc.report.jsondoc import dumps, header, time_dict, timed_header
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import Timing
+from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint
 
 
@@ -29,13 +31,25 @@ def sweep_dict(sweep: Sweep) -> dict[str, Any]:
         "values": [p.value for p in sweep.points],
         "fixed": fixed,
         "measured": False,
+        **_timed_header(sweep),
         "points": [point_dict(p) for p in sweep.points],
     }
 
 
-def _numbers(counts: Counts) -> dict[str, int]:
-    return {"conv": counts.conv, "params": counts.total, "macs": counts.macs,
-            "flops": counts.flops, "fvcore": counts.fvcore}
+def _timed_header(sweep: Sweep) -> dict[str, Any]:
+    """--time: the ``machine`` (the per-point speedups are on the points)."""
+    found = timed_header(sweep.machine, None)
+    found.pop("speedup", None)
+    return found
+
+
+def _numbers(counts: Counts, timing: Timing | None = None) -> dict[str, Any]:
+    numbers: dict[str, Any] = {"conv": counts.conv, "params": counts.total,
+                               "macs": counts.macs, "flops": counts.flops,
+                               "fvcore": counts.fvcore}
+    if timing is not None:
+        numbers["time"] = time_dict(timing)
+    return numbers
 
 
 def point_dict(point: SweepPoint) -> dict[str, Any]:
@@ -47,7 +61,8 @@ def point_dict(point: SweepPoint) -> dict[str, Any]:
         "out": basic.spec.out_channels,
         "size": [point.result.shape.height, point.result.shape.width],
         "projection": basic.spec.needs_projection,
-        "basic": _numbers(point.basic),
-        "bottleneck": _numbers(point.bottleneck),
+        "basic": _numbers(point.basic, point.timing(BlockKind.BASIC)),
+        "bottleneck": _numbers(point.bottleneck, point.timing(BlockKind.BOTTLENECK)),
         "ratios": {key: round(value, 4) for key, value in point.result.ratios().items()},
+        **({"speedup": point.result.speedup} if point.result.machine is not None else {}),
     }

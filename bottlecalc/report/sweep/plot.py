@@ -7,20 +7,24 @@ Agg canvas is used: no pyplot, no global backend switch, nothing shown on screen
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.sweep.svg import COLORS, count_of
 from bottlecalc.report.sweep.words import AXIS_LABELS
-from bottlecalc.sweep import Sweep
+from bottlecalc.report.timing import machine_line
+from bottlecalc.spec import BlockKind
+from bottlecalc.sweep import Sweep, SweepPoint
 
 PANELS = (("params", "parameters (count)"), ("macs", "MACs (multiply-accumulates)"))
+TIME_PANEL = ("time", "measured time, median (seconds)")  # --time adds it
 # Past this spread a linear axis squashes the smaller block onto zero.
 LOG_SPREAD = 20
 MAX_TICKS = 12
 
 
-def _figure() -> Any:
+def _figure(panels: int) -> Any:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -28,19 +32,19 @@ def _figure() -> Any:
         raise BottlecalcError(
             "--plot needs matplotlib: pip install 'bottlecalc[plot]'"
         ) from exc
-    fig = Figure(figsize=(10, 4.2), dpi=110, layout="constrained")
+    fig = Figure(figsize=(5 * panels, 4.2), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
 
-def spread(values: list[int]) -> float:
+def spread(values: Sequence[float]) -> float:
     low = min(values)
     return max(values) / low if low else float("inf")
 
 
 def _panel(ax: Any, sweep: Sweep, key: str, ylabel: str, xlabel: str) -> None:
     xs = [p.value for p in sweep.points]
-    series = {kind: [count_of(p.counts(kind), key) for p in sweep.points] for kind in COLORS}
+    series = {kind: [value_of(p, kind, key) for p in sweep.points] for kind in COLORS}
     for kind, ys in series.items():
         ax.plot(xs, ys, marker="o", color=COLORS[kind], label=f"{kind} block")
     if spread([n for ys in series.values() for n in ys]) > LOG_SPREAD:
@@ -56,12 +60,26 @@ def _panel(ax: Any, sweep: Sweep, key: str, ylabel: str, xlabel: str) -> None:
     ax.legend()
 
 
+def value_of(point: SweepPoint, kind: BlockKind, key: str) -> float:
+    """A panel's number: a count, or with --time the measured median in seconds."""
+    if key != TIME_PANEL[0]:
+        return count_of(point.counts(kind), key)
+    timing = point.timing(kind)
+    return timing.median_s if timing is not None else float("nan")
+
+
 def draw(sweep: Sweep) -> Any:
-    """A figure with parameters (left) and MACs (right) of both blocks over the sweep."""
-    fig = _figure()
-    for ax, (key, ylabel) in zip(fig.subplots(1, 2), PANELS, strict=True):
+    """A figure with parameters (left) and MACs (right) of both blocks over the sweep;
+    with --time a third panel of measured time, the machine named in the title."""
+    panels = PANELS if sweep.machine is None else (*PANELS, TIME_PANEL)
+    fig = _figure(len(panels))
+    for ax, (key, ylabel) in zip(fig.subplots(1, len(panels)), panels, strict=True):
         _panel(ax, sweep, key, ylabel, AXIS_LABELS[sweep.axis])
-    fig.suptitle("Basic vs bottleneck block (analytic counts; FLOPs = 2 x MACs)")
+    title = "Basic vs bottleneck block (analytic counts; FLOPs = 2 x MACs)"
+    if sweep.machine is None:
+        fig.suptitle(title)
+    else:
+        fig.suptitle(f"{title}\n{machine_line(sweep.machine)}", fontsize="medium")
     return fig
 
 

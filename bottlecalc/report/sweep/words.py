@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from bottlecalc.analytic import fmt
+from bottlecalc.report import timing
+from bottlecalc.report.timing import duration, times
+from bottlecalc.results import Timing
+from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Axis, Sweep, SweepPoint
 
 # Axis titles with their unit, for tables and plots.
@@ -18,11 +22,40 @@ LEGEND = ("MAC = one multiply-accumulate (papers' and fvcore's \"FLOP\"); FLOPs 
           "MACs. Parameters include BN and any projection shortcut.")
 
 
+TIMED_HEADER = ("basic time", "bottleneck time", "x faster (measured)")
+
+
+def header(sweep: Sweep) -> tuple[str, ...]:
+    return HEADER + (TIMED_HEADER if sweep.machine is not None else ())
+
+
 def row(point: SweepPoint) -> list[str]:
-    """The swept value, both blocks' parameters and MACs, and the ratios."""
+    """The swept value, both blocks' parameters and MACs, the ratios (and --time's times)."""
     a, b, r = point.basic, point.bottleneck, point.result.ratios()
-    return [str(point.value), fmt(a.total), fmt(b.total), f"{r['params']:.1f}",
-            fmt(a.macs), fmt(b.macs), f"{r['macs']:.1f}"]
+    cells = [str(point.value), fmt(a.total), fmt(b.total), f"{r['params']:.1f}",
+             fmt(a.macs), fmt(b.macs), f"{r['macs']:.1f}"]
+    return cells + timed_cells(point) if point.result.machine is not None else cells
+
+
+def timed_cells(point: SweepPoint) -> list[str]:
+    """[basic time, bottleneck time, how many times faster the bottleneck ran]."""
+    speedup = point.result.speedup
+    return [*(_seen(point.timing(kind)) for kind in BlockKind),
+            times(speedup) if speedup is not None else "—"]
+
+
+def _seen(timing: Timing | None) -> str:
+    if timing is None:
+        return "—"
+    return duration(timing.median_s) + ("\nnoisy" if timing.noisy else "")
+
+
+def time_notes(sweep: Sweep) -> list[str]:
+    """--time: the machine, and whether it was busy or the times noisy."""
+    if sweep.machine is None:
+        return []
+    blocks = [block for point in sweep.points for block in point.result.blocks]
+    return timing.time_notes(blocks, sweep.machine)
 
 
 def title(sweep: Sweep) -> str:

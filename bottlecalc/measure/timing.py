@@ -1,0 +1,258 @@
+"""Wall-clock time of a subject's forward pass, and the machine's two roofs (``--time``).
+
+Everything is timed with ``torch.utils.benchmark``: a warm-up that also picks how many
+calls make one timed block, then blocks until the interquartile range is within
+:data:`NOISE` of the median or the time budget is spent. Modules run in eval mode under
+``inference_mode``, on random inputs in the requested dtype. The same
+:class:`~bottlecalc.measure.subject.Subject` that is counted is timed, so a block, a
+preset and a user's model take one path.
+
+Per layer, each leaf module is timed on its own, on the very input it receives in one
+forward pass (a pre-hook times ``module.forward`` and lets the call go on).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils import benchmark
+
+from bottlecalc.analytic import DType
+from bottlecalc.errors import MeasureError, SpecError
+from bottlecalc.measure.pipeline import inference
+from bottlecalc.measure.subject import Subject
+from bottlecalc.results import MIN_SAMPLES, PROBE_BYTES, Machine, TimeOptions, Timing
+
+NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
+WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network,
+WHOLE_CAP_S = 5.0  # ... or this long, when a forward pass is too slow to run 4 times in it
+LAYER_BUDGET_S = 0.1  # the same for one layer on its own
+LAYER_CAP_S = 0.3
+LAYER_BLOCK_S = 0.001  # a layer's timed blocks may be short: there are many layers
+PROBE_BUDGET_S = 0.2  # ... one probe
+SIZING_S = 0.01  # a probe grows until one call takes this long
+TORCH_DTYPES = {DType.FLOAT32: torch.float32, DType.FLOAT16: torch.float16,
+                DType.BFLOAT16: torch.bfloat16}
+Calls = tuple[tuple[str, Timing], ...]
+
+
+def check_device(device: str) -> None:
+    """Refuse ``--device cuda`` where torch sees no GPU, in one line (exit 2)."""
+    if device == "cuda" and not torch.cuda.is_available():
+        raise SpecError(f"--device cuda: torch {torch.__version__} sees no CUDA device here; "
+                        "use --device cpu")
+
+
+def available_bytes(device: str) -> int | None:
+    """Free memory on ``device``: CUDA's free bytes, or MemAvailable from /proc/meminfo."""
+    if device == "cuda":
+        return int(torch.cuda.mem_get_info()[0])
+    meminfo = Path("/proc/meminfo")
+    if not meminfo.is_file():
+        return None  # not Linux: nothing to hold the estimate against
+    for line in meminfo.read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def check_memory(need: int, device: str) -> None:
+    """Refuse, before allocating, what would not fit in ``device``'s free memory (exit 2)."""
+    free = available_bytes(device)
+    if free is not None and need > free:
+        raise SpecError(f"--time: timing needs about {need / 2**30:,.1f} GiB but {device} has "
+                        f"{free / 2**30:,.1f} GiB free; use smaller widths, --size or --batch")
+
+
+def resolved_threads(options: TimeOptions) -> int:
+    return options.threads if options.threads is not None else torch.get_num_threads()
+
+
+def once(stmt: str, scope: dict[str, Any], device: str) -> float:
+    """Seconds of one call of ``stmt`` (a warm-up, and the size of what is to be timed)."""
+    sync = torch.cuda.synchronize if device == "cuda" else None
+
+    def now() -> float:
+        if sync is not None:
+            sync()
+        return time.perf_counter()
+
+    with torch.inference_mode():
+        return timeit.Timer(stmt, timer=now, globals=scope).timeit(1)
+
+
+def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: float,
+          cap: float = 0.0, block_s: float = 0.01) -> Timing:
+    """Time ``stmt``: warm-up, then blocks of calls until the spread is small or time is up.
+
+    A block grows (10x at a time) until the timer's own overhead is negligible in it or it
+    takes ``block_s``. The time allowed is ``budget``, stretched up to ``cap`` so that a slow
+    call is still timed :data:`MIN_SAMPLES` times: a median needs several."""
+    threads = resolved_threads(options)
+    first = once(stmt, scope, options.device)
+    allowed = min(max(budget, 1.25 * MIN_SAMPLES * first), max(budget, cap))
+    timer = benchmark.Timer(stmt, globals=scope, num_threads=threads)
+    with torch.inference_mode():
+        m = timer.adaptive_autorange(threshold=NOISE, min_run_time=block_s, max_run_time=allowed)
+    return Timing(median_s=m.median, iqr_s=m.iqr, runs=len(m.times) * m.number_per_run,
+                  samples=len(m.times), threads=threads, device=options.device,
+                  dtype=str(options.dtype))
+
+
+Args = tuple[tuple[Any, ...], dict[str, Any]]  # positional and keyword inputs of a forward
+
+
+def _random_like(value: Any, dtype: torch.dtype) -> Any:
+    """Random floats in ``dtype`` for a floating tensor; anything else (indices) as given."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        return value
+    return torch.randn(value.shape, dtype=dtype, device=value.device)
+
+
+def example_inputs(subject: Subject, device: str) -> Args:
+    """The subject's example inputs on ``device``: the one place that reads them."""
+    inputs = subject.inputs(device)
+    return inputs.args, inputs.kwargs
+
+
+def input_text(subject: Subject) -> str:
+    return subject.input_text
+
+
+def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
+    """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
+    dtype = TORCH_DTYPES[options.dtype]
+    try:
+        module = subject.make(options.device).to(dtype=dtype)
+        args, kwargs = example_inputs(subject, options.device)
+        inputs = (tuple(_random_like(a, dtype) for a in args),
+                  {k: _random_like(v, dtype) for k, v in kwargs.items()})
+    except MeasureError:
+        raise
+    except Exception as exc:
+        raise MeasureError(f"building {subject.name} on {options.device} in {options.dtype} "
+                           f"failed: {type(exc).__name__}: {exc}") from exc
+    return module, inputs
+
+
+def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
+    """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
+    module, (args, kwargs) = built(subject, options)
+    try:
+        with inference(module):
+            total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
+                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+            calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
+    except Exception as exc:
+        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
+                           f"({options.device}, {options.dtype}) failed: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    return total, calls
+
+
+def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
+    """Every call of a leaf module in one forward pass, each timed on its own input."""
+    calls: list[tuple[str, Timing]] = []
+
+    def timer_for(name: str) -> Callable[..., None]:
+        def pre_hook(leaf: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            scope = {"f": leaf.forward, "a": args, "k": kwargs}
+            calls.append((name, clock("f(*a, **k)", scope, options, budget=LAYER_BUDGET_S,
+                                      cap=LAYER_CAP_S, block_s=LAYER_BLOCK_S)))
+
+        return pre_hook
+
+    leaves = [(name, sub) for name, sub in module.named_modules()
+              if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
+    handles = [sub.register_forward_pre_hook(timer_for(name), with_kwargs=True)
+               for name, sub in leaves]
+    try:
+        with torch.inference_mode():
+            module(*inputs[0], **inputs[1])
+    finally:
+        for handle in handles:
+            handle.remove()
+    return tuple(calls)
+
+
+def _grown(make: Callable[[int], tuple[str, dict[str, Any], int]], options: TimeOptions,
+           *, start: int, stop: int) -> float:
+    """GFLOP/s of the probe ``make(n)``, n doubled from ``start`` until a call takes
+    :data:`SIZING_S` (or n reaches ``stop``): big enough to reach the roof, still quick."""
+    n = start
+    while True:
+        stmt, scope, flops = make(n)
+        if n >= stop or once(stmt, scope, options.device) >= SIZING_S:
+            return flops / clock(stmt, scope, options, budget=PROBE_BUDGET_S).median_s / 1e9
+        n *= 2
+
+
+def matmul_gflops(options: TimeOptions) -> float:
+    """The compute roof as a square matmul reaches it: 2 n^3 FLOPs per call."""
+    dtype = TORCH_DTYPES[options.dtype]
+
+    def make(n: int) -> tuple[str, dict[str, Any], int]:
+        a, b = (torch.randn(n, n, dtype=dtype, device=options.device) for _ in range(2))
+        return "a @ b", {"a": a, "b": b}, 2 * n**3
+
+    return _grown(make, options, start=256, stop=4096)  # 4096: 192 MiB, near any GPU's peak
+
+
+def conv_gflops(options: TimeOptions) -> float:
+    """The compute roof as a 3x3 convolution (128 -> 128 channels, 28x28) reaches it."""
+    dtype = TORCH_DTYPES[options.dtype]
+    conv = nn.Conv2d(128, 128, 3, padding=1, bias=False, device=options.device, dtype=dtype)
+
+    def make(batch: int) -> tuple[str, dict[str, Any], int]:
+        x = torch.randn(batch, 128, 28, 28, dtype=dtype, device=options.device)
+        return "c(x)", {"c": conv, "x": x}, 2 * 9 * 128 * 128 * 28 * 28 * batch
+
+    return _grown(make, options, start=1, stop=256)
+
+
+def bandwidth_gbs(options: TimeOptions) -> float:
+    """The memory roof: a copy far larger than any cache, bytes read + written per second."""
+    src = torch.empty(PROBE_BYTES // 8, dtype=torch.float32, device=options.device)
+    dst = torch.empty_like(src)
+    timing = clock("d.copy_(s)", {"d": dst, "s": src}, options, budget=PROBE_BUDGET_S)
+    return 2 * src.numel() * src.element_size() / timing.median_s / 1e9
+
+
+def cpu_name() -> str:
+    """The CPU model as /proc/cpuinfo names it, else what the platform module says."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("model name") and ":" in line:
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def probe_machine(options: TimeOptions) -> Machine:
+    """Both roofs, probed once per device, dtype and thread count in a process."""
+    try:
+        return _probe(options.device, options.dtype, resolved_threads(options))
+    except Exception as exc:
+        raise MeasureError(f"probing the machine's roofs on {options.device} in "
+                           f"{options.dtype} failed: {type(exc).__name__}: {exc}") from exc
+
+
+@functools.cache
+def _probe(device: str, dtype: DType, threads: int) -> Machine:
+    options = TimeOptions(device=device, dtype=dtype, threads=threads)
+    with torch.inference_mode():
+        matmul, conv, copy = matmul_gflops(options), conv_gflops(options), bandwidth_gbs(options)
+    gpu = torch.cuda.get_device_name() if device == "cuda" else None
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    return Machine(cpu=cpu_name(), device=device, dtype=dtype, threads=threads,
+                   matmul_gflops=matmul, conv_gflops=conv, bandwidth_gbs=copy, gpu=gpu,
+                   torch=torch.__version__, load_average=load, cpus=os.cpu_count())
