@@ -242,14 +242,23 @@ class NetworkSpec:
 def parse_input(option: str, value: object) -> tuple[int, ...]:
     """An input shape: ``"1,3,224,224"``, ``"1x3x224x224"`` or ``[1, 3, 224, 224]``."""
     if isinstance(value, list) and value:
-        parts = [str(v) if isinstance(v, int) and not isinstance(v, bool) else "?" for v in value]
+        parts = [str(v) if isinstance(v, int) and not isinstance(v, bool) else repr(v)
+                 for v in value]
     elif isinstance(value, str) and value.strip():
         parts = re.split(r"\s*[,xX]\s*", value.strip())
     else:
         raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}")
     if len(parts) > 8:
         raise SpecError(f"{option} has {len(parts)} dimensions; at most 8, got {value!r}")
+    shape = tuple(_dimension(option, i, part) for i, part in enumerate(parts, start=1))
+    check_numel(option, *shape)
+    return shape
+
+
+def _dimension(option: str, index: int, text: str) -> int:
+    """One dimension of a shape; the error names which one and why."""
     try:
-        return tuple(parse_int(option, part, high=MAX_SIZE) for part in parts)
+        return parse_int(option, text, high=MAX_SIZE)
     except SpecError as exc:
-        raise SpecError(f"{option} must be a shape like 1,3,224,224, got {value!r}") from exc
+        reason = str(exc).removeprefix(f"{option} ")
+        raise SpecError(f"{option}: dimension {index} {reason}") from exc

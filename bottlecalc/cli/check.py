@@ -15,7 +15,7 @@ from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.budget.targets import Kind, Target, resolve
 from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
 from bottlecalc.report.check.words import summary
@@ -60,7 +60,7 @@ class Limits:
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
                Metric.FLOPS: self.max_flops}
-        shape = parse_input("--input", self.input_shape) if self.input_shape else None
+        shape = None if self.input_shape is None else parse_input("--input", self.input_shape)
         return Budget(name=name, target=name, limits=make_limits(raw), input=shape,
                       tolerance=parse_tolerance("--tolerance", self.tolerance or 0))
 
@@ -72,15 +72,10 @@ class CheckConfig:
     source: str | None  # the budget file, for annotations
 
 
-def _given(ctx: click.Context, names: tuple[str, ...]) -> list[str]:
-    """Options the user typed (not defaults), as they are spelled on the command line."""
-    typed = [n for n in names
-             if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
-    spelled = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
-    return [spelled[n] for n in typed]
-
-
 def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: Limits) -> Job:
+    if limits.input_shape is not None:
+        raise click.UsageError("--input applies to a TARGET; a --block's input is "
+                               "--batch x --in x --size")
     if block.in_channels is None:
         raise click.UsageError("--block needs --in (the block's input channels)")
     if block.mid is None and kind is BlockKind.BOTTLENECK:
@@ -119,7 +114,7 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
         if target is not None:
             raise click.UsageError(f"give a TARGET ({target!r}) or --block, not both")
         return block_job(kind, block, limits)
-    stray = _given(ctx, options.BLOCK_FIELDS)
+    stray = options.typed(ctx, options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} apply only with --block")
     assert target is not None  # targetless runs read the budget file
@@ -136,20 +131,21 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
             raise click.UsageError("--config reads budgets from a file; it takes no TARGET")
         job = single_job(ctx, target, kind, block, limits)
         return CheckConfig(jobs=(job,), base=Path.cwd(), source=None)
-    stray = _given(ctx, TARGET_OPTIONS + options.BLOCK_FIELDS)
+    stray = options.typed(ctx, TARGET_OPTIONS + options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} need a TARGET (or --block); without "
                                "one the budgets come from the budget file")
     return file_jobs(config)
 
 
-def execute(config: CheckConfig, fmt: Format, output: Path | None) -> int:
+def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
+            color: bool | None = None) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
     debug = debug_enabled()
     outcomes = tuple(check_budget(b, t, base=config.base, debug=debug) for b, t in config.jobs)
     report = CheckReport(outcomes, source=config.source)
-    write(RENDERERS, fmt, report, output)
+    write(RENDERERS, fmt, report, output, color=color)
     sys.stdout.flush()  # the summary follows the payload on a terminal
     for outcome in outcomes:
         if outcome.error is not None:  # the cause, even when the payload went to a file
@@ -170,7 +166,7 @@ def limit_options(func: Any) -> Any:
                      "limit by this many percent (reported, not failed)."),
         click.option("--input", "input_shape", default=None, metavar="N,C,H,W",
                      help="Input shape for a preset or model  [default: 1,3,224,224]"),
-        click.option("--block", "kind", type=click.Choice([str(k) for k in BlockKind]),
+        click.option("--block", "kind", type=options.choice(BlockKind),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]
     return options.apply_options(func, decorators)
@@ -184,9 +180,11 @@ def limit_options(func: Any) -> Any:
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
 @options.format_option(RENDERERS)
 @options.output_option
+@options.color_option
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
-          config: Path | None, fmt: str, output: Path | None, **limits: str | None) -> int:
+          config: Path | None, fmt: str | None, output: Path | None, color: bool | None,
+          **limits: str | None) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or
@@ -194,7 +192,8 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     nn.Module. Without TARGET, every [tool.bottlecalc.budgets.<name>] table of
     ./pyproject.toml (or --config FILE) is checked in one process.
     """
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
     ctx = click.get_current_context()
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
-    return execute(plan, Format(fmt.lower()), output)
+    return execute(plan, chosen, output, color=color)

@@ -9,15 +9,15 @@ and ``--size`` take lists and ranges). The decorated command receives them as on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import click
 
 from bottlecalc.cli.main import DEBUG_KEY
+from bottlecalc.cli.output import OutputPath
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
@@ -92,7 +92,7 @@ def _layout_options(form: Form) -> list[Decorator]:
     return [
         click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
                      help="Stride of the block (on the 3x3 conv, as torchvision)."),
-        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
+        click.option("--stride-on", type=choice(StrideOn),
                      default=str(StrideOn.CONV3X3), show_default=True,
                      help="Where the bottleneck strides: 3x3 (torchvision, v1.5) or 1x1 "
                      "(original ResNet)."),
@@ -131,6 +131,19 @@ def block_options(form: Form) -> Callable[[F], F]:
     return decorate
 
 
+def choice(values: Iterable[object]) -> click.Choice[str]:
+    """A choice option; every choice in bottlecalc is case-insensitive (--format JSON)."""
+    return click.Choice([str(v) for v in values], case_sensitive=False)
+
+
+def typed(ctx: click.Context, names: Iterable[str]) -> list[str]:
+    """Options the user typed (not defaults), as they are spelled on the command line."""
+    given = [n for n in names
+             if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
+    spelled = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
+    return [spelled[n] for n in given]
+
+
 def apply_options(func: F, options: Sequence[Decorator]) -> F:
     """Decorate ``func`` with ``options`` so --help lists them in the order given."""
     for option in reversed(options):
@@ -139,17 +152,26 @@ def apply_options(func: F, options: Sequence[Decorator]) -> F:
 
 
 def format_option(registry: Registry[Any], *, default: str | None = "table",
-                  help: str = "Output format.") -> Callable[[F], F]:
-    """``--format``, its choices taken from the command's renderer registry."""
-    return click.option("--format", "fmt", type=click.Choice(choices(registry),
-                        case_sensitive=False), default=default,
-                        show_default=default is not None, help=help)
+                  help: str = "Output format  [default: {default}, or what -o's "
+                  "extension names]") -> Callable[[F], F]:
+    """``--format``, its choices taken from the command's renderer registry. The value is
+    None when not typed, so ``-o``'s extension can pick it (:func:`output.pick_format`)."""
+    return click.option("--format", "fmt", type=choice(choices(registry)), default=None,
+                        help=help.format(default=default))
 
 
 def output_option(func: F) -> F:
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        default=None, help="Write the data to FILE instead of stdout.",
+        "-o", "--output", type=OutputPath(), default=None, metavar="FILE",
+        help="Write the data to FILE instead of stdout (- is stdout).",
+    )(func)
+
+
+def color_option(func: F) -> F:
+    return click.option(
+        "--color/--no-color", default=None,
+        help="Colour the table  [default: on a terminal, unless NO_COLOR or TERM=dumb; "
+        "FORCE_COLOR forces it]",
     )(func)
 
 

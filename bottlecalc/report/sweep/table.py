@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from bottlecalc.report.console import to_str
+from bottlecalc.report.layout import Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import human
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.words import LEGEND, row, title
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep
 
-WIDTH = 120
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40
 STYLES = {BlockKind.BASIC: "yellow", BlockKind.BOTTLENECK: "cyan"}
@@ -29,35 +28,37 @@ def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-def _table(sweep: Sweep) -> Table:
-    table = Table(title=title(sweep), box=box.ROUNDED, header_style="bold cyan",
-                  title_style="bold")
-    table.add_column(sweep.axis.option, justify="right")
-    for head in ("basic\nparams", "bottleneck\nparams", "x\nfewer", "basic\nMACs",
-                 "bottleneck\nMACs", "x\nfewer"):
-        table.add_column(head, justify="right")
-    for point in sweep.points:
-        table.add_row(*row(point))
-    return table
+HEADERS = ("basic\nparams", "bottleneck\nparams", "x\nfewer", "basic\nMACs",
+           "bottleneck\nMACs", "x\nfewer")
 
 
-def _chart(sweep: Sweep) -> Text:
-    """MACs of both blocks per point, bars on one linear scale."""
+def sheet(sweep: Sweep) -> Sheet:
+    columns = (Column(sweep.axis.option), *map(Column, HEADERS))
+    return Sheet(columns, tuple(tuple(row(point)) for point in sweep.points),
+                 title=title(sweep),
+                 style={"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold"})
+
+
+def _chart(sweep: Sweep, width: int | None) -> Text:
+    """MACs of both blocks per point, bars on one linear scale, as wide as ``width`` allows
+    (the numbers are never cut: at the narrowest, bars shrink to a character)."""
     largest = max(max(p.basic.macs, p.bottleneck.macs) for p in sweep.points)
     label_width = max(len(str(p.value)) for p in sweep.points)
-    out = Text(f"MACs (multiply-accumulates) by {sweep.axis.option}, linear scale\n",
-               style="bold")
+    room = BAR_WIDTH if width is None else width - label_width - 12 - len("999.99 M")
+    out = Text(no_wrap=True, overflow="ignore")
     for p in sweep.points:
         for kind in BlockKind:
             head = str(p.value) if kind is BlockKind.BASIC else ""
             macs = p.counts(kind).macs
             out.append(f"{head:>{label_width}} {kind:<10} ")
-            out.append(bar(macs, largest), style=STYLES[kind])
+            out.append(bar(macs, largest, max(1, min(BAR_WIDTH, room))), style=STYLES[kind])
             out.append(f" {human(macs)}\n")
     return out
 
 
 def render(sweep: Sweep, options: RenderOptions) -> str:
-    parts: list[RenderableType] = [_table(sweep), _chart(sweep), Text(LEGEND, style="dim")]
-    width = max(options.width, 100) if options.width else WIDTH
-    return to_str(Group(*parts), color=options.color, width=width)
+    heading = f"MACs (multiply-accumulates) by {sweep.axis.option}, linear scale"
+    parts: list[RenderableType] = [fit(sheet(sweep), options.width),
+                                   Prose(heading, style="bold"), _chart(sweep, options.width),
+                                   Prose(LEGEND, style="dim")]
+    return to_str(Group(*parts), color=options.color, width=options.width)
