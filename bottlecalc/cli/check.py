@@ -142,6 +142,8 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
             color: bool | None = None) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
+    if config.source is not None:
+        importable(Path.cwd())
     debug = debug_enabled()
     outcomes = tuple(check_budget(b, t, base=config.base, debug=debug) for b, t in config.jobs)
     report = CheckReport(outcomes, source=config.source)
@@ -153,6 +155,14 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
                        err=True)
     click.echo(summary(report), err=True)
     return report.exit_code
+
+
+def importable(directory: Path) -> None:
+    """Let ``package.module:callable`` targets import from ``directory`` (the project): a
+    ``--config`` file elsewhere resolves them as ./pyproject.toml's budgets do."""
+    entry = str(directory.resolve())
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
 
 
 def limit_options(func: Any) -> Any:
@@ -173,7 +183,7 @@ def limit_options(func: Any) -> Any:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=options.complete_presets(files=True))
 @limit_options
 @options.block_options(options.Form.OPTIONAL)
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,

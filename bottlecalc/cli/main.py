@@ -73,14 +73,14 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand; an error leaves it tagged with where it happened."""
-        where = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.Abort, click.exceptions.Exit):
             raise
         except KeyboardInterrupt:
-            raise Interrupted(where) from None
+            raise Interrupted(_where(ctx)) from None
         except Exception as exc:
+            where = _where(ctx)
             command = self.get_command(ctx, ctx.invoked_subcommand or "")
             measures = command is not None and any(
                 p.name == "no_measure" for p in command.params)
@@ -103,6 +103,11 @@ class LazyGroup(click.Group):
         except CommandFailed as failed:
             _failure(failed)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _where(ctx: click.Context) -> str:
+    """'bottlecalc compare': the command an error happened in (set once it was invoked)."""
+    return " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
 
 
 def _usage_error(exc: click.ClickException) -> NoReturn:

@@ -120,7 +120,8 @@ def network_options(func: Any) -> Any:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]")
+@click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]",
+                shell_complete=options.complete_presets(CUSTOM))
 @network_options
 @custom_options
 @options.measure_options

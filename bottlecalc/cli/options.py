@@ -15,9 +15,11 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from bottlecalc.cli.main import DEBUG_KEY
 from bottlecalc.cli.output import OutputPath
+from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
@@ -134,6 +136,19 @@ def block_options(form: Form) -> Callable[[F], F]:
 def choice(values: Iterable[object]) -> click.Choice[str]:
     """A choice option; every choice in bottlecalc is case-insensitive (--format JSON)."""
     return click.Choice([str(v) for v in values], case_sensitive=False)
+
+
+def complete_presets(*extra: str, files: bool = False) -> Callable[..., list[CompletionItem]]:
+    """Shell completion of preset names (and ``extra`` words); else file names if ``files``."""
+
+    def complete(ctx: click.Context, param: click.Parameter,
+                 incomplete: str) -> list[CompletionItem]:
+        words = [w for w in (*PRESETS, *extra) if w.startswith(incomplete.lower())]
+        if not words and files:
+            return [CompletionItem(incomplete, type="file")]
+        return [CompletionItem(word) for word in words]
+
+    return complete
 
 
 def typed(ctx: click.Context, names: Iterable[str]) -> list[str]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.render import Format, Registry, RenderOptions, choices
@@ -102,6 +103,10 @@ class OutputPath(_PathType):
         if problem is not None:
             self.fail(f"cannot write {text!r}: {problem}", param, ctx)
         return Path(text)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
 
     def _format_problem(self, path: Path) -> str | None:
         implied = implied_format(path)

@@ -29,6 +29,7 @@ from rich.text import Text
 from bottlecalc.report.console import fits
 
 PROSE_WIDTH = 100  # where running text wraps when the width is unbounded (a pipe, a file)
+MOST_STACKED = 3  # past this many stacked tables, one record per row reads better
 _WORD = re.compile(r"[^ ]+ *")  # lines break at plain spaces only
 GLUE = "\u00a0"  # a space no line breaks at (printed as a plain space)
 
@@ -149,7 +150,7 @@ def transposed(sheet: Sheet) -> Sheet:
 
 def stacked(sheet: Sheet, width: int) -> Group | None:
     """Narrower tables, each with the key columns and as many others as fit; None if even
-    one other column does not fit beside the keys."""
+    one other column does not fit beside the keys, or it takes over MOST_STACKED tables."""
     keys = list(range(sheet.keys))
     chunks: list[list[int]] = []
     for i in range(sheet.keys, len(sheet.columns)):
@@ -159,6 +160,8 @@ def stacked(sheet: Sheet, width: int) -> Group | None:
             chunks.append([i])
         else:
             return None
+    if len(chunks) > MOST_STACKED:
+        return None
     return Group(*(sheet.table([*keys, *chunk], titled=n == 0)
                    for n, chunk in enumerate(chunks)))
 

@@ -44,7 +44,8 @@ def _chart(sweep: Sweep, width: int | None) -> Text:
     (the numbers are never cut: at the narrowest, bars shrink to a character)."""
     largest = max(max(p.basic.macs, p.bottleneck.macs) for p in sweep.points)
     label_width = max(len(str(p.value)) for p in sweep.points)
-    room = BAR_WIDTH if width is None else width - label_width - 12 - len("999.99 M")
+    numbers = max(len(human(p.counts(k).macs)) for p in sweep.points for k in BlockKind)
+    room = BAR_WIDTH if width is None else width - label_width - len(" basic      ") - 1 - numbers
     out = Text(no_wrap=True, overflow="ignore")
     for p in sweep.points:
         for kind in BlockKind:
