@@ -74,11 +74,12 @@ class Prose:
             yield from self._lines(paragraph, options.max_width)
 
     def _lines(self, paragraph: Text, width: int) -> Iterator[Text]:
-        offsets = _breaks(paragraph.plain, width - self.indent, width - self.hang)
+        indent, hang = (min(pad, width // 2) for pad in (self.indent, self.hang))
+        offsets = _breaks(paragraph.plain, width - indent, width - hang)
         for number, line in enumerate(paragraph.divide(offsets)):
             line.rstrip()
             line.plain = line.plain.replace(GLUE, " ")
-            pad = " " * (self.hang if number else self.indent)
+            pad = " " * (hang if number else indent)
             yield Text.assemble(pad, line, no_wrap=True, overflow="ignore")
 
 
