@@ -42,8 +42,9 @@ def _read(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files must be "
                         "UTF-8") from exc
-    except OSError as exc:
-        raise SpecError(f"cannot read budget file {path}: {exc.strerror or exc}") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = getattr(exc, "strerror", None) or exc
+        raise SpecError(f"cannot read budget file {str(path)!r}: {reason}") from exc
 
 
 def _budget_tables(path: Path, data: dict[str, Any]) -> dict[str, Any]:

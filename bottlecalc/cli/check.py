@@ -186,7 +186,7 @@ def limit_options(func: Any) -> Any:
 @click.argument("target", required=False, shell_complete=options.complete_presets(files=True))
 @limit_options
 @options.block_options(options.Form.OPTIONAL)
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--config", type=options.ReadPath(), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
 @options.format_option(RENDERERS)
 @options.output_option

@@ -115,8 +115,14 @@ def _usage_error(exc: click.ClickException) -> NoReturn:
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "bottlecalc"
     hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-    click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+    click.echo(f"{where}: error: {one_line(exc.format_message())}{hint}", err=True)
     sys.exit(exc.exit_code)
+
+
+def one_line(message: str) -> str:
+    """``message`` with newlines and other control characters escaped: one stderr line,
+    whatever the user typed (click quotes some values without escaping them)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _failure(failed: CommandFailed) -> NoReturn:
@@ -125,7 +131,7 @@ def _failure(failed: CommandFailed) -> NoReturn:
     if failed.debug:
         traceback.print_exception(error)
     if isinstance(error, BottlecalcError):
-        click.echo(f"{failed.where}: error: {error}", err=True)
+        click.echo(f"{failed.where}: error: {one_line(str(error))}", err=True)
         sys.exit(error.exit_code)
     if (missing := missing_engine(error)) is not None:
         hint = ", or use --no-measure for the analytic counts" if failed.measures else ""

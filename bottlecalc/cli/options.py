@@ -9,10 +9,12 @@ and ``--size`` take lists and ranges). The decorated command receives them as on
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -24,6 +26,10 @@ from bottlecalc.report.render import Registry, choices
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
 F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+    _PathType = click.ParamType[Path]
+else:
+    _PathType = click.ParamType
 T = TypeVar("T")
 Decorator = Callable[[Any], Any]
 
@@ -52,6 +58,25 @@ class BlockOptions(Generic[T]):
 
     def shape(self) -> InputShape:
         return InputShape.parse(self.size, batch=self.batch)
+
+
+class ReadPath(_PathType):
+    """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        text = value if isinstance(value, str) else os.fsdecode(value)
+        if not text.strip() or "\0" in text:
+            self.fail(f"{text!r} is not a file name", param, ctx)
+        if Path(text).is_dir():
+            self.fail(f"{text!r} is a directory", param, ctx)
+        return Path(text)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
 
 
 def block_pair_of(block: BlockOptions[int]) -> tuple[BlockSpec, BlockSpec]:

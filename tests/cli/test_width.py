@@ -52,7 +52,7 @@ RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "networks.#.macs.v1")),  # shown with --conventions
     "network, side by side with conventions": (
         ("network", "resnet18", "resnext50_32x4d", "--conventions", "--depth", "block",
-         "--size", "64"),
+         "--size", "64", "--no-measure"),
         ("networks.#.stages.#*", "networks.#.breakdown.#.flops.analytic")),
     "check, a long target name": (
         ("check", SMALL, "--input", "1,3,32,32", "--max-params", "1k",
