@@ -113,6 +113,8 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
     if kind is not None:
         if target is not None:
             raise click.UsageError(f"give a TARGET ({target!r}) or --block, not both")
+        if kind is BlockKind.BASIC:
+            basic_takes_no_bottleneck(ctx, block)
         return block_job(kind, block, limits)
     stray = options.typed(ctx, options.BLOCK_FIELDS)
     if stray:
@@ -120,6 +122,17 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
     assert target is not None  # targetless runs read the budget file
     budget = limits.budget(target)
     return budget, resolve(budget, option="--input")
+
+
+def basic_takes_no_bottleneck(ctx: click.Context,
+                              block: options.BlockOptions[int | None]) -> None:
+    """A basic block is two 3x3 convs: bottleneck options would be ignored (--mid still
+    sets the output with --expansion, out = mid x E)."""
+    names = ("stride_on", "groups", *(("mid",) if block.expansion is None else ()))
+    stray = options.typed(ctx, names)
+    if stray:
+        raise click.UsageError(f"{stray[0]} applies to --block bottleneck only: a basic "
+                               "block is two 3x3 convs")
 
 
 def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,

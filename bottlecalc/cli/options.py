@@ -150,6 +150,7 @@ def block_options(form: Form) -> Callable[[F], F]:
         def wrapper(**kwargs: Any) -> Any:
             raw = {name: kwargs.pop(name) for name in BLOCK_FIELDS}
             raw["stride_on"] = StrideOn(raw["stride_on"])
+            refuse_idle_stride_on(raw["stride"])
             return func(block=BlockOptions(**raw), **kwargs)
 
         options = [*_width_options(form), *_layout_options(form), *_input_options(form)]
@@ -182,6 +183,13 @@ def typed(ctx: click.Context, names: Iterable[str]) -> list[str]:
              if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
     spelled = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
     return [spelled[n] for n in given]
+
+
+def refuse_idle_stride_on(stride: int) -> None:
+    """--stride-on says where the stride goes: with --stride 1 there is none to place."""
+    if stride == 1 and typed(click.get_current_context(), ["stride_on"]):
+        raise click.UsageError("--stride-on applies only with --stride 2: a block with "
+                               "stride 1 strides nowhere")
 
 
 def apply_options(func: F, options: Sequence[Decorator]) -> F:

@@ -122,7 +122,8 @@ def test_bare_bottlecalc_prints_help_and_exits_0() -> None:
 
 @pytest.mark.parametrize("args", [
     ("compare", "--in", "256", "--mid", "64", "--no-measure", "--format", "JSON"),
-    ("compare", "--in", "256", "--mid", "64", "--no-measure", "--stride-on", "1X1"),
+    ("compare", "--in", "256", "--mid", "64", "--no-measure", "--stride", "2",
+     "--stride-on", "1X1"),
     ("network", "ResNet18", "--no-measure", "--depth", "LAYER", "--dtype", "Float16",
      "--variant", "V1"),
     ("network", "CUSTOM", "--block", "Basic", "--layers", "1,1", "--no-measure"),
@@ -133,6 +134,23 @@ def test_bare_bottlecalc_prints_help_and_exits_0() -> None:
 def test_choices_are_case_insensitive_everywhere(args: tuple[str, ...]) -> None:
     result = invoke(*args)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("compare", "--in", "256", "--mid", "64", "--stride-on", "1x1", "--no-measure"),
+     "--stride-on applies only with --stride 2"),
+    (("sweep", "--in", "256", "--mid", "16,32", "--stride-on", "3x3"),
+     "--stride-on applies only with --stride 2"),
+    (("check", "--block", "basic", "--in", "64", "--mid", "32", "--max-params", "1M"),
+     "--mid applies to --block bottleneck only"),
+    (("check", "--block", "basic", "--in", "64", "--stride", "2", "--stride-on", "1x1",
+      "--max-params", "1M"), "--stride-on applies to --block bottleneck only"),
+])
+def test_an_option_that_would_change_nothing_is_refused(args: tuple[str, ...],
+                                                          message: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
 
 
 def test_diagram_refuses_what_it_cannot_draw() -> None:
