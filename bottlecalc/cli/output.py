@@ -236,6 +236,8 @@ def _write(path: Path, payload: bytes) -> None:
 
 def _can_replace(real: Path, found: os.stat_result) -> bool:
     """A rename keeps the file's owner and group, and breaks no hard link."""
+    if not hasattr(os, "geteuid"):  # no POSIX owners (Windows): a rename keeps what matters
+        return found.st_nlink == 1
     keeps_owner = os.geteuid() == 0 or (
         found.st_uid == os.geteuid() and found.st_gid in (os.getegid(), *os.getgroups()))
     return keeps_owner and found.st_nlink == 1 and os.access(real.parent, os.W_OK | os.X_OK)
@@ -255,16 +257,22 @@ def write_atomic(path: Path, payload: bytes, *, like: os.stat_result | None = No
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), stat.S_IMODE(like.st_mode) if like else 0o666 & ~_umask())
-            if like is not None and os.geteuid() == 0:
-                os.fchown(handle.fileno(), like.st_uid, like.st_gid)
-            elif like is not None and like.st_gid != os.getegid():
-                os.fchown(handle.fileno(), -1, like.st_gid)
             handle.write(payload)
+        if like is not None and hasattr(os, "chown"):
+            _same_owner(tmp, like)  # first: a chown clears set-id bits the mode may hold
+        os.chmod(tmp, stat.S_IMODE(like.st_mode) if like else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _same_owner(tmp: str, like: os.stat_result) -> None:
+    """Give ``tmp`` the owner (root only) and group of the file it replaces."""
+    if os.geteuid() == 0:
+        os.chown(tmp, like.st_uid, like.st_gid)
+    elif like.st_gid != os.getegid():
+        os.chown(tmp, -1, like.st_gid)
 
 
 def _umask() -> int:
