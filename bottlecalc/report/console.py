@@ -9,12 +9,14 @@ output then takes the width it needs. Trailing spaces are dropped from every lin
 from __future__ import annotations
 
 import io
+import re
 from typing import TextIO
 
 from rich.console import Console, RenderableType
 from rich.measure import Measurement
 
 UNBOUNDED = 100_000  # columns that stand for "no limit" when measuring
+_TRAILING = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")  # trailing spaces, colour codes kept
 
 
 def _console(file: TextIO, *, color: bool, width: int) -> Console:
@@ -38,4 +40,4 @@ def to_str(renderable: RenderableType, *, color: bool, width: int | None) -> str
     buffer = io.StringIO()
     wide = natural_width(renderable) if width is None else width
     _console(buffer, color=color, width=max(wide, 1)).print(renderable, crop=False)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return "".join(_TRAILING.sub(r"\1", line) + "\n" for line in buffer.getvalue().splitlines())
