@@ -135,10 +135,11 @@ def _failure(failed: CommandFailed) -> NoReturn:
         sys.exit(error.exit_code)
     if (missing := missing_engine(error)) is not None:
         hint = ", or use --no-measure for the analytic counts" if failed.measures else ""
-        click.echo(f"{failed.where}: error: {missing} is not installed ({error}); "
-                   f"install it ({ENGINES[missing]}){hint}", err=True)
+        click.echo(f"{failed.where}: error: {missing} is not installed "
+                   f"({one_line(str(error))}); install it ({ENGINES[missing]}){hint}", err=True)
         sys.exit(3)
-    click.echo(f"{failed.where}: internal error: {type(error).__name__}: {error}", err=True)
+    click.echo(f"{failed.where}: internal error: {type(error).__name__}: "
+               f"{one_line(str(error))}", err=True)
     sys.exit(3)
 
 
@@ -154,7 +155,8 @@ def missing_engine(error: BaseException) -> str | None:
     cls=LazyGroup, invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example:  bottlecalc compare --in 256 --mid 64\n\n"
-    "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error.",
+    "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error, "
+    "130 interrupted.\n\nShell completion (bash, zsh, fish): see docs/cli.md.",
 )
 @click.version_option(__version__, "--version", prog_name="bottlecalc")
 @click.pass_context
