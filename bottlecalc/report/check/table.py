@@ -10,14 +10,15 @@ from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.report.check.words import WORD, headroom_text, measured_line
 from bottlecalc.report.console import to_str
-from bottlecalc.report.layout import Column, Prose, Sheet, fit
+from bottlecalc.report.layout import GLUE, Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.render import RenderOptions
 
 STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",
          Status.ERROR: "bold red"}
 LEGEND = ("MAC = one multiply-accumulate (fvcore's and papers' \"FLOP\"); "
-          "FLOP = 2 x MAC (torch's FlopCounterMode). Headroom = (limit - actual) / limit.")
+          "FLOP = 2 x MAC (torch's FlopCounterMode). Headroom = "
+          + "(limit - actual) / limit.".replace(" ", GLUE))  # one formula, unbroken
 HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
            "verdict")
 
