@@ -288,14 +288,18 @@ def _list_item(option: str, item: object, value: object) -> str:
 def _dims(option: str, value: object, parts: list[str]) -> tuple[int, ...]:
     if not parts or len(parts) > 8:
         raise SpecError(f"{option} must have 1 to 8 dimensions, got {value!r}")
-    dims = []
-    for i, part in enumerate(parts, start=1):
-        if not re.fullmatch(r"[+-]?\d+", part.strip().replace("_", "")):
-            raise SpecError(f"{option}: dimension {i} of {value!r} is {part!r}, not a whole "
-                            "number (a shape looks like 1,3,224,224)")
-        dims.append(parse_int(f"{option} dimension {i}", part, high=MAX_SIZE))
+    dims = tuple(_dimension(option, i, part) for i, part in enumerate(parts, start=1))
     check_numel(option, *dims)
-    return tuple(dims)
+    return dims
+
+
+def _dimension(option: str, index: int, text: str) -> int:
+    """One dimension of a shape; the error names which one and why."""
+    try:
+        return parse_int(option, text, high=MAX_SIZE)
+    except SpecError as exc:
+        reason = str(exc).removeprefix(f"{option} ")
+        raise SpecError(f"{option}: dimension {index} {reason}") from exc
 
 
 def _dtype(option: str, value: object, name: str) -> str:

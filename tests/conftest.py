@@ -18,6 +18,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*")
 
 
+# The environment a user's shell may carry into a test run: each changes what the
+# commands print (width, colour, tracebacks). Tests that want one set it themselves.
+OUTPUT_ENVIRONMENT = ("COLUMNS", "NO_COLOR", "FORCE_COLOR", "BOTTLECALC_DEBUG")
+
+
+@pytest.fixture(autouse=True)
+def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in OUTPUT_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """``golden(name, text)``: compare ``text`` with tests/golden/<name> (or rewrite it)."""

@@ -15,34 +15,70 @@ from bottlecalc.spec import TensorSpec, parse_tensor
 
 KNOWN_KEYS = ("target", "input", "inputs", "max-params", "max-macs", "max-flops",
               "tolerance")
+SECTION_KEYS = ("budgets",)  # what [tool.bottlecalc] itself may hold
+TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
+              list: "an array", dict: "a table"}
+
+
+def toml_type(value: object) -> str:
+    """'an integer (5)': what a TOML value is, for messages that say what was expected."""
+    kind = TOML_TYPES.get(type(value), "a date or time")
+    return f"{kind} ({value!r})" if isinstance(value, (bool, int, float)) else kind
 
 
 def load_budgets(path: Path) -> tuple[Budget, ...]:
     """Every ``[tool.bottlecalc.budgets.<name>]`` table of a TOML file, validated."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(f"cannot read budget file {path}: {exc.strerror or exc}") from exc
+    text = _read(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: invalid TOML: {exc}") from exc
-    tables = data.get("tool", {}).get("bottlecalc", {}).get("budgets")
-    if not isinstance(tables, dict) or not tables:
+    tables = _budget_tables(path, data)
+    return tuple(_budget(path, name, table, text) for name, table in tables.items())
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files must be "
+                        "UTF-8") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        reason = getattr(exc, "strerror", None) or exc
+        raise SpecError(f"cannot read budget file {str(path)!r}: {reason}") from exc
+
+
+def _budget_tables(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """``[tool.bottlecalc.budgets]``, after checking every key under ``[tool.bottlecalc]``."""
+    tool = data.get("tool", {})
+    section = tool.get("bottlecalc", {}) if isinstance(tool, dict) else {}
+    if not isinstance(section, dict):
+        raise SpecError(f"{path}: [tool.bottlecalc] must be a table, got {toml_type(section)}")
+    _check_keys(f"{path}: [tool.bottlecalc]", section, SECTION_KEYS)
+    tables = section.get("budgets")
+    if tables is not None and not isinstance(tables, dict):
+        raise SpecError(f"{path}: [tool.bottlecalc] budgets must be a table of "
+                        f"[tool.bottlecalc.budgets.<name>] tables, got {toml_type(tables)}")
+    if not tables:
         raise SpecError(f"{path}: no [tool.bottlecalc.budgets.<name>] tables; "
                         "give a TARGET or add a budget (see docs/ci.md)")
-    return tuple(_budget(path, name, table, text) for name, table in tables.items())
+    return tables
 
 
 def _budget(path: Path, name: str, table: object, text: str) -> Budget:
     where = f"{path}: [tool.bottlecalc.budgets.{name}]"
     if not isinstance(table, dict):
-        raise SpecError(f"{where} must be a table with target and max-params/max-macs/max-flops")
-    _check_keys(where, table)
+        raise SpecError(f"{where} must be a table with target and max-params/max-macs/"
+                        f"max-flops, got {toml_type(table)}")
+    _check_keys(where, table, KNOWN_KEYS)
     target = table.get("target")
+    what = ('a preset like "resnet50" or "package.module:callable" / '
+            '"path/to/file.py:callable"')
+    if target is None:
+        raise SpecError(f"{where}: missing target ({what})")
     if not isinstance(target, str) or not target.strip():
-        raise SpecError(f"{where}: missing target (a preset like \"resnet50\" or "
-                        "\"package.module:callable\" / \"path/to/file.py:callable\")")
+        got = toml_type(target) if not isinstance(target, str) else "an empty string"
+        raise SpecError(f"{where}: target must be a string ({what}), got {got}")
     try:
         return Budget(
             name=name, target=target.strip(),
@@ -71,13 +107,12 @@ def _callable(option: str, value: object) -> str:
     return value.strip()
 
 
-def _check_keys(where: str, table: dict[str, Any]) -> None:
+def _check_keys(where: str, table: dict[str, Any], known: tuple[str, ...]) -> None:
     for key in table:
-        if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise SpecError(f"{where}: unknown key {key!r}{hint} "
-                            f"(known: {', '.join(KNOWN_KEYS)})")
+            raise SpecError(f"{where}: unknown key {key!r}{hint} (known: {', '.join(known)})")
 
 
 def _line_of(text: str, name: str) -> int | None:

@@ -1,6 +1,6 @@
 """Users' numbers as exact integers: ``25557032``, ``25_557_032``, ``25.6M``, ``4.1G``, ``1e9``.
 
-k/K = 10^3, M = 10^6, G = 10^9; the result must be a whole number. Tolerances are
+k/K = 10^3, M = 10^6, G = 10^9, T = 10^12; the result must be a whole number. Tolerances are
 percentages (``5``, ``"2.5%"``) kept as exact fractions.
 """
 
@@ -12,24 +12,26 @@ from fractions import Fraction
 
 from bottlecalc.errors import SpecError
 
-SUFFIXES = {"k": 3, "K": 3, "M": 6, "G": 9}
+SUFFIXES = {"k": 3, "K": 3, "M": 6, "G": 9, "T": 12}
 # Beyond 10^21 a budget is a typo, and capping keeps "1e999999999" from building a huge int.
 MAX_COUNT = 10**21
 _NUMBER = re.compile(
     r"(?P<mantissa>(?:\d+(?:_\d+)*)?(?:\.\d+(?:_\d+)*)?|\d+(?:_\d+)*\.)"
-    r"(?P<exp>[eE][+-]?\d+)?\s*(?P<suffix>[kKMG])?"
+    r"(?P<exp>[eE][+-]?\d+)?\s*(?P<suffix>[kKMGT])?"
 )
 
 
 def parse_count(option: str, value: object) -> int:
     """An exact, positive integer from a user's number: ``25.6M`` -> 25,600,000."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SpecError(f"{option} must be a number like 25_557_032, 25.6M or 4.1G, got {value!r}")
+        raise SpecError(f"{option} must be a number like 25_557_032, or a string like "
+                        f"\"25.6M\" or \"4.1G\", got {value!r}")
     text = repr(value) if isinstance(value, float) else str(value).strip()
     match = _NUMBER.fullmatch(text) if len(text) <= 64 else None
     if match is None or not match["mantissa"].strip("."):
         raise SpecError(
-            f"{option} must be a number like 25_557_032, 25.6M, 4.1G, 70k or 1e9, got {value!r}"
+            f"{option} must be a number like 25_557_032, 25.6M, 4.1G, 1.2T, 70k or 1e9, "
+            f"got {value!r}"
         )
     return _exact(option, match, value)
 

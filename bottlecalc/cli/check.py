@@ -15,7 +15,7 @@ from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.budget.targets import Kind, Target, resolve
 from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
 from bottlecalc.report.check.words import summary
@@ -78,15 +78,11 @@ class CheckConfig:
     source: str | None  # the budget file, for annotations
 
 
-def _given(ctx: click.Context, names: tuple[str, ...]) -> list[str]:
-    """Options the user typed (not defaults), as they are spelled on the command line."""
-    typed = [n for n in names
-             if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
-    spelled = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
-    return [spelled[n] for n in typed]
-
-
 def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: Limits) -> Job:
+    if limits.input_shape or limits.inputs is not None:
+        given = "--input" if limits.input_shape else "--inputs"
+        raise click.UsageError(f"{given} applies to a TARGET; a --block's input is "
+                               "--batch x --in x --size")
     if block.in_channels is None:
         raise click.UsageError("--block needs --in (the block's input channels)")
     if block.mid is None and kind is BlockKind.BOTTLENECK:
@@ -124,16 +120,26 @@ def single_job(ctx: click.Context, target: str | None, kind: BlockKind | None,
     if kind is not None:
         if target is not None:
             raise click.UsageError(f"give a TARGET ({target!r}) or --block, not both")
-        if limits.input_shape or limits.inputs:
-            raise click.UsageError("--input/--inputs do not apply to --block: its input is "
-                                   "N,--in,H,W from --batch and --size")
+        if kind is BlockKind.BASIC:
+            basic_takes_no_bottleneck(ctx, block)
         return block_job(kind, block, limits)
-    stray = _given(ctx, options.BLOCK_FIELDS)
+    stray = options.typed(ctx, options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} apply only with --block")
     assert target is not None  # targetless runs read the budget file
     budget = limits.budget(target)
     return budget, resolve(budget, option="--input")
+
+
+def basic_takes_no_bottleneck(ctx: click.Context,
+                              block: options.BlockOptions[int | None]) -> None:
+    """A basic block is two 3x3 convs: bottleneck options would be ignored (--mid still
+    sets the output with --expansion, out = mid x E)."""
+    names = ("stride_on", "groups", *(("mid",) if block.expansion is None else ()))
+    stray = options.typed(ctx, names)
+    if stray:
+        raise click.UsageError(f"{stray[0]} applies to --block bottleneck only: a basic "
+                               "block is two 3x3 convs")
 
 
 def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
@@ -145,20 +151,23 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
             raise click.UsageError("--config reads budgets from a file; it takes no TARGET")
         job = single_job(ctx, target, kind, block, limits)
         return CheckConfig(jobs=(job,), base=Path.cwd(), source=None)
-    stray = _given(ctx, TARGET_OPTIONS + options.BLOCK_FIELDS)
+    stray = options.typed(ctx, TARGET_OPTIONS + options.BLOCK_FIELDS)
     if stray:
         raise click.UsageError(f"{', '.join(stray)} need a TARGET (or --block); without "
                                "one the budgets come from the budget file")
     return file_jobs(config)
 
 
-def execute(config: CheckConfig, fmt: Format, output: Path | None) -> int:
+def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
+            color: bool | None = None) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
+    if config.source is not None:
+        importable(Path.cwd())
     debug = debug_enabled()
     outcomes = tuple(check_budget(b, t, base=config.base, debug=debug) for b, t in config.jobs)
     report = CheckReport(outcomes, source=config.source)
-    write(RENDERERS, fmt, report, output)
+    write(RENDERERS, fmt, report, output, color=color)
     sys.stdout.flush()  # the summary follows the payload on a terminal
     for outcome in outcomes:
         if outcome.error is not None:  # the cause, even when the payload went to a file
@@ -168,11 +177,20 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None) -> int:
     return report.exit_code
 
 
+def importable(directory: Path) -> None:
+    """Let ``package.module:callable`` targets import from ``directory`` (the project): a
+    ``--config`` file elsewhere resolves them as ./pyproject.toml's budgets do."""
+    entry = str(directory.resolve())
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+
 def limit_options(func: Any) -> Any:
     decorators = [
         click.option("--max-params", default=None, metavar="N", help="Most parameters allowed."),
         click.option("--max-macs", default=None, metavar="N",
-                     help="Most MACs allowed, held against fvcore's count."),
+                     help="Most MACs allowed, held against the complete count (every "
+                     "multiply-add: conv, linear, matmul, attention, recurrent)."),
         click.option("--max-flops", default=None, metavar="N",
                      help="Most FLOPs allowed, held against FlopCounterMode's count."),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
@@ -183,23 +201,25 @@ def limit_options(func: Any) -> Any:
         click.option("--inputs", default=None, metavar="MODULE:CALLABLE",
                      help="A callable returning the example inputs: a tuple (positional) or a "
                      "dict (keyword) of tensors; pkg.mod:fn or path/file.py:fn."),
-        click.option("--block", "kind", type=click.Choice([str(k) for k in BlockKind]),
+        click.option("--block", "kind", type=options.choice(BlockKind),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]
     return options.apply_options(func, decorators)
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("target", required=False)
+@click.argument("target", required=False, shell_complete=options.complete_presets(files=True))
 @limit_options
 @options.block_options(options.Form.OPTIONAL)
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--config", type=options.ReadPath(), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
 @options.format_option(RENDERERS)
 @options.output_option
+@options.color_option
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
-          config: Path | None, fmt: str, output: Path | None, **limits: Any) -> int:
+          config: Path | None, fmt: str | None, output: Path | None, color: bool | None,
+          **limits: Any) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or
@@ -207,7 +227,8 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     nn.Module. Without TARGET, every [tool.bottlecalc.budgets.<name>] table of
     ./pyproject.toml (or --config FILE) is checked in one process.
     """
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
     ctx = click.get_current_context()
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
-    return execute(plan, Format(fmt.lower()), output)
+    return execute(plan, chosen, output, color=color)

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli import options
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError
 from bottlecalc.report.compare.registry import RENDERERS
-from bottlecalc.report.render import Format
 from bottlecalc.results import TimeOptions
 
 EXAMPLES = """
@@ -32,9 +31,11 @@ Examples:
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
 @options.format_option(RENDERERS)
 @options.output_option
+@options.color_option
 @options.debug_option
 def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, explain: bool, fmt: str, output: Path | None) -> None:
+            timing: TimeOptions | None, explain: bool, fmt: str | None, output: Path | None,
+            color: bool | None) -> None:
     """Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1).
 
     Parameters are counted analytically (closed form) and by instantiating the torch
@@ -42,6 +43,7 @@ def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: 
     FLOPs with FlopCounterMode. Every count is an exact integer; ✓ marks agreement.
     --time also times both blocks and each of their layers on this machine.
     """
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
     specs, shape = options.block_pair_of(block), block.shape()
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     from bottlecalc.api import compare_blocks
@@ -49,6 +51,6 @@ def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: 
     timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
                             timing=timing)
-    write(RENDERERS, Format(fmt.lower()), result, output, explain=explain)
+    write(RENDERERS, chosen, result, output, explain=explain, color=color)
     if not result.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli import options
-from bottlecalc.cli.output import emit, render_options, write_file
+from bottlecalc.cli.output import OutputPath, emit, pick_format, render_options, write_file
 from bottlecalc.report.diagram.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import analytic_compare
+
+TEXT_ONLY = {Format.TEXT: RENDERERS[Format.TEXT]}  # what -o writes
 
 EXAMPLES = """
 \b
@@ -22,8 +24,8 @@ Examples:
 
 @click.command(epilog=EXAMPLES)
 @options.block_options(options.Form.REQUIRED)
-@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, metavar="FILE", help="Also write both diagrams as one SVG file.")
+@click.option("--svg", "svg_path", type=OutputPath(dash=False, formats=("svg",)),
+              default=None, metavar="FILE.svg", help="Also write both diagrams as one SVG file.")
 @options.output_option
 @options.debug_option
 def diagram(*, block: options.BlockOptions[int], svg_path: Path | None,
@@ -34,8 +36,21 @@ def diagram(*, block: options.BlockOptions[int], svg_path: Path | None,
     and ReLU follow; the shortcut is drawn as identity or as the 1x1 projection the block
     needs when in != out or stride != 1.
     """
+    pick_format(TEXT_ONLY, None, output, default=Format.TEXT,
+                hint=" (text; --svg FILE writes the SVG)")
+    refuse_unused(click.get_current_context(), block)
     result = analytic_compare(options.block_pair_of(block), block.shape())
     how = render_options(output)
-    emit(RENDERERS[Format.TEXT](result, how), output)
-    if svg_path is not None:
-        write_file(svg_path, RENDERERS[Format.SVG](result, how))
+    text = RENDERERS[Format.TEXT](result, how)
+    svg = RENDERERS[Format.SVG](result, how) if svg_path is not None else None
+    emit(text, output)
+    if svg_path is not None and svg is not None:
+        write_file(svg_path, svg)
+
+
+def refuse_unused(ctx: click.Context, block: options.BlockOptions[int]) -> None:
+    """The drawing shows one sample's convs and sizes: --batch and --bias do not apply."""
+    typed = options.typed(ctx, ("batch",)) + (["--bias"] if block.bias else [])
+    if typed:
+        raise click.UsageError(f"{typed[0]} does not apply to diagram: it draws the convs "
+                               "and sizes of one sample, not the batch or the biases")

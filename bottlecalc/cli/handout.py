@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli import options
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.handout.registry import RENDERERS
 from bottlecalc.report.render import Format
@@ -26,19 +26,6 @@ Examples:
   bottlecalc handout --in 256 --mid 64 --time -o timed.html   # adds "MACs are not time"
 """
 
-# The suffix -o implies when --format is not given.
-SUFFIXES = {".html": Format.HTML, ".htm": Format.HTML,
-            ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN}
-
-
-def pick_format(fmt: str | None, output: Path | None) -> Format:
-    if fmt is not None:
-        return Format(fmt.lower())
-    if output is None:
-        return Format.HTML
-    return SUFFIXES.get(output.suffix.lower(), Format.HTML)
-
-
 def block_config(block: options.BlockOptions[int]) -> BlockConfig:
     """The options as typed: the sweep keeps --out fixed, or out = mid x --expansion."""
     return BlockConfig(block.in_channels, block.mid, out_channels=block.out_channels,
@@ -51,7 +38,7 @@ def block_config(block: options.BlockOptions[int]) -> BlockConfig:
 @options.block_options(options.Form.REQUIRED)
 @click.option("--title", default=None, help="Page title  [default: 'Why a bottleneck "
               "block is cheap', translated]")
-@click.option("--lang", type=click.Choice([str(lang) for lang in Lang]), default="en",
+@click.option("--lang", type=options.choice(Lang), default="en",
               show_default=True, help="Language of the page's fixed text.")
 @click.option("--sweep", "sweep_text", default=None, metavar="LIST",
               help="--mid values for the sweep chart (16,32,64 or 16:256:16)  "
@@ -59,8 +46,7 @@ def block_config(block: options.BlockOptions[int]) -> BlockConfig:
 @click.option("--no-measure", is_flag=True,
               help="Analytic counts only (no torch); the measured rows are left out.")
 @options.time_options(own_dtype=True)
-@options.format_option(RENDERERS, default=None,
-               help="html or markdown  [default: from -o's suffix, else html]")
+@options.format_option(RENDERERS, default="html")
 @options.output_option
 @options.debug_option
 def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
@@ -74,6 +60,7 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     page is self-contained (opens offline) and prints on A4. The file is written
     atomically. --time adds "MACs are not time": both blocks timed on this machine.
     """
+    chosen = pick_format(RENDERERS, fmt, output, default=Format.HTML)
     config = block_config(block)
     _, bottleneck = config.pair()  # validates every option before anything is measured
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
@@ -86,4 +73,4 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
                             timing=replace(timing, layers=True) if timing else None)
     page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
                          lang=Lang(lang))
-    write(RENDERERS, pick_format(fmt, output), page, output)
+    write(RENDERERS, chosen, page, output)

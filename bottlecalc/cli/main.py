@@ -1,7 +1,8 @@
 """The ``bottlecalc`` group, and the one place errors become exit codes.
 
 Subcommands load lazily, so ``--help`` never imports torch. Exit codes: 0 ok, 1 budget
-exceeded, 2 usage error (one line on stderr), 3 measurement or tool error.
+exceeded, 2 usage error (one line on stderr), 3 measurement or tool error, 130 Ctrl-C.
+``--debug`` (or BOTTLECALC_DEBUG) adds the traceback and keeps the exit code.
 """
 
 from __future__ import annotations
@@ -30,12 +31,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
 DEBUG_KEY = "bottlecalc.debug"
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+ENGINES = {"torch": "pip install torch", "fvcore": "pip install fvcore"}
+
+
 class CommandFailed(Exception):
     """An error raised inside a command, with the command path it happened in."""
 
-    def __init__(self, where: str, error: Exception, *, debug: bool) -> None:
+    def __init__(self, where: str, error: Exception, *, debug: bool,
+                 measures: bool = False) -> None:
         super().__init__(str(error))
         self.where, self.error, self.debug = where, error, debug
+        self.measures = measures  # the command has --no-measure
+
+
+class Interrupted(Exception):
+    """Ctrl-C inside a command, with the command path it happened in."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
 
 
 def debug_enabled(ctx: click.Context | None = None) -> bool:
@@ -62,9 +77,14 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.Abort, click.exceptions.Exit):
             raise
+        except KeyboardInterrupt:
+            raise Interrupted(_where(ctx)) from None
         except Exception as exc:
-            where = " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
-            raise CommandFailed(where, exc, debug=debug_enabled(ctx)) from exc
+            where = _where(ctx)
+            command = self.get_command(ctx, ctx.invoked_subcommand or "")
+            measures = command is not None and any(
+                p.name == "no_measure" for p in command.params)
+            raise CommandFailed(where, exc, debug=debug_enabled(ctx), measures=measures) from exc
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -76,12 +96,18 @@ class LazyGroup(click.Group):
             rv = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
             _usage_error(exc)
-        except click.Abort:
-            click.echo("Aborted!", err=True)
-            sys.exit(1)
+        except (click.Abort, Interrupted) as exc:
+            where = exc.where if isinstance(exc, Interrupted) else prog_name or "bottlecalc"
+            click.echo(f"{where}: interrupted (Ctrl-C)", err=True)
+            sys.exit(INTERRUPTED)
         except CommandFailed as failed:
             _failure(failed)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _where(ctx: click.Context) -> str:
+    """'bottlecalc compare': the command an error happened in (set once it was invoked)."""
+    return " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
 
 
 def _usage_error(exc: click.ClickException) -> NoReturn:
@@ -89,8 +115,14 @@ def _usage_error(exc: click.ClickException) -> NoReturn:
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "bottlecalc"
     hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-    click.echo(f"{where}: error: {exc.format_message()}{hint}", err=True)
+    click.echo(f"{where}: error: {one_line(exc.format_message())}{hint}", err=True)
     sys.exit(exc.exit_code)
+
+
+def one_line(message: str) -> str:
+    """``message`` with newlines and other control characters escaped: one stderr line,
+    whatever the user typed (click quotes some values without escaping them)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _failure(failed: CommandFailed) -> NoReturn:
@@ -99,21 +131,39 @@ def _failure(failed: CommandFailed) -> NoReturn:
     if failed.debug:
         traceback.print_exception(error)
     if isinstance(error, BottlecalcError):
-        click.echo(f"{failed.where}: error: {error}", err=True)
+        click.echo(f"{failed.where}: error: {one_line(str(error))}", err=True)
         sys.exit(error.exit_code)
-    click.echo(f"{failed.where}: internal error: {type(error).__name__}: {error}", err=True)
+    if (missing := missing_engine(error)) is not None:
+        hint = ", or use --no-measure for the analytic counts" if failed.measures else ""
+        click.echo(f"{failed.where}: error: {missing} is not installed "
+                   f"({one_line(str(error))}); install it ({ENGINES[missing]}){hint}", err=True)
+        sys.exit(3)
+    click.echo(f"{failed.where}: internal error: {type(error).__name__}: "
+               f"{one_line(str(error))}", err=True)
     sys.exit(3)
 
 
+def missing_engine(error: BaseException) -> str | None:
+    """'torch' or 'fvcore' when ``error`` says that package cannot be imported."""
+    if not isinstance(error, ImportError) or error.name is None:
+        return None
+    root = error.name.partition(".")[0]
+    return root if root in ENGINES else None
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=LazyGroup, invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example:  bottlecalc compare --in 256 --mid 64\n\n"
-    "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error.",
+    "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error, "
+    "130 interrupted.\n\nShell completion (bash, zsh, fish): see docs/cli.md.",
 )
 @click.version_option(__version__, "--version", prog_name="bottlecalc")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Exact parameter, MAC and FLOP counts for ResNet-style blocks and networks."""
+    if ctx.invoked_subcommand is None:  # bare `bottlecalc`: the help, and success
+        click.echo(ctx.get_help())
 
 
 def main() -> None:

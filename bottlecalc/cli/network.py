@@ -10,11 +10,10 @@ import click
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli import options
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.report.network.registry import RENDERERS
-from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, NetworkReport, TimeOptions
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 
@@ -83,7 +82,7 @@ def build_specs(names: tuple[str, ...], *, variant: str, num_classes: int,
 def custom_options(func: Any) -> Any:
     """Options that describe a ``custom`` network; None means the user did not type it."""
     decorators = [
-        click.option("--block", type=click.Choice([str(k) for k in BlockKind]), default=None,
+        click.option("--block", type=options.choice(BlockKind), default=None,
                      help="custom: residual block kind."),
         click.option("--layers", default=None, metavar="N,N,...",
                      help="custom: blocks per stage, e.g. 3,4,6,3 (ResNet-50)."),
@@ -104,7 +103,7 @@ def custom_options(func: Any) -> Any:
 def network_options(func: Any) -> Any:
     """How the networks are fed and shown: variant, size, batch, classes, depth, dtype."""
     decorators = [
-        click.option("--variant", type=click.Choice(list(VARIANTS)), default="v1.5",
+        click.option("--variant", type=options.choice(VARIANTS), default="v1.5",
                      show_default=True, help="v1.5: stride on the 3x3 (torchvision); v1: on "
                      "the first 1x1 (the paper)."),
         click.option("--size", default="224", show_default=True, metavar="H|HxW",
@@ -112,10 +111,10 @@ def network_options(func: Any) -> Any:
         click.option("--batch", type=int, default=1, show_default=True, help="Batch size."),
         click.option("--num-classes", type=int, default=1000, show_default=True,
                      help="Outputs of the final fc layer."),
-        click.option("--depth", type=click.Choice([str(d) for d in Depth]), default="stage",
+        click.option("--depth", type=options.choice(Depth), default="stage",
                      show_default=True, help="Breakdown rows: none, stages, blocks or every "
                      "layer."),
-        click.option("--dtype", type=click.Choice([str(d) for d in DType]), default="float32",
+        click.option("--dtype", type=options.choice(DType), default="float32",
                      show_default=True, help="Element type for weight/activation bytes."),
         click.option("--conventions", is_flag=True, help="Show the count as torchvision, "
                      "fvcore, FlopCounterMode and the paper do."),
@@ -124,17 +123,20 @@ def network_options(func: Any) -> Any:
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]")
+@click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]",
+                shell_complete=options.complete_presets(CUSTOM))
 @network_options
 @custom_options
 @options.measure_options
 @options.time_options(own_dtype=False)
 @options.format_option(RENDERERS)
 @options.output_option
+@options.color_option
 @options.debug_option
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str, dtype: str, conventions: bool, cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, fmt: str, output: Path | None, **custom: Any) -> None:
+            timing: TimeOptions | None, fmt: str | None, output: Path | None,
+            color: bool | None, **custom: Any) -> None:
     """Count whole ResNets: torchvision's presets or your own stage list.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
@@ -142,6 +144,7 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     by side; 'custom' takes --block/--layers/--width/--groups/--width-per-group/--expansion.
     --time also times each network (and with --depth layer each layer) in --dtype.
     """
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
     shape = InputShape.parse(size, batch=batch)
@@ -154,6 +157,6 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     report = NetworkReport(results=results, depth=Depth(depth), dtype=DType(dtype),
                            conventions=conventions, measured=not no_measure,
                            cross_checked=cross_check, machine=machine)
-    write(RENDERERS, Format(fmt.lower()), report, output)
+    write(RENDERERS, chosen, report, output, color=color)
     if not report.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -9,21 +9,29 @@ and ``--size`` take lists and ranges). The decorated command receives them as on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
+from bottlecalc.cli.output import OutputPath
+from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.results import TimeOptions
 from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
 
 F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+    _PathType = click.ParamType[Path]
+else:
+    _PathType = click.ParamType
 T = TypeVar("T")
 Decorator = Callable[[Any], Any]
 
@@ -52,6 +60,25 @@ class BlockOptions(Generic[T]):
 
     def shape(self) -> InputShape:
         return InputShape.parse(self.size, batch=self.batch)
+
+
+class ReadPath(_PathType):
+    """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        text = value if isinstance(value, str) else os.fsdecode(value)
+        if not text.strip() or "\0" in text:
+            self.fail(f"{text!r} is not a file name", param, ctx)
+        if Path(text).is_dir():
+            self.fail(f"{text!r} is a directory", param, ctx)
+        return Path(text)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
 
 
 def block_pair_of(block: BlockOptions[int]) -> tuple[BlockSpec, BlockSpec]:
@@ -94,7 +121,7 @@ def _layout_options(form: Form) -> list[Decorator]:
     return [
         click.option("--stride", type=int, default=1, show_default=True, metavar="1|2",
                      help="Stride of the block (on the 3x3 conv, as torchvision)."),
-        click.option("--stride-on", type=click.Choice([str(s) for s in StrideOn]),
+        click.option("--stride-on", type=choice(StrideOn),
                      default=str(StrideOn.CONV3X3), show_default=True,
                      help="Where the bottleneck strides: 3x3 (torchvision, v1.5) or 1x1 "
                      "(original ResNet)."),
@@ -125,12 +152,46 @@ def block_options(form: Form) -> Callable[[F], F]:
         def wrapper(**kwargs: Any) -> Any:
             raw = {name: kwargs.pop(name) for name in BLOCK_FIELDS}
             raw["stride_on"] = StrideOn(raw["stride_on"])
+            refuse_idle_stride_on(raw["stride"])
             return func(block=BlockOptions(**raw), **kwargs)
 
         options = [*_width_options(form), *_layout_options(form), *_input_options(form)]
         return apply_options(wrapper, options)  # type: ignore[return-value]
 
     return decorate
+
+
+def choice(values: Iterable[object]) -> click.Choice[str]:
+    """A choice option; every choice in bottlecalc is case-insensitive (--format JSON)."""
+    return click.Choice([str(v) for v in values], case_sensitive=False)
+
+
+def complete_presets(*extra: str, files: bool = False) -> Callable[..., list[CompletionItem]]:
+    """Shell completion of preset names (and ``extra`` words); else file names if ``files``."""
+
+    def complete(ctx: click.Context, param: click.Parameter,
+                 incomplete: str) -> list[CompletionItem]:
+        words = [w for w in (*PRESETS, *extra) if w.startswith(incomplete.lower())]
+        if not words and files:
+            return [CompletionItem(incomplete, type="file")]
+        return [CompletionItem(word) for word in words]
+
+    return complete
+
+
+def typed(ctx: click.Context, names: Iterable[str]) -> list[str]:
+    """Options the user typed (not defaults), as they are spelled on the command line."""
+    given = [n for n in names
+             if ctx.get_parameter_source(n) is click.core.ParameterSource.COMMANDLINE]
+    spelled = {p.name: p.opts[0] for p in ctx.command.params if isinstance(p, click.Option)}
+    return [spelled[n] for n in given]
+
+
+def refuse_idle_stride_on(stride: int) -> None:
+    """--stride-on says where the stride goes: with --stride 1 there is none to place."""
+    if stride == 1 and typed(click.get_current_context(), ["stride_on"]):
+        raise click.UsageError("--stride-on applies only with --stride 2: a block with "
+                               "stride 1 strides nowhere")
 
 
 def apply_options(func: F, options: Sequence[Decorator]) -> F:
@@ -141,17 +202,26 @@ def apply_options(func: F, options: Sequence[Decorator]) -> F:
 
 
 def format_option(registry: Registry[Any], *, default: str | None = "table",
-                  help: str = "Output format.") -> Callable[[F], F]:
-    """``--format``, its choices taken from the command's renderer registry."""
-    return click.option("--format", "fmt", type=click.Choice(choices(registry),
-                        case_sensitive=False), default=default,
-                        show_default=default is not None, help=help)
+                  help: str = "Output format  [default: {default}, or what -o's "
+                  "extension names]") -> Callable[[F], F]:
+    """``--format``, its choices taken from the command's renderer registry. The value is
+    None when not typed, so ``-o``'s extension can pick it (:func:`output.pick_format`)."""
+    return click.option("--format", "fmt", type=choice(choices(registry)), default=None,
+                        help=help.format(default=default))
 
 
 def output_option(func: F) -> F:
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        default=None, help="Write the data to FILE instead of stdout.",
+        "-o", "--output", type=OutputPath(), default=None, metavar="FILE",
+        help="Write the data to FILE instead of stdout (- is stdout).",
+    )(func)
+
+
+def color_option(func: F) -> F:
+    return click.option(
+        "--color/--no-color", default=None,
+        help="Colour the table  [default: on a terminal, unless NO_COLOR or TERM=dumb; "
+        "FORCE_COLOR forces it]",
     )(func)
 
 

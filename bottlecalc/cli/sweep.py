@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli import options
-from bottlecalc.cli.output import write, write_file
-from bottlecalc.report.render import Format
+from bottlecalc.cli.output import OutputPath, pick_format, write, write_file
 from bottlecalc.report.sweep.registry import RENDERERS
 from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, InputShape, parse_int
@@ -24,7 +23,6 @@ Examples:
   bottlecalc sweep --in 256 --mid 16,32,64,128,256 --time     # measured time per point
 """
 
-PLOT_SUFFIXES = (".png", ".svg")
 HIGH = {Axis.IN: MAX_CHANNELS, Axis.MID: MAX_CHANNELS, Axis.SIZE: MAX_SIZE}
 
 
@@ -51,31 +49,26 @@ def base_config(block: options.BlockOptions[str], axis: Axis, first: int) -> Blo
                        shape=InputShape.parse(size, batch=block.batch))
 
 
-def check_plot(plot: Path | None) -> Path | None:
-    if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:
-        raise click.BadParameter(f"must end in .png or .svg, got {str(plot)!r}",
-                                 param_hint="'--plot'")
-    return plot
-
-
-def write_plot(sweep: Sweep, path: Path) -> None:
+def draw_plot(sweep: Sweep, path: Path) -> bytes | str:
+    """The --plot file's content: PNG or SVG, as its name says (checked when parsed)."""
     from bottlecalc.report.sweep import plot
 
-    data = plot.sweep_png(sweep) if path.suffix.lower() == ".png" else plot.sweep_svg(sweep)
-    write_file(path, data)
+    return plot.sweep_png(sweep) if path.suffix.lower() == ".png" else plot.sweep_svg(sweep)
 
 
 @click.command(epilog=EXAMPLES)
 @options.block_options(options.Form.SERIES)
 @options.format_option(RENDERERS)
 @options.output_option
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE.png|FILE.svg",
-              help="Also draw params and MACs of both blocks (needs bottlecalc[plot]).")
+@click.option("--plot", type=OutputPath(dash=False, formats=("png", "svg"), strict=True),
+              default=None, metavar="FILE.png|FILE.svg",
+              help="Also draw params and MACs of both blocks (needs bottlecalc[plot]); "
+              "the extension picks PNG or SVG.")
 @options.time_options(own_dtype=True)
+@options.color_option
 @options.debug_option
-def sweep(*, block: options.BlockOptions[str], fmt: str, output: Path | None,
-          plot: Path | None, timing: TimeOptions | None) -> None:
+def sweep(*, block: options.BlockOptions[str], fmt: str | None, output: Path | None,
+          plot: Path | None, timing: TimeOptions | None, color: bool | None) -> None:
     """Count a basic and a bottleneck block at every value of --in, --mid or --size.
 
     Exactly one of them takes a list (16,32,64) or an inclusive range (16:256:16). Counts
@@ -83,16 +76,17 @@ def sweep(*, block: options.BlockOptions[str], fmt: str, output: Path | None,
     at each point, with the ratio of basic to bottleneck. --time also times both blocks
     at every point (torch): a measured-time curve beside the MAC curve.
     """
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
     texts = {Axis.IN: block.in_channels, Axis.MID: block.mid, Axis.SIZE: block.size}
     axis = swept_axis(texts)
     values = parse_values(axis.option, texts[axis], high=HIGH[axis])
     config = base_config(block, axis, values[0])
-    check_plot(plot)
     result = run_sweep(config, axis, values)
     if timing is not None:
         from bottlecalc.api import time_sweep
 
         result = time_sweep(result, timing)
-    write(RENDERERS, Format(fmt.lower()), result, output)
-    if plot is not None:
-        write_plot(result, plot)
+    drawn = draw_plot(result, plot) if plot is not None else None  # fails before any write
+    write(RENDERERS, chosen, result, output, color=color)
+    if plot is not None and drawn is not None:
+        write_file(plot, drawn)

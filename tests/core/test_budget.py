@@ -50,7 +50,7 @@ def test_parse_count_examples(text: object, expected: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "1.5", "-3", "0", "25.6m", "4.1g", "1T", "1__0", "_1", "1_", "inf", "nan",
+    ["", "abc", "1.5", "-3", "0", "25.6m", "4.1g", "1t", "1P", "1__0", "_1", "1_", "inf", "nan",
      "1e22", "1e999999999", "1.0000000000000000000000000001k", "0x10", True, None, [1]],
 )
 def test_parse_count_rejects_garbage_naming_the_option(text: object) -> None:
@@ -64,10 +64,15 @@ def test_plain_and_underscored_integers_round_trip(n: int) -> None:
     assert parse_count("--max-params", f"{n:_}") == n
 
 
-@given(st.integers(min_value=1, max_value=10**9), st.sampled_from(["k", "K", "M", "G"]))
+@given(st.integers(min_value=1, max_value=10**9), st.sampled_from(["k", "K", "M", "G", "T"]))
 def test_suffixes_scale_exactly(n: int, suffix: str) -> None:
-    scale = {"k": 1000, "K": 1000, "M": 10**6, "G": 10**9}[suffix]
+    scale = {"k": 1000, "K": 1000, "M": 10**6, "G": 10**9, "T": 10**12}[suffix]
     assert parse_count("--max-macs", f"{n}{suffix}") == n * scale
+
+
+def test_tera_is_ten_to_the_twelfth() -> None:
+    assert parse_count("--max-flops", "1.5T") == 1_500_000_000_000
+    assert parse_count("--max-flops", "2 T") == 2 * 10**12
 
 
 @given(st.integers(min_value=0, max_value=10**6), st.text("0123456789", min_size=1, max_size=6))

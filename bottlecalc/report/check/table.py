@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
 from bottlecalc.report.console import to_str
+from bottlecalc.report.layout import GLUE, Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.render import RenderOptions
 
@@ -19,26 +19,20 @@ STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold re
 LEGEND = ("MAC = one multiply-accumulate (papers' and torchvision's \"FLOP\"); the complete "
           "count has every MAC of conv, linear, matmul, attention and recurrent layers, none "
           "for norms, pooling or elementwise ops. FLOP = 2 x MAC (torch's FlopCounterMode). "
-          "Headroom = (limit - actual) / limit.")
+          "Headroom = " + "(limit - actual) / limit.".replace(" ", GLUE))  # one formula, unbroken
 HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
            "verdict")
 
 
-WIDTH = 132
-
-
 def render(report: CheckReport, options: RenderOptions) -> str:
-    table = Table(box=box.SIMPLE_HEAD, title="bottlecalc check", title_justify="left")
-    for header in HEADERS:
-        table.add_column(header, overflow="fold")
-    for outcome in report.outcomes:
-        for row in rows(outcome):
-            table.add_row(*row)
-    parts: list[RenderableType] = [table]
-    parts.extend(Text(line) for line in [LEGEND, *footnotes(report)])
-    width = max(options.width, 100) if options.width else WIDTH
-    text = to_str(Group(*parts), color=options.color, width=width)
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    columns = tuple(Column(header, right=False) for header in HEADERS)
+    body = tuple(row for outcome in report.outcomes for row in rows(outcome))
+    sheet = Sheet(columns, body, title="bottlecalc check",
+                  style={"box": box.SIMPLE_HEAD, "title_justify": "left"})
+    parts: list[RenderableType] = [fit(sheet, options.width)]
+    parts.append(Prose(LEGEND))
+    parts.extend(Prose(line, hang=2) for line in footnotes(report))
+    return to_str(Group(*parts), color=options.color, width=options.width)
 
 
 def rows(outcome: Outcome) -> list[tuple[str | Text, ...]]:

@@ -4,30 +4,33 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from bottlecalc.analytic import Op
 from bottlecalc.report import timing
 from bottlecalc.report.compare import words
-from bottlecalc.report.console import rows_table, to_str
+from bottlecalc.report.console import to_str
+from bottlecalc.report.layout import Column, Prose, Sheet, fit, plain_sheet
 from bottlecalc.report.numbers import exact, human, shape_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
 from bottlecalc.results import BlockResult, CompareResult
 
-WIDTH = 132
 HEADERS = ("conv\nweights", "BN\nparams", "shortcut\nparams", "total\nparams",
            "MACs\n(conv)", "fvcore\n(MACs + BN)", "FLOPs\n(2 x MACs)")
+BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold",
+         "show_lines": True}
+DERIVATION = ("layer", "shape (in → out)", "parameters", "MACs / fvcore")
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
     """The comparison table, ratio line, legend and footnotes as one string."""
-    parts: list[RenderableType] = [_summary(result), _ratio(result), *_timed(result)]
-    parts.extend(_explain(block) for block in result.blocks if options.explain)
+    parts: list[RenderableType] = [fit(summary(result), options.width, turn=True), _ratio(result),
+                                   *_timed(result, options.width)]
+    for block in result.blocks if options.explain else ():
+        parts.extend(_explain(block, options.width))
     parts.append(_footer(result))
-    width = max(options.width, 100) if options.width else WIDTH
-    return to_str(Group(*parts), color=options.color, width=width)
+    return to_str(Group(*parts), color=options.color, width=options.width)
 
 
 def cell(n: int | None, mark: bool | None = None) -> Text:
@@ -48,76 +51,74 @@ def _title(result: CompareResult) -> str:
             f"out {spec.out_channels}{stride}{groups}; input {input_dims}")
 
 
-def _summary(result: CompareResult) -> Table:
-    table = Table(title=_title(result), box=box.ROUNDED, header_style="bold cyan",
-                  title_style="bold", show_lines=True)
-    table.add_column("block", no_wrap=True)
-    for name in HEADERS:
-        table.add_column(name, justify="right", no_wrap=True)
-    for block in result.blocks:
-        table.add_row(*_row(block, result))
-    return table
+def summary(result: CompareResult) -> Sheet:
+    columns = (Column("block", right=False), *(Column(name) for name in HEADERS))
+    rows = tuple(_row(block, result) for block in result.blocks)
+    return Sheet(columns, rows, title=_title(result), style=BOXED)
 
 
-def _row(block: BlockResult, result: CompareResult) -> list[RenderableType]:
+def _row(block: BlockResult, result: CompareResult) -> tuple[Text, ...]:
     c, m = block.counts, block.measured
     name = Text(str(block.spec.kind), style="bold")
     name.append("\n" + words.describe(block).replace(", ", "\n"), style="dim")
     total_mark = block.params_agree if result.measured else None
     torch_mark = block.torch_agree if m.torch_flops is not None else None
     fvcore = cell(m.fvcore, block.fvcore_agree) if m.fvcore is not None else _fv_missing(result)
-    return [
+    return (
         name, cell(c.conv), cell(c.bn), cell(c.shortcut), cell(c.total, total_mark),
         cell(c.macs), fvcore, cell(c.flops, torch_mark),
-    ]
+    )
 
 
 def _fv_missing(result: CompareResult) -> Text:
     return Text("—\n" + ("not run" if result.measured else "--no-measure"), style="dim")
 
 
-def _ratio(result: CompareResult) -> Text:
-    return Text(words.ratio_line(result), style="bold green")
+def _ratio(result: CompareResult) -> Prose:
+    return Prose(words.ratio_line(result), style="bold green")
 
 
-def _timed(result: CompareResult) -> list[RenderableType]:
+def _timed(result: CompareResult, width: int | None) -> list[RenderableType]:
     """--time: the measured blocks beside their MACs, then each block layer by layer."""
     machine = result.machine
     if machine is None:
         return []
     first, last = result.blocks[0], result.blocks[-1]
     rows = [timing.block_row(block, machine) for block in result.blocks]
+    title = "MACs are not time: measured on this machine"
     parts: list[RenderableType] = [
-        rows_table("MACs are not time: measured on this machine", timing.BLOCK_HEADER, rows),
-        Text(timing.speed_line(first, last, machine), style="bold green"),
+        fit(plain_sheet(title, timing.BLOCK_HEADER, rows), width),
+        Prose(timing.speed_line(first, last, machine), style="bold green"),
     ]
-    for title, rows, notes in timing.layer_sections(result.blocks, machine):
-        parts.append(rows_table(title, timing.LAYER_HEADER, rows, text_columns=2))
-        parts.extend(map(Text, notes))
+    for name, layer_rows, notes in timing.layer_sections(result.blocks, machine):
+        parts.append(fit(plain_sheet(name, timing.LAYER_HEADER, layer_rows, keys=2), width))
+        parts.extend(Prose(note, hang=2) for note in notes)
     return parts
 
 
-def _explain(block: BlockResult) -> Table:
-    table = Table(title=f"{block.spec.kind}: per-layer derivation", box=box.SIMPLE_HEAD,
-                  title_justify="left", header_style="bold")
-    for name in ("layer", "shape (in → out)", "parameters", "MACs / fvcore"):
-        table.add_column(name, overflow="fold")
-    for layer in block.layers:
-        if layer.op is not Op.RELU:
-            shapes = f"{shape_text(layer.in_shape)} → {shape_text(layer.out_shape)}"
-            table.add_row(layer.name, shapes, layer.formula, layer.macs_formula)
-    table.caption = "\n".join(words.totals_text(block))
-    table.caption_justify = "left"
-    return table
+def derivation(block: BlockResult) -> Sheet:
+    rows = tuple(
+        (layer.name, f"{shape_text(layer.in_shape)} → {shape_text(layer.out_shape)}",
+         layer.formula, layer.macs_formula)
+        for layer in block.layers if layer.op is not Op.RELU
+    )
+    return Sheet(tuple(Column(name, right=False) for name in DERIVATION), rows,
+                 title=f"{block.spec.kind}: per-layer derivation",
+                 style={"box": box.SIMPLE_HEAD, "title_justify": "left",
+                        "header_style": "bold"})
+
+
+def _explain(block: BlockResult, width: int | None) -> list[RenderableType]:
+    return [fit(derivation(block), width), *map(Prose, words.totals_text(block))]
 
 
 def _footer(result: CompareResult) -> Group:
     style = "green" if result.all_agree else "bold red"
-    lines: list[RenderableType] = [Text(words.agreement_line(result), style=style)]
-    lines.append(Text(words.LEGEND, style="dim"))
-    lines.extend(Text(f"* {note}", style="yellow") for note in words.footnotes(result))
+    lines: list[RenderableType] = [Prose(words.agreement_line(result), style=style)]
+    lines.append(Prose(words.LEGEND, style="dim"))
+    lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(result))
     if result.machine is not None:
-        lines.append(Text(timing.TIME_LEGEND, style="dim"))
-        lines.extend(Text(f"* {note}", style="yellow")
+        lines.append(Prose(timing.TIME_LEGEND, style="dim"))
+        lines.extend(Prose(f"* {note}", style="yellow", hang=2)
                      for note in timing.time_notes(result.blocks, result.machine))
     return Group(*lines)

@@ -1,13 +1,16 @@
-"""``sweep --format table``: the rich table and a terminal bar chart of both blocks' MACs."""
+"""``sweep --format table``: the rich table and a terminal bar chart of both blocks' MACs
+(and, with ``--time``, of their measured times)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from bottlecalc.report.console import to_str
+from bottlecalc.report.layout import Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import human
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.words import LEGEND, TIMED_HEADER, row, time_notes, title
@@ -15,10 +18,11 @@ from bottlecalc.report.timing import TIME_LEGEND, duration
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint
 
-WIDTH = 120
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40
 STYLES = {BlockKind.BASIC: "yellow", BlockKind.BOTTLENECK: "cyan"}
+HEADERS = ("basic\nparams", "bottleneck\nparams", "x\nfewer", "basic\nMACs",
+           "bottleneck\nMACs", "x\nfewer")
 
 
 def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
@@ -30,19 +34,14 @@ def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-def _table(sweep: Sweep) -> Table:
-    table = Table(title=title(sweep), box=box.ROUNDED, header_style="bold cyan",
-                  title_style="bold")
-    table.add_column(sweep.axis.option, justify="right")
-    heads = ["basic\nparams", "bottleneck\nparams", "x\nfewer", "basic\nMACs",
-             "bottleneck\nMACs", "x\nfewer"]
+def sheet(sweep: Sweep) -> Sheet:
+    heads = [*HEADERS]
     if sweep.machine is not None:
         heads += [h.replace(" ", "\n", 1) for h in TIMED_HEADER]
-    for head in heads:
-        table.add_column(head, justify="right", no_wrap=True)
-    for point in sweep.points:
-        table.add_row(*row(point))
-    return table
+    columns = (Column(sweep.axis.option), *map(Column, heads))
+    return Sheet(columns, tuple(tuple(row(point)) for point in sweep.points),
+                 title=title(sweep),
+                 style={"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold"})
 
 
 def _macs(point: SweepPoint, kind: BlockKind) -> float:
@@ -54,31 +53,40 @@ def _seconds(point: SweepPoint, kind: BlockKind) -> float:
     return timing.median_s if timing is not None else 0.0
 
 
-def _chart(sweep: Sweep, *, timed: bool = False) -> Text:
-    """MACs (or, timed, the measured time) of both blocks per point, on one linear scale."""
-    value, show = (_seconds, duration) if timed else (_macs, lambda n: human(int(n)))
+Value = Callable[[SweepPoint, BlockKind], float]
+
+
+def _chart(sweep: Sweep, width: int | None, value: Value, show: Callable[[float], str]) -> Text:
+    """Both blocks per point, bars on one linear scale, as wide as ``width`` allows (the
+    numbers are never cut: at the narrowest, bars shrink to a character)."""
     largest = max(max(value(p, kind) for kind in BlockKind) for p in sweep.points)
     label_width = max(len(str(p.value)) for p in sweep.points)
-    what = "measured time (median)" if timed else "MACs (multiply-accumulates)"
-    out = Text(f"{what} by {sweep.axis.option}, linear scale\n", style="bold")
+    numbers = max(len(show(value(p, k))) for p in sweep.points for k in BlockKind)
+    room = BAR_WIDTH if width is None else width - label_width - len(" basic      ") - 1 - numbers
+    out = Text(no_wrap=True, overflow="ignore")
     for p in sweep.points:
         for kind in BlockKind:
             head = str(p.value) if kind is BlockKind.BASIC else ""
             out.append(f"{head:>{label_width}} {kind:<10} ")
-            out.append(bar(value(p, kind), largest), style=STYLES[kind])
+            out.append(bar(value(p, kind), largest, max(1, min(BAR_WIDTH, room))),
+                       style=STYLES[kind])
             out.append(f" {show(value(p, kind))}\n")
     return out
 
 
-def _timed(sweep: Sweep) -> list[RenderableType]:
+def _timed(sweep: Sweep, width: int | None) -> list[RenderableType]:
     if sweep.machine is None:
         return []
-    return [_chart(sweep, timed=True), Text(TIME_LEGEND, style="dim"),
-            *(Text(f"* {note}", style="yellow") for note in time_notes(sweep))]
+    heading = f"measured time (median) by {sweep.axis.option}, linear scale"
+    return [Prose(heading, style="bold"), _chart(sweep, width, _seconds, duration),
+            Prose(TIME_LEGEND, style="dim"),
+            *(Prose(f"* {note}", style="yellow", hang=2) for note in time_notes(sweep))]
 
 
 def render(sweep: Sweep, options: RenderOptions) -> str:
-    parts: list[RenderableType] = [_table(sweep), _chart(sweep), *_timed(sweep),
-                                   Text(LEGEND, style="dim")]
-    width = max(options.width, 100) if options.width else WIDTH
-    return to_str(Group(*parts), color=options.color, width=width)
+    heading = f"MACs (multiply-accumulates) by {sweep.axis.option}, linear scale"
+    parts: list[RenderableType] = [
+        fit(sheet(sweep), options.width), Prose(heading, style="bold"),
+        _chart(sweep, options.width, _macs, lambda n: human(int(n))),
+        *_timed(sweep, options.width), Prose(LEGEND, style="dim")]
+    return to_str(Group(*parts), color=options.color, width=options.width)
