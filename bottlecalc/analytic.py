@@ -66,6 +66,13 @@ class Layer:
     stride: int = 1
     groups: int = 1
     padding: int = 0
+    reads_input: bool = False  # fed the block's or network's input: no gradient flows back
+
+    @property
+    def train_macs(self) -> int:
+        """Forward and backward: the product again for the weight gradient, and once more
+        for the input gradient, unless the input is the data (which needs no gradient)."""
+        return self.macs * (2 if self.reads_input else 3)
 
     @property
     def flops(self) -> int:
@@ -206,6 +213,8 @@ def block_layers(spec: BlockSpec, shape: InputShape, prefix: str = "") -> tuple[
         y = _conv_bn(layers, idx, y, spec, step)
     _shortcut(layers, x, spec)
     layers.extend([add("add", y), relu("relu", y)])
+    if not prefix:  # a block on its own: its first conv and projection read the data
+        layers = [replace(r, reads_input=r.name in ("conv1", "downsample.0")) for r in layers]
     return tuple(_prefixed(layers, prefix))
 
 
@@ -249,7 +258,7 @@ def _stem(spec: NetworkSpec, shape: InputShape) -> list[Layer]:
     """conv1 7x7/2 (pad 3), bn1, relu, maxpool 3x3/2 (pad 1), as torchvision's ResNet."""
     x: Shape = (shape.batch, spec.in_channels, shape.height, shape.width)
     check_numel("--size", *x)
-    stem = conv("conv1", x, spec.width, kernel=7, stride=2)
+    stem = replace(conv("conv1", x, spec.width, kernel=7, stride=2), reads_input=True)
     y = stem.out_shape
     return [stem, batchnorm("bn1", y), relu("relu", y), maxpool("maxpool", y)]
 
@@ -336,10 +345,16 @@ class Counts:
     macs: int  # conv + linear multiply-accumulates, shortcut included
     shortcut_macs: int
     fvcore: int  # the same network counted under fvcore's convention
+    train_macs: int  # forward and backward (weight gradients, input gradients but the data's)
 
     @property
     def flops(self) -> int:
         return 2 * self.macs
+
+    @property
+    def train_flops(self) -> int:
+        """FlopCounterMode's units for a training step (forward + backward)."""
+        return 2 * self.train_macs
 
 
 def count(layers: Iterable[Layer]) -> Counts:
@@ -358,6 +373,7 @@ def count(layers: Iterable[Layer]) -> Counts:
         macs=sum(r.macs for r in rows),
         shortcut_macs=sum(r.macs for r in side),
         fvcore=sum(r.fvcore for r in rows),
+        train_macs=sum(r.train_macs for r in rows),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import Layer, count, layers_of
+from bottlecalc.breakdown import ModelResult
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
@@ -27,7 +28,7 @@ from bottlecalc.results import (
     compare_result,
     time_memory,
 )
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
     from bottlecalc.budget.model import Budget, Outcome
@@ -40,8 +41,9 @@ MAX_TIMED_POINTS = 64
 
 
 def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
-               cross_check: bool = False) -> Counted[S]:
-    """Count a block or a network analytically and, when ``measure``, by every torch route."""
+               cross_check: bool = False, train: bool = False) -> Counted[S]:
+    """Count a block or a network analytically and, when ``measure``, by every torch route
+    (``train``: a training step's FLOPs too, on meta)."""
     result = analytic_result(spec, shape)
     if not measure:
         return result
@@ -49,20 +51,23 @@ def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
     from bottlecalc.measure.pipeline import measure as run
     from bottlecalc.measure.subject import spec_subject
 
-    measured = run(spec_subject(spec, shape, result.counts), Plan(forward=cross_check))
+    plan = Plan(forward=cross_check, train=train)
+    measured = run(spec_subject(spec, shape, result.counts), plan)
     return Counted(spec=spec, shape=shape, layers=result.layers, measured=measured)
 
 
 def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: bool = True,
-                   cross_check: bool = False, timing: TimeOptions | None = None) -> CompareResult:
+                   cross_check: bool = False, timing: TimeOptions | None = None,
+                   train: bool = False) -> CompareResult:
     """Count each block by every route; the first block is the reference for ratios.
 
     With ``timing``, each block is also timed (refused first if it would not fit)."""
     if timing is not None:
         prepare_timing((layers_of(spec, shape) for spec in specs), timing)
-    blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
-                   for spec in specs)
-    result = compare_result(blocks, shape, measured=measure, cross_checked=cross_check)
+    blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,
+                              train=train) for spec in specs)
+    result = replace(compare_result(blocks, shape, measured=measure, cross_checked=cross_check),
+                     train=train)
     if timing is None:
         return result
     timed, machine = time_results(blocks, timing)
@@ -71,12 +76,12 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
 
 def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure: bool = True,
                    cross_check: bool = False, timing: TimeOptions | None = None,
-                   ) -> tuple[tuple[NetworkResult, ...], Machine | None]:
+                   train: bool = False) -> tuple[tuple[NetworkResult, ...], Machine | None]:
     """Count each network; with ``timing`` also time it (refused first if it would not fit)."""
     if timing is not None:
         prepare_timing((layers_of(spec, shape) for spec in specs), timing)
-    results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check)
-                    for spec in specs)
+    results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,
+                               train=train) for spec in specs)
     if timing is None:
         return results, None
     return time_results(results, timing)
@@ -124,14 +129,17 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
     return replace(result, timed=Timed(replace(total, flops=result.counts.flops), layers))
 
 
-def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False) -> Outcome:
-    """Measure the target and hold every limit against its count; failures become data."""
+def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False,
+                 train: bool = False) -> Outcome:
+    """Measure the target and hold every limit against its count; failures become data
+    (``train``: count a training step too, as ``max-train-flops`` does)."""
     from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
     from bottlecalc.measure.pipeline import Plan, measure
 
+    plan = Plan(forward=True, fvcore=Metric.MACS in budget.metrics,
+                train=train or Metric.TRAIN_FLOPS in budget.metrics)
     try:
-        found = measure(_subject(budget, target, base=base),
-                        Plan(forward=True, fvcore=Metric.MACS in budget.metrics))
+        found = measure(_subject(budget, target, base=base), plan)
     except MeasureError as exc:
         if debug:
             raise
@@ -161,4 +169,16 @@ def closed_form(target: Target) -> dict[str, int] | None:
     if spec is None:
         return None
     counts = count(layers_of(spec, target.shape))
-    return {"params": counts.total, "macs": counts.macs, "flops": counts.flops}
+    return {"params": counts.total, "macs": counts.macs, "flops": counts.flops,
+            "train-flops": counts.train_flops}
+
+
+def count_model(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None, base: Path,
+                train: bool = False, fvcore: bool = True) -> ModelResult:
+    """A user's model (``pkg.mod:callable`` or ``file.py:callable``) counted by every route,
+    per module: what ``bottlecalc network TARGET`` shows."""
+    from bottlecalc.measure.pipeline import Plan, measure
+    from bottlecalc.measure.user import model_subject
+
+    subject = model_subject(target, feed=feed, inputs=inputs, base=base)
+    return ModelResult(target, measure(subject, Plan(forward=True, fvcore=fvcore, train=train)))

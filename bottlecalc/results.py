@@ -52,7 +52,7 @@ class ModuleCount:
     kind: str  # class name
     params: int  # parameters it holds directly (not its children's)
     macs: int  # complete-count MACs done in it and not in a child module
-    calls: int = 1
+    fvcore: int | None = None  # fvcore's count for the module and its children
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class Measured:
     reconcile: tuple[Reconcile, ...] = ()  # every route's difference, explained
     modules: tuple[ModuleCount, ...] = ()  # per module: parameters held, MACs done
     inputs: tuple[tuple[str, TensorSpec], ...] = ()  # what the forward was fed
+    train_flops: int | None = None  # FlopCounterMode, forward and backward (--pass train)
     warnings: tuple[str, ...] = ()  # differences nobody could explain, data dependence
 
     @property
@@ -115,8 +116,12 @@ class Routes:
         return agree(self.counts.flops, self.measured.torch_flops)
 
     @property
+    def train_agree(self) -> bool | None:
+        return agree(self.counts.train_flops, self.measured.train_flops)
+
+    @property
     def all_agree(self) -> bool:
-        checks = (self.params_agree, self.fvcore_agree, self.torch_agree)
+        checks = (self.params_agree, self.fvcore_agree, self.torch_agree, self.train_agree)
         return all(check is not False for check in checks)
 
 
@@ -158,6 +163,7 @@ class CompareResult:
     cross_checked: bool
     notes: tuple[str, ...] = ()
     machine: Machine | None = None  # --time: where the blocks were timed
+    train: bool = False  # --pass train: a training step's FLOPs are shown too
 
     @property
     def all_agree(self) -> bool:
@@ -275,6 +281,7 @@ class NetworkReport:
     measured: bool = True
     cross_checked: bool = False
     machine: Machine | None = None  # --time: where the networks were timed
+    train: bool = False  # --pass train: a training step's FLOPs are shown too
 
     @property
     def all_agree(self) -> bool:

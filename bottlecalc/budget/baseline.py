@@ -8,7 +8,7 @@ and MACs every module held or did itself; a change is a module whose count moved
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,3 +95,11 @@ def changes(before: Snapshot, after: Snapshot) -> tuple[Change, ...]:
              for name in names for metric in METRICS]
     moved = [c for c in found if c.delta]
     return tuple(sorted(moved, key=lambda c: (-abs(c.delta), c.metric, c.module)))
+
+
+def snapshot_of(totals: Mapping[str, int | None],
+                modules: Sequence[tuple[str, int, int]]) -> Snapshot:
+    """This run's counts in a baseline's shape: (module, params held, MACs done) rows."""
+    rows = {name: {"params": params, "macs": macs} for name, params, macs in modules
+            if params or macs}
+    return Snapshot(totals, rows)

@@ -14,7 +14,7 @@ from bottlecalc.errors import SpecError
 from bottlecalc.spec import TensorSpec, parse_tensor
 
 KNOWN_KEYS = ("target", "input", "inputs", "max-params", "max-macs", "max-flops",
-              "tolerance")
+              "max-train-flops", "tolerance")
 SECTION_KEYS = ("budgets",)  # what [tool.bottlecalc] itself may hold
 TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
               list: "an array", dict: "a table"}

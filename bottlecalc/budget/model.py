@@ -7,19 +7,22 @@ A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one
   linear layers, matrix products, attention and recurrent cells, whichever kernel torch
   picks (FlopCounterMode on meta / 2, checked by the module formulas); nothing for
   normalisation, pooling or elementwise work. torchvision's "GFLOPS" convention;
-* ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate).
+* ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate);
+* ``max-train-flops`` — FlopCounterMode for a training step: the forward pass and the
+  backward pass (a gradient for every parameter, none for the inputs), on meta.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from bottlecalc.budget.baseline import Change, Snapshot
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
-from bottlecalc.results import Measured
+from bottlecalc.results import Measured, ModuleCount
 from bottlecalc.spec import TensorSpec
 
 
@@ -27,6 +30,7 @@ class Metric(StrEnum):
     PARAMS = "params"
     MACS = "macs"
     FLOPS = "flops"
+    TRAIN_FLOPS = "train-flops"
 
     @property
     def option(self) -> str:
@@ -48,18 +52,21 @@ ENGINES = {
     Metric.MACS: "MACs (complete: conv, linear, matmul, attention, recurrent; "
     "1 per multiply-add)",
     Metric.FLOPS: "FLOPs (FlopCounterMode, 2 per multiply-add)",
+    Metric.TRAIN_FLOPS: "training-step FLOPs (FlopCounterMode on meta: forward and backward, "
+    "a gradient for every parameter; 2 per multiply-add)",
 }
 LABELS = {
     Metric.PARAMS: "params (torch)",
     Metric.MACS: "MACs (complete)",
     Metric.FLOPS: "FLOPs (FlopCounterMode)",
+    Metric.TRAIN_FLOPS: "train FLOPs (fwd + bwd)",
 }
 
 
 def actual(measured: Measured, metric: Metric) -> int | None:
     """The measured count a limit on ``metric`` is held against (None: not measured)."""
     return {Metric.PARAMS: measured.params, Metric.MACS: measured.macs,
-            Metric.FLOPS: measured.torch_flops}[metric]
+            Metric.FLOPS: measured.torch_flops, Metric.TRAIN_FLOPS: measured.train_flops}[metric]
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,40 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class TopModule:
+    """A module that carries part of an exceeded quantity, and its share of the total."""
+
+    name: str
+    metric: str  # "params", "macs" or "flops" (forward)
+    value: int
+    share: float  # value / the model's total of ``metric``
+
+
+TOP = 5
+
+
+# What each exceeded limit's modules are ranked by: a training step's FLOPs by the forward
+# FLOPs done in each module, the part a module can be blamed for.
+RANKED_BY = {Metric.PARAMS: "params", Metric.MACS: "macs", Metric.FLOPS: "flops",
+             Metric.TRAIN_FLOPS: "flops"}
+
+
+def _per_module(module: ModuleCount, metric: str) -> int:
+    return {"params": module.params, "macs": module.macs, "flops": 2 * module.macs}[metric]
+
+
+def top_modules(measured: Measured, exceeded: Sequence[Metric]) -> tuple[TopModule, ...]:
+    """The modules that carry most of each exceeded quantity, with their share of it."""
+    out: list[TopModule] = []
+    for metric in dict.fromkeys(RANKED_BY[m] for m in exceeded):
+        values = [(m.name or "(root)", _per_module(m, metric)) for m in measured.modules]
+        total = sum(v for _, v in values)
+        ranked = sorted((item for item in values if item[1]), key=lambda item: -item[1])
+        out.extend(TopModule(name, metric, v, v / total) for name, v in ranked[:TOP])
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A budget checked: verdicts, or the error that kept it from being measured."""
 
@@ -146,6 +187,9 @@ class Outcome:
     analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    top_modules: tuple[TopModule, ...] = ()  # what carries an exceeded limit
+    baseline: Snapshot | None = None  # the same budget in an earlier run (--baseline)
+    changes: tuple[Change, ...] = ()  # modules whose counts moved since the baseline
 
     @property
     def status(self) -> Status:
@@ -174,7 +218,7 @@ def warnings(measured: Measured, expected: Mapping[str, int] | None) -> tuple[st
     out = list(measured.warnings)
     for metric in Metric:
         value = actual(measured, metric)
-        if expected and value is not None and value != expected[str(metric)]:
+        if expected and value is not None and value != expected.get(str(metric), value):
             out.append(f"measured {metric} {value:,} differ from the closed form "
                        f"{expected[str(metric)]:,}")
     return tuple(out)

@@ -47,7 +47,8 @@ Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration e
 3 the model could not be imported, built or traced.
 """
 
-TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "tolerance", "input_shape", "inputs")
+TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops", "tolerance",
+                  "input_shape", "inputs")
 Job = tuple[Budget, Target]
 
 
@@ -58,13 +59,14 @@ class Limits:
     max_params: str | None
     max_macs: str | None
     max_flops: str | None
+    max_train_flops: str | None
     tolerance: str | None
     input_shape: tuple[str, ...]  # --input, once per positional input
     inputs: str | None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
-               Metric.FLOPS: self.max_flops}
+               Metric.FLOPS: self.max_flops, Metric.TRAIN_FLOPS: self.max_train_flops}
         feed = tuple(parse_tensor("--input", text) for text in self.input_shape) or None
         return Budget(name=name, target=name, limits=make_limits(raw), input=feed,
                       inputs=self.inputs, tolerance=parse_tolerance("--tolerance",
@@ -159,13 +161,14 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
 
 
 def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
-            color: bool | None = None) -> int:
+            color: bool | None = None, train: bool = False) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
     if config.source is not None:
         importable(Path.cwd())
     debug = debug_enabled()
-    outcomes = tuple(check_budget(b, t, base=config.base, debug=debug) for b, t in config.jobs)
+    outcomes = tuple(check_budget(b, t, base=config.base, debug=debug, train=train)
+                     for b, t in config.jobs)
     report = CheckReport(outcomes, source=config.source)
     write(RENDERERS, fmt, report, output, color=color)
     sys.stdout.flush()  # the summary follows the payload on a terminal
@@ -193,6 +196,9 @@ def limit_options(func: Any) -> Any:
                      "multiply-add: conv, linear, matmul, attention, recurrent)."),
         click.option("--max-flops", default=None, metavar="N",
                      help="Most FLOPs allowed, held against FlopCounterMode's count."),
+        click.option("--max-train-flops", default=None, metavar="N",
+                     help="Most FLOPs a training step may take (forward and backward, a "
+                     "gradient for every parameter), held against FlopCounterMode on meta."),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
         click.option("--input", "input_shape", multiple=True, metavar="SHAPE[:DTYPE]",
@@ -213,13 +219,14 @@ def limit_options(func: Any) -> Any:
 @options.block_options(options.Form.OPTIONAL)
 @click.option("--config", type=options.ReadPath(), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
+@options.pass_option
 @options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
-          config: Path | None, fmt: str | None, output: Path | None, color: bool | None,
-          **limits: Any) -> int:
+          config: Path | None, train: bool, fmt: str | None, output: Path | None,
+          color: bool | None, **limits: Any) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or
@@ -231,4 +238,4 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     ctx = click.get_current_context()
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
-    return execute(plan, chosen, output, color=color)
+    return execute(plan, chosen, output, color=color, train=train)

@@ -20,6 +20,7 @@ Examples:
   bottlecalc compare --in 256 --mid 64 --explain    # with the per-layer derivation
   bottlecalc compare --in 256 --mid 128 --expansion 4 --stride 2 --cross-check
   bottlecalc compare --in 256 --mid 64 --no-measure --format json -o blocks.json
+  bottlecalc compare --in 256 --mid 64 --pass train   # a training step: about 3x the FLOPs
   bottlecalc compare --in 256 --mid 64 --time       # measured time beside the MAC ratio
 """
 
@@ -28,14 +29,15 @@ Examples:
 @options.block_options(options.Form.REQUIRED)
 @options.measure_options
 @options.time_options(own_dtype=True)
+@options.pass_option
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
 @options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
 def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, explain: bool, fmt: str | None, output: Path | None,
-            color: bool | None) -> None:
+            timing: TimeOptions | None, train: bool, explain: bool, fmt: str | None,
+            output: Path | None, color: bool | None) -> None:
     """Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1).
 
     Parameters are counted analytically (closed form) and by instantiating the torch
@@ -50,7 +52,7 @@ def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: 
 
     timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
-                            timing=timing)
+                            timing=timing, train=train)
     write(RENDERERS, chosen, result, output, explain=explain, color=color)
     if not result.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -129,13 +129,14 @@ def network_options(func: Any) -> Any:
 @custom_options
 @options.measure_options
 @options.time_options(own_dtype=False)
+@options.pass_option
 @options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str, dtype: str, conventions: bool, cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, fmt: str | None, output: Path | None,
+            timing: TimeOptions | None, train: bool, fmt: str | None, output: Path | None,
             color: bool | None, **custom: Any) -> None:
     """Count whole ResNets: torchvision's presets or your own stage list.
 
@@ -153,10 +154,10 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     if timing is not None:
         timing = replace(timing, layers=Depth(depth) is Depth.LAYER)
     results, machine = count_networks(specs, shape, measure=not no_measure,
-                                      cross_check=cross_check, timing=timing)
+                                      cross_check=cross_check, timing=timing, train=train)
     report = NetworkReport(results=results, depth=Depth(depth), dtype=DType(dtype),
                            conventions=conventions, measured=not no_measure,
-                           cross_checked=cross_check, machine=machine)
+                           cross_checked=cross_check, machine=machine, train=train)
     write(RENDERERS, chosen, report, output, color=color)
     if not report.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

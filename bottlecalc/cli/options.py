@@ -12,7 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -304,3 +304,23 @@ def time_plan(raw: dict[str, Any], dtype: str | None, *,
         raise click.UsageError("--time runs torch; drop --no-measure")
     return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
                        threads=raw["threads"])
+
+
+class Pass(StrEnum):
+    """What a count covers (``--pass``): one forward pass, or a training step."""
+
+    FORWARD = "forward"
+    TRAIN = "train"
+
+
+def pass_option(func: F) -> F:
+    """``--pass forward|train``; the command gets ``train=`` (a bool)."""
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        return func(train=Pass(kwargs.pop("pass_")) is Pass.TRAIN, **kwargs)
+
+    option = click.option(
+        "--pass", "pass_", type=choice(Pass), default=str(Pass.FORWARD), show_default=True,
+        help="train: also count a training step (forward + backward, a gradient for every "
+        "parameter, none for the inputs), on the meta device.")
+    return option(wrapper)  # type: ignore[return-value]

@@ -201,3 +201,36 @@ def _no_fast_paths() -> Iterator[None]:
         yield
     finally:
         mha.set_fastpath_enabled(before)
+
+
+def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
+    """FlopCounterMode's FLOPs for one training step: the forward pass, then the backward
+    pass of the sum of its outputs, with a gradient for every parameter and none for the
+    inputs (they are data). The module's ``requires_grad`` flags and gradients are put back
+    after."""
+    flags = [(p, p.requires_grad, p.grad) for p in module.parameters()]
+    for param, _, _ in flags:
+        param.requires_grad_(True)
+    try:
+        with ExitStack() as stack:
+            stack.enter_context(no_lazy_dynamo(flop_counter._FlopCounterMode))
+            stack.enter_context(torch.enable_grad())
+            stack.enter_context(torch.device(device))
+            stack.enter_context(_no_fast_paths())
+            stack.enter_context(ShapeOnly())
+            counter = stack.enter_context(FlopCounterMode(display=False,
+                                                          custom_mapping=custom_mapping()))
+            _backward(module(*inputs.args, **inputs.kwargs))
+        return int(counter.get_total_flops())
+    finally:
+        for param, wanted, grad in flags:
+            param.requires_grad_(wanted)
+            param.grad = grad
+
+
+def _backward(output: Any) -> None:
+    """Back-propagate the sum of every floating-point output that depends on a parameter."""
+    parts = [t.sum() for t in tree_leaves(output)
+             if isinstance(t, torch.Tensor) and t.requires_grad and t.is_floating_point()]
+    if parts:
+        torch.stack(parts).sum().backward()

@@ -25,7 +25,7 @@ from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
-from bottlecalc.measure.forward import Forward, count_forward
+from bottlecalc.measure.forward import Forward, count_forward, count_training
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Subject
@@ -43,6 +43,7 @@ class Plan:
     forward: bool = False  # the complete count: FlopCounterMode, module formulas, usage
     fvcore: bool = True
     trace_limit: bool = True  # skip fvcore past TRACE_MAX_MACS / TRACE_MAX_BYTES
+    train: bool = False  # also a training step's FLOPs (forward + backward) on meta
 
 
 @contextmanager
@@ -75,6 +76,7 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes) if plan.trace_limit \
         else None
     forward = _forward(built, subject) if plan.forward or (plan.fvcore and skip) else None
+    train = _train(built, subject) if plan.train else None
     if forward is not None and plan.trace_limit and subject.trace_macs is None:
         skip = too_big_to_trace(forward.macs, _weight_bytes(built.module))
     fv = None
@@ -82,7 +84,7 @@ def measure(subject: Subject, plan: Plan) -> Measured:
         fv = _fvcore(built, subject)
     elif plan.fvcore:
         built.notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
-    return _assemble(made, forward, fv, built, subject)
+    return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 
 def too_big_to_trace(macs: int | None, weight_bytes: int | None) -> str | None:
@@ -116,15 +118,16 @@ def _build(subject: Subject) -> _Built:
         raise
     except Exception as exc:  # any meta failure means: retry on the CPU
         note = f"built on the CPU: the meta device failed ({type(exc).__name__}: {exc})"
-        return _Built(_cpu_build(subject), "cpu", [note])
+        return _Built(_cpu_build(subject), subject.home, [note])
     if _on_meta(module):
         return _Built(module, "meta")
-    return _Built(module, "cpu", ["built on the CPU: the factory placed its tensors there"])
+    notes = [] if subject.given else ["built on the CPU: the factory placed its tensors there"]
+    return _Built(module, subject.home, notes)
 
 
 def _cpu_build(subject: Subject) -> nn.Module:
     try:
-        return subject.make("cpu")
+        return subject.make(subject.home)
     except MeasureError:
         raise
     except Exception as exc:
@@ -147,6 +150,22 @@ def _forward(built: _Built, subject: Subject) -> Forward:
     return _cpu_forward(built, subject)
 
 
+def _train(built: _Built, subject: Subject) -> int:
+    """A training step's FLOPs on meta (on a meta copy of a CPU model, never the model)."""
+    meta = built.module if built.device == "meta" else _meta_copy(built.module)
+    if meta is None:
+        raise MeasureError(f"{subject.name} cannot be copied to the meta device to count a "
+                           "training step without touching it")
+    try:
+        with inference(meta), _user_code(subject):
+            return count_training(meta, subject.inputs("meta"), device="meta")
+    except MeasureError:
+        raise
+    except Exception as exc:
+        raise MeasureError(f"the training step of {subject.name} failed on the meta device: "
+                           f"{type(exc).__name__}: {exc}") from exc
+
+
 def _meta_copy(module: nn.Module) -> nn.Module | None:
     """A copy of a real module with every tensor on meta (the original is never touched)."""
     memo: dict[int, object] = {}
@@ -165,8 +184,8 @@ def _meta_copy(module: nn.Module) -> nn.Module | None:
 
 def _cpu_forward(built: _Built, subject: Subject) -> Forward:
     if built.device == "meta":
-        built.module, built.device = _cpu_build(subject), "cpu"
-    inputs = subject.inputs("cpu")
+        built.module, built.device = _cpu_build(subject), subject.home
+    inputs = subject.inputs(subject.home)
     forward = _count_on_cpu(built.module, inputs, subject)
     _probe_data_dependence(built, subject, inputs, forward)
     return forward
@@ -175,7 +194,7 @@ def _cpu_forward(built: _Built, subject: Subject) -> Forward:
 def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject) -> Forward:
     try:
         with inference(module), _user_code(subject):
-            return count_forward(module, inputs, device="cpu")
+            return count_forward(module, inputs, device=subject.home)
     except MeasureError:
         raise
     except Exception as exc:
@@ -203,7 +222,7 @@ def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
     """fvcore on real tensors, as its documentation runs it; a user model it cannot trace
     is noted (the complete count does not depend on it)."""
     module = _real_module(built, subject)
-    inputs = subject.inputs("cpu")
+    inputs = subject.inputs(subject.home)
     try:
         with inference(module), _user_code(subject):
             return fvcore_count(module, inputs.args, inputs.kwargs, grad=not subject.own)
@@ -249,12 +268,15 @@ def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | Non
         notes=tuple(built.notes), reconcile=tuple(reconcile), warnings=tuple(warnings),
         inputs=subject.inputs("meta").specs(),
     )
-    return measured if forward is None else _with_forward(measured, forward)
+    return measured if forward is None else _with_forward(measured, forward, fv)
 
 
-def _with_forward(measured: Measured, forward: Forward) -> Measured:
+def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) -> Measured:
+    def fvcore_of(name: str) -> int | None:
+        return None if fv is None else sum(fv.by_module.get(name, {}).values())
+
     modules = tuple(ModuleCount(name, kind, forward.held.get(name, 0),
-                                forward.own.get(name, 0) // 2)
+                                forward.own.get(name, 0) // 2, fvcore_of(name))
                     for name, kind in forward.kinds.items())
     return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
                    macs=forward.macs, macs_modules=forward.macs_modules,

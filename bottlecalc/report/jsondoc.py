@@ -8,8 +8,10 @@ import json
 from typing import Any
 
 from bottlecalc.analytic import Layer
-from bottlecalc.results import Counted, Machine, Roofline, S, Timing
-from bottlecalc.spec import InputShape
+from bottlecalc.results import Counted, Machine, Measured, Reconcile, Roofline, Routes, S, Timing
+from bottlecalc.spec import InputShape, TensorSpec
+
+ROOT = "(root)"  # the model itself, in per-module lists (torch calls it '')
 
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).
@@ -100,3 +102,33 @@ def add_timed_layers(rows: list[dict[str, Any]], result: Counted[S],
     timings = result.timed.layers or (None,) * len(result.layers)
     for row, layer, t in zip(rows, result.layers, timings, strict=True):
         row.update(time=time_dict(t), roofline=roofline_dict(machine.roofline((layer,))))
+
+
+def add_train(entry: dict[str, Any], result: Routes) -> None:
+    """``--pass train``: a training step's FLOPs beside the forward figures, and whether
+    FlopCounterMode's count of it agrees with the closed form."""
+    entry["flops"]["train"] = {"analytic": result.counts.train_flops,
+                               "torch": result.measured.train_flops}
+    entry["agree"]["train"] = result.train_agree
+
+
+def tensor_dict(name: str, tensor: TensorSpec) -> dict[str, Any]:
+    """One tensor fed to a model: its position ('0') or keyword, shape and dtype."""
+    return {"name": name, "shape": list(tensor.shape), "dtype": tensor.dtype}
+
+
+def reconcile_dict(r: Reconcile) -> dict[str, Any]:
+    return {"engine": r.engine, "op": r.op, "macs": r.macs, "reason": r.reason,
+            "count": r.count, "modules": list(r.modules), "explained": r.explained}
+
+
+def modules_list(measured: Measured) -> list[dict[str, Any]]:
+    """Every module that holds parameters or does MACs itself (not in a child): the
+    per-module record a later ``--baseline`` compares against."""
+    return [{"name": m.name or ROOT, "kind": m.kind, "params": m.params, "macs": m.macs}
+            for m in measured.modules if m.params or m.macs]
+
+
+def share(part: int, whole: int | None) -> float:
+    """``part`` as a fraction of ``whole``, to 6 places (0 when the whole is 0)."""
+    return round(part / whole, 6) if whole else 0.0

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
-from bottlecalc.report.jsondoc import dumps, header
+from bottlecalc.report.jsondoc import dumps, header, reconcile_dict, tensor_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Measured, Reconcile
-from bottlecalc.spec import TensorSpec
+from bottlecalc.results import Measured
 
 
 def render(report: CheckReport, options: RenderOptions) -> str:
@@ -37,7 +36,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         "tolerance_pct": float(outcome.budget.tolerance),
         "error": outcome.error,
         "checks": [verdict_dict(v) for v in outcome.verdicts],
-        "inputs": [] if m is None else [input_dict(n, t) for n, t in m.inputs],
+        "inputs": [] if m is None else [tensor_dict(n, t) for n, t in m.inputs],
         "measured": None if m is None else measured_dict(m),
         "analytic": None if outcome.analytic is None else dict(outcome.analytic),
         "fvcore_unsupported": {} if m is None else dict(m.fvcore_unsupported),
@@ -55,16 +54,8 @@ def measured_dict(m: Measured) -> dict[str, Any]:
         "macs_routes": {"torch": None if m.torch_flops is None else m.torch_flops // 2,
                         "modules": m.macs_modules, "fvcore": m.fvcore},
         "params_unused": m.params_unused, "unused_modules": list(m.unused_modules),
+        "flops_train": m.train_flops,
     }
-
-
-def input_dict(name: str, tensor: TensorSpec) -> dict[str, Any]:
-    return {"name": name, "shape": list(tensor.shape), "dtype": tensor.dtype}
-
-
-def reconcile_dict(r: Reconcile) -> dict[str, Any]:
-    return {"engine": r.engine, "op": r.op, "macs": r.macs, "reason": r.reason,
-            "count": r.count, "modules": list(r.modules), "explained": r.explained}
 
 
 def verdict_dict(v: Verdict) -> dict[str, Any]:

@@ -20,6 +20,7 @@ BLOCK_COLUMNS = [
     "params_shortcut", "params_total", "params_instantiated", "macs_conv", "macs_analytic",
     "macs_fvcore", "flops_analytic", "flops_torch",
 ]
+TRAIN_COLUMNS = ["flops_train_analytic", "flops_train_torch"]  # --pass train
 LAYER_COLUMNS = ["kind", "name", "op", "params", "buffers", "macs", "fvcore", "formula"]
 
 
@@ -36,12 +37,15 @@ def render(result: CompareResult, options: RenderOptions) -> str:
     buffer = io.StringIO()
     columns = LAYER_COLUMNS if options.explain else BLOCK_COLUMNS
     timed = TIME_COLUMNS if result.machine is not None else []
-    writer = csv.DictWriter(buffer, fieldnames=columns + timed, extrasaction="ignore",
+    train = TRAIN_COLUMNS if result.train and not options.explain else []
+    writer = csv.DictWriter(buffer, fieldnames=columns + train + timed, extrasaction="ignore",
                             restval="", lineterminator="\n")
     writer.writeheader()
-    for block in (block_dict(b, result.machine) for b in result.blocks):
+    for block in (block_dict(b, result.machine, train=result.train) for b in result.blocks):
         layers = [_flat({"kind": block["kind"], **layer}, ("time", "roofline"))
                   for layer in block["layers"]]
         whole = _flat(block, ("params", "macs", "flops", "time", "roofline"))
+        trained = whole.pop("flops_train", None) or {}  # --pass train: one column each
+        whole.update({f"flops_train_{k}": "" if v is None else v for k, v in trained.items()})
         writer.writerows(layers if options.explain else [whole])
     return buffer.getvalue()

@@ -26,14 +26,19 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
         **jsondoc.timed_header(result.machine, result.speedup),
         "conventions": CONVENTIONS,
         "notes": list(result.notes),
-        "blocks": [block_dict(block, result.machine) for block in result.blocks],
+        "blocks": [block_dict(block, result.machine, train=result.train)
+                   for block in result.blocks],
     }
 
 
-def block_dict(block: BlockResult, machine: Machine | None = None) -> dict[str, Any]:
+def block_dict(block: BlockResult, machine: Machine | None = None, *,
+               train: bool = False) -> dict[str, Any]:
     """One entry of ``blocks``; with ``--time`` (a ``machine``) also ``time`` and
-    ``roofline``, for the block and for each of its layers."""
+    ``roofline``, for the block and for each of its layers; with ``--pass train`` also
+    ``flops.train``."""
     entry = counted_dict(block)
+    if train:
+        jsondoc.add_train(entry, block)
     entry.update(jsondoc.timed_dict(block, machine))
     jsondoc.add_timed_layers(entry["layers"], block, machine)
     return entry

@@ -20,14 +20,15 @@ def _num(n: int | None, mark: bool | None = None) -> str:
     return f"{exact(n)}{suffix} ({human(n)})" if n is not None else "—"
 
 
-def _row(block: BlockResult, measured: bool) -> list[str]:
+def _row(block: BlockResult, result: CompareResult) -> list[str]:
     c, m = block.counts, block.measured
     torch_mark = block.torch_agree if m.torch_flops is not None else None
-    return [
+    row = [
         f"**{block.spec.kind}** ({words.describe(block)})", _num(c.conv), _num(c.bn),
-        _num(c.shortcut), _num(c.total, block.params_agree if measured else None),
+        _num(c.shortcut), _num(c.total, block.params_agree if result.measured else None),
         _num(c.macs), _num(m.fvcore, block.fvcore_agree), _num(c.flops, torch_mark),
     ]
+    return [*row, _num(c.train_flops, block.train_agree)] if result.train else row
 
 
 def _explain(block: BlockResult) -> list[str]:
@@ -43,7 +44,8 @@ def render(result: CompareResult, options: RenderOptions) -> str:
     spec = result.blocks[-1].spec
     lines = [f"## Basic vs bottleneck: in {spec.in_channels}, mid {spec.mid}, "
              f"out {spec.out_channels}", ""]
-    lines += table(HEADER, [_row(block, result.measured) for block in result.blocks])
+    header = [*HEADER, *(["train FLOPs (fwd + bwd)"] if result.train else [])]
+    lines += table(header, [_row(block, result) for block in result.blocks])
     lines += ["", f"**{words.ratio_line(result)}**", "", words.agreement_line(result), "",
               f"_{words.LEGEND}_"]
     lines += [""] + [f"- {note}" for note in words.footnotes(result)]

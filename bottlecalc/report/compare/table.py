@@ -51,8 +51,12 @@ def _title(result: CompareResult) -> str:
             f"out {spec.out_channels}{stride}{groups}; input {input_dims}")
 
 
+TRAIN = "train FLOPs\n(fwd + bwd)"
+
+
 def summary(result: CompareResult) -> Sheet:
-    columns = (Column("block", right=False), *(Column(name) for name in HEADERS))
+    heads = [*HEADERS, *([TRAIN] if result.train else [])]
+    columns = (Column("block", right=False), *(Column(name) for name in heads))
     rows = tuple(_row(block, result) for block in result.blocks)
     return Sheet(columns, rows, title=_title(result), style=BOXED)
 
@@ -64,10 +68,9 @@ def _row(block: BlockResult, result: CompareResult) -> tuple[Text, ...]:
     total_mark = block.params_agree if result.measured else None
     torch_mark = block.torch_agree if m.torch_flops is not None else None
     fvcore = cell(m.fvcore, block.fvcore_agree) if m.fvcore is not None else _fv_missing(result)
-    return (
-        name, cell(c.conv), cell(c.bn), cell(c.shortcut), cell(c.total, total_mark),
-        cell(c.macs), fvcore, cell(c.flops, torch_mark),
-    )
+    cells = (name, cell(c.conv), cell(c.bn), cell(c.shortcut), cell(c.total, total_mark),
+             cell(c.macs), fvcore, cell(c.flops, torch_mark))
+    return (*cells, cell(c.train_flops, block.train_agree)) if result.train else cells
 
 
 def _fv_missing(result: CompareResult) -> Text:

@@ -32,16 +32,21 @@ def _flat(name: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
-    entry = network_dict(result, dtype=view.dtype, depth=view.depth, machine=view.machine)
+    entry = network_dict(result, dtype=view.dtype, depth=view.depth, machine=view.machine,
+                         train=view.train)
+    trained = entry["flops"].pop("train", {})  # --pass train: a column each, on the total row
     rows = [{**entry, "name": "total"}]
     if view.depth is not Depth.NETWORK:
         rows += entry.get("breakdown", entry["stages"])  # --depth stage: the stages
-    return [_flat(result.name, row) for row in rows]
+    flat = [_flat(result.name, row) for row in rows]
+    flat[0].update({f"flops_train_{k}": "" if v is None else v for k, v in trained.items()})
+    return flat
 
 
 def render(view: NetworkReport, options: RenderOptions) -> str:
     buffer = io.StringIO()
-    columns = COLUMNS + (TIME_COLUMNS if view.machine is not None else [])
+    columns = COLUMNS + (["flops_train_analytic", "flops_train_torch"] if view.train else []) \
+        + (TIME_COLUMNS if view.machine is not None else [])
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
                             restval="", lineterminator="\n")
     writer.writeheader()

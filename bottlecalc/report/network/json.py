@@ -29,16 +29,19 @@ def networks_dict(view: NetworkReport) -> dict[str, Any]:
                       all_agree=view.all_agree),
         **jsondoc.timed_header(view.machine, view.speedup),
         "conventions": NETWORK_CONVENTIONS,
-        "networks": [network_dict(r, dtype=view.dtype, depth=view.depth, machine=view.machine)
-                     for r in view.results],
+        "networks": [network_dict(r, dtype=view.dtype, depth=view.depth, machine=view.machine,
+                                  train=view.train) for r in view.results],
     }
 
 
 def network_dict(result: NetworkResult, *, dtype: DType, depth: Depth,
-                 machine: Machine | None = None) -> dict[str, Any]:
+                 machine: Machine | None = None, train: bool = False) -> dict[str, Any]:
     """One entry of ``networks``; with ``--time`` (a ``machine``) also ``time`` and
-    ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``."""
+    ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``; with
+    ``--pass train`` also ``flops.train``."""
     entry = counted_dict(result, dtype=dtype, depth=depth)
+    if train:
+        jsondoc.add_train(entry, result)
     entry.update(jsondoc.timed_dict(result, machine))
     if depth is Depth.LAYER:
         jsondoc.add_timed_layers(entry["breakdown"], result, machine)

@@ -125,8 +125,16 @@ SUMMARY: tuple[SummaryRow, ...] = (
 
 def summary(view: NetworkReport) -> list[tuple[str, list[Cell]]]:
     """Rows of the side-by-side summary: one column per network (--time adds three)."""
-    rows = SUMMARY + (TIMED_SUMMARY if view.machine is not None else ())
+    rows = SUMMARY + (TRAIN_SUMMARY if view.train else ()) \
+        + (TIMED_SUMMARY if view.machine is not None else ())
     return [(label, [cell(r, view) for r in view.results]) for label, cell in rows]
+
+
+def _train(r: NetworkResult, view: NetworkReport) -> Cell:
+    return count_cell(r.counts.train_flops, r.train_agree, measured=r.measured.train_flops)
+
+
+TRAIN_SUMMARY: tuple[SummaryRow, ...] = (("training step FLOPs (fwd + bwd)", _train),)
 
 
 def _time(r: NetworkResult, view: NetworkReport) -> Cell:
