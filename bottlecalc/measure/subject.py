@@ -6,6 +6,7 @@ A block, a preset network and a user's model are all a :class:`Subject`; one
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +87,8 @@ class Subject:
     # known in advance (bottlecalc's own modules); otherwise measured on meta first.
     trace_macs: int | None = None
     trace_bytes: int | None = None
+    home: str = "cpu"  # where real tensors go (a model handed over on a GPU stays there)
+    given: bool = False  # an existing module handed to count(): used as it is, never rebuilt
 
     @property
     def input_text(self) -> str:
@@ -99,3 +102,26 @@ def spec_subject(spec: BlockSpec | NetworkSpec, shape: InputShape, counts: Count
     return Subject(name=name, make=lambda device: build(spec, device=device),
                    inputs=zeros_of(feed), feed=feed, own=True, trace_macs=counts.macs,
                    trace_bytes=4 * (counts.total + counts.buffers))
+
+
+def home_of(module: nn.Module) -> str:
+    """Where a module's tensors live ('cuda:0'); a meta or tensorless module: the CPU."""
+    for tensor in [*module.parameters(), *module.buffers()]:
+        if tensor.device.type != "meta":
+            return str(tensor.device)
+    return "cpu"
+
+
+def given_subject(module: nn.Module, inputs: Inputs, name: str) -> Subject:
+    """A module someone already holds (``bottlecalc.count``): never rebuilt, never changed.
+
+    A module on meta is copied (copies are free there and the backward pass of ``--pass
+    train`` must not touch the original); a real one is counted on a meta copy and traced
+    by fvcore where it lives, in eval mode, its flags put back after."""
+    on_meta = all(t.device.type == "meta" for t in [*module.parameters(), *module.buffers()])
+
+    def make(device: str) -> nn.Module:
+        return copy.deepcopy(module) if on_meta else module
+
+    return Subject(name=name, make=make, inputs=inputs.to, feed=tuple(t for _, t in inputs.specs()),
+                   home=home_of(module), given=True)

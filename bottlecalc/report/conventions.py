@@ -18,3 +18,23 @@ NETWORK_CONVENTIONS = {
     "memory": "bytes at --dtype if each layer reads its input and weights and writes its "
     "output once (no fusion); intensity = MACs / (weight + input + output bytes)",
 }
+
+MODEL_CONVENTIONS = {
+    "mac": CONVENTIONS["mac"],
+    "flop": CONVENTIONS["flop"],
+    "macs.complete": "every multiply-accumulate of conv, linear, bilinear, matmul, attention "
+    "(QK^T and AV) and recurrent cells, whichever kernel torch picks; none for norms, pooling "
+    "or elementwise ops: torchvision's 'GFLOPS' convention, held against max-macs",
+    "macs.torch": "FlopCounterMode's FLOPs / 2 on meta tensors (fused kernels counted by formula)",
+    "macs.modules": "the module formulas (nn.Conv*, Linear, MultiheadAttention, LSTM, ...), "
+    "covered modules only",
+    "macs.fvcore": "fvcore's FlopCountAnalysis: also BN and pooling, skips what it cannot "
+    "trace (fused attention, recurrent kernels)",
+    "flops.torch": "FlopCounterMode's FLOPs (2 per multiply-add)",
+    "flops.train": "FlopCounterMode for a training step on meta: forward + backward, a "
+    "gradient for every parameter, none for the inputs",
+    "breakdown": "rows at --depth (and leaves above it) with their subtrees' counts; "
+    "(other) is work done outside them; rows and (other) sum to the totals",
+    "modules": "every module's own parameters and the MACs done in it and no child "
+    "(what --baseline compares)",
+}

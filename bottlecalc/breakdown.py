@@ -1,0 +1,137 @@
+"""Where the cost of a model lives: its modules, at any depth of the module tree.
+
+Pure Python (no torch). A measured model carries, per module, the parameters it holds
+itself and the multiply-accumulates done in it and in no child module
+(:class:`~bottlecalc.results.ModuleCount`); rows at a depth add those up over each
+module's subtree. Rows at one depth, plus an ``(other)`` row for the work done outside
+them (in the model's own ``forward``, or in a parent between its children), sum to the
+totals exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bottlecalc.results import Measured, ModuleCount
+
+class Sort(StrEnum):
+    """How breakdown rows are ordered (``--sort``)."""
+
+    MACS = "macs"
+    PARAMS = "params"
+    NAME = "name"
+
+
+OTHER = "(other)"  # the row for work done outside the rows shown
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    """One row of a breakdown: a module and its subtree (or the work outside the rows)."""
+
+    name: str  # module path, or "(other)"
+    kind: str  # class name ("" for "(other)")
+    params: int
+    macs: int
+    fvcore: int | None  # fvcore's count for the subtree, when fvcore ran
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+
+def depth_of(path: str) -> int:
+    """'' is the model (0), 'encoder' 1, 'encoder.layers.0' 3."""
+    return path.count(".") + 1 if path else 0
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(f"{root}.")
+
+
+def _leaf(path: str, paths: Sequence[str]) -> bool:
+    return not any(p.startswith(f"{path}.") for p in paths)
+
+
+def rows_at(modules: Sequence[ModuleCount], depth: int) -> list[ModuleRow]:
+    """The modules at ``depth``, and the leaves above it (so no module's work is hidden in
+    ``(other)`` for lack of children), each with the sums of its subtree."""
+    paths = [m.name for m in modules]
+    chosen = [m for m in modules if m.name and (depth_of(m.name) == depth
+              or (depth_of(m.name) < depth and _leaf(m.name, paths)))]
+    return [ModuleRow(m.name, m.kind,
+                      sum(x.params for x in modules if _within(x.name, m.name)),
+                      sum(x.macs for x in modules if _within(x.name, m.name)), m.fvcore)
+            for m in chosen]
+
+
+def other_row(rows: Sequence[ModuleRow], measured: Measured) -> ModuleRow:
+    """What the rows leave out, so that rows and ``(other)`` add up to the totals."""
+    fvcore = None
+    if measured.fvcore is not None and all(r.fvcore is not None for r in rows):
+        fvcore = measured.fvcore - sum(r.fvcore or 0 for r in rows)
+    return ModuleRow(OTHER, "", (measured.params or 0) - sum(r.params for r in rows),
+                     (measured.macs or 0) - sum(r.macs for r in rows), fvcore)
+
+
+def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[ModuleRow]:
+    """Rows in the order asked for; past ``top``, the rest are folded into one row."""
+    def key(r: ModuleRow) -> tuple[int, int, str]:
+        if sort is Sort.NAME:
+            return 0, 0, r.name
+        first, second = (r.macs, r.params) if sort is Sort.MACS else (r.params, r.macs)
+        return -first, -second, r.name
+
+    out = sorted(rows, key=key)
+    if top is None or len(out) <= top:
+        return out
+    rest = out[top:]
+    fvcore = None if any(r.fvcore is None for r in rest) else sum(r.fvcore or 0 for r in rest)
+    folded = ModuleRow(f"({len(rest)} more modules)", "", sum(r.params for r in rest),
+                       sum(r.macs for r in rest), fvcore)
+    return [*out[:top], folded]
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """A user's model, counted by every route that ran (the network command and count())."""
+
+    name: str
+    measured: Measured
+
+    @property
+    def params(self) -> int:
+        return self.measured.params or 0
+
+    @property
+    def macs(self) -> int:
+        return self.measured.macs or 0
+
+    @property
+    def flops(self) -> int:
+        return self.measured.torch_flops or 0
+
+    def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS,
+                  top: int | None = None) -> tuple[ModuleRow, ...]:
+        """Rows at ``depth`` (1: the model's children) and the ``(other)`` row: they sum to
+        the totals, whatever the depth, order or ``top``."""
+        rows = rows_at(self.measured.modules, depth)
+        return (*ordered(rows, sort, top), other_row(rows, self.measured))
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """``bottlecalc network TARGET`` for a user's model: the breakdown asked for."""
+
+    result: ModelResult
+    depth: int = 1
+    sort: Sort = Sort.MACS
+    top: int | None = None
+    conventions: bool = False
+    train: bool = False  # --pass train: a training step's FLOPs beside the forward ones
+
+    @property
+    def rows(self) -> tuple[ModuleRow, ...]:
+        return self.result.by_module(self.depth, sort=self.sort, top=self.top)
