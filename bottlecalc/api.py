@@ -31,6 +31,7 @@ from bottlecalc.results import (
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
+    from bottlecalc.budget.baseline import Baseline
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
@@ -130,9 +131,11 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False,
-                 train: bool = False) -> Outcome:
+                 train: bool = False, baseline: Baseline | None = None) -> Outcome:
     """Measure the target and hold every limit against its count; failures become data
-    (``train``: count a training step too, as ``max-train-flops`` does)."""
+    (``train``: count a training step too, as ``max-train-flops`` does). An exceeded limit
+    names the modules that carry it; ``baseline``: what moved since an earlier run."""
+    from bottlecalc.budget.blame import explained
     from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
     from bottlecalc.measure.pipeline import Plan, measure
 
@@ -147,10 +150,11 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     expected = closed_form(target)
     first = found.inputs[0][1].shape if found.inputs else target.input
     problem = disagreement(found, budget.tolerance)
-    return Outcome(
+    outcome = Outcome(
         budget, str(target.kind), first, verdicts=verdicts(budget, found), measurement=found,
         analytic=expected, warnings=warnings(found, expected), error=problem,
     )
+    return explained(outcome, baseline)
 
 
 def _subject(budget: Budget, target: Target, *, base: Path) -> Subject:

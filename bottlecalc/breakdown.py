@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bottlecalc.results import Measured, ModuleCount
 
+
 class Sort(StrEnum):
     """How breakdown rows are ordered (``--sort``)."""
 
@@ -25,6 +26,7 @@ class Sort(StrEnum):
 
 
 OTHER = "(other)"  # the row for work done outside the rows shown
+ROOT = "(root)"  # the model itself in per-module lists (torch names it '')
 
 
 @dataclass(frozen=True)

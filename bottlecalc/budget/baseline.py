@@ -8,14 +8,17 @@ and MACs every module held or did itself; a change is a module whose count moved
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bottlecalc.breakdown import ROOT
 from bottlecalc.errors import SpecError
+from bottlecalc.results import Measured
 
 METRICS = ("params", "macs")
+TOTAL = "(total)"
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,15 @@ def load_baseline(path: Path) -> Baseline:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
     schema = doc.get("schema") if isinstance(doc, dict) else None
-    if schema == "bottlecalc.check":
-        entries = {b["name"]: _from_check(b) for b in doc.get("budgets", [])}
-    elif schema == "bottlecalc.network":
-        entries = {n["name"]: _from_network(n) for n in doc.get("networks", [])}
-    else:
+    if schema not in READERS:
         raise SpecError(f"--baseline {path}: expected the JSON of 'bottlecalc check' or "
                         f"'bottlecalc network', got schema {schema!r}")
+    key, read = READERS[schema]
+    try:
+        entries = {entry["name"]: read(entry) for entry in doc.get(key, [])}
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise SpecError(f"--baseline {path}: a {schema} document with a malformed "
+                        f"{key!r} list ({type(exc).__name__}: {exc})") from exc
     return Baseline(source=str(path), snapshots=entries)
 
 
@@ -77,14 +82,19 @@ def _modules(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 def _from_check(budget: dict[str, Any]) -> Snapshot:
     measured = budget.get("measured") or {}
     totals = {"params": measured.get("params"), "macs": measured.get("macs"),
-              "flops": measured.get("flops_torch")}
+              "flops": measured.get("flops_torch"), "train-flops": measured.get("flops_train")}
     return Snapshot(totals, _modules(budget.get("modules", [])))
 
 
 def _from_network(entry: dict[str, Any]) -> Snapshot:
-    params, macs = entry.get("params", {}), entry.get("macs", {})
-    totals = {"params": params.get("total"), "macs": macs.get("complete", macs.get("conv"))}
+    params, macs, flops = entry.get("params", {}), entry.get("macs", {}), entry.get("flops", {})
+    totals = {"params": params.get("total"), "macs": macs.get("complete", macs.get("conv")),
+              "flops": flops.get("torch"), "train-flops": (flops.get("train") or {}).get("torch")}
     return Snapshot(totals, _modules(entry.get("modules", [])))
+
+
+READERS = {"bottlecalc.check": ("budgets", _from_check),
+           "bottlecalc.network": ("networks", _from_network)}
 
 
 def changes(before: Snapshot, after: Snapshot) -> tuple[Change, ...]:
@@ -97,9 +107,17 @@ def changes(before: Snapshot, after: Snapshot) -> tuple[Change, ...]:
     return tuple(sorted(moved, key=lambda c: (-abs(c.delta), c.metric, c.module)))
 
 
-def snapshot_of(totals: Mapping[str, int | None],
-                modules: Sequence[tuple[str, int, int]]) -> Snapshot:
-    """This run's counts in a baseline's shape: (module, params held, MACs done) rows."""
-    rows = {name: {"params": params, "macs": macs} for name, params, macs in modules
-            if params or macs}
+def snapshot_of(measured: Measured) -> Snapshot:
+    """This run's counts in a baseline's shape: totals, and every module's own counts."""
+    totals = {"params": measured.params, "macs": measured.macs, "flops": measured.torch_flops,
+              "train-flops": measured.train_flops}
+    rows = {m.name or ROOT: {"params": m.params, "macs": m.macs} for m in measured.modules
+            if m.params or m.macs}
     return Snapshot(totals, rows)
+
+
+def totals_moved(before: Snapshot, after: Snapshot) -> tuple[Change, ...]:
+    """The totals both runs measured, before and after (moved or not), as changes of the
+    whole model."""
+    return tuple(Change(TOTAL, metric, b, a) for metric, a in after.totals.items()
+                 if a is not None and (b := before.totals.get(metric)) is not None)

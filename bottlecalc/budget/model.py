@@ -14,16 +14,20 @@ A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from bottlecalc.budget.baseline import Change, Snapshot
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.results import Measured
 from bottlecalc.spec import TensorSpec
+
+if TYPE_CHECKING:
+    from bottlecalc.budget.blame import TopModule
 
 
 class Metric(StrEnum):
@@ -142,40 +146,6 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class TopModule:
-    """A module that carries part of an exceeded quantity, and its share of the total."""
-
-    name: str
-    metric: str  # "params", "macs" or "flops" (forward)
-    value: int
-    share: float  # value / the model's total of ``metric``
-
-
-TOP = 5
-
-
-# What each exceeded limit's modules are ranked by: a training step's FLOPs by the forward
-# FLOPs done in each module, the part a module can be blamed for.
-RANKED_BY = {Metric.PARAMS: "params", Metric.MACS: "macs", Metric.FLOPS: "flops",
-             Metric.TRAIN_FLOPS: "flops"}
-
-
-def _per_module(module: ModuleCount, metric: str) -> int:
-    return {"params": module.params, "macs": module.macs, "flops": 2 * module.macs}[metric]
-
-
-def top_modules(measured: Measured, exceeded: Sequence[Metric]) -> tuple[TopModule, ...]:
-    """The modules that carry most of each exceeded quantity, with their share of it."""
-    out: list[TopModule] = []
-    for metric in dict.fromkeys(RANKED_BY[m] for m in exceeded):
-        values = [(m.name or "(root)", _per_module(m, metric)) for m in measured.modules]
-        total = sum(v for _, v in values)
-        ranked = sorted((item for item in values if item[1]), key=lambda item: -item[1])
-        out.extend(TopModule(name, metric, v, v / total) for name, v in ranked[:TOP])
-    return tuple(out)
-
-
-@dataclass(frozen=True)
 class Outcome:
     """A budget checked: verdicts, or the error that kept it from being measured."""
 
@@ -251,6 +221,7 @@ class CheckReport:
 
     outcomes: tuple[Outcome, ...]
     source: str | None = None
+    baseline: str | None = None  # the --baseline file, if any
 
     @property
     def exit_code(self) -> int:

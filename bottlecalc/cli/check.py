@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from bottlecalc.budget.baseline import Baseline, load_baseline
 from bottlecalc.budget.files import load_budgets
 from bottlecalc.budget.model import Budget, CheckReport, Metric, make_limits
 from bottlecalc.budget.numbers import parse_tolerance
@@ -33,18 +34,24 @@ Examples:
   bottlecalc check --block bottleneck --in 256 --mid 64 --max-params 70.4k --max-macs 221M
   bottlecalc check                       # every [tool.bottlecalc.budgets.*] in ./pyproject.toml
   bottlecalc check --config budgets.toml --format junit -o budgets.xml
+  bottlecalc check --format json -o main.json    # on main: the baseline
+  bottlecalc check --baseline main.json --format markdown -o comment.md   # on a PR
+  bottlecalc check resnet50 --max-train-flops 13G --pass train   # a training step's cost
 
 \b
 Numbers: 25557032, 25_557_032, 25.6M, 4.1G, 70k, 1e9 (k/K = 10^3, M = 10^6, G = 10^9).
 --max-params is held against the parameters torch instantiates, --max-macs against the
 complete MAC count (every multiply-add of convolutions, linear layers, matrix products,
 attention and recurrent cells; nothing for normalisation or pooling), --max-flops against
-FlopCounterMode's count (2 per multiply-add). fvcore's count is shown beside them, every
-difference explained.
+FlopCounterMode's count (2 per multiply-add), --max-train-flops against FlopCounterMode's
+count of a training step (forward + backward, on meta). fvcore's count is shown beside
+them, every difference explained. An exceeded limit names the five modules that carry most
+of it; --baseline names the modules whose counts moved.
 
 \b
-Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration error,
-3 the model could not be imported, built or traced.
+Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration error
+(an unreadable --baseline too), 3 the model could not be imported, built or traced,
+130 interrupted (Ctrl-C).
 """
 
 TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops", "tolerance",
@@ -161,15 +168,17 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
 
 
 def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
-            color: bool | None = None, train: bool = False) -> int:
+            color: bool | None = None, train: bool = False,
+            baseline: Baseline | None = None) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
     if config.source is not None:
         importable(Path.cwd())
     debug = debug_enabled()
-    outcomes = tuple(check_budget(b, t, base=config.base, debug=debug, train=train)
-                     for b, t in config.jobs)
-    report = CheckReport(outcomes, source=config.source)
+    outcomes = tuple(check_budget(b, t, base=config.base, debug=debug, train=train,
+                                  baseline=baseline) for b, t in config.jobs)
+    report = CheckReport(outcomes, source=config.source,
+                         baseline=None if baseline is None else baseline.source)
     write(RENDERERS, fmt, report, output, color=color)
     sys.stdout.flush()  # the summary follows the payload on a terminal
     for outcome in outcomes:
@@ -219,14 +228,17 @@ def limit_options(func: Any) -> Any:
 @options.block_options(options.Form.OPTIONAL)
 @click.option("--config", type=options.ReadPath(), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
+@click.option("--baseline", type=options.ReadPath(), default=None, metavar="FILE",
+              help="An earlier 'check --format json' (or 'network --format json'): show "
+              "each budget's totals before and after, and the modules whose counts changed.")
 @options.pass_option
 @options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
-          config: Path | None, train: bool, fmt: str | None, output: Path | None,
-          color: bool | None, **limits: Any) -> int:
+          config: Path | None, baseline: Path | None, train: bool, fmt: str | None,
+          output: Path | None, color: bool | None, **limits: Any) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or
@@ -238,4 +250,5 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     ctx = click.get_current_context()
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
-    return execute(plan, chosen, output, color=color, train=train)
+    before = None if baseline is None else load_baseline(baseline)  # bad file: exit 2 now
+    return execute(plan, chosen, output, color=color, train=train, baseline=before)

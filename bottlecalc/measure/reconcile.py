@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bottlecalc.analytic import fmt
+from bottlecalc.breakdown import ROOT
 from bottlecalc.measure.engines import FvcoreCount
 from bottlecalc.measure.forward import Forward
 from bottlecalc.results import Reconcile
@@ -56,14 +57,14 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
             ops = ", ".join(f"aten.{op}" for op in sorted(forward.ops[path]))
             rows.append(Reconcile("modules", kind, -macs, f"no module formula for {kind} "
                                   f"(FlopCounterMode counted its {ops})",
-                                  modules=(path or "(root)",)))
+                                  modules=(path or ROOT,)))
     for path, made in sorted(forward.formulas.items()):
         seen = forward.own.get(path, 0) // 2
         if made.macs != seen:
             rows.append(Reconcile("modules", made.kind, made.macs - seen,
                                   f"the {made.kind} formula and FlopCounterMode disagree "
                                   f"({fmt(made.macs)} vs {fmt(seen)} MACs)",
-                                  modules=(path or "(root)",), explained=False))
+                                  modules=(path or ROOT,), explained=False))
     return _merged(rows)
 
 

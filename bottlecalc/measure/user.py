@@ -92,8 +92,11 @@ def _import_file(where: str, base: Path) -> ModuleType:
     path = (base / where).expanduser().resolve()
     if not path.is_file():
         raise MeasureError(f"cannot import {where}: no such file {path}")
-    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
-    name = f"bottlecalc_user_{path.stem}_{digest}"
+    # One import per version of the file: budgets naming it twice share it, and a file
+    # edited since (a notebook, a test) is read again.
+    stat = path.stat()
+    key = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    name = f"bottlecalc_user_{path.stem}_{hashlib.sha1(key.encode()).hexdigest()[:10]}"
     if name in sys.modules:
         return sys.modules[name]
     _prepend_path(path.parent)  # so the file can import its siblings

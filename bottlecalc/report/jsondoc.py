@@ -8,10 +8,9 @@ import json
 from typing import Any
 
 from bottlecalc.analytic import Layer
+from bottlecalc.breakdown import ROOT
 from bottlecalc.results import Counted, Machine, Measured, Reconcile, Roofline, Routes, S, Timing
 from bottlecalc.spec import InputShape, TensorSpec
-
-ROOT = "(root)"  # the model itself, in per-module lists (torch calls it '')
 
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).

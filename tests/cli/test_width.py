@@ -56,7 +56,8 @@ RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("networks.#.stages.#*", "networks.#.breakdown.#.flops.analytic")),
     "check, a long target name": (
         ("check", SMALL, "--input", "1,3,32,32", "--max-params", "1k",
-         "--max-flops", "100000000000", "--max-macs", "1G"), ()),
+         "--max-flops", "100000000000", "--max-macs", "1G"),
+        ("budgets.#.modules*",)),  # every module's own counts: for --baseline, not a column
     "sweep": (
         ("sweep", "--in", "2048", "--mid", "64:2048:64", "--size", "112"),
         ("points.#.*.conv", "points.#.*.fvcore", "points.#.*.flops",  # params and MACs only

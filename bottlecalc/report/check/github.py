@@ -25,14 +25,14 @@ def escape_property(text: str) -> str:
 
 
 def render(report: CheckReport, options: RenderOptions) -> str:
-    return "\n".join(annotation(o, report.source) for o in report.outcomes)
+    return "\n".join(annotation(o, report.source, report.baseline) for o in report.outcomes)
 
 
-def annotation(outcome: Outcome, source: str | None) -> str:
+def annotation(outcome: Outcome, source: str | None, baseline: str | None = None) -> str:
     props = []
     if source is not None and outcome.budget.line is not None:
         props += [f"file={escape_property(source)}", f"line={outcome.budget.line}"]
     head = f"bottlecalc {outcome.budget.name}: {WORD[outcome.status]}"
     props.append(f"title={escape_property(head)}")
-    message = "\n".join([title(outcome), *outcome_lines(outcome)])
+    message = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
     return f"::{LEVEL[outcome.status]} {','.join(props)}::{escape_data(message)}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
+from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
-from bottlecalc.report.jsondoc import dumps, header, reconcile_dict, tensor_dict
+from bottlecalc.report.jsondoc import dumps, header, modules_list, reconcile_dict, tensor_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Measured
 
@@ -19,6 +21,7 @@ def report_dict(report: CheckReport) -> dict[str, Any]:
         **header("check"),
         "source": report.source,
         "exit_code": report.exit_code,
+        "baseline": report.baseline,
         "summary": {str(s): report.count(s) for s in Status},
         "engines": {m.option: ENGINES[m] for m in Metric},
         "budgets": [outcome_dict(o) for o in report.outcomes],
@@ -41,6 +44,10 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         "analytic": None if outcome.analytic is None else dict(outcome.analytic),
         "fvcore_unsupported": {} if m is None else dict(m.fvcore_unsupported),
         "reconcile": [] if m is None else [reconcile_dict(r) for r in m.reconcile],
+        "top_modules": [top_dict(t) for t in outcome.top_modules],
+        "baseline": baseline_dict(outcome),
+        "changes": [change_dict(c) for c in outcome.changes],
+        "modules": [] if m is None else modules_list(m),
         "warnings": list(outcome.warnings),
         "notes": [] if m is None else list(m.notes),
     }
@@ -68,3 +75,23 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         "headroom_pct": v.headroom_pct,
         "status": str(v.status),
     }
+
+
+def top_dict(top: TopModule) -> dict[str, Any]:
+    return {"name": top.name, "metric": top.metric, "value": top.value,
+            "share": round(top.share, 6)}
+
+
+def change_dict(change: Change) -> dict[str, Any]:
+    return {"module": change.module, "metric": change.metric, "before": change.before,
+            "after": change.after, "delta": change.delta}
+
+
+def baseline_dict(outcome: Outcome) -> dict[str, Any] | None:
+    """The same budget's totals in the baseline, and now (null: no baseline, or the budget
+    is not in it)."""
+    if outcome.baseline is None or outcome.measurement is None:
+        return None
+    moved = totals_moved(outcome.baseline, snapshot_of(outcome.measurement))
+    return {"totals": {c.metric: {"before": c.before, "after": c.after, "delta": c.delta}
+                       for c in moved}}

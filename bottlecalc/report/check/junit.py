@@ -5,14 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
-from bottlecalc.report.check.words import outcome_lines, title, verdict_line
+from bottlecalc.report.check.words import outcome_lines, title, top_lines, verdict_line
 from bottlecalc.report.render import RenderOptions
 
 
 def render(report: CheckReport, options: RenderOptions) -> str:
     suite = ET.Element("testsuite", name="bottlecalc check")
     for outcome in report.outcomes:
-        for case in cases(outcome):
+        for case in cases(outcome, report.baseline):
             suite.append(case)
     counts = {"tests": len(suite), "failures": len(suite.findall("testcase/failure")),
               "errors": len(suite.findall("testcase/error")), "skipped": 0}
@@ -25,9 +25,9 @@ def render(report: CheckReport, options: RenderOptions) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def cases(outcome: Outcome) -> list[ET.Element]:
+def cases(outcome: Outcome, baseline: str | None = None) -> list[ET.Element]:
     classname = f"bottlecalc.budgets.{outcome.budget.name}"
-    details = "\n".join([title(outcome), *outcome_lines(outcome)])
+    details = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
     if outcome.error is not None:
         case = ET.Element("testcase", classname=classname, name="measure")
         ET.SubElement(case, "error", message=outcome.error, type="MeasureError").text = details
@@ -36,7 +36,8 @@ def cases(outcome: Outcome) -> list[ET.Element]:
     for verdict in outcome.verdicts:
         case = ET.Element("testcase", classname=classname, name=verdict.metric.option)
         if verdict.status is Status.FAIL:
-            ET.SubElement(case, "failure", message=verdict_line(verdict),
+            blame = "".join(f"; {line}" for line in top_lines(outcome, verdict.metric))
+            ET.SubElement(case, "failure", message=verdict_line(verdict) + blame,
                           type="BudgetExceeded").text = details
         else:
             ET.SubElement(case, "system-out").text = verdict_line(verdict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bottlecalc.budget.model import CheckReport
-from bottlecalc.report.check import github, json, junit, table
+from bottlecalc.report.check import github, json, junit, markdown, table
 from bottlecalc.report.render import Format, Registry
 
 RENDERERS: Registry[CheckReport] = {
@@ -11,4 +11,5 @@ RENDERERS: Registry[CheckReport] = {
     Format.JSON: json.render,
     Format.GITHUB: github.render,
     Format.JUNIT: junit.render,
+    Format.MARKDOWN: markdown.render,
 }

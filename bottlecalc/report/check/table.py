@@ -8,7 +8,14 @@ from rich.text import Text
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
-from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
+from bottlecalc.report.check.words import (
+    WORD,
+    baseline_lines,
+    detail_lines,
+    headroom_text,
+    measured_line,
+    top_lines,
+)
 from bottlecalc.report.console import to_str
 from bottlecalc.report.layout import GLUE, Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import shape_text
@@ -57,6 +64,8 @@ def footnotes(report: CheckReport) -> list[str]:
         name = outcome.budget.name
         if outcome.error is not None:
             lines.append(f"{name}: could not be measured: {outcome.error}")
+        lines.extend(f"{name}: {line}" for line in [*top_lines(outcome),
+                                                     *baseline_lines(outcome, report.baseline)])
         if (measured := measured_line(outcome)) is not None:
             lines.append(f"{name}: {measured}")  # the routes, and the trainable count
         lines.extend(f"{name}: {line}" for line in detail_lines(outcome))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bottlecalc.analytic import fmt
-from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
+from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
+from bottlecalc.budget.blame import RANKED_BY, TopModule
+from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
 from bottlecalc.report.numbers import exact, shape_text
 from bottlecalc.report.words import complete_line, reconcile_lines, unused_line
 
@@ -63,11 +65,56 @@ def detail_lines(outcome: Outcome) -> list[str]:
     return lines
 
 
-def outcome_lines(outcome: Outcome) -> list[str]:
-    """The verdicts and any error, what was measured, and the details: a fact a line."""
+SHOWN_CHANGES = 10  # text formats list this many moved modules; JSON lists them all
+
+
+def top_lines(outcome: Outcome, metric: Metric | None = None) -> list[str]:
+    """'most params: layer4.1.conv2 2,359,296 (20.2%), ...': what carries each exceeded
+    quantity (or only ``metric``'s), one line per quantity."""
+    by_metric: dict[str, list[TopModule]] = {}
+    for top in outcome.top_modules:
+        if metric is None or top.metric == RANKED_BY[metric]:
+            by_metric.setdefault(top.metric, []).append(top)
+    return [f"most {metric}: " + ", ".join(f"{t.name} {fmt(t.value)} ({t.share:.1%})"
+                                          for t in tops)
+            for metric, tops in by_metric.items()]
+
+
+def change_text(change: Change) -> str:
+    """'layer4.2.conv2 +2,359,296 params (0 -> 2,359,296)'."""
+    return (f"{change.module} {change.delta:+,} {change.metric} "
+            f"({fmt(change.before)} -> {fmt(change.after)})")
+
+
+def baseline_lines(outcome: Outcome, source: str | None) -> list[str]:
+    """The totals before and after, then the modules whose counts moved (largest first)."""
+    if source is None or outcome.measurement is None:
+        return []
+    if outcome.baseline is None:
+        return [f"baseline: no budget named {outcome.budget.name!r} in {source} (new)"]
+    moved = totals_moved(outcome.baseline, snapshot_of(outcome.measurement))
+    totals = "; ".join(f"{c.metric} {fmt(c.before)} -> {fmt(c.after)} ({c.delta:+,})"
+                       for c in moved)
+    lines = [f"against {source}: {totals or 'no totals to compare'}"]
+    shown = outcome.changes[:SHOWN_CHANGES]
+    if shown:
+        more = len(outcome.changes) - len(shown)
+        lines.append("changed: " + "; ".join(map(change_text, shown))
+                     + (f"; and {more} more (see --format json)" if more else ""))
+    elif outcome.baseline.modules:
+        lines.append("changed: no module's parameters or MACs")
+    else:
+        lines.append(f"changed: {source} has totals only for it, no per-module counts")
+    return lines
+
+
+def outcome_lines(outcome: Outcome, baseline: str | None = None) -> list[str]:
+    """The verdicts and any error, what carries an exceeded limit, what moved since the
+    baseline, what was measured, and the details: a fact a line."""
     lines = [verdict_line(v) for v in outcome.verdicts]
     if outcome.error is not None:
         lines.append(f"could not be measured: {outcome.error}")
+    lines += top_lines(outcome) + baseline_lines(outcome, baseline)
     if (measured := measured_line(outcome)) is not None:
         lines.append(measured)
     return lines + detail_lines(outcome)
