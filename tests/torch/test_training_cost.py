@@ -43,6 +43,11 @@ class Tagger(nn.Module):
     def forward(self, ids):
         out, _ = self.lstm(self.emb(ids))
         return self.fc(out[:, -1])
+
+
+def encoder():
+    layer = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True)
+    return nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
 '''
 
 
@@ -117,6 +122,19 @@ def test_lstm_training_step_skips_the_first_steps_hidden_state_gradient(models: 
     measured = doc["budgets"][0]["measured"]
     assert measured["macs"] == lstm + fc
     assert measured["flops_train"] == want
+
+
+def test_transformer_training_step_skips_the_first_projections_input_gradient(
+        models: Path) -> None:
+    batch, tokens, d, heads, ff = 2, 10, 32, 4, 64
+    qkv = batch * tokens * d * 3 * d
+    attention = 2 * batch * heads * tokens * tokens * (d // heads)  # QK^T and AV
+    per_layer = qkv + attention + batch * tokens * d * d + 2 * batch * tokens * d * ff
+    doc = run("check", f"{models}:encoder", "--input", f"{batch},{tokens},{d}",
+              "--max-train-flops", "1G")
+    measured = doc["budgets"][0]["measured"]
+    assert measured["macs"] == 2 * per_layer
+    assert measured["flops_train"] == 2 * (3 * 2 * per_layer - qkv)
 
 
 def test_forward_is_the_default_pass_and_has_no_training_figures() -> None:
