@@ -176,7 +176,7 @@ def test_completion_offers_presets_formats_and_files() -> None:
         "plain,wide_resnet50_2", "plain,wide_resnet101_2"]
     assert complete("bottlecalc check models/") == ["file,models/"]
     assert complete("bottlecalc check --format ") == [
-        "plain,table", "plain,json", "plain,github", "plain,junit"]
+        "plain,table", "plain,json", "plain,github", "plain,junit", "plain,markdown"]
     assert complete("bottlecalc compare -o out") == ["file,out"]
 
 

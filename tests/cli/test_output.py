@@ -146,7 +146,7 @@ def test_a_bad_path_stops_the_run_before_any_work(tmp_path: Path) -> None:
     (("diagram", "--in", "256", "--mid", "64", "--svg", "-"), "'--svg'"),
     (("diagram", "--in", "256", "--mid", "64", "-o", "x.svg"), "--svg FILE"),
     ((*JSON, "-o", "x.csv"), "--format is json"),
-    (("check", "resnet18", "--max-params", "12M", "-o", "x.md"), "table, json, github"),
+    (("check", "resnet18", "--max-params", "12M", "-o", "x.csv"), "table, json, github"),
     (("handout", "--in", "256", "--mid", "64", "--no-measure", "-o", "x.json"), "html"),
 ])
 def test_a_name_that_contradicts_the_format_is_refused_before_any_output(
