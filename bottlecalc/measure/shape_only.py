@@ -191,6 +191,12 @@ def _same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
     return x.new_empty(x.shape)
 
 
+def _filled_like(x: torch.Tensor, *_: Any, dtype: torch.dtype | None = None,
+                 **__: Any) -> torch.Tensor:
+    """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient)."""
+    return x.new_empty(x.shape, dtype=dtype or x.dtype)
+
+
 def _itself(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
     """Initialisers and fills write values, which meta tensors do not have."""
     return x
@@ -198,9 +204,28 @@ def _itself(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
 
 def _mean(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *_: Any) -> torch.Tensor:
     """adaptive_avg_pool2d to 1x1 lowers to ``mean.dim`` (a network's global pool)."""
-    axes = range(x.dim()) if dims is None else [d % x.dim() for d in dims]
-    shape = [1 if i in axes else n for i, n in enumerate(x.shape) if keepdim or i not in axes]
-    return x.new_empty(shape)
+    return x.new_empty(_reduced(x, dims, keepdim))
+
+
+def _reduced(x: torch.Tensor, dims: Any, keepdim: bool) -> list[int]:
+    """The shape left after reducing ``dims`` (None or empty: every dimension); a dimension
+    out of range or named twice raises, as torch's kernels do."""
+    n = max(x.dim(), 1)  # a scalar takes dimension 0 (or -1), as torch lets it
+    if any(not -n <= d < n for d in dims or ()):
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}]"
+                         f", but got {list(dims)})")
+    axes = range(n) if not dims else [d % n for d in dims]
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dims {list(dims)} name a dimension more than once")
+    return [1 if i in axes else n for i, n in enumerate(x.shape) if keepdim or i not in axes]
+
+
+def _sum(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *,
+         dtype: torch.dtype | None = None) -> torch.Tensor:
+    """``sum``: a loss's total and a bias's gradient (integers and booleans sum to int64)."""
+    exact = x.is_floating_point() or x.is_complex()
+    dtype = dtype or (x.dtype if exact else torch.int64)
+    return x.new_empty(_reduced(x, dims, keepdim), dtype=dtype)
 
 
 def _addmm(bias: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *_: Any) -> torch.Tensor:
@@ -244,10 +269,37 @@ def _max_pool(x: torch.Tensor, kernel: Any, stride: Any = (), padding: Any = (0,
     return x.new_empty(shape), x.new_empty(shape, dtype=torch.int64)
 
 
+def _like(tensor: torch.Tensor | None, wanted: bool) -> torch.Tensor | None:
+    """A gradient shaped like ``tensor``, where the backward's output mask asks for one."""
+    return tensor.new_empty(tensor.shape) if wanted and tensor is not None else None
+
+
+def _conv_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor,
+                   bias_sizes: Any, *rest: Any) -> tuple[torch.Tensor | None, ...]:
+    """``convolution_backward``: gradients shaped like the input, the weight and the bias."""
+    mask = rest[-1]
+    bias = grad.new_empty(tuple(bias_sizes)) if mask[2] and bias_sizes is not None else None
+    return _like(x, mask[0]), _like(weight, mask[1]), bias
+
+
+def _bn_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor | None,
+                 *rest: Any) -> tuple[torch.Tensor | None, ...]:
+    """``native_batch_norm_backward``: gradients shaped like the input and the affine weight."""
+    mask = rest[-1]
+    return _like(x, mask[0]), _like(weight, mask[1]), _like(weight, mask[2])
+
+
+def _pool_backward(grad: torch.Tensor, x: torch.Tensor, *_: Any) -> torch.Tensor:
+    """``max_pool2d_with_indices_backward``: a gradient shaped like the pooled input."""
+    return x.new_empty(x.shape)
+
+
 _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
     aten.convolution.default: _conv,
     aten.max_pool2d_with_indices.default: _max_pool,
     aten.mean.dim: _mean,
+    aten.sum.default: _sum,
+    aten.sum.dim_IntList: _sum,
     aten.addmm.default: _addmm,
     aten._native_batch_norm_legit_no_training.default: _bn_eval,
     aten.native_layer_norm.default: _layer_norm,
@@ -263,6 +315,11 @@ _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
     aten.native_dropout.default: _dropout,
     aten._to_copy.default: _to_copy,
     aten.clone.default: _same,
+    **dict.fromkeys((aten.ones_like.default, aten.zeros_like.default,
+                     aten.empty_like.default), _filled_like),
+    aten.convolution_backward.default: _conv_backward,
+    aten.native_batch_norm_backward.default: _bn_backward,
+    aten.max_pool2d_with_indices_backward.default: _pool_backward,
     **dict.fromkeys((aten.normal_.default, aten.uniform_.default, aten.zero_.default,
                      aten.fill_.Scalar), _itself),
 }

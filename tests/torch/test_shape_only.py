@@ -181,3 +181,51 @@ def test_embedding_lookups_and_dtype_casts_match_torch() -> None:
          torch.nn.functional.embedding(ids, weight))
     same(on_meta(lambda t: t.to(torch.float16), weight), weight.to(torch.float16))
     same(on_meta(torch.clone, weight), weight.clone())
+
+
+def training_step(module: nn.Module, x: torch.Tensor) -> tuple[int, list[tuple[int, ...]]]:
+    """FlopCounterMode's FLOPs for forward + backward of the output's sum, and the gradient
+    shapes every parameter received."""
+    for p in module.parameters():
+        p.grad = None
+    with FlopCounterMode(display=False) as counter:
+        module(x).sum().backward()
+    return counter.get_total_flops(), [tuple(p.grad.shape) for p in module.parameters()
+                                       if p.grad is not None]
+
+
+@settings(max_examples=40, deadline=None)
+@given(convs(), st.booleans())
+def test_backward_shapes_and_flops_match_the_real_kernels(
+        case: tuple[nn.Module, tuple[int, ...]], input_grad: bool) -> None:
+    """convolution_backward, native_batch_norm_backward and max_pool2d_with_indices_backward
+    on meta give the CPU kernels' gradient shapes, and FlopCounterMode the same count."""
+    conv, shape = case
+    model = nn.Sequential(conv, nn.BatchNorm2d(conv.out_channels), nn.ReLU(),
+                          nn.MaxPool2d(1)).eval()  # as bottlecalc counts: BN in eval mode
+    real = training_step(model, torch.zeros(shape, requires_grad=input_grad))
+    meta = model.to("meta")
+    with ShapeOnly():
+        fake = training_step(meta, torch.empty(shape, device="meta", requires_grad=input_grad))
+    assert fake == real
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4), max_size=4), st.data(),
+       st.sampled_from([torch.float32, torch.float16, torch.int32, torch.bool]))
+def test_sums_match_torch(shape: list[int], data: st.DataObject, dtype: torch.dtype) -> None:
+    x = torch.zeros(shape, dtype=dtype)
+    dims = data.draw(st.lists(st.integers(-len(shape), len(shape) - 1), unique=True,
+                              max_size=len(shape))) if shape else []
+    keepdim = data.draw(st.booleans())
+    same(on_meta(torch.sum, x), torch.sum(x))
+    if dims and len({d % len(shape) for d in dims}) < len(dims):
+        with pytest.raises(RuntimeError):  # a dimension named twice
+            on_meta(lambda t: torch.sum(t, dims), x)
+    elif dims:
+        same(on_meta(lambda t: torch.sum(t, dims, keepdim), x), torch.sum(x, dims, keepdim))
+    with pytest.raises(IndexError):
+        on_meta(lambda t: torch.sum(t, [len(shape) or 1]), x)
+    same(on_meta(torch.ones_like, x), torch.ones_like(x))
+    same(on_meta(lambda t: torch.zeros_like(t, dtype=torch.float64), x),
+         torch.zeros_like(x, dtype=torch.float64))
