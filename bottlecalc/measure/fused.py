@@ -7,6 +7,11 @@ registry has no formula for them, so it counts 0 there. These formulas give each
 multiply-accumulates of the math path it replaces (2 FLOPs per MAC, FlopCounterMode's
 unit), so the count does not depend on which kernel torch picks. ``bilinear``'s
 ``_trilinear`` and the vector products are here for the same reason.
+
+One formula replaces torch's own: ``convolution_backward``. torch 2.13 counts a grouped
+convolution's weight gradient as if the convolution were dense (every input channel
+against every output channel: ``groups`` times too many, 32x for a ResNeXt 3x3, C times
+for a depthwise conv); each gradient of a convolution is its forward products again.
 """
 
 from __future__ import annotations
@@ -92,6 +97,17 @@ def addmm_activation(_self: Shape, a: Shape, b: Shape, **_: Any) -> int:
     return 2 * a[0] * a[1] * b[1]
 
 
+def conv_backward(grad_out: Shape, x: Shape, weight: Shape, _bias: Any, _stride: Any,
+                  _padding: Any, _dilation: Any, transposed: bool, _output_padding: Any,
+                  _groups: int, output_mask: Sequence[bool], **_: Any) -> int:
+    """``convolution_backward``: the input gradient and the weight gradient each repeat
+    the forward's multiply-accumulates: batch x weight elements x positions, where the
+    positions are the output's (the input's for a transposed convolution)."""
+    positions = prod((x if transposed else grad_out)[2:])
+    forward = 2 * x[0] * prod(weight) * positions
+    return forward * (int(output_mask[0]) + int(output_mask[1]))
+
+
 FORMULAS: dict[str, Callable[..., int]] = {
     "_native_multi_head_attention": native_mha,
     "_transformer_encoder_layer_fwd": encoder_layer,
@@ -104,6 +120,7 @@ FORMULAS: dict[str, Callable[..., int]] = {
     "vdot": vector_dot,
     "addbmm": add_bmm,
     "_addmm_activation": addmm_activation,
+    "convolution_backward": conv_backward,
 }
 
 

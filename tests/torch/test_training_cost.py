@@ -45,6 +45,10 @@ class Tagger(nn.Module):
         return self.fc(out[:, -1])
 
 
+def depthwise():
+    return nn.Sequential(nn.Conv2d(3, 8, 1), nn.Conv2d(8, 8, 3, padding=1, groups=8))
+
+
 def encoder():
     layer = nn.TransformerEncoderLayer(32, 4, 64, batch_first=True)
     return nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
@@ -135,6 +139,21 @@ def test_transformer_training_step_skips_the_first_projections_input_gradient(
     measured = doc["budgets"][0]["measured"]
     assert measured["macs"] == 2 * per_layer
     assert measured["flops_train"] == 2 * (3 * 2 * per_layer - qkv)
+
+
+def test_grouped_and_depthwise_convs_cost_their_own_products_backward(models: Path) -> None:
+    """torch 2.13's FlopCounterMode counts a grouped conv's weight gradient as if it were
+    dense; bottlecalc's formula for convolution_backward counts the products done."""
+    pointwise, dw = conv(3, 8, 1, 16), 8 * 1 * 9 * 16 * 16  # depthwise: one input channel each
+    doc = run("check", f"{models}:depthwise", "--input", "1,3,16,16", "--max-train-flops", "1G")
+    measured = doc["budgets"][0]["measured"]
+    assert measured["macs"] == pointwise + dw
+    assert measured["flops_train"] == 2 * (2 * pointwise + 3 * dw)
+    resnext = run("network", "resnext50_32x4d", "--size", "64", "--pass", "train")
+    entry = resnext["networks"][0]
+    assert entry["agree"]["train"] is True
+    stem = conv(3, 64, 7, 32)
+    assert entry["flops"]["train"]["torch"] == 2 * (3 * entry["macs"]["conv"] - stem)
 
 
 def test_forward_is_the_default_pass_and_has_no_training_figures() -> None:
