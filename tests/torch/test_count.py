@@ -26,6 +26,7 @@ import bottlecalc
 from bottlecalc.api import count_model
 from bottlecalc.breakdown import OTHER, ModelReport
 from bottlecalc.errors import MeasureError, SpecError
+from bottlecalc.library import RouteMacs
 from bottlecalc.report.network.model_json import report_dict
 from bottlecalc.spec import TensorSpec
 
@@ -80,7 +81,7 @@ def tiny(path: Path) -> nn.Module:
 def test_count_gives_the_hand_formulas(tiny_file: Path) -> None:
     found = bottlecalc.count(tiny(tiny_file), torch.zeros(X))
     assert (found.params, found.macs, found.flops) == (PARAMS, MACS, 2 * MACS)
-    assert found.routes == bottlecalc.library.RouteMacs(MACS, MACS, MACS, FVCORE)
+    assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE)
     assert found.train_flops is None
     assert found.name == "TinyNet"
     assert found.inputs == (("0", TensorSpec(X)),)
@@ -175,10 +176,10 @@ def test_to_dict_equals_the_cli_json(tiny_file: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.run(
         [sys.executable, "-m", "bottlecalc", "network", target, "--input", "2,3,16,16",
-         "--depth", "2", "--pass", "train", "--format", "json"],
+         "--pass", "train", "--format", "json"],
         capture_output=True, text=True, timeout=300, env=env, check=False)
     assert proc.returncode == 0, proc.stderr
-    found = bottlecalc.count(tiny(tiny_file), torch.zeros(X), depth=2, pass_="train")
+    found = bottlecalc.count(tiny(tiny_file), torch.zeros(X), pass_="train")
     same_but_name(found.to_dict(), json.loads(proc.stdout), target)
 
 
@@ -236,7 +237,7 @@ def test_a_meta_model_stays_on_meta_and_gets_the_same_numbers(tiny_file: Path) -
     assert state(model)["training"] == before["training"]
     for found in (by_shape, by_tensor):
         # fvcore traced a zero-filled CPU copy, as the CLI does for models built on meta
-        assert found.routes == bottlecalc.library.RouteMacs(MACS, MACS, MACS, FVCORE)
+        assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE)
     assert by_shape.train_flops == TRAIN_FLOPS
 
 
