@@ -60,13 +60,22 @@ class Forward:
 
     def unused_modules(self) -> tuple[str, ...]:
         """The outermost modules holding parameters, none of which the forward read."""
-        def params_of(module: str) -> list[str]:
-            return [n for n in self.held_names if not module or n.startswith(f"{module}.")]
-
-        idle = {m for m in self.kinds if (held := params_of(m))
-                and all(n in self.unused for n in held)}
+        holding: set[str] = set()
+        reading: set[str] = set()
+        for name in self.held_names:  # one pass: each parameter marks the modules above it
+            owners = _owners(name)
+            holding.update(owners)
+            if name not in self.unused:
+                reading.update(owners)
+        idle = {m for m in self.kinds if m in holding and m not in reading}
         outermost = [m for m in idle if not m or m.rpartition(".")[0] not in idle]
         return tuple(sorted(m or "(root)" for m in outermost))
+
+
+def _owners(param: str) -> list[str]:
+    """'a.b.weight' -> ['', 'a', 'a.b']: the paths of the modules a parameter sits under."""
+    parts = param.split(".")[:-1]
+    return ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
 
 
 @dataclass

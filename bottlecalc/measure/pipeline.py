@@ -14,6 +14,7 @@ and weights, so past :data:`TRACE_MAX_MACS` or :data:`TRACE_MAX_BYTES` fvcore is
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -166,6 +167,9 @@ def _train(built: _Built, subject: Subject) -> int:
                            f"{type(exc).__name__}: {exc}") from exc
 
 
+_EMPTY = (dict, OrderedDict, set)  # an empty one of these deep-copies to a new empty one
+
+
 def _meta_copy(module: nn.Module) -> nn.Module | None:
     """A copy of a real module with every tensor on meta (the original is never touched)."""
     memo: dict[int, object] = {}
@@ -176,6 +180,8 @@ def _meta_copy(module: nn.Module) -> nn.Module | None:
                 meta = value.to("meta")
                 is_param = isinstance(value, nn.Parameter)
                 memo[id(value)] = nn.Parameter(meta, value.requires_grad) if is_param else meta
+            elif type(value) in _EMPTY and not value:  # hook tables: most of deepcopy's time
+                memo[id(value)] = type(value)()
     try:
         return copy.deepcopy(module, memo)
     except Exception:  # a module that cannot be copied is counted where it is

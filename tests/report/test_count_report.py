@@ -1,0 +1,91 @@
+"""How a ``bottlecalc.count`` result shows: plain text, rich at any width, HTML for Jupyter.
+
+The result is written by hand (no torch): a model whose rows hold known integers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from rich.console import Console
+
+from bottlecalc.breakdown import ModelResult
+from bottlecalc.library import Count
+from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.spec import TensorSpec
+
+MODULES = (
+    ModuleCount("", "Net", 0, 1_000, None),
+    ModuleCount("encoder", "Encoder", 0, 0, 3_538_944_000),
+    ModuleCount("encoder.attn<0>", "Attention", 2_362_368, 1_207_959_552, 1_207_959_552),
+    ModuleCount("encoder.mlp", "MLP", 4_722_432, 2_415_919_104, 2_330_984_448),
+    ModuleCount("head", "Linear", 769_000, 768_000, 768_000),
+)
+MACS = sum(m.macs for m in MODULES)
+PARAMS = sum(m.params for m in MODULES)
+MEASURED = Measured(
+    params=PARAMS, trainable=PARAMS, buffers=0, fvcore=3_539_712_000,
+    torch_flops=2 * MACS, torch_device="meta", macs=MACS, macs_modules=MACS - 1_000,
+    modules=MODULES, inputs=(("0", TensorSpec((1, 197, 768))),), train_flops=3 * 2 * MACS,
+    notes=("a <note> & more",),
+)
+FOUND = Count(ModelResult("Net<v1>", MEASURED), depth=2, train=True)
+NUMBERS = [f"{n:,}" for n in (PARAMS, MACS, 2 * MACS, 3 * 2 * MACS, 2_415_919_104, 768_000)]
+
+
+def test_table_golden(golden: Callable[[str, str], None]) -> None:
+    golden("count_table.txt", FOUND.table())
+
+
+def test_rows_and_other_sum_to_the_totals() -> None:
+    rows = FOUND.by_module()
+    assert [r.name for r in rows] == ["encoder.mlp", "encoder.attn<0>", "head", "(other)"]
+    assert sum(r.macs for r in rows) == MACS
+    assert rows[-1].macs == 1_000  # done in Net's own forward
+    assert sum(r.params for r in FOUND.by_module(1)) == PARAMS
+
+
+@pytest.mark.parametrize("width", [40, 60, 200])
+def test_rich_shows_every_number_whole_at_any_width(width: int) -> None:
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(FOUND)
+    text = buffer.getvalue()
+    assert "…" not in text
+    for number in NUMBERS:
+        assert number in text
+    for line in text.splitlines():
+        assert len(line) <= width or max(map(len, line.split())) > width - 4, line
+
+
+def test_table_at_a_width_fits_it() -> None:
+    text = FOUND.table(width=50)
+    assert all(len(line) <= 50 for line in text.splitlines())
+    assert all(number in text for number in NUMBERS)
+
+
+def test_html_is_a_table_with_every_name_escaped() -> None:
+    html = FOUND._repr_html_()
+    assert html.startswith('<table class="bottlecalc">')
+    assert "&lt;0&gt;" in html and "Net&lt;v1&gt;" in html and "a &lt;note&gt; &amp; more" in html
+    text = re.sub(r"<(/?)(table|caption|thead|tbody|tfoot|tr|th|td|p)( [^>]*)?>", "", html)
+    assert "<" not in text and ">" not in text  # no other tag: every '<' from data escaped
+    assert all(number in html for number in NUMBERS)
+
+
+def test_to_dict_carries_the_defaults_and_the_views() -> None:
+    data = FOUND.to_dict()
+    assert (data["depth"], data["pass"]) == (2, "train")
+    entry = data["networks"][0]
+    assert entry["name"] == "Net<v1>"
+    assert entry["macs"] == {"complete": MACS, "torch": MACS, "modules": MACS - 1_000,
+                             "fvcore": 3_539_712_000}
+    assert [r["name"] for r in FOUND.to_dict(1, sort="name")["networks"][0]["breakdown"]] \
+        == ["encoder", "head", "(other)"]
+
+
+def test_repr_is_one_line() -> None:
+    assert repr(FOUND) == (f"<bottlecalc.Count 'Net<v1>': {PARAMS:,} params, {MACS:,} MACs, "
+                           f"{2 * MACS:,} FLOPs>")
