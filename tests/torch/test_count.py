@@ -127,10 +127,7 @@ def test_a_linear_stack_trains_at_the_formula(widths: list[int], batch: int,
 
 # FlopCounterMode (torch 2.13) counts a grouped conv's backward as if it were dense
 # (pytorch/pytorch#183405 divides by the groups): strict, so a fixed torch is noticed.
-GROUPED_BACKWARD = pytest.mark.xfail(strict=True, reason="torch counts grouped backward dense")
-
-
-@pytest.mark.parametrize("groups", [1, pytest.param(4, marks=GROUPED_BACKWARD)])
+@pytest.mark.parametrize("groups", [1, 4])
 def test_a_conv_stack_trains_at_the_formula(groups: int) -> None:
     model = nn.Sequential(nn.Conv2d(4, 8, 3, padding=1), nn.ReLU(),
                           nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=groups), nn.ReLU(),
