@@ -16,7 +16,7 @@ and its own hooks are never touched.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,16 +132,25 @@ class _Calls:
 
 
 class _Attribution(TorchDispatchMode):
-    """Sees every op FlopCounterMode counts, and books its FLOPs to the current module."""
+    """Sees every op FlopCounterMode counts, and books what it counted to the module the op
+    ran in. FlopCounterMode sits above this mode and counts an op once it has returned
+    from here, so each op's FLOPs are read from its running total when the next op (or
+    :meth:`flush`) arrives: one count, never a formula evaluated twice."""
 
     def __init__(self, calls: _Calls, watched: set[int]) -> None:
         super().__init__()
         self.calls, self.watched = calls, watched
-        mapping = {op: flop_counter.shape_wrapper(f) for op, f in custom_mapping().items()}
-        self.registry: dict[Any, Callable[..., int]] = {**flop_counter.flop_registry, **mapping}
+        self.totals: dict[Any, int] = {}  # FlopCounterMode's running total per op
+        self.seen: dict[Any, int] = defaultdict(int)  # what has been booked of it
+        self.counted: set[Any] = set()  # the ops FlopCounterMode has a formula for
+        self.pending: tuple[str, Any] | None = None  # the last counted op, not yet booked
         self.own: dict[str, int] = defaultdict(int)
         self.ops: dict[str, Counter[str]] = defaultdict(Counter)
         self.used: set[int] = set()
+
+    def follow(self, counter: FlopCounterMode) -> None:
+        """Read ``counter``'s totals (it must be entered above this mode)."""
+        self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
 
     @classmethod
     def _should_skip_dynamo(cls) -> bool:
@@ -149,15 +158,24 @@ class _Attribution(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
+        self.flush()
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
         self.used.update(id(t) for t in tree_leaves((args, kwargs)) if id(t) in self.watched)
-        count = self.registry.get(func._overloadpacket)
-        if count is not None:
-            path = self.calls.current
-            self.own[path] += int(count(*args, **kwargs, out_val=out))
-            self.ops[path][str(func._overloadpacket).removeprefix("aten.")] += 1
+        if func._overloadpacket in self.counted:
+            self.pending = (self.calls.current, func._overloadpacket)
         return out
+
+    def flush(self) -> None:
+        """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
+        if self.pending is None:
+            return
+        path, packet = self.pending
+        self.pending = None
+        total = self.totals.get(packet, 0)
+        self.own[path] += total - self.seen[packet]
+        self.seen[packet] = total
+        self.ops[path][str(packet).removeprefix("aten.")] += 1
 
 
 def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
@@ -190,7 +208,9 @@ def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
         stack.enter_context(attribution)
         counter = stack.enter_context(FlopCounterMode(display=False,
                                                       custom_mapping=custom_mapping()))
+        attribution.follow(counter)
         module(*inputs.args, **inputs.kwargs)
+    attribution.flush()  # the last op, counted as FlopCounterMode returned
     return counter
 
 
