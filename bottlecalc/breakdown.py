@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bottlecalc.results import Measured, ModuleCount
 
+
 class Sort(StrEnum):
     """How breakdown rows are ordered (``--sort``)."""
 
