@@ -17,7 +17,8 @@ from bottlecalc.report.render import RenderOptions
 def render(report: ModelReport, options: RenderOptions) -> str:
     """Breakdown and totals, the conventions view when asked, then the footer."""
     width = options.width
-    parts: list[RenderableType] = [fit(breakdown(report), width),
+    parts: list[RenderableType] = [Prose(words.title(report), style="bold", hang=2),
+                                   fit(breakdown(report), width),
                                    Prose(words.totals_line(report), hang=2)]
     if report.conventions:
         parts.append(fit(conventions(report), width))
@@ -27,10 +28,11 @@ def render(report: ModelReport, options: RenderOptions) -> str:
 
 
 def breakdown(report: ModelReport) -> Sheet:
+    """The rows and the total; the title is printed above, as prose (a long target path
+    wraps between words, never inside one)."""
     columns = tuple(Column(name, right=i >= words.NAMED) for i, name in enumerate(words.HEADER))
     rows = [tuple(cells) for cells in words.rows(report)]
-    return Sheet(columns, tuple(rows[:-1]), total=rows[-1], title=words.title(report),
-                 keys=words.NAMED, style=PLAIN)
+    return Sheet(columns, tuple(rows[:-1]), total=rows[-1], keys=words.NAMED, style=PLAIN)
 
 
 def conventions(report: ModelReport) -> Sheet:

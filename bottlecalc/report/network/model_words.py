@@ -74,10 +74,10 @@ def rows(report: ModelReport) -> list[list[str]]:
 
 
 def totals_line(report: ModelReport) -> str:
-    """'total: 1,570 parameters (1,354 trainable; buffers 32); complete 516,256 MACs = ...'."""
+    """'total: 1,570 parameters (1,354 trainable) and 17 buffer elements; complete ...'."""
     m = report.result.measured
-    parts = [f"{exact(m.params)} parameters ({exact(m.trainable)} trainable; "
-             f"{exact(m.buffers)} in buffers)"]
+    parts = [f"{exact(m.params)} parameters ({exact(m.trainable)} trainable) and "
+             f"{exact(m.buffers)} buffer elements"]
     parts.extend(line for line in (complete_line(m),) if line is not None)
     if m.fvcore is not None:
         parts.append(f"fvcore {fmt(m.fvcore)} MACs")
