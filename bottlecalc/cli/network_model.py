@@ -28,7 +28,7 @@ PRESET_ONLY = ("variant", "size", "batch", "num_classes", "dtype", "cross_check"
 MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
-PRESET_DEPTHS = ", ".join(str(d) for d in Depth)
+PRESET_DEPTHS = tuple(str(d) for d in Depth)  # network, stage, block, layer
 
 
 def is_model(name: str) -> bool:
@@ -92,7 +92,7 @@ def model_depth(depth: str | None) -> int:
     """--depth N for a model: module-tree depth, 1 the model's children."""
     if depth is None:
         return 1
-    if depth.strip().lower() in PRESET_DEPTHS.split(", "):
+    if depth.strip().lower() in PRESET_DEPTHS:
         raise click.UsageError(f"--depth {depth} is for presets and custom; {MODEL_DEPTH}")
     try:
         return parse_int("--depth", depth)
@@ -107,9 +107,10 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
         raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} only to {TARGET}, not "
                                "to presets or custom")
     text = (depth or str(Depth.STAGE)).strip().lower()
-    if text not in PRESET_DEPTHS.split(", "):
-        raise click.UsageError(f"--depth for presets and custom is one of {PRESET_DEPTHS}, "
-                               f"got {depth!r} (a depth N is for {TARGET})")
+    if text not in PRESET_DEPTHS:
+        accepted = ", ".join(PRESET_DEPTHS)
+        raise click.UsageError(f"--depth for presets and custom is one of {accepted}, got "
+                               f"{depth!r} (a depth N is for {TARGET})")
     return Depth(text)
 
 
