@@ -210,12 +210,7 @@ def limit_options(func: Any) -> Any:
                      "gradient for every parameter), held against FlopCounterMode on meta."),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
-        click.option("--input", "input_shape", multiple=True, metavar="SHAPE[:DTYPE]",
-                     help="An input's shape (zeros), e.g. 1,3,224,224 or 1,16:int64; give one "
-                     "per positional input  [default: 1,3,224,224]"),
-        click.option("--inputs", default=None, metavar="MODULE:CALLABLE",
-                     help="A callable returning the example inputs: a tuple (positional) or a "
-                     "dict (keyword) of tensors; pkg.mod:fn or path/file.py:fn."),
+        *options.INPUT_OPTIONS,
         click.option("--block", "kind", type=options.choice(BlockKind),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]

@@ -1,19 +1,22 @@
-"""``bottlecalc network``: whole ResNets (presets or a custom stage list), every convention."""
+"""``bottlecalc network``: whole ResNets (presets or a custom stage list), every convention;
+or a user's own model (``pkg.mod:callable``), module by module (:mod:`.network_model`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.cli import options
+from bottlecalc.breakdown import Sort
+from bottlecalc.cli import network_model, options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.report.network.registry import RENDERERS
+from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
+from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, NetworkReport, TimeOptions
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 
@@ -31,9 +34,13 @@ Examples:
   bottlecalc network resnet152 --format json -o resnet152.json
   bottlecalc network resnet34 resnet50 --time     # measured time beside the MACs
   bottlecalc network resnet50 --depth layer --time --threads 2   # the roofline, layer by layer
+  bottlecalc network mypkg.models:build_net --input 1,3,160,160   # your model, module by module
+  bottlecalc network models.py:vit --depth 3 --sort params --top 10
+  bottlecalc network models.py:encoder --input 1,16:int64 --conventions --pass train
 
 \b
-NAME is one of: {", ".join(PRESETS)}, or "custom".
+NAME is one of: {", ".join(PRESETS)}, or "custom"; or one model TARGET,
+package.module:callable or path/to/file.py:callable (relative to this directory).
 """
 
 
@@ -111,53 +118,100 @@ def network_options(func: Any) -> Any:
         click.option("--batch", type=int, default=1, show_default=True, help="Batch size."),
         click.option("--num-classes", type=int, default=1000, show_default=True,
                      help="Outputs of the final fc layer."),
-        click.option("--depth", type=options.choice(Depth), default="stage",
-                     show_default=True, help="Breakdown rows: none, stages, blocks or every "
-                     "layer."),
+        click.option("--depth", default=None, metavar="network|stage|block|layer|N",
+                     help="Breakdown rows: none, stages, blocks or every layer  [default: "
+                     "stage]; for a model TARGET the module-tree depth N, 1 being the "
+                     "model's children  [default: 1]"),
         click.option("--dtype", type=options.choice(DType), default="float32",
                      show_default=True, help="Element type for weight/activation bytes."),
         click.option("--conventions", is_flag=True, help="Show the count as torchvision, "
-                     "fvcore, FlopCounterMode and the paper do."),
+                     "fvcore, FlopCounterMode and the paper (a model: the module formulas) "
+                     "do."),
+    ]
+    return options.apply_options(func, decorators)
+
+
+def model_options(func: Any) -> Any:
+    """How a model TARGET is fed and its modules listed."""
+    decorators = [
+        *options.INPUT_OPTIONS,
+        click.option("--sort", type=options.choice(Sort), default=None,
+                     help="A model's rows by MACs, parameters (most first) or module name  "
+                     "[default: macs]"),
+        click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="A model's first N rows; the rest are summed in one row."),
     ]
     return options.apply_options(func, decorators)
 
 
 @click.command(epilog=EXAMPLES)
 @click.argument("names", nargs=-1, required=True, metavar="NAME [NAME...]",
-                shell_complete=options.complete_presets(CUSTOM))
+                shell_complete=options.complete_presets(CUSTOM, files=True))
 @network_options
+@model_options
 @custom_options
 @options.measure_options
 @options.time_options(own_dtype=False)
 @options.pass_option
-@options.format_option(RENDERERS)
+@options.format_option({**RENDERERS, **MODEL_RENDERERS})  # the same formats for both
 @options.output_option
 @options.color_option
 @options.debug_option
-def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
-            depth: str, dtype: str, conventions: bool, cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, train: bool, fmt: str | None, output: Path | None,
-            color: bool | None, **custom: Any) -> None:
-    """Count whole ResNets: torchvision's presets or your own stage list.
+def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, train: bool,
+            fmt: str | None, output: Path | None, color: bool | None,
+            input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
+            top: int | None, **rest: Any) -> None:
+    """Count whole ResNets (torchvision's presets or your own stage list), or your model.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
     fvcore; with --cross-check FLOPs with FlopCounterMode. Several NAMEs are shown side
     by side; 'custom' takes --block/--layers/--width/--groups/--width-per-group/--expansion.
     --time also times each network (and with --depth layer each layer) in --dtype.
+
+    A NAME with a ':' is your model, package.module:callable or path/to/file.py:callable
+    (the callable takes no arguments and returns an nn.Module), fed --input or --inputs:
+    a row per module at --depth N with parameters, complete MACs, FLOPs, fvcore's count
+    and each row's share; the rows and "(other)" sum to the totals.
     """
-    chosen = pick_format(RENDERERS, fmt, output, color=color)
+    ctx = click.get_current_context()
+    if any(network_model.is_model(name) for name in names):
+        args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
+                                        inputs=inputs, sort=sort, top=top)
+        chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
+        network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
+                                output=output, color=color)
+        return
+    shown = Shown(network_model.preset_depth(ctx, depth), conventions, train)
+    presets(names, shown, pick_format(RENDERERS, fmt, output, color=color), output,
+            color=color, **rest)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the presets' report shows, whatever the networks."""
+
+    depth: Depth
+    conventions: bool
+    train: bool
+
+
+def presets(names: tuple[str, ...], shown: Shown, chosen: Format, output: Path | None, *,
+            color: bool | None, variant: str, size: str, batch: int, num_classes: int,
+            dtype: str, cross_check: bool, no_measure: bool, timing: TimeOptions | None,
+            **custom: Any) -> None:
+    """Presets and custom networks, side by side; exit 3 if the routes disagree."""
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
     specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
     shape = InputShape.parse(size, batch=batch)
     from bottlecalc.api import count_networks
 
     if timing is not None:
-        timing = replace(timing, layers=Depth(depth) is Depth.LAYER)
+        timing = replace(timing, layers=shown.depth is Depth.LAYER)
     results, machine = count_networks(specs, shape, measure=not no_measure,
-                                      cross_check=cross_check, timing=timing, train=train)
-    report = NetworkReport(results=results, depth=Depth(depth), dtype=DType(dtype),
-                           conventions=conventions, measured=not no_measure,
-                           cross_checked=cross_check, machine=machine, train=train)
+                                      cross_check=cross_check, timing=timing, train=shown.train)
+    report = NetworkReport(results=results, depth=shown.depth, dtype=DType(dtype),
+                           conventions=shown.conventions, measured=not no_measure,
+                           cross_checked=cross_check, machine=machine, train=shown.train)
     write(RENDERERS, chosen, report, output, color=color)
     if not report.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -18,6 +18,7 @@ TESTS = Path(__file__).parent.parent
 ARTICLE = ("--in", "256", "--mid", "64")
 PROJECTED = ("--in", "64", "--mid", "64", "--out", "256", "--stride", "2")
 BUDGETS = ("--config", "fixtures/budgets.toml")
+NET = ("fixtures/small_cnn.py:Net", "--input", "1,3,32,32")  # a model, relative to tests/
 PRESET_BUDGET = ("resnet18", "--input", "1,3,64,64", "--max-params", "11.7M",
                  "--max-flops", "1G")
 
@@ -42,6 +43,13 @@ CASES: dict[str, tuple[str, ...]] = {
     "network_custom.md": ("network", "custom", "--block", "bottleneck", "--layers", "1,1",
                           "--width", "16", "--size", "32", "--depth", "layer",
                           "--format", "markdown"),
+    "network_model_table.txt": ("network", *NET, "--depth", "2", "--conventions"),
+    "network_model.json": ("network", "fixtures/models.py:SmallViT", "--input", "1,3,64,64",
+                           "--depth", "3", "--top", "4", "--format", "json"),
+    "network_model.csv": ("network", *NET, "--depth", "2", "--sort", "name", "--pass", "train",
+                          "--format", "csv"),
+    "network_model.md": ("network", "fixtures/models.py:LSTMClassifier", "--input", "1,16,64",
+                         "--conventions", "--format", "markdown"),
     "check_table.txt": ("check", *BUDGETS),
     "check.json": ("check", *BUDGETS, "--format", "json"),
     "check_github.txt": ("check", *BUDGETS, "--format", "github"),

@@ -58,6 +58,10 @@ RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("check", SMALL, "--input", "1,3,32,32", "--max-params", "1k",
          "--max-flops", "100000000000", "--max-macs", "1G"),
         ("budgets.#.modules*",)),  # every module's own counts: for --baseline, not a column
+    "network, a model's modules": (
+        ("network", f"{TESTS / 'fixtures' / 'models.py'}:SmallViT", "--input", "1,3,64,64",
+         "--depth", "3", "--conventions", "--pass", "train"),
+        ("networks.#.modules.#*",)),  # every module's own counts: the baseline, not a row
     "sweep": (
         ("sweep", "--in", "2048", "--mid", "64:2048:64", "--size", "112"),
         ("points.#.*.conv", "points.#.*.fvcore", "points.#.*.flops",  # params and MACs only

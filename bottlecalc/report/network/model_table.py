@@ -1,0 +1,60 @@
+"""The rich table for ``network TARGET`` (a user's model): its modules at ``--depth``, the
+totals they sum to, ``--conventions`` and the notes, each fitted to the width given."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from bottlecalc.breakdown import ModelReport
+from bottlecalc.report.console import to_str
+from bottlecalc.report.layout import Column, Prose, Sheet, fit
+from bottlecalc.report.network import model_words as words
+from bottlecalc.report.network.table import BOXED, PLAIN
+from bottlecalc.report.render import RenderOptions
+
+
+def render(report: ModelReport, options: RenderOptions) -> str:
+    """Breakdown and totals, the conventions view when asked, then the footer."""
+    width = options.width
+    parts: list[RenderableType] = [Prose(words.title(report), style="bold", hang=2),
+                                   fit(breakdown(report), width),
+                                   Prose(words.totals_line(report), hang=2)]
+    if report.conventions:
+        parts.append(fit(conventions(report), width))
+        parts.extend(Prose(line, hang=2) for line in words.convention_gaps(report))
+    parts.append(_footer(report))
+    return to_str(Group(*parts), color=options.color, width=width)
+
+
+def breakdown(report: ModelReport) -> Sheet:
+    """The rows and the total; the title is printed above, as prose (a long target path
+    wraps between words, never inside one)."""
+    columns = tuple(Column(name, right=i >= words.NAMED) for i, name in enumerate(words.HEADER))
+    rows = [tuple(cells) for cells in words.rows(report)]
+    return Sheet(columns, tuple(rows[:-1]), total=rows[-1], keys=words.NAMED, style=PLAIN)
+
+
+def conventions(report: ModelReport) -> Sheet:
+    columns = (Column("convention", right=False), Column("count"),
+               Column("what it is", right=False))
+    rows = tuple((Text(label, style="bold"), _count(count, short), Text(meaning, style="dim"))
+                 for label, count, short, meaning in words.convention_rows(report))
+    return Sheet(columns, rows, title="One model, every convention", style=BOXED)
+
+
+def _count(count: str, short: str) -> Text:
+    out = Text(count)
+    if short and short != count.split(" ")[0]:
+        out.append(f"\n{short}", style="dim")
+    return out
+
+
+def _footer(report: ModelReport) -> Group:
+    agree = not report.result.measured.unexplained
+    lines: list[RenderableType] = [
+        Prose(words.agreement_line(report), style="green" if agree else "bold red"),
+        Prose(words.LEGEND, style="dim"),
+    ]
+    lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(report))
+    return Group(*lines)
