@@ -15,16 +15,20 @@ from bottlecalc.report.render import RenderOptions
 
 
 def render(report: ModelReport, options: RenderOptions) -> str:
-    """Breakdown and totals, the conventions view when asked, then the footer."""
-    width = options.width
-    parts: list[RenderableType] = [Prose(words.title(report), style="bold", hang=2),
-                                   fit(breakdown(report), width),
-                                   Prose(words.totals_line(report), hang=2)]
+    return to_str(parts(report, options.width), color=options.color, width=options.width)
+
+
+def parts(report: ModelReport, width: int | None) -> Group:
+    """Breakdown and totals, the conventions view when asked, then the footer, fitted to
+    ``width`` (``bottlecalc.count`` shows the same at its console's width)."""
+    out: list[RenderableType] = [Prose(words.title(report), style="bold", hang=2),
+                                 fit(breakdown(report), width),
+                                 Prose(words.totals_line(report), hang=2)]
     if report.conventions:
-        parts.append(fit(conventions(report), width))
-        parts.extend(Prose(line, hang=2) for line in words.convention_gaps(report))
-    parts.append(_footer(report))
-    return to_str(Group(*parts), color=options.color, width=width)
+        out.append(fit(conventions(report), width))
+        out.extend(Prose(line, hang=2) for line in words.convention_gaps(report))
+    out.append(_footer(report))
+    return Group(*out)
 
 
 def breakdown(report: ModelReport) -> Sheet:
