@@ -178,6 +178,28 @@ class _Attribution(TorchDispatchMode):
         self.ops[path][str(packet).removeprefix("aten.")] += 1
 
 
+class _GlobalOnly:
+    """Stands in for FlopCounterMode's ModuleTracker (torch >= 2.4): bottlecalc books FLOPs
+    to modules itself (:class:`_Attribution`), so FlopCounterMode needs only its global
+    total, and the tracker's hooks on every module call cost a sixth of a meta count."""
+
+    parents = frozenset({"Global"})
+
+    def __enter__(self) -> _GlobalOnly:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def global_counter() -> FlopCounterMode:
+    """A FlopCounterMode with bottlecalc's formulas that keeps only its global total."""
+    counter = FlopCounterMode(display=False, custom_mapping=custom_mapping())
+    if hasattr(counter, "mod_tracker"):
+        vars(counter)["mod_tracker"] = _GlobalOnly()
+    return counter
+
+
 def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
     """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way."""
     calls = _Calls(module)
@@ -206,8 +228,7 @@ def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
         stack.enter_context(calls.hooked())
         stack.enter_context(ShapeOnly())
         stack.enter_context(attribution)
-        counter = stack.enter_context(FlopCounterMode(display=False,
-                                                      custom_mapping=custom_mapping()))
+        counter = stack.enter_context(global_counter())
         attribution.follow(counter)
         module(*inputs.args, **inputs.kwargs)
     attribution.flush()  # the last op, counted as FlopCounterMode returned
@@ -247,8 +268,7 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
             stack.enter_context(torch.device(device))
             stack.enter_context(_no_fast_paths())
             stack.enter_context(ShapeOnly())
-            counter = stack.enter_context(FlopCounterMode(display=False,
-                                                          custom_mapping=custom_mapping()))
+            counter = stack.enter_context(global_counter())
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())
     finally:
