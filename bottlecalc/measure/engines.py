@@ -83,7 +83,9 @@ def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:
     """FlopCounterMode's total (2 per multiply-accumulate) for one forward pass."""
     from torch.utils import flop_counter
 
-    dispatch = flop_counter._FlopCounterMode
+    # torch >= 2.6 dispatches through an inner _FlopCounterMode; before, FlopCounterMode
+    # itself was the dispatch mode (docs/compatibility.md).
+    dispatch = getattr(flop_counter, "_FlopCounterMode", FlopCounterMode)
     with no_lazy_dynamo(dispatch), torch.no_grad(), ShapeOnly(), \
             FlopCounterMode(display=False) as counter:
         module(*inputs)
