@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -16,25 +15,24 @@ EXAMPLES = """
 Examples:
   bottlecalc schema compare                       # the schema of compare --format json
   bottlecalc schema network -o network.schema.json
-  bottlecalc network resnet50 --format json -o resnet50.json
-  check-jsonschema --schemafile network.schema.json resnet50.json
+  bottlecalc network resnet18 --format json -o resnet18.json
+  check-jsonschema --schemafile network.schema.json resnet18.json
 """
 PREFIX = "bottlecalc."
 
 
-class SchemaName(click.Choice):
-    """A document's name, bare (``network``) or as its ``schema`` key says (``bottlecalc.network``)."""
-
-    def __init__(self) -> None:
-        super().__init__(sorted(SCHEMA_VERSIONS))
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        text = str(value)
-        return super().convert(text.removeprefix(PREFIX), param, ctx)
+def document_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A document's name, bare (``network``) or as its ``schema`` key says it."""
+    if value is None:
+        return None
+    name = value.removeprefix(PREFIX)
+    if name not in SCHEMA_VERSIONS:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(sorted(SCHEMA_VERSIONS))}")
+    return name
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("name", type=SchemaName(), required=False, metavar="NAME")
+@click.argument("name", required=False, metavar="NAME", callback=document_name)
 @options.output_option
 @options.debug_option
 def schema(*, name: str | None, output: Path | None) -> None:
