@@ -231,9 +231,11 @@ def install_bottlecalc(venv: Path, version: str, repo: Path, extra: Sequence[str
 
 
 def check(proc: subprocess.CompletedProcess[str], what: str) -> None:
+    """Raise with the command's last error lines (pip's ``ERROR:`` lines where it has any)."""
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        raise RuntimeError(f"{what} failed: {' / '.join(tail)}")
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        errors = [line for line in lines if line.startswith("ERROR")] or lines
+        raise RuntimeError(f"{what} failed: {' / '.join(errors[-2:])}")
 
 
 def describe(venv: Path, result: Result) -> None:
@@ -334,6 +336,7 @@ def differences(results: Sequence[Result]) -> str:
     """Every figure that was not its true value, per release."""
     rows = [f"- torch {r.torch}: {f['figure']} = {f['value']!r}, expected {f['expected']!r} "
             f"({f['source']})" for r in results for f in r.figures if not f["equal"]]
+    rows += [f"- torch {r.torch}: figures not run" for r in results if not r.figures]
     return "\n".join(rows) + "\n" if rows else "Every figure equal on every release.\n"
 
 

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,8 @@ def test_writes_the_schema_to_a_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [("schema", "nope"), ("schema", "bottlecalc.nope"), ("schema",),
                                   ("schema", "diagram")])
 def test_unknown_or_missing_name_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
-    proc = subprocess.run(["python", "-m", "bottlecalc", *args], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "bottlecalc", *args], capture_output=True,
+                          text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stdout == ""
     [line] = proc.stderr.splitlines()
