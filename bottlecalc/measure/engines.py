@@ -32,6 +32,9 @@ def quiet() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=FutureWarning)
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # type: ignore[attr-defined]
+        # torch < 2.4 scripts with ast.Str, deprecated since Python 3.12 (docs/compatibility.md)
+        warnings.filterwarnings("ignore", message=r"ast\.\w+ is deprecated",
+                                category=DeprecationWarning)
         logger.setLevel(logging.ERROR)
         try:
             yield
