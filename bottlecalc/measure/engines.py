@@ -32,8 +32,8 @@ def quiet() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=FutureWarning)
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # type: ignore[attr-defined]
-        # torch < 2.4 scripts with ast.Str, deprecated since Python 3.12 (docs/compatibility.md)
-        warnings.filterwarnings("ignore", message=r"ast\.\w+ is deprecated",
+        # torch 2.3's TorchScript frontend reads ast.Str and .s, deprecated since Python 3.12
+        warnings.filterwarnings("ignore", module=r"torch\.jit\.frontend",
                                 category=DeprecationWarning)
         logger.setLevel(logging.ERROR)
         try:
