@@ -5,6 +5,7 @@ Built once per session (about 3 s without build isolation, 10 s with it)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,12 @@ from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file
 
 ROOT = Path(__file__).parent.parent.parent
 NAME = f"bottlecalc-{bottlecalc.__version__}"
+
+
+def pythons_the_matrix_passed() -> set[str]:
+    """The Python versions of docs/compatibility.md's passing rows: ``{"3.11", ...}``."""
+    text = (ROOT / "docs" / "compatibility.md").read_text(encoding="utf-8")
+    return set(re.findall(r"^\| [\d.]+ \| (3\.\d+)\.\d+ \| pass \|", text, re.M))
 
 
 def build(out: Path) -> subprocess.CompletedProcess[str]:
@@ -102,7 +109,10 @@ def test_metadata_says_license_version_and_where_to_read_more(metadata: Message)
 
 def test_classifiers_name_python_topic_and_typing(metadata: Message) -> None:
     classifiers = metadata.get_all("Classifier", [])
-    assert "Programming Language :: Python :: 3.11" in classifiers
+    pythons = {c.rsplit(" ", 1)[1] for c in classifiers
+               if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)}
+    assert pythons == pythons_the_matrix_passed()
+    assert len(pythons) >= 1
     assert "Typing :: Typed" in classifiers
     assert [c for c in classifiers if c.startswith("Topic :: ")]
     assert [c for c in classifiers if c.startswith("Development Status :: ")]
