@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -181,10 +182,16 @@ def run_env(venv: Path) -> dict[str, str]:
     return env
 
 
+def default_sigint() -> None:
+    """Children take Ctrl-C as usual even when this script runs in the background (``&``),
+    where the shell ignores SIGINT and every child inherits that: the tests send one."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(argv: Sequence[str | Path], *, env: dict[str, str], cwd: Path | None = None,
         log: Path | None = None, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([str(a) for a in argv], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, preexec_fn=default_sigint)
     if log is not None:
         with log.open("a", encoding="utf-8") as handle:
             handle.write(f"$ {' '.join(map(str, argv))}\n{proc.stdout}{proc.stderr}\n")
