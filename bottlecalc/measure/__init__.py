@@ -5,5 +5,10 @@
 * :mod:`~bottlecalc.measure.pipeline` — :func:`~bottlecalc.measure.pipeline.measure`, every
   route on one subject, returning one :class:`~bottlecalc.results.Measured`;
 * :mod:`~bottlecalc.measure.engines` — the routes: instantiated, fvcore, FlopCounterMode;
-* :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device.
+* :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device;
+* :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one stderr line outside.
 """
+
+from bottlecalc.measure.torch_range import say_if_untested
+
+say_if_untested()  # once per process: the first import of any measuring module

@@ -33,6 +33,9 @@ def quiet() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r".*torch\.jit", category=FutureWarning)
         warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # type: ignore[attr-defined]
+        # torch 2.3's TorchScript frontend reads ast.Str and .s, deprecated since Python 3.12
+        warnings.filterwarnings("ignore", module=r"torch\.jit\.frontend",
+                                category=DeprecationWarning)
         logger.setLevel(logging.ERROR)
         try:
             yield
@@ -122,7 +125,9 @@ def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:
     fused kernels torch may pick on real tensors counted too (the same count on any device)."""
     from torch.utils import flop_counter
 
-    dispatch = flop_counter._FlopCounterMode
+    # torch >= 2.6 dispatches through an inner _FlopCounterMode; before, FlopCounterMode
+    # itself was the dispatch mode (docs/compatibility.md).
+    dispatch = getattr(flop_counter, "_FlopCounterMode", FlopCounterMode)
     with no_lazy_dynamo(dispatch), torch.no_grad(), ShapeOnly(), \
             FlopCounterMode(display=False, custom_mapping=custom_mapping()) as counter:
         module(*inputs)

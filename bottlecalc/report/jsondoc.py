@@ -1,10 +1,11 @@
-"""What every JSON document shares: its schema name and version (one place), the dump, and
-the per-layer record ``compare`` and ``network`` both print. Keys are a public contract
-(docs/json.md)."""
+"""What every JSON document shares: its schema name and version (one place), the JSON Schema
+that describes it (shipped in ``bottlecalc/schemas/``), the dump, and the per-layer record
+``compare`` and ``network`` both print. Keys are a public contract (docs/json.md)."""
 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 from bottlecalc.analytic import Layer
@@ -15,11 +16,29 @@ from bottlecalc.spec import InputShape, TensorSpec
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).
 SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 2, "sweep": 1}
+# Where the schemas are published: their ``$id`` is this URL plus the file name.
+SCHEMA_URL = "https://raw.githubusercontent.com/bottlecalc/bottlecalc/main/bottlecalc/schemas/"
 
 
 def header(command: str) -> dict[str, Any]:
     """``{"schema": "bottlecalc.<command>", "version": N}``: every document starts so."""
     return {"schema": f"bottlecalc.{command}", "version": SCHEMA_VERSIONS[command]}
+
+
+def schema_file(command: str) -> str:
+    """The JSON Schema's file name in ``bottlecalc/schemas/``: ``compare.v1.schema.json``."""
+    return f"{command}.v{SCHEMA_VERSIONS[command]}.schema.json"
+
+
+def schema_id(command: str) -> str:
+    """The ``$id`` of ``command``'s JSON Schema."""
+    return SCHEMA_URL + schema_file(command)
+
+
+def schema_text(command: str) -> str:
+    """The JSON Schema (draft 2020-12) of ``bottlecalc.<command>``, as shipped in the package."""
+    path = resources.files("bottlecalc").joinpath("schemas", schema_file(command))
+    return path.read_text(encoding="utf-8")
 
 
 def input_dict(shape: InputShape) -> dict[str, int]:

@@ -68,7 +68,7 @@ def test_module_keeps_its_layer_light(module: str) -> None:
 COMMANDS = [
     ["--help"],
     *[[name, "--help"] for name in ("compare", "network", "check", "sweep", "diagram",
-                                    "handout")],
+                                    "handout", "schema")],
     ["compare", "--in", "256", "--mid", "64", "--no-measure"],
     ["compare", "--in", "256", "--mid", "64", "--no-measure", "--format", "json"],
     ["compare", "--in", "256", "--mid", "64", "--no-measure", "--format", "markdown"],
@@ -76,6 +76,7 @@ COMMANDS = [
     ["sweep", "--in", "256", "--mid", "16,32,64"],
     ["diagram", "--in", "256", "--mid", "64"],
     ["handout", "--in", "256", "--mid", "64", "--no-measure", "--format", "markdown"],
+    ["schema", "network"],
 ]
 
 

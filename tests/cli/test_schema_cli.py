@@ -1,0 +1,186 @@
+"""``bottlecalc schema``, docs/json.md's validation recipes, and generated documents: every
+JSON document the commands write for hypothesis-drawn options validates against its schema."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+import bottlecalc
+from bottlecalc.cli import cli
+from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file
+
+SCHEMAS = Path(bottlecalc.__file__).parent / "schemas"
+DOCS = Path(__file__).parent.parent.parent / "docs" / "json.md"
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), prog_name="bottlecalc")
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / schema_file(name)).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def errors(doc: dict[str, Any]) -> list[str]:
+    found = validator(doc["schema"].removeprefix("bottlecalc.")).iter_errors(doc)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in found]
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_VERSIONS))
+def test_prints_the_shipped_schema_file(name: str) -> None:
+    result = invoke("schema", name)
+    assert result.exit_code == 0
+    assert result.stdout == (SCHEMAS / schema_file(name)).read_text(encoding="utf-8")
+    assert invoke("schema", f"bottlecalc.{name}").stdout == result.stdout
+
+
+def test_writes_the_schema_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "check.schema.json"
+    result = invoke("schema", "check", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["properties"]["schema"] == {"const": "bottlecalc.check"}
+
+
+@pytest.mark.parametrize("args", [("schema", "nope"), ("schema", "bottlecalc.nope"), ("schema",),
+                                  ("schema", "diagram")])
+def test_unknown_or_missing_name_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "bottlecalc", *args], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert line.startswith("bottlecalc schema: error: ")
+    assert "check" in line and "sweep" in line
+
+
+def test_help_lists_the_names_and_an_example() -> None:
+    result = invoke("schema", "--help")
+    assert result.exit_code == 0
+    assert "check, compare, network and sweep" in result.stdout
+    assert "bottlecalc schema network -o network.schema.json" in result.stdout
+    assert "check-jsonschema --schemafile" in result.stdout
+
+
+def fenced(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+
+
+def test_docs_ci_recipe_validates_what_it_writes(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    [recipe] = [block for block in fenced("bash") if "check-jsonschema" in block]
+    *commands, validate = recipe.strip().splitlines()
+    for line in commands:
+        assert invoke(*line.split()[1:]).exit_code == 0, line
+    _, _, schema_path, doc_path = validate.split()
+    assert validate.startswith("check-jsonschema --schemafile ")
+    checker = shutil.which("check-jsonschema")
+    if checker is not None:  # the tool itself where it is installed; else the same check
+        subprocess.run([checker, "--schemafile", schema_path, doc_path], check=True, timeout=120)
+    schema = json.loads(Path(schema_path).read_text())
+    Draft202012Validator(schema).validate(json.loads(Path(doc_path).read_text()))
+
+
+def test_docs_python_recipe_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("bottlecalc") is None:
+        pytest.skip("the bottlecalc command is not installed (pip install -e .)")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.bottlecalc.budgets.net]\ntarget = "resnet18"\nmax-params = "12M"\n')
+    monkeypatch.chdir(tmp_path)
+    [recipe] = [block for block in fenced("python") if "Draft202012Validator" in block]
+    scope: dict[str, Any] = {}
+    exec(compile(recipe, "docs/json.md", "exec"), scope)
+    assert scope["doc"]["summary"]["pass"] == 1
+
+
+def test_an_added_key_makes_a_real_document_invalid() -> None:
+    doc = json.loads(invoke("sweep", "--in", "64", "--mid", "16,32", "--format", "json").stdout)
+    assert errors(doc) == []
+    doc["points"][1]["basic"]["bias"] = 0
+    assert errors(doc) == ["['points', 1, 'basic']: Additional properties are not allowed "
+                           "('bias' was unexpected)"]
+
+
+# Properties: any valid options give a valid document, measured or not.
+
+
+@st.composite
+def block_args(draw: st.DrawFn) -> list[str]:
+    groups = draw(st.sampled_from([1, 2, 4]))
+    mid = groups * draw(st.integers(1, 8))
+    return ["--in", str(draw(st.integers(1, 48))), "--mid", str(mid),
+            "--groups", str(groups), "--stride", str(draw(st.integers(1, 2))),
+            "--stride-on", draw(st.sampled_from(["3x3", "1x1"])),
+            "--size", str(draw(st.integers(1, 12))), "--batch", str(draw(st.integers(1, 2))),
+            draw(st.sampled_from(["--bn", "--no-bn"])),
+            draw(st.sampled_from(["--bias", "--no-bias"]))]
+
+
+def valid_json(args: list[str]) -> dict[str, Any]:
+    result = invoke(*args, "--format", "json")
+    assert result.exit_code in (0, 1), result.output
+    doc: dict[str, Any] = json.loads(result.stdout)
+    assert errors(doc) == []
+    return doc
+
+
+PROPERTY = settings(max_examples=15, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(block_args(), st.sampled_from([[], ["--cross-check"], ["--no-measure"]]))
+def test_every_compare_document_is_valid(args: list[str], routes: list[str]) -> None:
+    doc = valid_json(["compare", *args, *routes])
+    assert doc["measured"] is ("--no-measure" not in routes)
+
+
+@PROPERTY
+@given(st.sampled_from(["basic", "bottleneck"]), st.lists(st.integers(1, 2), min_size=1,
+                                                          max_size=4),
+       st.sampled_from(["network", "stage", "block", "layer"]),
+       st.sampled_from(["float32", "float16", "bfloat16"]), st.sampled_from(["v1.5", "v1"]),
+       st.integers(1, 40), st.booleans())
+def test_every_network_document_is_valid(block: str, layers: list[int], depth: str, dtype: str,
+                                         variant: str, size: int, measure: bool) -> None:
+    args = ["network", "custom", "--block", block, "--layers", ",".join(map(str, layers)),
+            "--width", "8", "--depth", depth, "--dtype", dtype, "--variant", variant,
+            "--size", str(size), "--num-classes", "3"]
+    doc = valid_json(args + ([] if measure else ["--no-measure"]))
+    assert ("breakdown" in doc["networks"][0]) is (depth in ("block", "layer"))
+
+
+@PROPERTY
+@given(st.sampled_from(["--in", "--mid", "--size"]),
+       st.lists(st.integers(1, 64), min_size=1, max_size=4, unique=True),
+       st.integers(1, 64), st.integers(1, 64), st.sampled_from([[], ["--out", "32"]]))
+def test_every_sweep_document_is_valid(axis: str, values: list[int], c_in: int, mid: int,
+                                       out: list[str]) -> None:
+    options = {"--in": str(c_in), "--mid": str(mid), "--size": "8"}
+    options[axis] = ",".join(map(str, [*values, 65]))  # at least two values: a series
+    doc = valid_json(["sweep", *[x for pair in options.items() for x in pair], *out])
+    assert doc["fixed"][axis.removeprefix("--")] is None
+
+
+@PROPERTY
+@given(block_args(), st.sampled_from(["--max-params", "--max-macs", "--max-flops"]),
+       st.integers(1, 10**9))
+def test_every_check_document_is_valid(block: list[str], limit: str, value: int) -> None:
+    doc = valid_json(["check", "--block", "bottleneck", *block, limit, str(value)])
+    assert doc["budgets"][0]["status"] in ("pass", "fail")
