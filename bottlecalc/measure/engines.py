@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from bottlecalc.measure.fused import custom_mapping
+from bottlecalc.measure.fused import DISPATCH, custom_mapping
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 
 
@@ -123,12 +123,7 @@ def _unwrap(table: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
 def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:
     """FlopCounterMode's total (2 per multiply-accumulate) for one forward pass, with the
     fused kernels torch may pick on real tensors counted too (the same count on any device)."""
-    from torch.utils import flop_counter
-
-    # torch >= 2.6 dispatches through an inner _FlopCounterMode; before, FlopCounterMode
-    # itself was the dispatch mode (docs/compatibility.md).
-    dispatch = getattr(flop_counter, "_FlopCounterMode", FlopCounterMode)
-    with no_lazy_dynamo(dispatch), torch.no_grad(), ShapeOnly(), \
+    with no_lazy_dynamo(DISPATCH), torch.no_grad(), ShapeOnly(), \
             FlopCounterMode(display=False, custom_mapping=custom_mapping()) as counter:
         module(*inputs)
     return int(counter.get_total_flops())

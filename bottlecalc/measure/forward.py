@@ -23,14 +23,12 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.nn.modules import module as module_hooks
-from torch.utils import flop_counter
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.measure.formulas import Formula, covered, formula
-from bottlecalc.measure.fused import custom_mapping
+from bottlecalc.measure.fused import DISPATCH, custom_mapping
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
 
@@ -87,10 +85,12 @@ class _Frame:
 
 
 class _Calls:
-    """The stack of module calls, followed by global forward hooks."""
+    """The stack of module calls, followed by hooks on each module of the model counted
+    (never global ones: nothing else running meanwhile is seen, or slowed)."""
 
     def __init__(self, root: nn.Module) -> None:
-        self.paths = {id(m): name for name, m in root.named_modules()}
+        self.modules = dict(root.named_modules())
+        self.paths = {id(m): name for name, m in self.modules.items()}
         self.frames: list[_Frame] = []
         self.formulas: dict[str, Formula] = {}
 
@@ -121,14 +121,16 @@ class _Calls:
 
     @contextmanager
     def hooked(self) -> Iterator[None]:
-        before = module_hooks.register_module_forward_pre_hook(self.enter)
-        after = module_hooks.register_module_forward_hook(self.leave, with_kwargs=True,
-                                                           always_call=True)
+        handles = []
         try:
+            for module in self.modules.values():
+                handles.append(module.register_forward_pre_hook(self.enter))
+                handles.append(module.register_forward_hook(self.leave, with_kwargs=True,
+                                                            always_call=True))
             yield
         finally:
-            before.remove()
-            after.remove()
+            for handle in handles:
+                handle.remove()
 
 
 class _Attribution(TorchDispatchMode):
@@ -221,7 +223,7 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
          attribution: _Attribution) -> FlopCounterMode:
     with ExitStack() as stack:
-        stack.enter_context(no_lazy_dynamo(flop_counter._FlopCounterMode))
+        stack.enter_context(no_lazy_dynamo(DISPATCH))
         stack.enter_context(torch.no_grad())
         stack.enter_context(torch.device(device))  # tensors made in forward land there too
         stack.enter_context(_no_fast_paths())
@@ -263,7 +265,7 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
         param.requires_grad_(True)
     try:
         with ExitStack() as stack:
-            stack.enter_context(no_lazy_dynamo(flop_counter._FlopCounterMode))
+            stack.enter_context(no_lazy_dynamo(DISPATCH))
             stack.enter_context(torch.enable_grad())
             stack.enter_context(torch.device(device))
             stack.enter_context(_no_fast_paths())

@@ -21,9 +21,13 @@ from math import prod
 from typing import Any
 
 import torch
-from torch.utils.flop_counter import sdpa_flop_count
+from torch.utils import flop_counter
+from torch.utils.flop_counter import FlopCounterMode, sdpa_flop_count
 
 Shape = Sequence[int]
+# The dispatch mode that sees each op: torch >= 2.6 dispatches through an inner
+# _FlopCounterMode; before, FlopCounterMode itself was it (docs/compatibility.md).
+DISPATCH = getattr(flop_counter, "_FlopCounterMode", FlopCounterMode)
 
 
 def _attention(batch: int, queries: int, keys: int, embed: int) -> int:

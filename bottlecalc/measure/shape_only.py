@@ -295,6 +295,8 @@ def _pool_backward(grad: torch.Tensor, x: torch.Tensor, *_: Any) -> torch.Tensor
 
 
 _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
+    **({aten._safe_softmax.default: _safe_softmax}  # torch >= 2.5
+       if hasattr(aten, "_safe_softmax") else {}),
     aten.convolution.default: _conv,
     aten.max_pool2d_with_indices.default: _max_pool,
     aten.mean.dim: _mean,
@@ -306,7 +308,6 @@ _SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
     aten.native_group_norm.default: _group_norm,
     aten._softmax.default: _softmax,
     aten._log_softmax.default: _softmax,
-    aten._safe_softmax.default: _safe_softmax,
     aten.cat.default: _cat,
     aten.stack.default: _stack,
     aten.mm.default: _matrix_product,

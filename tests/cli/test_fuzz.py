@@ -10,8 +10,11 @@ except ``check``, whose targets are kept small enough to measure in milliseconds
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import tempfile
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -152,10 +155,22 @@ def named(args: list[str], root: Path) -> set[str]:
     return out
 
 
+@contextlib.contextmanager
+def scratch_directory() -> Iterator[Path]:
+    """A fresh empty directory as the current one, removed after (click 8.5 deprecates
+    CliRunner.isolated_filesystem, and warnings are errors here)."""
+    before = Path.cwd()
+    with tempfile.TemporaryDirectory() as where:
+        os.chdir(where)
+        try:
+            yield Path(where)
+        finally:
+            os.chdir(before)
+
+
 def check_run(args: list[str]) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem() as where:
-        root = Path(where)
+    with scratch_directory() as root:
         prepare(root)
         before = snapshot(root)
         result = runner.invoke(cli, args, prog_name="bottlecalc")
