@@ -14,16 +14,19 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import bottlecalc
 from bottlecalc.cli import cli
+from bottlecalc.measure import timing
 from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file
 
 SCHEMAS = Path(bottlecalc.__file__).parent / "schemas"
-DOCS = Path(__file__).parent.parent.parent / "docs" / "json.md"
+TESTS = Path(__file__).parent.parent
+DOCS = TESTS.parent / "docs" / "json.md"
+SMALL_CNN = TESTS / "fixtures" / "small_cnn.py"
 
 
 def invoke(*args: str) -> Result:
@@ -124,9 +127,10 @@ def test_an_added_key_makes_a_real_document_invalid() -> None:
 def block_args(draw: st.DrawFn) -> list[str]:
     groups = draw(st.sampled_from([1, 2, 4]))
     mid = groups * draw(st.integers(1, 8))
+    stride = draw(st.integers(1, 2))  # --stride-on is refused with --stride 1 (exit 2)
+    stride_on = ["--stride-on", draw(st.sampled_from(["3x3", "1x1"]))] if stride == 2 else []
     return ["--in", str(draw(st.integers(1, 48))), "--mid", str(mid),
-            "--groups", str(groups), "--stride", str(draw(st.integers(1, 2))),
-            "--stride-on", draw(st.sampled_from(["3x3", "1x1"])),
+            "--groups", str(groups), "--stride", str(stride), *stride_on,
             "--size", str(draw(st.integers(1, 12))), "--batch", str(draw(st.integers(1, 2))),
             draw(st.sampled_from(["--bn", "--no-bn"])),
             draw(st.sampled_from(["--bias", "--no-bias"]))]
@@ -145,10 +149,13 @@ PROPERTY = settings(max_examples=15, deadline=None,
 
 
 @PROPERTY
-@given(block_args(), st.sampled_from([[], ["--cross-check"], ["--no-measure"]]))
-def test_every_compare_document_is_valid(args: list[str], routes: list[str]) -> None:
-    doc = valid_json(["compare", *args, *routes])
+@given(block_args(), st.sampled_from([[], ["--cross-check"], ["--no-measure"]]),
+       st.sampled_from([[], ["--pass", "train"]]))
+def test_every_compare_document_is_valid(args: list[str], routes: list[str],
+                                         train: list[str]) -> None:
+    doc = valid_json(["compare", *args, *routes, *train])
     assert doc["measured"] is ("--no-measure" not in routes)
+    assert all(("train" in block["flops"]) is bool(train) for block in doc["blocks"])
 
 
 @PROPERTY
@@ -179,8 +186,51 @@ def test_every_sweep_document_is_valid(axis: str, values: list[int], c_in: int, 
 
 
 @PROPERTY
-@given(block_args(), st.sampled_from(["--max-params", "--max-macs", "--max-flops"]),
+@given(block_args(), st.sampled_from(["--max-params", "--max-macs", "--max-flops",
+                                      "--max-train-flops"]),
        st.integers(1, 10**9))
 def test_every_check_document_is_valid(block: list[str], limit: str, value: int) -> None:
     doc = valid_json(["check", "--block", "bottleneck", *block, limit, str(value)])
     assert doc["budgets"][0]["status"] in ("pass", "fail")
+
+
+@PROPERTY
+@given(st.sampled_from(["build", "Net"]), st.sampled_from([[], ["--pass", "train"]]),
+       st.integers(1, 3), st.sampled_from(["macs", "params", "name"]),
+       st.sampled_from([[], ["--top", "2"]]), st.sampled_from([[], ["--conventions"]]))
+@example("build", [], 2, "macs", [], ["--conventions"])
+@example("build", ["--pass", "train"], 2, "macs", [], ["--conventions"])
+def test_every_model_document_is_valid(target: str, train: list[str], depth: int, sort: str,
+                                       top: list[str], conventions: list[str]) -> None:
+    doc = valid_json(["network", f"{SMALL_CNN}:{target}", "--input", "1,3,32,32",
+                      "--depth", str(depth), "--sort", sort, *top, *train, *conventions])
+    [entry] = doc["networks"]
+    assert (doc["depth"], entry["kind"]) == (depth, "model")
+    assert ("train" in entry["flops"]) is bool(train)
+
+
+def test_check_documents_with_a_baseline_are_valid(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(TESTS)  # budget files and model paths are relative to tests/
+    budgets = ["check", "--config", "fixtures/budgets.toml"]
+    doc = valid_json([*budgets, "--baseline", "fixtures/baseline.json"])
+    assert doc["baseline"] == "fixtures/baseline.json"
+    assert all(budget["baseline"] is not None for budget in doc["budgets"])
+    assert any(budget["changes"] for budget in doc["budgets"])
+    # An earlier run of this bottlecalc as the baseline, a training step counted by both.
+    earlier = tmp_path / "main.json"
+    result = invoke(*budgets, "--pass", "train", "--format", "json", "-o", str(earlier))
+    assert result.exit_code == 1, result.output
+    doc = valid_json([*budgets, "--pass", "train", "--baseline", str(earlier)])
+    assert all("train-flops" in budget["baseline"]["totals"] for budget in doc["budgets"])
+
+
+def test_a_timed_compare_document_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S"):  # as test_time_cli
+        monkeypatch.setattr(timing, budget, 0.05)
+    for budget in ("LAYER_BUDGET_S", "LAYER_CAP_S"):
+        monkeypatch.setattr(timing, budget, 0.01)
+    doc = valid_json(["compare", "--in", "16", "--mid", "8", "--size", "8", "--time",
+                      "--threads", "1"])
+    assert "machine" in doc
+    assert all("time" in layer for block in doc["blocks"] for layer in block["layers"])

@@ -1,6 +1,6 @@
 """The published JSON Schemas: well formed, one per document, named and versioned where the
 documents say, closed (an unknown key fails), and every golden JSON output valid against its
-own. The property tests that validate generated documents are in tests/cli/test_json_schema_cli.py.
+own. The property tests that validate generated documents are in tests/cli/test_schema_cli.py.
 """
 
 from __future__ import annotations
