@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bottlecalc.results import Machine, Measured, ModuleCount, Timing
+from bottlecalc.results import Machine, Measured, ModuleCount, Roofline, Timing
 
 
 class Sort(StrEnum):
@@ -48,6 +48,10 @@ class ModuleRow:
     @property
     def flops(self) -> int:
         return 2 * self.macs
+
+    def roofline(self, machine: Machine) -> Roofline | None:
+        """The roofline of the row's module taken whole (None: its calls were not timed)."""
+        return None if self.moved is None else machine.roof(self.macs, self.moved)
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,12 @@ class ModelResult:
     @property
     def flops(self) -> int:
         return self.measured.torch_flops or 0
+
+    @property
+    def roofline(self) -> Roofline | None:
+        """--time: the roofline of the whole model taken as one piece of work."""
+        timed = self.timed
+        return None if timed is None else timed.machine.roof(self.macs, timed.moved)
 
     def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS,
                   top: int | None = None) -> tuple[ModuleRow, ...]:
