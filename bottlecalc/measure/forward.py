@@ -17,6 +17,7 @@ and its own hooks are never touched.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -168,7 +169,8 @@ class _Attribution(TorchDispatchMode):
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
         self.used.update(id(t) for t in tree_leaves((args, kwargs)) if id(t) in self.watched)
-        self.largest = max(self.largest, _largest(out))
+        if _allocates(func):
+            self.largest = max(self.largest, _largest(out))
         if func._overloadpacket in self.counted:
             self.pending = (self.calls.current, func._overloadpacket)
         return out
@@ -183,6 +185,13 @@ class _Attribution(TorchDispatchMode):
         self.own[path] += total - self.seen[packet]
         self.seen[packet] = total
         self.ops[path][str(packet).removeprefix("aten.")] += 1
+
+
+@functools.cache
+def _allocates(func: Any) -> bool:
+    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
+    whose outputs alias an input (an alias annotation on the return in its schema)."""
+    return all(ret.alias_info is None for ret in func._schema.returns)
 
 
 def _largest(out: Any) -> int:
