@@ -15,7 +15,7 @@ has neither (no module of its own to time).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bottlecalc.results import Machine, Measured, ModuleCount, Roofline, Timing
@@ -42,8 +42,9 @@ class ModuleRow:
     params: int
     macs: int
     fvcore: int | None  # fvcore's count for the subtree, when fvcore ran
-    time: Timing | None = None  # --time: its module's calls, each timed on its own input
-    moved: int | None = None  # --time: bytes those calls read and wrote (weights, in, out)
+    # --time only (bottlecalc.count never times: its rows print as they always have):
+    time: Timing | None = field(default=None, repr=False)  # its module's calls, timed alone
+    moved: int | None = field(default=None, repr=False)  # bytes they read and wrote
 
     @property
     def flops(self) -> int:
