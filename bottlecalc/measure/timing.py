@@ -33,6 +33,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.analytic import DType
 from bottlecalc.breakdown import Call, ModelTimed
+from bottlecalc.build import materialize
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.pipeline import inference
 from bottlecalc.measure.subject import Subject
@@ -146,7 +147,7 @@ def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
     """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
     dtype = TORCH_DTYPES[options.dtype]
     try:
-        module = subject.make(options.device).to(dtype=dtype)
+        module = _real(subject.make(options.device), options.device).to(dtype=dtype)
         inputs = prepared(subject, options.device, dtype)
     except MeasureError:
         raise
@@ -154,6 +155,14 @@ def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
         raise MeasureError(f"building {subject.name} on {options.device} in {options.dtype} "
                            f"failed: {type(exc).__name__}: {exc}") from exc
     return module, inputs
+
+
+def _real(module: nn.Module, device: str) -> nn.Module:
+    """The module as built, or, when its factory placed its tensors on the meta device
+    whatever the default device, the same module zero-filled on ``device``."""
+    if any(t.device.type == "meta" for t in [*module.parameters(), *module.buffers()]):
+        return materialize(module).to(device)
+    return module
 
 
 def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:

@@ -136,6 +136,14 @@ def test_a_module_called_twice_is_timed_for_both_calls() -> None:
                    moved=2 * one_call)
 
 
+def test_a_factory_that_builds_on_meta_is_timed_on_zeros() -> None:
+    """breakdown_models.resnet18 pins its tensors to the meta device: timed zero-filled."""
+    entry = data("fixtures/breakdown_models.py:resnet18", "--input", "1,3,32,32",
+                 *TIMED)["networks"][0]
+    check_time(entry["time"], entry["flops"]["torch"])
+    assert all(row["time"] is not None for row in entry["breakdown"][:-1])
+
+
 def test_integer_inputs_stay_integers_in_another_dtype() -> None:
     doc = data("fixtures/models.py:TokenModel", "--input", "2,16:int64", *TIMED,
                "--dtype", "bfloat16")
