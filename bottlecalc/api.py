@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import Layer, count, layers_of
-from bottlecalc.breakdown import ModelResult
+from bottlecalc.breakdown import ModelResult, rows_at
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
@@ -26,6 +26,7 @@ from bottlecalc.results import (
     align,
     analytic_result,
     compare_result,
+    model_memory,
     time_memory,
 )
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
@@ -178,11 +179,31 @@ def closed_form(target: Target) -> dict[str, int] | None:
 
 
 def count_model(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None, base: Path,
-                train: bool = False, fvcore: bool = True) -> ModelResult:
+                train: bool = False, fvcore: bool = True, timing: TimeOptions | None = None,
+                depth: int = 1) -> ModelResult:
     """A user's model (``pkg.mod:callable`` or ``file.py:callable``) counted by every route,
-    per module: what ``bottlecalc network TARGET`` shows."""
+    per module: what ``bottlecalc network TARGET`` shows. With ``timing`` it is also timed,
+    and so is each of its rows at ``depth`` (refused first if it would not fit)."""
     from bottlecalc.measure.pipeline import Plan, measure
+    from bottlecalc.measure.timing import check_device
     from bottlecalc.measure.user import model_subject
 
+    if timing is not None:
+        check_device(timing.device)  # before the count: it may take a while
     subject = model_subject(target, feed=feed, inputs=inputs, base=base)
-    return ModelResult(target, measure(subject, Plan(forward=True, fvcore=fvcore, train=train)))
+    result = ModelResult(target, measure(subject, Plan(forward=True, fvcore=fvcore,
+                                                       train=train)))
+    return result if timing is None else time_model(result, subject, timing, depth=depth)
+
+
+def time_model(result: ModelResult, subject: Subject, timing: TimeOptions, *,
+               depth: int) -> ModelResult:
+    """The counted model timed for real, and every call of its rows' modules at ``depth``,
+    after checking, from its count on meta, that it fits in memory (exit 2 if not)."""
+    from bottlecalc.measure import timing as clock
+
+    clock.check_memory(model_memory(result.measured, timing.dtype), timing.device)
+    machine = clock.probe_machine(timing)
+    rows = tuple(row.name for row in rows_at(result.measured.modules, depth))
+    timed = clock.time_model(subject, rows, timing, flops=result.flops, machine=machine)
+    return replace(result, timed=timed)

@@ -6,15 +6,19 @@ itself and the multiply-accumulates done in it and in no child module
 module's subtree. Rows at one depth, plus an ``(other)`` row for the work done outside
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
+
+With ``--time`` (:class:`ModelTimed`) each row also carries the time its module's calls took,
+each call timed on its own input, and the bytes those calls read and wrote; ``(other)``
+has neither (no module of its own to time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.results import Machine, Measured, ModuleCount, Roofline, Timing
 
 
 class Sort(StrEnum):
@@ -38,10 +42,54 @@ class ModuleRow:
     params: int
     macs: int
     fvcore: int | None  # fvcore's count for the subtree, when fvcore ran
+    # --time only (bottlecalc.count never times: its rows print as they always have):
+    time: Timing | None = field(default=None, repr=False)  # its module's calls, timed alone
+    moved: int | None = field(default=None, repr=False)  # bytes they read and wrote
 
     @property
     def flops(self) -> int:
         return 2 * self.macs
+
+    def roofline(self, machine: Machine) -> Roofline | None:
+        """The roofline of the row's module taken whole (None: its calls were not timed)."""
+        return None if self.moved is None else machine.roof(self.macs, self.moved)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a row's module in the timed forward pass (``--time``)."""
+
+    name: str  # module path
+    timing: Timing  # the call timed on its own, on the input it got
+    moved: int  # bytes: the module's weights, and this call's inputs and outputs as they were
+
+
+@dataclass(frozen=True)
+class ModelTimed:
+    """What ``--time`` measured for a user's model, and where."""
+
+    total: Timing  # the whole forward pass; ``flops`` is FlopCounterMode's
+    moved: int  # bytes: the model's weights, its inputs and its outputs
+    calls: tuple[Call, ...]  # every call of a row's module, in forward order
+    machine: Machine
+
+
+def summed(timings: Sequence[Timing]) -> Timing | None:
+    """Several timings as one: medians and IQRs add up; runs and samples are the fewest."""
+    if not timings:
+        return None
+    return replace(timings[0], median_s=sum(t.median_s for t in timings),
+                   iqr_s=sum(t.iqr_s for t in timings), runs=min(t.runs for t in timings),
+                   samples=min(t.samples for t in timings), flops=sum(t.flops for t in timings))
+
+
+def timed_row(row: ModuleRow, calls: Sequence[Call]) -> ModuleRow:
+    """``row`` with the time and the bytes of its module's calls (none: not timed)."""
+    mine = [c for c in calls if c.name == row.name]
+    time = summed([c.timing for c in mine])
+    if time is None:
+        return row
+    return replace(row, time=replace(time, flops=row.flops), moved=sum(c.moved for c in mine))
 
 
 def depth_of(path: str) -> int:
@@ -89,11 +137,17 @@ def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[Modu
     out = sorted(rows, key=key)
     if top is None or len(out) <= top:
         return out
-    rest = out[top:]
+    return [*out[:top], folded(out[top:])]
+
+
+def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
+    """The rows past ``--top`` as one: counts add up, and so do the times of those timed."""
     fvcore = None if any(r.fvcore is None for r in rest) else sum(r.fvcore or 0 for r in rest)
-    folded = ModuleRow(f"({len(rest)} more modules)", "", sum(r.params for r in rest),
-                       sum(r.macs for r in rest), fvcore)
-    return [*out[:top], folded]
+    timed = [r for r in rest if r.time is not None]
+    return ModuleRow(f"({len(rest)} more modules)", "", sum(r.params for r in rest),
+                     sum(r.macs for r in rest), fvcore,
+                     summed([r.time for r in timed if r.time is not None]),
+                     sum(r.moved or 0 for r in timed) if timed else None)
 
 
 @dataclass(frozen=True)
@@ -102,6 +156,7 @@ class ModelResult:
 
     name: str
     measured: Measured
+    timed: ModelTimed | None = None  # --time: the forward pass and the rows' calls timed
 
     @property
     def params(self) -> int:
@@ -115,11 +170,19 @@ class ModelResult:
     def flops(self) -> int:
         return self.measured.torch_flops or 0
 
+    @property
+    def roofline(self) -> Roofline | None:
+        """--time: the roofline of the whole model taken as one piece of work."""
+        timed = self.timed
+        return None if timed is None else timed.machine.roof(self.macs, timed.moved)
+
     def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS,
                   top: int | None = None) -> tuple[ModuleRow, ...]:
         """Rows at ``depth`` (1: the model's children) and the ``(other)`` row: they sum to
         the totals, whatever the depth, order or ``top``."""
         rows = rows_at(self.measured.modules, depth)
+        if self.timed is not None:
+            rows = [timed_row(row, self.timed.calls) for row in rows]
         return (*ordered(rows, sort, top), other_row(rows, self.measured))
 
 
@@ -137,3 +200,13 @@ class ModelReport:
     @property
     def rows(self) -> tuple[ModuleRow, ...]:
         return self.result.by_module(self.depth, sort=self.sort, top=self.top)
+
+    @property
+    def machine(self) -> Machine | None:
+        """--time: where the model was timed (None: not timed)."""
+        return None if self.result.timed is None else self.result.timed.machine
+
+    @property
+    def speedup(self) -> float | None:
+        """Always None: one model, nothing to set its time against (as one preset)."""
+        return None

@@ -80,6 +80,7 @@ class Measured:
     inputs: tuple[tuple[str, TensorSpec], ...] = ()  # what the forward was fed
     train_flops: int | None = None  # FlopCounterMode, forward and backward (--pass train)
     warnings: tuple[str, ...] = ()  # differences nobody could explain, data dependence
+    largest: int | None = None  # elements of the largest floating tensor an op produced
 
     @property
     def unexplained(self) -> int:
@@ -406,12 +407,22 @@ class Machine:
         moved = traffic((layer,), self.dtype).total_bytes
         return max(layer.flops / (self.peak_gflops * 1e9), moved / (self.bandwidth_gbs * 1e9))
 
+    def bound(self, intensity: float) -> Bound:
+        return Bound.COMPUTE if intensity >= self.ridge else Bound.MEMORY
+
     def roofline(self, layers: Iterable[Layer]) -> Roofline:
         rows = tuple(layers)
         intensity = traffic(rows, self.dtype).intensity
-        bound = Bound.COMPUTE if intensity >= self.ridge else Bound.MEMORY
-        return Roofline(intensity=intensity, bound=bound,
+        return Roofline(intensity=intensity, bound=self.bound(intensity),
                         predicted_s=sum(self.layer_seconds(row) for row in rows))
+
+    def roof(self, macs: int, moved: int) -> Roofline:
+        """The roofline of one piece of work taken whole (a module of a user's model): ``macs``
+        multiply-accumulates, ``moved`` bytes read and written, max(FLOPs / peak, bytes /
+        bandwidth)."""
+        intensity = macs / moved if moved else 0.0
+        seconds = max(2 * macs / (self.peak_gflops * 1e9), moved / (self.bandwidth_gbs * 1e9))
+        return Roofline(intensity=intensity, bound=self.bound(intensity), predicted_s=seconds)
 
 
 def align(layers: Sequence[Layer],
@@ -431,6 +442,7 @@ def align(layers: Sequence[Layer],
 
 
 PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
+ACTIVATIONS = 5  # activation-sized tensors alive at once while timing (see time_memory)
 
 
 def time_memory(layers: Sequence[Layer], dtype: DType) -> int:
@@ -443,4 +455,23 @@ def time_memory(layers: Sequence[Layer], dtype: DType) -> int:
     c = count(layers)
     size = ITEMSIZE[dtype]
     largest = max(max(numel(r.in_shape), numel(r.out_shape)) for r in layers)
-    return (4 + size) * (c.total + c.buffers) + 5 * size * largest + PROBE_BYTES
+    return (4 + size) * (c.total + c.buffers) + ACTIVATIONS * size * largest + PROBE_BYTES
+
+
+def model_memory(measured: Measured, dtype: DType) -> int:
+    """About the most memory timing a user's model takes, from its count on the meta device.
+
+    The weights as the factory builds them (float32) and, for another ``dtype``, their
+    converted copy; :data:`ACTIVATIONS` tensors the size of the largest floating-point
+    tensor any op produced in the counted forward pass, in ``dtype``; the inputs (floating
+    ones in ``dtype``, others at 8 bytes an element); and the copy probe's buffers.
+    """
+    size = ITEMSIZE[dtype]
+    elements = (measured.params or 0) + (measured.buffers or 0)
+    weights = 4 * elements + (0 if size == 4 else size * elements)
+    inputs = sum(numel(t.shape) * (size if _floating(t.dtype) else 8) for _, t in measured.inputs)
+    return weights + ACTIVATIONS * size * (measured.largest or 0) + inputs + PROBE_BYTES
+
+
+def _floating(dtype: str) -> bool:
+    return dtype.startswith(("float", "bfloat", "half", "double"))

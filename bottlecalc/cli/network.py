@@ -37,6 +37,7 @@ Examples:
   bottlecalc network mypkg.models:build_net --input 1,3,160,160   # your model, module by module
   bottlecalc network models.py:vit --depth 3 --sort params --top 10
   bottlecalc network models.py:encoder --input 1,16:int64 --conventions --pass train
+  bottlecalc network models.py:vit --depth 2 --time --threads 2   # your model, each row timed
 
 \b
 NAME is one of: {", ".join(PRESETS)}, or "custom"; or one model TARGET,
@@ -123,7 +124,8 @@ def network_options(func: Any) -> Any:
                      "stage]; for a model TARGET the module-tree depth N, 1 being the "
                      "model's children  [default: 1]"),
         click.option("--dtype", type=options.choice(DType), default="float32",
-                     show_default=True, help="Element type for weight/activation bytes."),
+                     show_default=True, help="Element type for weight/activation bytes "
+                     "(and with --time the one timed in; a model TARGET: with --time only)."),
         click.option("--conventions", is_flag=True, help="Show the count as torchvision, "
                      "fvcore, FlopCounterMode and the paper (a model: the module formulas) "
                      "do."),
@@ -171,12 +173,14 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
     A NAME with a ':' is your model, package.module:callable or path/to/file.py:callable
     (the callable takes no arguments and returns an nn.Module), fed --input or --inputs:
     a row per module at --depth N with parameters, complete MACs, FLOPs, fvcore's count
-    and each row's share; the rows and "(other)" sum to the totals.
+    and each row's share; the rows and "(other)" sum to the totals. --time also times the
+    model and each row's module in --dtype.
     """
     ctx = click.get_current_context()
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
-                                        inputs=inputs, sort=sort, top=top)
+                                        inputs=inputs, sort=sort, top=top,
+                                        timing=rest["timing"])
         chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
         network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
                                 output=output, color=color)

@@ -2,7 +2,8 @@
 
 Which options apply to a model and which to presets, checked before anything is imported:
 an option that would change nothing for the target given is refused (exit 2), as is a model
-shown beside presets or beside another model.
+shown beside presets or beside another model. ``--time`` (with ``--device``, ``--threads``
+and ``--dtype``) times the model and each row at ``--depth``.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from bottlecalc.cli.output import write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.network.registry import MODEL_RENDERERS
 from bottlecalc.report.render import Format
-from bottlecalc.results import Depth
+from bottlecalc.results import Depth, TimeOptions
 from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
 
-# Options that describe a preset or a custom network (or time one): a model has none of them.
-PRESET_ONLY = ("variant", "size", "batch", "num_classes", "dtype", "cross_check", "no_measure",
-               "time", "block", "layers", "width", "groups", "width_per_group", "expansion")
+# Options that describe a preset or a custom network: a model has none of them.
+PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
+               "block", "layers", "width", "groups", "width_per_group", "expansion")
 MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
@@ -46,6 +47,7 @@ class ModelArgs:
     depth: int = 1
     sort: Sort = Sort.MACS
     top: int | None = None
+    timing: TimeOptions | None = None  # --time: how to time it
 
 
 def _verb(stray: list[str]) -> str:
@@ -54,7 +56,7 @@ def _verb(stray: list[str]) -> str:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None) -> ModelArgs:
+               top: int | None, timing: TimeOptions | None) -> ModelArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -64,9 +66,12 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     if stray:
         raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to presets and custom "
                                f"only, not to {TARGET}")
+    if timing is None and options.typed(ctx, ["dtype"]):
+        raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
-                     depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top)
+                     depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
+                     timing=timing)
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -116,11 +121,12 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
 
 def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
               output: Path | None, color: bool | None) -> None:
-    """Count the model by every route, write the report; exit 3 if the routes disagree."""
+    """Count the model by every route (and time it, with --time), write the report; exit 3
+    if the routes disagree."""
     from bottlecalc.api import count_model  # imports torch: only now
 
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=train)
+                         train=train, timing=args.timing, depth=args.depth)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
                          conventions=conventions, train=train)
     write(MODEL_RENDERERS, fmt, report, output, color=color)

@@ -7,7 +7,9 @@
 * the module formulas of every covered module called (:mod:`~bottlecalc.measure.formulas`):
   the second route;
 * which parameters and buffers some operation read, so parameters the forward never
-  used can be reported.
+  used can be reported;
+* the largest floating-point tensor any op produced (what ``--time`` holds against the free
+  memory before it builds the model for real).
 
 Module calls are followed with global forward hooks, removed afterwards: the user's module
 and its own hooks are never touched.
@@ -15,6 +17,7 @@ and its own hooks are never touched.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -46,6 +49,7 @@ class Forward:
     held: dict[str, int] = field(default_factory=dict)  # module path -> its own parameters
     unused: dict[str, int] = field(default_factory=dict)  # parameter name -> numel, unread
     held_names: tuple[str, ...] = ()  # every parameter's name, in module order
+    largest: int = 0  # elements of the largest floating-point tensor an op produced
 
     @property
     def macs(self) -> int:
@@ -149,6 +153,7 @@ class _Attribution(TorchDispatchMode):
         self.own: dict[str, int] = defaultdict(int)
         self.ops: dict[str, Counter[str]] = defaultdict(Counter)
         self.used: set[int] = set()
+        self.largest = 0  # elements of the largest floating-point output seen
 
     def follow(self, counter: FlopCounterMode) -> None:
         """Read ``counter``'s totals (it must be entered above this mode)."""
@@ -164,6 +169,8 @@ class _Attribution(TorchDispatchMode):
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
         self.used.update(id(t) for t in tree_leaves((args, kwargs)) if id(t) in self.watched)
+        if _allocates(func):
+            self.largest = max(self.largest, _largest(out))
         if func._overloadpacket in self.counted:
             self.pending = (self.calls.current, func._overloadpacket)
         return out
@@ -178,6 +185,21 @@ class _Attribution(TorchDispatchMode):
         self.own[path] += total - self.seen[packet]
         self.seen[packet] = total
         self.ops[path][str(packet).removeprefix("aten.")] += 1
+
+
+@functools.cache
+def _allocates(func: Any) -> bool:
+    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
+    whose outputs alias an input (an alias annotation on the return in its schema)."""
+    return all(ret.alias_info is None for ret in func._schema.returns)
+
+
+def _largest(out: Any) -> int:
+    """Elements of the largest floating-point tensor in an op's output (0: none)."""
+    if isinstance(out, torch.Tensor):
+        return out.numel() if out.is_floating_point() else 0
+    return max((t.numel() for t in tree_leaves(out)
+                if isinstance(t, torch.Tensor) and t.is_floating_point()), default=0)
 
 
 class _GlobalOnly:
@@ -216,7 +238,7 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
         held={name: sum(p.numel() for p in m.parameters(recurse=False))
               for name, m in module.named_modules()},
         unused={n: p.numel() for n, p in named.items() if id(p) not in attribution.used},
-        held_names=tuple(named),
+        held_names=tuple(named), largest=attribution.largest,
     )
 
 

@@ -287,4 +287,5 @@ def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) 
     return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
                    macs=forward.macs, macs_modules=forward.macs_modules,
                    params_unused=sum(forward.unused.values()),
-                   unused_modules=forward.unused_modules(), modules=modules)
+                   unused_modules=forward.unused_modules(), modules=modules,
+                   largest=forward.largest)

@@ -8,7 +8,9 @@ calls make one timed block, then blocks until the interquartile range is within
 preset and a user's model take one path.
 
 Per layer, each leaf module is timed on its own, on the very input it receives in one
-forward pass (a pre-hook times ``module.forward`` and lets the call go on).
+forward pass (a pre-hook times ``module.forward`` and lets the call go on). A user's model
+is timed the same way, row by row: each call of a breakdown row's module on its own input,
+with the bytes that call read and wrote (its weights, inputs and outputs) for the roofline.
 """
 
 from __future__ import annotations
@@ -18,18 +20,24 @@ import os
 import platform
 import time
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 from torch.utils import benchmark
+from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.analytic import DType
+from bottlecalc.breakdown import Call, ModelTimed
+from bottlecalc.build import materialize
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.pipeline import inference
 from bottlecalc.measure.subject import Subject
+from bottlecalc.measure.user import contained
 from bottlecalc.results import MIN_SAMPLES, PROBE_BYTES, Machine, TimeOptions, Timing
 
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
@@ -118,6 +126,13 @@ def _random_like(value: Any, dtype: torch.dtype) -> Any:
     return torch.randn(value.shape, dtype=dtype, device=value.device)
 
 
+def _cast(value: Any, dtype: torch.dtype) -> Any:
+    """A floating tensor in ``dtype``, values kept; anything else (indices) as given."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        return value
+    return value.to(dtype)
+
+
 def example_inputs(subject: Subject, device: str) -> Args:
     """The subject's example inputs on ``device``: the one place that reads them."""
     inputs = subject.inputs(device)
@@ -132,16 +147,34 @@ def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
     """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
     dtype = TORCH_DTYPES[options.dtype]
     try:
-        module = subject.make(options.device).to(dtype=dtype)
-        args, kwargs = example_inputs(subject, options.device)
-        inputs = (tuple(_random_like(a, dtype) for a in args),
-                  {k: _random_like(v, dtype) for k, v in kwargs.items()})
+        module = _real(subject.make(options.device), options.device).to(dtype=dtype)
+        inputs = prepared(subject, options.device, dtype)
     except MeasureError:
         raise
     except Exception as exc:
         raise MeasureError(f"building {subject.name} on {options.device} in {options.dtype} "
                            f"failed: {type(exc).__name__}: {exc}") from exc
     return module, inputs
+
+
+def _real(module: nn.Module, device: str) -> nn.Module:
+    """The module as built, or, when its factory placed its tensors on the meta device
+    whatever the default device, the same module zero-filled on ``device``."""
+    if any(t.device.type == "meta" for t in [*module.parameters(), *module.buffers()]):
+        return materialize(module).to(device)
+    return module
+
+
+def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
+    """What is timed on: bottlecalc's own blocks and networks get random floats (their example
+    inputs are zeros); a user's model its own example inputs, the floating ones cast to
+    ``dtype`` and the others (indices) as they are."""
+    args, kwargs = example_inputs(subject, device)
+
+    def change(value: Any) -> Any:
+        return _random_like(value, dtype) if subject.own else _cast(value, dtype)
+
+    return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
 
 
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
@@ -161,27 +194,102 @@ def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]
 
 def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
     """Every call of a leaf module in one forward pass, each timed on its own input."""
-    calls: list[tuple[str, Timing]] = []
-
-    def timer_for(name: str) -> Callable[..., None]:
-        def pre_hook(leaf: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-            scope = {"f": leaf.forward, "a": args, "k": kwargs}
-            calls.append((name, clock("f(*a, **k)", scope, options, budget=LAYER_BUDGET_S,
-                                      cap=LAYER_CAP_S, block_s=LAYER_BLOCK_S)))
-
-        return pre_hook
-
-    leaves = [(name, sub) for name, sub in module.named_modules()
+    leaves = [name for name, sub in module.named_modules()
               if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
-    handles = [sub.register_forward_pre_hook(timer_for(name), with_kwargs=True)
-               for name, sub in leaves]
+    calls = _ModuleCalls(options, cap=LAYER_CAP_S)
+    calls.run(module, inputs, leaves)
+    return tuple((call.name, call.timing) for call in calls.calls)
+
+
+def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, flops: int,
+               machine: Machine) -> ModelTimed:
+    """A user's model on ``machine``: the whole forward pass timed (it computes ``flops``),
+    the bytes it moved (weights, inputs, outputs), and every call of each module named in
+    ``rows`` timed on its own."""
+    module, inputs = built(subject, options)
+    calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
     try:
-        with torch.inference_mode():
-            module(*inputs[0], **inputs[1])
-    finally:
-        for handle in handles:
-            handle.remove()
-    return tuple(calls)
+        with inference(module), contained(subject.name):
+            total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+            moved = calls.run(module, inputs, rows) + weight_bytes(module)
+    except MeasureError:
+        raise
+    except Exception as exc:
+        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
+                           f"({options.device}, {options.dtype}) failed: "
+                           f"{type(exc).__name__}: {exc}") from exc
+    return ModelTimed(replace(total, flops=flops), moved, tuple(calls.calls), machine)
+
+
+def weight_bytes(module: nn.Module) -> int:
+    """Bytes of a module's parameters, as they are (in the dtype it was moved to)."""
+    return sum(p.numel() * p.element_size() for p in module.parameters())
+
+
+def tensor_bytes(tree: Any) -> int:
+    """Bytes of every distinct tensor in a nest of arguments or outputs."""
+    tensors = {id(t): t for t in tree_leaves(tree) if isinstance(t, torch.Tensor)}
+    return sum(t.numel() * t.element_size() for t in tensors.values())
+
+
+Open = tuple[str, Timing, int] | None  # a call under way: its name, timing and input bytes
+
+
+class _ModuleCalls:
+    """Hooks on the named modules for one forward pass: each call is first timed on its own
+    (``module.forward`` on the very input it got), then goes on; a forward hook adds the
+    bytes of its outputs and weights. A call made while another is being timed (a module
+    shared between two of them) is part of that one, not timed again."""
+
+    def __init__(self, options: TimeOptions, *, cap: float) -> None:
+        self.options, self.cap = options, cap
+        self.calls: list[Call] = []
+        self.open: list[Open] = []
+        self.busy = False
+
+    def before(self, name: str) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            if self.busy:
+                self.open.append(None)
+                return
+            self.busy = True
+            try:
+                timing = clock("f(*a, **k)", {"f": module.forward, "a": args, "k": kwargs},
+                               self.options, budget=LAYER_BUDGET_S, cap=self.cap,
+                               block_s=LAYER_BLOCK_S)
+            finally:
+                self.busy = False
+            self.open.append((name, timing, tensor_bytes((args, kwargs))))
+
+        return hook
+
+    def after(self, module: nn.Module, args: Any, kwargs: Any, out: Any) -> None:
+        entry = self.open.pop() if self.open else None
+        if entry is not None:
+            name, timing, read = entry
+            moved = read + tensor_bytes(out) + weight_bytes(module)
+            self.calls.append(Call(name, timing, moved))
+
+    def run(self, module: nn.Module, inputs: Args, names: Sequence[str]) -> int:
+        """One forward pass with the named modules hooked; the bytes of its inputs and
+        outputs."""
+        with self.hooked(module, names), torch.inference_mode():
+            out = module(*inputs[0], **inputs[1])
+        return tensor_bytes(inputs) + tensor_bytes(out)
+
+    @contextmanager
+    def hooked(self, module: nn.Module, names: Sequence[str]) -> Iterator[None]:
+        found = dict(module.named_modules())
+        subs = [(name, found[name]) for name in names if name in found]
+        handles = [h for name, sub in subs for h in (
+            sub.register_forward_pre_hook(self.before(name), with_kwargs=True),
+            sub.register_forward_hook(self.after, with_kwargs=True, always_call=True))]
+        try:
+            yield
+        finally:
+            for handle in handles:
+                handle.remove()
 
 
 def _grown(make: Callable[[int], tuple[str, dict[str, Any], int]], options: TimeOptions,

@@ -57,5 +57,5 @@ def html(report: ModelReport) -> str:
     body = "\n".join(_html_row(row, "td") for row in rows)
     paragraphs = "\n".join(f"<p>{escape(line)}</p>" for line in lines(report))
     return (f'<table class="bottlecalc">\n<caption>{escape(words.title(report))}</caption>\n'
-            f"<thead>{_html_row(words.HEADER, 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n"
+            f"<thead>{_html_row(words.header(report), 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n"
             f"<tfoot>{_html_row(total, 'th')}</tfoot>\n</table>\n{paragraphs}\n")

@@ -81,6 +81,10 @@ def time_dict(timing: Timing | None) -> dict[str, Any] | None:
     }
 
 
+def roofline_or_null(roofline: Roofline | None) -> dict[str, Any] | None:
+    return None if roofline is None else roofline_dict(roofline)
+
+
 def roofline_dict(roofline: Roofline) -> dict[str, Any]:
     return {"intensity": roofline.intensity, "bound": str(roofline.bound),
             "predicted_s": roofline.predicted_s}

@@ -204,11 +204,17 @@ def any_noisy(results: Sequence[Counted[S]]) -> bool:
 
 def time_notes(results: Sequence[Counted[S]], machine: Machine) -> list[str]:
     """The footnotes a timed report ends with."""
+    return machine_notes(machine, noisy=any_noisy(results))
+
+
+def machine_notes(machine: Machine, *, noisy: bool) -> list[str]:
+    """The machine that timed, whether it was busy, whether any time was ``noisy``, and what
+    the memory roof means: the footnotes of any timed report."""
     notes = [machine_line(machine)]
     if machine.busy:
         notes.append(f"the machine was busy: load average {machine.load_average:.1f} on "
                      f"{machine.cpus} CPUs when the probes ran, so every time here is inflated")
-    if any_noisy(results):
+    if noisy:
         notes.append(NOISY_NOTE)
     if machine.device == "cpu":
         notes.append("bandwidth is a copy far larger than any cache: a layer whose tensors fit "

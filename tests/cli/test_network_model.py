@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 import bottlecalc.api
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.cli import cli
+from bottlecalc.measure import timing
 from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
 from bottlecalc.results import Measured, Reconcile
 
@@ -186,8 +187,11 @@ def test_file_targets_are_relative_to_the_current_directory(
     ((*NET, "fixtures/models.py:gru"), "network takes one model TARGET on its own"),
     ((*NET, "--size", "64"), "--size applies to presets and custom only"),
     ((*NET, "--no-measure"), "--no-measure applies to presets and custom only"),
-    ((*NET, "--cross-check", "--dtype", "float16"), "--dtype, --cross-check apply to presets"),
-    ((*NET, "--time"), "--time applies to presets and custom only"),
+    ((*NET, "--cross-check", "--size", "8"), "--size, --cross-check apply to presets"),
+    ((*NET, "--dtype", "float16"), "--dtype applies only with --time"),
+    ((*NET, "--threads", "2"), "--threads applies only with --time"),
+    ((*NET, "--device", "cpu"), "--device applies only with --time"),
+    ((*NET, "--time", "--no-measure"), "--time runs torch; drop --no-measure"),
     ((*NET, "--layers", "1,1"), "--layers applies to presets and custom only"),
     ((*NET, "--depth", "stage"), "--depth stage is for presets and custom"),
     ((*NET, "--depth", "0"), "--depth must be at least 1"),
@@ -255,9 +259,21 @@ def documented(heading: str) -> set[str]:
     return {key.split(".")[0] for key in keys if not key.startswith(".")}
 
 
-def test_json_keys_are_the_documented_ones() -> None:
-    doc = json.loads(output(*NET, "--format", "json"))
+TIMED = {"machine", "speedup", "time", "roofline"}  # the keys --time adds
+
+
+def keys(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """The keys of the document, of its model entry and of its breakdown rows."""
     entry = doc["networks"][0]
-    assert set(doc) == documented("<!-- model document -->")
-    assert set(entry) == documented("<!-- model entry -->")
-    assert {key for row in entry["breakdown"] for key in row} == documented("<!-- model row -->")
+    return set(doc), set(entry), {key for row in entry["breakdown"] for key in row}
+
+
+def test_json_keys_are_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S", "LAYER_BUDGET_S"):
+        monkeypatch.setattr(timing, budget, 0.01)  # timing quality is not under test here
+    headings = ("<!-- model document -->", "<!-- model entry -->", "<!-- model row -->")
+    untimed = keys(json.loads(output(*NET, "--format", "json")))
+    timed = keys(json.loads(invoke(*NET, "--time", "--format", "json").stdout))
+    for heading, plain, with_time in zip(headings, untimed, timed, strict=True):
+        assert with_time == documented(heading)
+        assert plain == documented(heading) - TIMED

@@ -225,12 +225,43 @@ def test_check_documents_with_a_baseline_are_valid(tmp_path: Path,
     assert all("train-flops" in budget["baseline"]["totals"] for budget in doc["budgets"])
 
 
-def test_a_timed_compare_document_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
     for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S"):  # as test_time_cli
         monkeypatch.setattr(timing, budget, 0.05)
     for budget in ("LAYER_BUDGET_S", "LAYER_CAP_S"):
         monkeypatch.setattr(timing, budget, 0.01)
+
+
+@pytest.mark.usefixtures("short_budgets")
+def test_a_timed_compare_document_is_valid() -> None:
     doc = valid_json(["compare", "--in", "16", "--mid", "8", "--size", "8", "--time",
                       "--threads", "1"])
     assert "machine" in doc
     assert all("time" in layer for block in doc["blocks"] for layer in block["layers"])
+
+
+@pytest.mark.usefixtures("short_budgets")
+@pytest.mark.parametrize("options", [["--depth", "2", "--top", "3"], ["--pass", "train"]])
+def test_a_timed_model_document_is_valid(options: list[str]) -> None:
+    doc = valid_json(["network", f"{SMALL_CNN}:Net", "--input", "1,3,32,32", *options,
+                      "--time", "--threads", "1", "--dtype", "bfloat16"])
+    assert doc["speedup"] is None and doc["machine"]["dtype"] == "bfloat16"
+    [entry] = doc["networks"]
+    assert all("time" in row and "roofline" in row for row in (entry, *entry["breakdown"]))
+
+
+@pytest.mark.usefixtures("short_budgets")
+def test_a_models_time_keys_appear_with_time_only_and_then_everywhere() -> None:
+    args = ["network", f"{SMALL_CNN}:Net", "--input", "1,3,32,32", "--format", "json"]
+    timed = json.loads(invoke(*args, "--time", "--threads", "1").stdout)
+    untimed = json.loads(invoke(*args).stdout)
+    [entry], [plain] = timed["networks"], untimed["networks"]
+    assert errors({**timed, "speedup": 1.5}) != []  # one model: no speedup
+    without_machine = {k: v for k, v in timed.items() if k not in ("machine", "speedup")}
+    assert errors(without_machine) != []  # times without the machine that made them
+    row = {k: v for k, v in entry["breakdown"][0].items() if k != "time"}
+    assert errors({**timed, "networks": [{**entry, "breakdown": [row]}]}) != []
+    assert errors({**untimed, "networks": [{**plain, "time": entry["time"],
+                                            "roofline": entry["roofline"]}]}) != []
+    assert errors({**untimed, "machine": timed["machine"], "speedup": None}) != []

@@ -1,5 +1,6 @@
 """The --time data model, torch-free: throughput, noise, the roofline's verdict, alignment of
-per-module timings with counted layers, and the memory estimate made before allocating."""
+per-module timings with counted layers, a user's model's rows and their times, and the
+memory estimates made before allocating."""
 
 from __future__ import annotations
 
@@ -10,19 +11,23 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bottlecalc.analytic import ITEMSIZE, DType, block_layers, count, numel, traffic
+from bottlecalc.breakdown import OTHER, Call, ModelReport, ModelResult, ModelTimed, summed
 from bottlecalc.results import (
     NOISY_IQR,
     PROBE_BYTES,
     Bound,
     Machine,
+    Measured,
+    ModuleCount,
     Timed,
     Timing,
     align,
     analytic_compare,
+    model_memory,
     speedup,
     time_memory,
 )
-from bottlecalc.spec import InputShape, block_pair
+from bottlecalc.spec import InputShape, TensorSpec, block_pair
 
 ARTICLE = block_pair(256, 64, 256)
 AT_56 = InputShape(56, 56)
@@ -122,3 +127,71 @@ def test_memory_estimate_counts_weights_activations_and_probes(dtype: DType) -> 
     assert max(numel(r.out_shape) for r in layers) == largest
     assert time_memory(layers, dtype) == ((4 + size) * (c.total + c.buffers)
                                           + 5 * size * largest + PROBE_BYTES)
+
+
+@given(macs=st.integers(0, 10**12), moved=st.integers(0, 10**12), peak=st.floats(1.0, 1e5),
+       bandwidth=st.floats(1.0, 1e4))
+def test_a_module_taken_whole_is_bound_by_the_slower_roof(macs: int, moved: int, peak: float,
+                                                          bandwidth: float) -> None:
+    m = machine(peak, bandwidth)
+    roof = m.roof(macs, moved)
+    assert roof.intensity == (macs / moved if moved else 0.0)
+    assert (roof.bound is Bound.COMPUTE) == (roof.intensity >= m.ridge)
+    assert roof.predicted_s == max(2 * macs / (m.peak_gflops * 1e9), moved / (bandwidth * 1e9))
+
+
+# A model: 'a' (a Linear called twice, 1,000 MACs), 'b' (600 MACs) and 'c' (never called);
+# 400 MACs in the model's own forward, (other).
+MODULES = (ModuleCount("", "Net", 10, 400), ModuleCount("a", "Linear", 110, 1000),
+           ModuleCount("b", "Linear", 66, 600), ModuleCount("c", "Linear", 5, 0))
+MEASURED = Measured(params=191, buffers=0, macs=2000, torch_flops=4000, modules=MODULES,
+                    inputs=(("0", TensorSpec((4, 10))),), largest=400)
+CALLS = (Call("a", timing(0.002, 0.0001, samples=6), 1000), Call("b", timing(0.003), 500),
+         Call("a", timing(0.004, 0.0003, samples=5), 1200))
+TIMED = ModelTimed(timing(0.012, flops=4000), 3000, CALLS, machine())
+
+
+def test_a_row_gets_the_sum_of_its_modules_calls() -> None:
+    rows = {r.name: r for r in ModelResult("net", MEASURED, TIMED).by_module(1)}
+    a = rows["a"].time
+    assert a is not None and rows["a"].moved == 1000 + 1200
+    assert (a.median_s, a.iqr_s) == (0.002 + 0.004, 0.0001 + 0.0003)
+    assert (a.runs, a.samples, a.flops) == (5, 5, 2 * 1000)
+    assert a.gflops_per_s == 2000 / 0.006 / 1e9
+    assert rows["b"].time is not None and rows["b"].time.flops == 2 * 600
+    for never in ("c", OTHER):  # not called as a module / no module: neither time nor bytes
+        assert (rows[never].time, rows[never].moved) == (None, None)
+        assert rows[never].roofline(machine()) is None
+
+
+def test_folded_rows_add_the_times_of_those_timed() -> None:
+    rows = ModelResult("net", MEASURED, TIMED).by_module(1, top=1)
+    assert [r.name for r in rows] == ["a", "(2 more modules)", OTHER]
+    folded = rows[1]
+    assert folded.time is not None and folded.time.median_s == 0.003 and folded.moved == 500
+    untimed = ModelResult("net", MEASURED).by_module(1, top=1)
+    assert all(r.time is None and r.moved is None for r in untimed)
+
+
+def test_summed_of_nothing_is_nothing() -> None:
+    assert summed([]) is None
+
+
+def test_the_model_report_is_timed_on_its_machine_and_has_no_speedup() -> None:
+    report = ModelReport(ModelResult("net", MEASURED, TIMED))
+    assert report.machine == TIMED.machine and report.speedup is None
+    assert report.result.roofline == machine().roof(2000, 3000)
+    assert ModelReport(ModelResult("net", MEASURED)).machine is None
+    assert ModelResult("net", MEASURED).roofline is None
+
+
+@pytest.mark.parametrize("dtype", list(DType))
+def test_a_models_memory_estimate_comes_from_its_meta_count(dtype: DType) -> None:
+    """Weights built in float32 (and converted), five of the largest tensor an op made,
+    the inputs and the probes: known from the meta count alone."""
+    size = ITEMSIZE[dtype]
+    tokens = replace(MEASURED, buffers=9, inputs=(("0", TensorSpec((4, 10))),
+                                                  ("ids", TensorSpec((4, 7), "int64"))))
+    weights = 4 * 200 + (0 if dtype is DType.FLOAT32 else size * 200)
+    assert model_memory(tokens, dtype) == (weights + 5 * size * 400 + size * 40 + 8 * 28
+                                           + PROBE_BYTES)

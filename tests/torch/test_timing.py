@@ -6,6 +6,8 @@ Structure and invariants only, never how fast: small widths and short time budge
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 from torch import nn
@@ -14,7 +16,8 @@ from bottlecalc.analytic import DType, Op, block_layers
 from bottlecalc.api import compare_blocks, time_result
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure import timing
-from bottlecalc.measure.subject import Make, Subject, spec_subject, zeros_of
+from bottlecalc.measure.forward import count_forward
+from bottlecalc.measure.subject import Inputs, Make, Subject, spec_subject, zeros_of
 from bottlecalc.results import TimeOptions, align, analytic_result
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
 
@@ -125,3 +128,50 @@ def test_align_matches_the_modules_of_a_built_block() -> None:
     matched = align(layers, calls)
     assert [r.name for r, t in zip(layers, matched, strict=True) if t is None] == ["add"]
     assert len(calls) == len(layers) - 1
+
+
+class Nested(nn.Module):
+    """A ReLU that is a row of its own ('act') and also called inside another row ('block')."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.act = nn.ReLU()
+        self.block = nn.Sequential(nn.Linear(8, 8), self.act)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.block(x))  # type: ignore[no-any-return]
+
+
+def test_a_users_model_is_timed_row_by_row_with_the_bytes_each_call_moved() -> None:
+    """Nested's ReLU is a row ('act') and is called inside the other row ('block') too: timing
+    'block' does not time it again; its two calls in the forward pass are both its own."""
+    subject = subject_of("nested", lambda device: Nested(), (2, 8))
+    machine = timing.probe_machine(ONE_THREAD)
+    found = timing.time_model(subject, ["block", "act"], ONE_THREAD, flops=256, machine=machine)
+    assert found.machine == machine and found.total.flops == 256 and found.total.median_s > 0
+    assert sorted(call.name for call in found.calls) == ["act", "act", "block"]
+    tensor = 4 * 2 * 8  # every tensor in this model is 2x8 float32
+    weights = 4 * (8 * 8 + 8)
+    assert {call.name: call.moved for call in found.calls} == {"act": 2 * tensor,
+                                                               "block": weights + 2 * tensor}
+    assert found.moved == weights + 2 * tensor  # the model: weights, input, output
+
+
+def test_bottlecalcs_own_inputs_are_random_a_users_are_its_own_cast() -> None:
+    feed = (TensorSpec((2, 3)), TensorSpec((2, 3), "int64"))
+    mine = Subject(name="own", make=lambda device: nn.Identity(), inputs=zeros_of(feed),
+                   feed=feed, own=True)
+    theirs = replace(mine, own=False)
+    (floats, ints), _ = timing.prepared(theirs, "cpu", torch.bfloat16)
+    assert floats.dtype == torch.bfloat16 and not floats.any()  # zeros stay zeros
+    assert ints.dtype == torch.int64
+    (noise, ints), _ = timing.prepared(mine, "cpu", torch.float16)
+    assert noise.dtype == torch.float16 and noise.any() and ints.dtype == torch.int64
+
+
+def test_the_largest_activation_is_an_op_output_not_a_view() -> None:
+    """Linear transposes its 300x500 weight (a view) and writes a 2x300 output."""
+    with torch.device("meta"):
+        model = nn.Sequential(nn.Linear(500, 300), nn.ReLU(inplace=True))
+    found = count_forward(model, Inputs((torch.zeros(2, 500, device="meta"),)), device="meta")
+    assert found.largest == 2 * 300

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bottlecalc.report import timing
-from bottlecalc.report.markdown import table
+from bottlecalc.report.markdown import document, ending, table
 from bottlecalc.report.network import words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
@@ -54,8 +54,5 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
     for result in view.results if view.depth is not Depth.NETWORK else ():
         lines += _breakdown(result, view)
     lines += _timed_layers(view)
-    lines += ["", words.agreement_line(view), "", f"_{words.LEGEND}_", ""]
-    if view.machine is not None:
-        lines += [f"_{timing.TIME_LEGEND}_", ""]
-    lines += [f"- {note}" for note in words.footnotes(view)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    legends = [words.LEGEND, *([timing.TIME_LEGEND] if view.machine is not None else [])]
+    return document(lines + ending(words.agreement_line(view), legends, words.footnotes(view)))

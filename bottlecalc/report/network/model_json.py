@@ -18,11 +18,15 @@ from bottlecalc.report.jsondoc import (
     header,
     modules_list,
     reconcile_dict,
+    roofline_or_null,
     routes_dict,
     share,
     tensor_dict,
+    time_dict,
+    timed_header,
 )
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.results import Machine, Roofline, Timing
 
 
 def render(report: ModelReport, options: RenderOptions) -> str:
@@ -39,6 +43,7 @@ def report_dict(report: ModelReport) -> dict[str, Any]:
         "top": report.top,
         "pass": "train" if report.train else "forward",
         **routes_dict(measured=True, cross_checked=True, all_agree=measured.unexplained == 0),
+        **timed_header(report.machine, report.speedup),
         "conventions": MODEL_CONVENTIONS,
         "networks": [model_dict(report)],
     }
@@ -58,14 +63,25 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
                    "unused": m.params_unused},
         "macs": {"complete": m.macs, **macs_routes(result)},
         "flops": flops,
-        "breakdown": [row_dict(row, result) for row in report.rows],
+        "breakdown": [row_dict(row, result, report.machine) for row in report.rows],
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "reconcile": [reconcile_dict(r) for r in m.reconcile],
         "notes": list(m.notes),
         "warnings": list(m.warnings),
+        **timed_keys(result.timed.total if result.timed else None, result.roofline,
+                     report.machine),
     }
+
+
+def timed_keys(time: Timing | None, roofline: Roofline | None,
+               machine: Machine | None) -> dict[str, Any]:
+    """--time: ``time`` and ``roofline`` of the model or a row (null: not timed); without
+    --time (no ``machine``) neither key."""
+    if machine is None:
+        return {}
+    return {"time": time_dict(time), "roofline": roofline_or_null(roofline)}
 
 
 def macs_routes(result: ModelResult) -> dict[str, int | None]:
@@ -74,11 +90,15 @@ def macs_routes(result: ModelResult) -> dict[str, int | None]:
     return {"torch": torch, "modules": m.macs_modules, "fvcore": m.fvcore}
 
 
-def row_dict(row: ModuleRow, result: ModelResult) -> dict[str, Any]:
-    """One breakdown row: its subtree's counts and their share of the model's totals."""
+def row_dict(row: ModuleRow, result: ModelResult,
+             machine: Machine | None = None) -> dict[str, Any]:
+    """One breakdown row: its subtree's counts and their share of the model's totals; with
+    --time (a ``machine``) its calls' time and roofline."""
+    roofline = None if machine is None else row.roofline(machine)
     return {
         "name": row.name, "kind": row.kind, "params": row.params, "macs": row.macs,
         "flops": row.flops, "fvcore": row.fvcore,
         "share": {"params": share(row.params, result.params),
                   "macs": share(row.macs, result.macs)},
+        **timed_keys(row.time, roofline, machine),
     }

@@ -4,7 +4,7 @@ tables, then the totals, the agreement line, the legend and the notes."""
 from __future__ import annotations
 
 from bottlecalc.breakdown import ModelReport
-from bottlecalc.report.markdown import table
+from bottlecalc.report.markdown import document, ending, table
 from bottlecalc.report.network import model_words as words
 from bottlecalc.report.render import RenderOptions
 
@@ -12,7 +12,7 @@ from bottlecalc.report.render import RenderOptions
 def _breakdown(report: ModelReport) -> list[str]:
     rows = words.rows(report)
     rows[-1] = [f"**{value}**" if value else "" for value in rows[-1]]
-    return table(list(words.HEADER), rows)
+    return table(list(words.header(report)), rows)
 
 
 def _conventions(report: ModelReport) -> list[str]:
@@ -26,8 +26,9 @@ def _conventions(report: ModelReport) -> list[str]:
 def render(report: ModelReport, options: RenderOptions) -> str:
     lines = [f"## {words.title(report)}", "", *_breakdown(report), "",
              words.totals_line(report)]
+    lines += [f"\n{line}" for line in words.time_lines(report)]
     if report.conventions:
         lines += _conventions(report)
-    lines += ["", words.agreement_line(report), "", f"_{words.LEGEND}_", ""]
-    lines += [f"- {note}" for note in words.footnotes(report)]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    legends = [words.LEGEND, *([words.TIME_LEGEND] if report.machine is not None else [])]
+    return document(lines + ending(words.agreement_line(report), legends,
+                                   words.footnotes(report)))

@@ -24,6 +24,7 @@ def parts(report: ModelReport, width: int | None) -> Group:
     out: list[RenderableType] = [Prose(words.title(report), style="bold", hang=2),
                                  fit(breakdown(report), width),
                                  Prose(words.totals_line(report), hang=2)]
+    out.extend(Prose(line, hang=2) for line in words.time_lines(report))
     if report.conventions:
         out.append(fit(conventions(report), width))
         out.extend(Prose(line, hang=2) for line in words.convention_gaps(report))
@@ -34,7 +35,8 @@ def parts(report: ModelReport, width: int | None) -> Group:
 def breakdown(report: ModelReport) -> Sheet:
     """The rows and the total; the title is printed above, as prose (a long target path
     wraps between words, never inside one)."""
-    columns = tuple(Column(name, right=i >= words.NAMED) for i, name in enumerate(words.HEADER))
+    columns = tuple(Column(name, right=i >= words.NAMED)
+                    for i, name in enumerate(words.header(report)))
     rows = [tuple(cells) for cells in words.rows(report)]
     return Sheet(columns, tuple(rows[:-1]), total=rows[-1], keys=words.NAMED, style=PLAIN)
 
@@ -60,5 +62,7 @@ def _footer(report: ModelReport) -> Group:
         Prose(words.agreement_line(report), style="green" if agree else "bold red"),
         Prose(words.LEGEND, style="dim"),
     ]
+    if report.machine is not None:
+        lines.append(Prose(words.TIME_LEGEND, style="dim"))
     lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(report))
     return Group(*lines)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import ModelReport, ModuleRow, Sort
+from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, human
 from bottlecalc.report.words import MARK, complete_line, reconcile_lines
-from bottlecalc.results import Measured
+from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
+TIME_HEADER = ("time", "GFLOP/s", "bound")  # --time
 NAMED = 2  # the columns that name a row; the others are numbers
 TOTAL = "total"
 LEGEND = (
@@ -20,6 +22,15 @@ LEGEND = (
     "FlopCountAnalysis: also BatchNorm and pooling, nothing for what it cannot trace. A row "
     "is a module and everything inside it; (other) is the work done outside the rows (in a "
     "parent's own forward); rows and (other) sum to the total."
+)
+TIME_LEGEND = (
+    "time = median of many calls (torch.utils.benchmark; eval mode, inference_mode, the "
+    "example inputs, floating ones in --dtype). total: the whole forward pass; a row: each "
+    "call of its module timed on its own, on the input it gets in the forward pass, summed "
+    "over its calls; (other) is not timed (it is no module). GFLOP/s = FLOPs (2 x MACs) / "
+    "median. bound: the roofline's verdict on the module taken whole, MACs per byte of its "
+    "weights, inputs and outputs (as its calls got and returned them) against the ridge "
+    "(peak / 2 / bandwidth); roofline time = max(FLOPs / peak, bytes / bandwidth)."
 )
 # (label, what it is, the count under it): --conventions, one row each.
 CONVENTIONS: tuple[tuple[str, str], ...] = (
@@ -54,18 +65,35 @@ def _sort_word(sort: Sort) -> str:
     return "MACs" if sort is Sort.MACS else "parameters"
 
 
+def header(report: ModelReport) -> tuple[str, ...]:
+    """The breakdown's columns; --time adds the time, the GFLOP/s and the bound."""
+    return HEADER + (TIME_HEADER if report.machine is not None else ())
+
+
 def row_cells(row: ModuleRow, report: ModelReport) -> list[str]:
     """One breakdown row: its subtree's counts and their shares of the model's totals."""
-    r = report.result
-    return [row.name, row.kind, fmt(row.params), percent(row.params, r.params), fmt(row.macs),
-            percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore)]
+    r, machine = report.result, report.machine
+    cells = [row.name, row.kind, fmt(row.params), percent(row.params, r.params), fmt(row.macs),
+             percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore)]
+    return cells if machine is None else cells + time_cells(row.time, row.roofline(machine))
 
 
 def total_cells(report: ModelReport) -> list[str]:
     """The totals every route measured: what the rows above sum to."""
     r, m = report.result, report.result.measured
-    return [TOTAL, "", fmt(r.params), percent(r.params, r.params), fmt(r.macs),
-            percent(r.macs, r.macs), exact(m.torch_flops), exact(m.fvcore)]
+    cells = [TOTAL, "", fmt(r.params), percent(r.params, r.params), fmt(r.macs),
+             percent(r.macs, r.macs), exact(m.torch_flops), exact(m.fvcore)]
+    if r.timed is None:
+        return cells
+    return cells + time_cells(r.timed.total, r.roofline)
+
+
+def time_cells(time: Timing | None, roofline: Roofline | None) -> list[str]:
+    """[median (and 'noisy'), GFLOP/s, bound]; dashes where nothing was timed."""
+    median = timing.duration(None if time is None else time.median_s)
+    if time is not None and time.noisy:
+        median += "\nnoisy"
+    return [median, timing.gflops(time), timing.DASH if roofline is None else str(roofline.bound)]
 
 
 def rows(report: ModelReport) -> list[list[str]]:
@@ -85,6 +113,39 @@ def totals_line(report: ModelReport) -> str:
         parts.append(f"training step {exact(m.train_flops)} FLOPs (forward + backward, "
                      "FlopCounterMode on the meta device)")
     return "total: " + "; ".join(parts)
+
+
+def time_lines(report: ModelReport) -> list[str]:
+    """--time: the whole forward pass against its roofline, the rows timed one by one
+    against the whole, and which rows are memory-bound here."""
+    r, machine = report.result, report.machine
+    if r.timed is None or r.roofline is None or machine is None:
+        return []
+    t, roof = r.timed.total, r.roofline
+    whole = (f"timed: the forward pass took {timing.duration(t.median_s)} (median, "
+             f"±{timing.duration(t.iqr_s)}, {fmt(t.runs)} runs), {timing.rate(t.gflops_per_s)} "
+             f"GFLOP/s; the roofline predicts {timing.duration(roof.predicted_s)} "
+             f"({roof.bound}-bound: {roof.intensity:.1f} MACs per byte of weights, inputs "
+             "and outputs)")
+    return [whole, _rows_line(report), _bound_line(report, machine)]
+
+
+def _rows_line(report: ModelReport) -> str:
+    timed = [row.time.median_s for row in report.rows if row.time is not None]
+    assert report.result.timed is not None
+    return (f"the rows, each timed on its own, add up to {timing.duration(sum(timed))}; the "
+            f"whole took {timing.duration(report.result.timed.total.median_s)} ((other) and "
+            "the traffic between the rows are in the difference)")
+
+
+def _bound_line(report: ModelReport, machine: Machine) -> str:
+    timed = [row for row in report.rows if row.moved is not None]
+    memory = [row.name for row in timed if (roof := row.roofline(machine)) is not None
+              and roof.bound is Bound.MEMORY]
+    shown = ", ".join(memory[:timing.SHOW_NAMES]) + (", ..." if len(memory) > timing.SHOW_NAMES
+                                                      else "")
+    return (f"{len(memory)} of {len(timed)} timed rows memory-bound here (below "
+            f"{machine.ridge:.2f} MACs per byte){': ' + shown if memory else ''}")
 
 
 def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
@@ -126,7 +187,16 @@ def footnotes(report: ModelReport) -> list[str]:
                      f"({', '.join(m.unused_modules) or 'scattered'}); the rows count them")
     lines.extend(f"warning: {w}" for w in m.warnings)
     lines.extend(f"note: {n}" for n in m.notes)
+    if report.machine is not None:
+        lines.extend(timing.machine_notes(report.machine, noisy=any_noisy(report)))
     return lines
+
+
+def any_noisy(report: ModelReport) -> bool:
+    """Whether the whole forward pass or any row's calls were timed noisily."""
+    timed = report.result.timed
+    times = [row.time for row in report.rows] + [timed.total if timed else None]
+    return any(t.noisy for t in times if t is not None)
 
 
 def agreement_line(report: ModelReport) -> str:
