@@ -30,6 +30,17 @@ def plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def short_timing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--time`` with brief budgets: timing quality is not under test, only its structure."""
+    from bottlecalc.measure import timing  # torch: only for the tests that time
+
+    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S"):
+        monkeypatch.setattr(timing, budget, 0.05)
+    for budget in ("LAYER_BUDGET_S", "LAYER_CAP_S"):
+        monkeypatch.setattr(timing, budget, 0.01)
+
+
+@pytest.fixture
 def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """``golden(name, text)``: compare ``text`` with tests/golden/<name> (or rewrite it)."""
     update = request.config.getoption("--update-golden")

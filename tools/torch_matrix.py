@@ -57,22 +57,22 @@ SMALL_CNN = ["check", "small_cnn.py:build", "--input", "1,3,32,32", "--max-param
 COMMANDS = {"article": ARTICLE, "networks": NETWORKS, "small_cnn": SMALL_CNN}
 
 
-def _block(i: int, *keys: str) -> Callable[[Doc], Any]:
+def _at(*keys: str | int) -> Callable[[Doc], Any]:
+    """A reader of the value at ``keys`` in a document: ``_at("blocks", 0, "params")``."""
     def get(doc: Doc) -> Any:
-        node = doc["blocks"][i]
+        node: Any = doc
         for key in keys:
             node = node[key]
         return node
     return get
+
+
+def _block(i: int, *keys: str) -> Callable[[Doc], Any]:
+    return _at("blocks", i, *keys)
 
 
 def _net(i: int, *keys: str) -> Callable[[Doc], Any]:
-    def get(doc: Doc) -> Any:
-        node = doc["networks"][i]
-        for key in keys:
-            node = node[key]
-        return node
-    return get
+    return _at("networks", i, *keys)
 
 
 def _measured(key: str) -> Callable[[Doc], Any]:

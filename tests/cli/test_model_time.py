@@ -44,13 +44,9 @@ PARAMS = sum(params for params, _, _ in SHAPES.values())
 
 
 @pytest.fixture(autouse=True)
-def in_tests_with_short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """File targets are relative to tests/; timing quality is not under test here."""
+def in_tests(monkeypatch: pytest.MonkeyPatch, short_timing: None) -> None:
+    """File targets are relative to tests/; every run here has brief timing budgets."""
     monkeypatch.chdir(TESTS)
-    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S"):
-        monkeypatch.setattr(timing, budget, 0.05)
-    for budget in ("LAYER_BUDGET_S", "LAYER_CAP_S"):
-        monkeypatch.setattr(timing, budget, 0.01)
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -22,7 +22,6 @@ from click.testing import CliRunner, Result
 import bottlecalc.api
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.cli import cli
-from bottlecalc.measure import timing
 from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
 from bottlecalc.results import Measured, Reconcile
 
@@ -268,9 +267,8 @@ def keys(doc: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     return set(doc), set(entry), {key for row in entry["breakdown"] for key in row}
 
 
-def test_json_keys_are_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S", "LAYER_BUDGET_S"):
-        monkeypatch.setattr(timing, budget, 0.01)  # timing quality is not under test here
+@pytest.mark.usefixtures("short_timing")
+def test_json_keys_are_the_documented_ones() -> None:
     headings = ("<!-- model document -->", "<!-- model entry -->", "<!-- model row -->")
     untimed = keys(json.loads(output(*NET, "--format", "json")))
     timed = keys(json.loads(invoke(*NET, "--time", "--format", "json").stdout))

@@ -20,7 +20,6 @@ from jsonschema import Draft202012Validator
 
 import bottlecalc
 from bottlecalc.cli import cli
-from bottlecalc.measure import timing
 from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file
 
 SCHEMAS = Path(bottlecalc.__file__).parent / "schemas"
@@ -225,15 +224,7 @@ def test_check_documents_with_a_baseline_are_valid(tmp_path: Path,
     assert all("train-flops" in budget["baseline"]["totals"] for budget in doc["budgets"])
 
 
-@pytest.fixture
-def short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for budget in ("WHOLE_BUDGET_S", "WHOLE_CAP_S", "PROBE_BUDGET_S"):  # as test_time_cli
-        monkeypatch.setattr(timing, budget, 0.05)
-    for budget in ("LAYER_BUDGET_S", "LAYER_CAP_S"):
-        monkeypatch.setattr(timing, budget, 0.01)
-
-
-@pytest.mark.usefixtures("short_budgets")
+@pytest.mark.usefixtures("short_timing")
 def test_a_timed_compare_document_is_valid() -> None:
     doc = valid_json(["compare", "--in", "16", "--mid", "8", "--size", "8", "--time",
                       "--threads", "1"])
@@ -241,7 +232,7 @@ def test_a_timed_compare_document_is_valid() -> None:
     assert all("time" in layer for block in doc["blocks"] for layer in block["layers"])
 
 
-@pytest.mark.usefixtures("short_budgets")
+@pytest.mark.usefixtures("short_timing")
 @pytest.mark.parametrize("options", [["--depth", "2", "--top", "3"], ["--pass", "train"]])
 def test_a_timed_model_document_is_valid(options: list[str]) -> None:
     doc = valid_json(["network", f"{SMALL_CNN}:Net", "--input", "1,3,32,32", *options,
@@ -251,7 +242,7 @@ def test_a_timed_model_document_is_valid(options: list[str]) -> None:
     assert all("time" in row and "roofline" in row for row in (entry, *entry["breakdown"]))
 
 
-@pytest.mark.usefixtures("short_budgets")
+@pytest.mark.usefixtures("short_timing")
 def test_a_models_time_keys_appear_with_time_only_and_then_everywhere() -> None:
     args = ["network", f"{SMALL_CNN}:Net", "--input", "1,3,32,32", "--format", "json"]
     timed = json.loads(invoke(*args, "--time", "--threads", "1").stdout)

@@ -27,13 +27,7 @@ MACHINE_KEYS = {"cpu", "peak_gflops", "bandwidth_gbs"}
 ITEMSIZE = {"float32": 4, "float16": 2, "bfloat16": 2}
 
 
-@pytest.fixture(autouse=True)
-def short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(timing, "WHOLE_BUDGET_S", 0.05)
-    monkeypatch.setattr(timing, "WHOLE_CAP_S", 0.05)
-    monkeypatch.setattr(timing, "LAYER_BUDGET_S", 0.01)
-    monkeypatch.setattr(timing, "LAYER_CAP_S", 0.01)
-    monkeypatch.setattr(timing, "PROBE_BUDGET_S", 0.05)
+pytestmark = pytest.mark.usefixtures("short_timing")
 
 
 def invoke(*args: str) -> Result:

@@ -32,14 +32,7 @@ def subject_of(name: str, make: Make, shape: tuple[int, ...]) -> Subject:
     return Subject(name=name, make=make, inputs=zeros_of(feed), feed=feed)
 
 
-@pytest.fixture(autouse=True)
-def short_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Timing quality is not under test here: keep every measurement brief."""
-    monkeypatch.setattr(timing, "WHOLE_BUDGET_S", 0.05)
-    monkeypatch.setattr(timing, "WHOLE_CAP_S", 0.05)
-    monkeypatch.setattr(timing, "LAYER_BUDGET_S", 0.01)
-    monkeypatch.setattr(timing, "LAYER_CAP_S", 0.01)
-    monkeypatch.setattr(timing, "PROBE_BUDGET_S", 0.05)
+pytestmark = pytest.mark.usefixtures("short_timing")
 
 
 def test_block_and_every_module_layer_is_timed() -> None:
