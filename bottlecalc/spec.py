@@ -288,18 +288,19 @@ def _list_item(option: str, item: object, value: object) -> str:
 def _dims(option: str, value: object, parts: list[str]) -> tuple[int, ...]:
     if not parts or len(parts) > 8:
         raise SpecError(f"{option} must have 1 to 8 dimensions, got {value!r}")
-    dims = tuple(_dimension(option, i, part) for i, part in enumerate(parts, start=1))
+    dims = tuple(_dimension(option, i, part, value) for i, part in enumerate(parts, start=1))
     check_numel(option, *dims)
     return dims
 
 
-def _dimension(option: str, index: int, text: str) -> int:
-    """One dimension of a shape; the error names which one and why."""
+def _dimension(option: str, index: int, text: str, value: object) -> int:
+    """One dimension of a shape; the error names which one, why, and the shape typed (a
+    stray separator leaves an empty dimension: '1,x' reads as 1 x '' x '')."""
     try:
         return parse_int(option, text, high=MAX_SIZE)
     except SpecError as exc:
         reason = str(exc).removeprefix(f"{option} ")
-        raise SpecError(f"{option}: dimension {index} {reason}") from exc
+        raise SpecError(f"{option}: dimension {index} {reason} in {value!r}") from exc
 
 
 def _dtype(option: str, value: object, name: str) -> str:
