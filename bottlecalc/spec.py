@@ -247,7 +247,7 @@ def check_yolo(spec: BlockSpec) -> None:
         raise SpecError(f"--stride must be 1 or 2, got {spec.stride!r}")
     if spec.stride != 1 and kind is not YoloKind.CONV:
         raise SpecError(f"--stride applies to conv only among YOLO blocks ({kind} keeps the "
-                        "size), got --stride {spec.stride}")
+                        f"size), got --stride {spec.stride}")
     if not spec.bn or spec.bias:
         raise SpecError(f"{kind}: ultralytics' Conv always has BatchNorm and no conv bias; "
                         "drop --no-bn/--bias")
