@@ -83,6 +83,13 @@ def test_gflops_note_in_table() -> None:
         " ".join(result.stdout.split())
 
 
+def test_gflops_of_a_small_block_keep_three_digits() -> None:
+    result = invoke("compare", "--in", "32", "--blocks", "basic,c3", "--size", "8",
+                    "--no-measure")
+    macs = (2 * 32 * 16 + 32 * 32 + 16 * 16 + 9 * 16 * 16) * 8 * 8
+    assert f"({2 * macs / 1e9:.3g} GFLOPs) fused" in " ".join(result.stdout.split())
+
+
 @pytest.mark.parametrize("fmt", ["csv", "markdown"])
 def test_every_block_in_csv_and_markdown(fmt: str) -> None:
     result = invoke(*FOUR, "--format", fmt, "--no-measure")

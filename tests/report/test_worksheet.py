@@ -152,9 +152,10 @@ def test_sheet_has_blanks_and_no_answers(tmp_path: Path) -> None:
 
 
 def test_chinese_sheet_and_key(tmp_path: Path) -> None:
-    key, sheet = key_and_sheet(tmp_path, "--lang", "zh", "--seed", "2")
+    key, sheet = key_and_sheet(tmp_path, "--lang", "zh", "--seed", "2", "--level", "advanced")
     assert '<html lang="zh-CN">' in sheet and ZH["title"] in sheet
     assert ZH["key_title"] in key
+    assert "conv weights" not in key and "total params" not in key
     for item in items(key):
         check_against_cli(item, 56)
 

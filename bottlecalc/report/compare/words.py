@@ -93,9 +93,15 @@ def gflops_note(block: BlockResult) -> str | None:
         return None
     fused, unfused = (thop_macs(block.layers, fused=f) for f in (True, False))
     return (f"{block.spec.kind}: ultralytics' \"GFLOPs\" = 2 x thop's count / 10^9: "
-            f"2 x {fmt(fused)} MACs = {fmt(2 * fused)} ({2 * fused / 1e9:.2f} GFLOPs) fused; "
-            f"2 x {fmt(unfused)} = {fmt(2 * unfused)} ({2 * unfused / 1e9:.2f}) unfused, "
+            f"2 x {fmt(fused)} MACs = {fmt(2 * fused)} ({giga(2 * fused)} GFLOPs) fused; "
+            f"2 x {fmt(unfused)} = {fmt(2 * unfused)} ({giga(2 * unfused)}) unfused, "
             "where thop adds 4 per BatchNorm element (docs/conventions.md)")
+
+
+def giga(n: int) -> str:
+    """n / 10^9 as a model summary would show it, with 3 significant digits below 0.1."""
+    value = n / 1e9
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.3g}"
 
 
 def footnotes(result: CompareResult) -> list[str]:

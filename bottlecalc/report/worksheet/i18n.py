@@ -55,6 +55,7 @@ EN: dict[str, str] = {
     "ratio_work": "{a} / {b} = {r}",
     "level_beginner": "beginner (one layer at a time)",
     "level_advanced": "advanced (whole blocks, strides, groups)",
+    "w_labels": "",
 }
 
 ZH: dict[str, str] = {
@@ -92,6 +93,8 @@ ZH: dict[str, str] = {
     "ratio_work": "{a} / {b} = {r}",
     "level_beginner": "入门（一次一层）",
     "level_advanced": "进阶（整个模块、步长、分组）",
+    "w_labels": "conv weights=卷积权重|BN params=BN 参数|biases=偏置|shortcut=捷径|"
+                "total params=总参数量| buffers= 个缓冲量",
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bottlecalc.analytic import Layer, Op, conv_out, fmt, ratio
@@ -71,6 +71,17 @@ TYPES = {Level.BEGINNER: ("weights", "macs", "ratio", "projection"),
          Level.ADVANCED: ("params", "block_macs", "macs_ratio", "projection", "macs")}
 
 
+def translated(lines: Sequence[str], t: Mapping[str, str]) -> tuple[str, ...]:
+    """Derivation lines with their English words in the sheet's language (numbers kept)."""
+    pairs = [item.split("=", 1) for item in t["w_labels"].split("|") if item]
+    out = []
+    for line in lines:
+        for english, local in pairs:
+            line = line.replace(english, local)
+        out.append(line)
+    return tuple(out)
+
+
 def make_worksheet(seed: int, kinds: Sequence[Kind], widths: Sequence[int], *, level: Level,
                    lang: Lang, count: int, shape: InputShape) -> Worksheet:
     """``count`` exercises; each kind of question comes round in turn, in a seeded order."""
@@ -79,7 +90,8 @@ def make_worksheet(seed: int, kinds: Sequence[Kind], widths: Sequence[int], *, l
     d.rng.shuffle(types)
     exercises: list[Exercise] = []
     for i in range(count):
-        exercises.append(_fresh(d, MAKERS[types[i % len(types)]], i + 1, exercises))
+        made = _fresh(d, MAKERS[types[i % len(types)]], i + 1, exercises)
+        exercises.append(replace(made, derivation=translated(made.derivation, d.t)))
     return Worksheet(seed, level, lang, shape, tuple(exercises))
 
 
