@@ -98,6 +98,8 @@ def test_every_block_in_csv_and_markdown(fmt: str) -> None:
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert [r["kind"] for r in rows] == ["basic", "bottleneck", "c3", "c2f"]
         assert rows[3]["params_total"] == str(c2f_params(256, 1))
+        assert (rows[0]["yolo_n"], rows[2]["yolo_n"], rows[3]["yolo_shortcut"]) == \
+            ("", "1", "False")
     else:
         assert "| **c3** (n=1 e=0.5 shortcut" in result.stdout
         assert result.stdout.count("than the basic block**") == 3
