@@ -22,12 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bottlecalc.errors import SpecError
 from bottlecalc.spec import (
     BlockSpec,
     ConvStep,
     InputShape,
     NetworkSpec,
     StrideOn,
+    YoloKind,
     check_numel,
 )
 
@@ -42,6 +44,9 @@ class Op(StrEnum):
     MAXPOOL = "maxpool"
     AVGPOOL = "avgpool"
     LINEAR = "linear"
+    SILU = "silu"
+    CAT = "cat"
+    CHUNK = "chunk"
 
 
 @dataclass(frozen=True)
@@ -202,9 +207,12 @@ def _shortcut(layers: list[Layer], x: Shape, spec: BlockSpec) -> None:
 
 
 def block_layers(spec: BlockSpec, shape: InputShape, prefix: str = "") -> tuple[Layer, ...]:
-    """Every operation of one block, in forward order, named as torchvision names them."""
+    """Every operation of one block, in forward order, named as torchvision names them
+    (a YOLO block: as ultralytics names them)."""
     x: Shape = (shape.batch, spec.in_channels, shape.height, shape.width)
     check_numel("--in", *x)
+    if spec.is_yolo:
+        return tuple(_prefixed(yolo_layers(spec, x), prefix))
     layers: list[Layer] = []
     y = x
     for idx, step in enumerate(spec.main_path, start=1):
@@ -226,6 +234,154 @@ def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
 
 def _rename(layer: Layer, name: str) -> Layer:
     return replace(layer, name=name)
+
+
+# YOLO's blocks, as ultralytics' ``nn/modules/conv.py`` and ``block.py`` define them. Each
+# helper appends its operations to ``out`` in forward order and returns the output shape.
+
+
+def silu(name: str, x: Shape) -> Layer:
+    return Layer(name, Op.SILU, x, x, formula="no parameters", macs_formula="not counted")
+
+
+def concat(name: str, parts: list[Shape]) -> Layer:
+    n, _, h, w = parts[0]
+    shape = (n, sum(p[1] for p in parts), h, w)
+    widths = " + ".join(str(p[1]) for p in parts)
+    return Layer(name, Op.CAT, shape, shape, formula="no parameters",
+                 macs_formula=f"channels {widths} = {shape[1]}: a copy, no MACs")
+
+
+def chunk(name: str, x: Shape, parts: int) -> Layer:
+    return Layer(name, Op.CHUNK, x, x, formula="no parameters",
+                 macs_formula=f"{x[1]} channels split in {parts}: a view, no MACs")
+
+
+def _groups_fit(name: str, cin: int, cout: int, groups: int) -> None:
+    if cin % groups or cout % groups:
+        raise SpecError(f"--groups {groups} must divide both widths of {name} "
+                        f"({cin} -> {cout})")
+
+
+def yconv(out: list[Layer], name: str, x: Shape, c2: int, *, k: int = 1, s: int = 1,
+          g: int = 1, act: bool = True) -> Shape:
+    """ultralytics' ``Conv``: Conv2d (padding k // 2, no bias), BatchNorm2d, SiLU."""
+    dot = f"{name}." if name else ""
+    _groups_fit(f"{dot}conv", x[1], c2, g)
+    layer = conv(f"{dot}conv", x, c2, kernel=k, stride=s, groups=g)
+    out += [layer, batchnorm(f"{dot}bn", layer.out_shape)]
+    if act:  # act=False is nn.Identity: nothing to count
+        out.append(silu(f"{dot}act", layer.out_shape))
+    return layer.out_shape
+
+
+def ybottleneck(out: list[Layer], name: str, x: Shape, c2: int, *, shortcut: bool, g: int,
+                k: tuple[int, ...], e: float) -> Shape:
+    """``Bottleneck(c1, c2, shortcut, g, k, e)``: cv1 k[0] to int(c2 e), cv2 k[1] (groups g);
+    it adds its input only when ``shortcut`` and c1 == c2 (no projection, ever)."""
+    y = yconv(out, f"{name}.cv1", x, int(c2 * e), k=k[0])
+    y = yconv(out, f"{name}.cv2", y, c2, k=k[1], g=g)
+    if shortcut and x[1] == c2:
+        out.append(add(f"{name}.add", y))
+    return y
+
+
+def yc3(out: list[Layer], name: str, x: Shape, c2: int, *, n: int, shortcut: bool, g: int,
+        e: float, k: int | None = None) -> Shape:
+    """``C3``: cv3(cat(m(cv1(x)), cv2(x))), m = n Bottlenecks k=(1, 3), e=1.0; ``C3k``
+    when ``k`` is given: the Bottlenecks are k x k, twice."""
+    dot, c_ = f"{name}." if name else "", int(c2 * e)
+    inner = (1, 3) if k is None else (k, k)
+    a = yconv(out, f"{dot}cv1", x, c_)
+    for i in range(n):
+        a = ybottleneck(out, f"{dot}m.{i}", a, c_, shortcut=shortcut, g=g, k=inner, e=1.0)
+    b = yconv(out, f"{dot}cv2", x, c_)
+    joined = concat(f"{dot}cat", [a, b])
+    out.append(joined)
+    return yconv(out, f"{dot}cv3", joined.out_shape, c2)
+
+
+def ycsp(out: list[Layer], x: Shape, c2: int, *, n: int, shortcut: bool, g: int,
+         e: float) -> Shape:
+    """``BottleneckCSP``: cv4(act(bn(cat(cv3(m(cv1(x))), cv2(x))))), cv2 and cv3 bare
+    1x1 convs, m = n Bottlenecks k=(3, 3), e=1.0."""
+    c_ = int(c2 * e)
+    a = yconv(out, "cv1", x, c_)
+    for i in range(n):
+        a = ybottleneck(out, f"m.{i}", a, c_, shortcut=shortcut, g=g, k=(3, 3), e=1.0)
+    y1 = conv("cv3", a, c_, kernel=1)
+    y2 = conv("cv2", x, c_, kernel=1)
+    joined = concat("cat", [y1.out_shape, y2.out_shape])
+    out += [y1, y2, joined, batchnorm("bn", joined.out_shape), silu("act", joined.out_shape)]
+    return yconv(out, "cv4", joined.out_shape, c2)
+
+
+def yc2f(out: list[Layer], spec: BlockSpec, x: Shape) -> Shape:
+    """``C2f``: cv1 to 2c, chunk in two, n Bottlenecks each on the last chunk (3x3, 3x3,
+    e=1.0), cv2 on all n + 2 chunks. ``C3k2`` swaps the Bottlenecks for Bottleneck(c, c)
+    (e=0.5) or, with ``c3k``, C3k(c, c, 2)."""
+    c = int(spec.out_channels * spec.expand)
+    y = yconv(out, "cv1", x, 2 * c)
+    out.append(chunk("chunk", y, 2))
+    last: Shape = (y[0], c, y[2], y[3])
+    parts = [last, last]
+    for i in range(spec.repeats):
+        last = _c2f_inner(out, f"m.{i}", last, spec)
+        parts.append(last)
+    joined = concat("cat", parts)
+    out.append(joined)
+    return yconv(out, "cv2", joined.out_shape, spec.out_channels)
+
+
+def _c2f_inner(out: list[Layer], name: str, x: Shape, spec: BlockSpec) -> Shape:
+    c, s, g = x[1], spec.residual, spec.groups
+    if spec.kind is YoloKind.C2F:
+        return ybottleneck(out, name, x, c, shortcut=s, g=g, k=(3, 3), e=1.0)
+    if spec.c3k:
+        return yc3(out, name, x, c, n=2, shortcut=s, g=g, e=0.5, k=3)
+    return ybottleneck(out, name, x, c, shortcut=s, g=g, k=(3, 3), e=0.5)
+
+
+def ysppf(out: list[Layer], spec: BlockSpec, x: Shape) -> Shape:
+    """``SPPF``: cv1 (no activation) to c1 // 2, the same k x k max-pool (stride 1) n times,
+    cv2 on the n + 1 maps concatenated."""
+    y = yconv(out, "cv1", x, spec.hidden, act=False)
+    parts: list[Shape] = [y]
+    for _ in range(spec.repeats):
+        pool = maxpool("m", parts[-1], kernel=spec.kernels[0], stride=1)
+        out.append(pool)
+        parts.append(pool.out_shape)
+    joined = concat("cat", parts)
+    out.append(joined)
+    return yconv(out, "cv2", joined.out_shape, spec.out_channels)
+
+
+def yolo_layers(spec: BlockSpec, x: Shape) -> list[Layer]:
+    """Every operation of a YOLO block, named by ultralytics' module paths; the convs
+    that read the block's input are marked (no input gradient flows back to the data)."""
+    out: list[Layer] = []
+    kind, c2, g = spec.kind, spec.out_channels, spec.groups
+    if kind is YoloKind.CONV:
+        yconv(out, "", x, c2, k=spec.kernels[0], s=spec.stride, g=g)
+    elif kind is YoloKind.BOTTLENECK:
+        y = yconv(out, "cv1", x, spec.hidden, k=spec.kernels[0])
+        yconv(out, "cv2", y, c2, k=spec.kernels[1], g=g)
+        if spec.residual and x[1] == c2:
+            out.append(add("add", out[-1].out_shape))
+    elif kind in (YoloKind.C3, YoloKind.C3K):
+        k = spec.kernels[0] if kind is YoloKind.C3K else None
+        yc3(out, "", x, c2, n=spec.repeats, shortcut=spec.residual, g=g, e=spec.expand, k=k)
+    elif kind is YoloKind.CSP:
+        ycsp(out, x, c2, n=spec.repeats, shortcut=spec.residual, g=g, e=spec.expand)
+    elif kind is YoloKind.SPPF:
+        ysppf(out, spec, x)
+    else:
+        yc2f(out, spec, x)
+    first = {"conv", "cv1.conv", "cv2"} | ({"cv2.conv"} if kind in C3_LIKE else set())
+    return [replace(r, reads_input=r.op is Op.CONV and r.name in first) for r in out]
+
+
+C3_LIKE = frozenset({YoloKind.C3, YoloKind.C3K})
 
 
 def network_blocks(spec: NetworkSpec) -> tuple[tuple[str, BlockSpec], ...]:

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from bottlecalc.analytic import network_blocks
-from bottlecalc.spec import BlockKind, BlockSpec, ConvStep, NetworkSpec
+from bottlecalc.spec import BlockKind, BlockSpec, ConvStep, NetworkSpec, YoloKind
 
 
 def _conv(cin: int, cout: int, kernel: int, *, stride: int = 1, groups: int = 1,
@@ -81,8 +81,148 @@ class Bottleneck(nn.Module):
 
 
 def block_module(spec: BlockSpec) -> nn.Module:
+    if spec.is_yolo:
+        return yolo_module(spec)
     cls = BasicBlock if spec.kind is BlockKind.BASIC else Bottleneck
     return cls(spec)
+
+
+# YOLO's blocks, written out as ultralytics' nn/modules/conv.py and block.py define them
+# (same module names, same forward), so that bottlecalc needs no ultralytics install.
+
+
+class Conv(nn.Module):
+    """``Conv(c1, c2, k, s, g, act)``: Conv2d (padding k // 2, no bias), BatchNorm2d, SiLU."""
+
+    def __init__(self, c1: int, c2: int, k: int = 1, s: int = 1, g: int = 1,
+                 act: bool = True) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, k // 2, groups=g, bias=False)
+        self.bn = nn.BatchNorm2d(c2)
+        self.act: nn.Module = nn.SiLU() if act else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.act(self.bn(self.conv(x)))
+        return out
+
+
+class YoloBottleneck(nn.Module):
+    """``Bottleneck(c1, c2, shortcut, g, k, e)``: adds its input only if c1 == c2."""
+
+    def __init__(self, c1: int, c2: int, shortcut: bool = True, g: int = 1,
+                 k: tuple[int, int] = (3, 3), e: float = 0.5) -> None:
+        super().__init__()
+        c_ = int(c2 * e)
+        self.cv1 = Conv(c1, c_, k[0], 1)
+        self.cv2 = Conv(c_, c2, k[1], 1, g=g)
+        self.add = shortcut and c1 == c2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y: torch.Tensor = self.cv2(self.cv1(x))
+        return x + y if self.add else y
+
+
+class C3(nn.Module):
+    """``C3(c1, c2, n, shortcut, g, e)``; ``k`` given: ``C3k``'s k x k Bottlenecks."""
+
+    def __init__(self, c1: int, c2: int, n: int = 1, shortcut: bool = True, g: int = 1,
+                 e: float = 0.5, k: int | None = None) -> None:
+        super().__init__()
+        c_ = int(c2 * e)
+        inner = (1, 3) if k is None else (k, k)
+        self.cv1 = Conv(c1, c_, 1, 1)
+        self.cv2 = Conv(c1, c_, 1, 1)
+        self.cv3 = Conv(2 * c_, c2, 1)
+        self.m = nn.Sequential(*(YoloBottleneck(c_, c_, shortcut, g, k=inner, e=1.0)
+                                 for _ in range(n)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.cv3(torch.cat((self.m(self.cv1(x)), self.cv2(x)), 1))
+        return out
+
+
+class BottleneckCSP(nn.Module):
+    """``BottleneckCSP(c1, c2, n, shortcut, g, e)`` (CSPNet)."""
+
+    def __init__(self, c1: int, c2: int, n: int = 1, shortcut: bool = True, g: int = 1,
+                 e: float = 0.5) -> None:
+        super().__init__()
+        c_ = int(c2 * e)
+        self.cv1 = Conv(c1, c_, 1, 1)
+        self.cv2 = nn.Conv2d(c1, c_, 1, 1, bias=False)
+        self.cv3 = nn.Conv2d(c_, c_, 1, 1, bias=False)
+        self.cv4 = Conv(2 * c_, c2, 1, 1)
+        self.bn = nn.BatchNorm2d(2 * c_)
+        self.act = nn.SiLU()
+        self.m = nn.Sequential(*(YoloBottleneck(c_, c_, shortcut, g, e=1.0) for _ in range(n)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y1 = self.cv3(self.m(self.cv1(x)))
+        y2 = self.cv2(x)
+        out: torch.Tensor = self.cv4(self.act(self.bn(torch.cat((y1, y2), 1))))
+        return out
+
+
+class C2f(nn.Module):
+    """``C2f(c1, c2, n, shortcut, g, e)``; ``C3k2(c1, c2, n, c3k, e, g, shortcut)`` when
+    ``c3k`` is not None (its inner blocks: Bottleneck(c, c), or C3k(c, c, 2) with c3k)."""
+
+    def __init__(self, c1: int, c2: int, n: int = 1, shortcut: bool = False, g: int = 1,
+                 e: float = 0.5, c3k: bool | None = None) -> None:
+        super().__init__()
+        self.c = int(c2 * e)
+        self.cv1 = Conv(c1, 2 * self.c, 1, 1)
+        self.cv2 = Conv((2 + n) * self.c, c2, 1)
+        self.m = nn.ModuleList(self._inner(shortcut, g, c3k) for _ in range(n))
+
+    def _inner(self, shortcut: bool, g: int, c3k: bool | None) -> nn.Module:
+        if c3k is None:
+            return YoloBottleneck(self.c, self.c, shortcut, g, k=(3, 3), e=1.0)
+        if c3k:
+            return C3(self.c, self.c, 2, shortcut, g, k=3)
+        return YoloBottleneck(self.c, self.c, shortcut, g)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = list(self.cv1(x).chunk(2, 1))
+        y.extend(m(y[-1]) for m in self.m)
+        out: torch.Tensor = self.cv2(torch.cat(y, 1))
+        return out
+
+
+class SPPF(nn.Module):
+    """``SPPF(c1, c2, k, n)``: one k x k max-pool (stride 1) applied n times."""
+
+    def __init__(self, c1: int, c2: int, k: int = 5, n: int = 3) -> None:
+        super().__init__()
+        c_ = c1 // 2
+        self.cv1 = Conv(c1, c_, 1, 1, act=False)
+        self.cv2 = Conv(c_ * (n + 1), c2, 1, 1)
+        self.m = nn.MaxPool2d(kernel_size=k, stride=1, padding=k // 2)
+        self.n = n
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = [self.cv1(x)]
+        y.extend(self.m(y[-1]) for _ in range(self.n))
+        out: torch.Tensor = self.cv2(torch.cat(y, 1))
+        return out
+
+
+def yolo_module(spec: BlockSpec) -> nn.Module:
+    """The ultralytics module of a YOLO block spec, with its arguments resolved."""
+    c1, c2, g, n, e = spec.in_channels, spec.out_channels, spec.groups, spec.repeats, spec.expand
+    s, k = spec.residual, spec.kernels
+    kind = spec.kind
+    if kind is YoloKind.CONV:
+        return Conv(c1, c2, k[0], spec.stride, g=g)
+    if kind is YoloKind.BOTTLENECK:
+        return YoloBottleneck(c1, c2, s, g, k=(k[0], k[1]), e=e)
+    if kind in (YoloKind.C3, YoloKind.C3K):
+        return C3(c1, c2, n, s, g, e, k=k[0] if kind is YoloKind.C3K else None)
+    if kind is YoloKind.CSP:
+        return BottleneckCSP(c1, c2, n, s, g, e)
+    if kind is YoloKind.SPPF:
+        return SPPF(c1, c2, k[0], n)
+    return C2f(c1, c2, n, s, g, e, c3k=spec.c3k if kind is YoloKind.C3K2 else None)
 
 
 class ResNet(nn.Module):

@@ -7,7 +7,7 @@ typed (``--mid``) and the value, so the CLI can print it as one line and exit 2.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bottlecalc.errors import SpecError
@@ -24,6 +24,43 @@ MAX_NUMEL = 1 << 62
 class BlockKind(StrEnum):
     BASIC = "basic"
     BOTTLENECK = "bottleneck"
+
+
+class YoloKind(StrEnum):
+    """ultralytics' blocks (``ultralytics/nn/modules/block.py`` and ``conv.py``)."""
+
+    CONV = "conv"
+    BOTTLENECK = "yolo-bottleneck"
+    C3 = "c3"
+    CSP = "bottleneckcsp"
+    C2F = "c2f"
+    C3K = "c3k"
+    C3K2 = "c3k2"
+    SPPF = "sppf"
+
+
+@dataclass(frozen=True)
+class YoloDefaults:
+    """What one YOLO kind takes, with ultralytics' defaults (None: the kind lacks it)."""
+
+    n: int | None = None
+    e: float | None = 0.5
+    k: tuple[int, ...] | None = None
+    shortcut: bool | None = True
+
+
+YOLO_DEFAULTS = {
+    YoloKind.CONV: YoloDefaults(e=None, k=(1,), shortcut=None),
+    YoloKind.BOTTLENECK: YoloDefaults(k=(3, 3)),
+    YoloKind.C3: YoloDefaults(n=1),
+    YoloKind.CSP: YoloDefaults(n=1),
+    YoloKind.C2F: YoloDefaults(n=1, shortcut=False),
+    YoloKind.C3K: YoloDefaults(n=1, k=(3,)),
+    YoloKind.C3K2: YoloDefaults(n=1),
+    YoloKind.SPPF: YoloDefaults(n=3, e=None, k=(5,), shortcut=None),
+}
+MAX_KERNEL = 31
+MAX_REPEATS = 1024
 
 
 class StrideOn(StrEnum):
@@ -91,9 +128,14 @@ class ConvStep:
 
 @dataclass(frozen=True)
 class BlockSpec:
-    """One residual block. ``mid`` is the bottleneck width; a basic block ignores it."""
+    """One residual block. ``mid`` is the bottleneck width; a basic block ignores it.
 
-    kind: BlockKind
+    A YOLO kind (:class:`YoloKind`) also reads ``n``, ``e``, ``k``, ``shortcut`` and
+    ``c3k`` as ultralytics names them; None (or ``()``) means ultralytics' default for that
+    kind, and ``mid`` is then its hidden width (:func:`yolo_block` sets it).
+    """
+
+    kind: BlockKind | YoloKind
     in_channels: int
     mid: int
     out_channels: int
@@ -102,8 +144,16 @@ class BlockSpec:
     stride_on: StrideOn = StrideOn.CONV3X3
     bn: bool = True
     bias: bool = False
+    n: int | None = None
+    e: float | None = None
+    k: tuple[int, ...] = ()
+    shortcut: bool | None = None
+    c3k: bool = False
 
     def __post_init__(self) -> None:
+        if isinstance(self.kind, YoloKind):
+            check_yolo(self)
+            return
         check_int("--in", self.in_channels, high=MAX_CHANNELS)
         check_int("--mid", self.mid, high=MAX_CHANNELS)
         check_int("--out", self.out_channels, high=MAX_CHANNELS)
@@ -117,8 +167,49 @@ class BlockSpec:
 
     @property
     def needs_projection(self) -> bool:
-        """A 1x1 projection shortcut is needed whenever the identity cannot be added."""
+        """A 1x1 projection shortcut is needed whenever the identity cannot be added.
+
+        YOLO's blocks never project: ultralytics drops the add instead."""
+        if isinstance(self.kind, YoloKind):
+            return False
         return self.in_channels != self.out_channels or self.stride != 1
+
+    @property
+    def is_yolo(self) -> bool:
+        return isinstance(self.kind, YoloKind)
+
+    @property
+    def repeats(self) -> int:
+        """``n``: inner bottlenecks (C3, C2f ...) or max-pools (SPPF); 0 where none."""
+        default = YOLO_DEFAULTS[self.kind].n if isinstance(self.kind, YoloKind) else None
+        return self.n if self.n is not None else default or 0
+
+    @property
+    def expand(self) -> float:
+        """``e``: hidden width = int(out x e), as ultralytics computes it."""
+        default = YOLO_DEFAULTS[self.kind].e if isinstance(self.kind, YoloKind) else None
+        return self.e if self.e is not None else default or 0.0
+
+    @property
+    def kernels(self) -> tuple[int, ...]:
+        """``k``: Conv's kernel, Bottleneck's two, C3k's inner one, SPPF's pool."""
+        default = YOLO_DEFAULTS[self.kind].k if isinstance(self.kind, YoloKind) else None
+        return self.k or default or ()
+
+    @property
+    def residual(self) -> bool:
+        """``shortcut``: whether inner bottlenecks add their input (when widths allow)."""
+        default = YOLO_DEFAULTS[self.kind].shortcut if isinstance(self.kind, YoloKind) else None
+        return self.shortcut if self.shortcut is not None else bool(default)
+
+    @property
+    def hidden(self) -> int:
+        """ultralytics' ``c_``: int(c2 x e), SPPF's c1 // 2, Conv's c2."""
+        if self.kind is YoloKind.SPPF:
+            return self.in_channels // 2
+        if self.kind is YoloKind.CONV:
+            return self.out_channels
+        return int(self.out_channels * self.expand)
 
     @property
     def main_path(self) -> tuple[ConvStep, ...]:
@@ -134,6 +225,65 @@ class BlockSpec:
         return (ConvStep(1, self.mid, stride=s1),
                 ConvStep(3, self.mid, stride=s3, groups=self.groups),
                 ConvStep(1, out))
+
+
+def check_yolo(spec: BlockSpec) -> None:
+    """A YOLO block as ultralytics would accept it; errors name the option typed."""
+    check_int("--in", spec.in_channels, high=MAX_CHANNELS)
+    check_int("--out", spec.out_channels, high=MAX_CHANNELS)
+    check_int("--groups", spec.groups, high=MAX_CHANNELS)
+    kind = YoloKind(spec.kind)
+    takes = YOLO_DEFAULTS[kind]
+    _refuse_idle(kind, n=spec.n is not None and takes.n is None,
+                 e=spec.e is not None and takes.e is None, k=bool(spec.k) and takes.k is None,
+                 shortcut=spec.shortcut is not None and takes.shortcut is None,
+                 c3k=spec.c3k and kind is not YoloKind.C3K2)
+    if spec.n is not None:
+        check_int("--n", spec.n, high=MAX_REPEATS)
+    if spec.e is not None:
+        _check_e(spec.e)
+    _check_kernels(kind, spec.k)
+    if spec.stride not in (1, 2) or isinstance(spec.stride, bool):
+        raise SpecError(f"--stride must be 1 or 2, got {spec.stride!r}")
+    if spec.stride != 1 and kind is not YoloKind.CONV:
+        raise SpecError(f"--stride applies to conv only among YOLO blocks ({kind} keeps the "
+                        f"size), got --stride {spec.stride}")
+    if not spec.bn or spec.bias:
+        raise SpecError(f"{kind}: ultralytics' Conv always has BatchNorm and no conv bias; "
+                        "drop --no-bn/--bias")
+    if spec.hidden < 1:
+        raise SpecError(f"--e {spec.expand} leaves {kind} int({spec.out_channels} x "
+                        f"{spec.expand}) = 0 hidden channels")
+
+
+def _refuse_idle(kind: StrEnum, **given: bool) -> None:
+    idle = [f"--{name.replace('_', '-')}" for name, typed in given.items() if typed]
+    if idle:
+        raise SpecError(f"{', '.join(idle)} does not apply to {kind}")
+
+
+def _check_e(e: float) -> None:
+    if isinstance(e, bool) or not isinstance(e, (int, float)) or not 0 < e <= 64:
+        raise SpecError(f"--e must be a number in (0, 64], got {e!r}")
+
+
+def _check_kernels(kind: YoloKind, k: tuple[int, ...]) -> None:
+    want = 2 if kind is YoloKind.BOTTLENECK else 1
+    if k and len(k) not in (1, want):
+        raise SpecError(f"--k takes {want} kernel size(s) for {kind}, got {k!r}")
+    for size in k:
+        check_int("--k", size, high=MAX_KERNEL)
+        if size % 2 == 0:
+            raise SpecError(f"--k must be odd (padding k // 2 keeps the size), got {size}")
+
+
+def yolo_block(kind: YoloKind, in_channels: int, out_channels: int, **options: object) -> BlockSpec:
+    """A YOLO block with ``mid`` set to its hidden width (options as :class:`BlockSpec`'s;
+    a single ``k`` is used for both of Bottleneck's convs)."""
+    spec = BlockSpec(kind, in_channels, 1, out_channels, **options)  # type: ignore[arg-type]
+    if kind is YoloKind.BOTTLENECK and len(spec.k) == 1:
+        spec = replace(spec, k=spec.k * 2)
+    return replace(spec, mid=spec.hidden)
 
 
 def resolve_out(in_channels: int, mid: int, out: int | None, expansion: int | None) -> int:

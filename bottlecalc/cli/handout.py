@@ -24,6 +24,7 @@ Examples:
   bottlecalc handout --in 512 --mid 128 --title "Week 5: bottlenecks" -o week5.md
   bottlecalc handout --in 256 --mid 64 --sweep 16:256:16 --no-measure -o quick.html
   bottlecalc handout --in 256 --mid 64 --time -o timed.html   # adds "MACs are not time"
+  bottlecalc handout --in 256 --mid 64 --yolo --lang zh -o yolo.html  # "From ResNet to YOLO"
 """
 
 def block_config(block: options.BlockOptions[int]) -> BlockConfig:
@@ -45,12 +46,14 @@ def block_config(block: options.BlockOptions[int]) -> BlockConfig:
               "[default: mid/4 to mid x 4 in powers of two]")
 @click.option("--no-measure", is_flag=True,
               help="Analytic counts only (no torch); the measured rows are left out.")
+@click.option("--yolo", is_flag=True, help="Add \"From ResNet to YOLO\": YOLO's Bottleneck, "
+              "C3 and C2f at the same widths, and the three baselines the web confuses.")
 @options.time_options(own_dtype=True)
 @options.format_option(RENDERERS, default="html")
 @options.output_option
 @options.debug_option
 def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
-            sweep_text: str | None, no_measure: bool, timing: TimeOptions | None,
+            sweep_text: str | None, no_measure: bool, yolo: bool, timing: TimeOptions | None,
             fmt: str | None, output: Path | None) -> None:
     """Write a one-page handout on basic vs bottleneck blocks for students.
 
@@ -72,5 +75,5 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
                             cross_check=not no_measure,
                             timing=replace(timing, layers=True) if timing else None)
     page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
-                         lang=Lang(lang))
+                         lang=Lang(lang), yolo=yolo)
     write(RENDERERS, chosen, page, output)

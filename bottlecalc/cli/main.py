@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("bottlecalc.cli.sweep", "sweep"),
     "diagram": ("bottlecalc.cli.diagram", "diagram"),
     "handout": ("bottlecalc.cli.handout", "handout"),
+    "worksheet": ("bottlecalc.cli.worksheet", "worksheet"),
     "schema": ("bottlecalc.cli.schema", "schema"),
 }
 DEBUG_KEY = "bottlecalc.debug"

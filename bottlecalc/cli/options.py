@@ -38,6 +38,7 @@ Decorator = Callable[[Any], Any]
 
 class Form(Enum):
     REQUIRED = "required"
+    COMPARE = "compare"  # as REQUIRED, but --mid may be left out (YOLO blocks need none)
     OPTIONAL = "optional"
     SERIES = "series"
 
@@ -94,6 +95,9 @@ SERIES = "A value, a list 16,32,64 or a range start:stop:step (inclusive)."
 HELP = {
     Form.REQUIRED: ("Input channels of both blocks.",
                     "Bottleneck width (the 3x3 conv's channels).", "must divide --mid"),
+    Form.COMPARE: ("Input channels of every block.",
+                   "Bottleneck width (the 3x3 conv's channels); with --blocks  [default: --in / 4]",
+                   "must divide --mid"),
     Form.OPTIONAL: ("Block input channels (with --block).",
                     "Bottleneck width  [default for basic: --in]", "must divide --mid"),
     Form.SERIES: (f"Input channels. {SERIES}", f"Bottleneck width. {SERIES}",
@@ -107,9 +111,10 @@ def _width_options(form: Form) -> list[Decorator]:
     kind: dict[str, Any] = {"type": str if form is Form.SERIES else int}
     kind.update({"default": None} if form is Form.OPTIONAL else {"required": True})
     meta = "C|LIST" if form is Form.SERIES else "C"
+    mid_kind = {"type": int, "default": None} if form is Form.COMPARE else kind
     return [
         click.option("--in", "in_channels", metavar=meta, help=in_help, **kind),
-        click.option("--mid", metavar=meta, help=mid_help, **kind),
+        click.option("--mid", metavar=meta, help=mid_help, **mid_kind),
         click.option("--out", "out_channels", type=int, default=None, metavar="C",
                      help="Output channels  [default: same as --in]"),
         click.option("--expansion", type=int, default=None, metavar="E",

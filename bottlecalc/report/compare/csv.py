@@ -21,6 +21,8 @@ BLOCK_COLUMNS = [
     "macs_fvcore", "flops_analytic", "flops_torch",
 ]
 TRAIN_COLUMNS = ["flops_train_analytic", "flops_train_torch"]  # --pass train
+YOLO_COLUMNS = ["yolo_n", "yolo_e", "yolo_k", "yolo_shortcut", "yolo_c3k", "yolo_thop_fused",
+                "yolo_thop_unfused"]  # when YOLO's blocks are compared
 LAYER_COLUMNS = ["kind", "name", "op", "params", "buffers", "macs", "fvcore", "formula"]
 
 
@@ -33,18 +35,28 @@ def _flat(entry: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Any]:
     return row
 
 
+def _joined_k(block: dict[str, Any]) -> dict[str, Any]:
+    """A YOLO block's kernel list as one cell ('3,3')."""
+    yolo = block.get("yolo")
+    if not yolo or yolo["k"] is None:
+        return block
+    return {**block, "yolo": {**yolo, "k": ",".join(map(str, yolo["k"]))}}
+
+
 def render(result: CompareResult, options: RenderOptions) -> str:
     buffer = io.StringIO()
     columns = LAYER_COLUMNS if options.explain else BLOCK_COLUMNS
     timed = TIME_COLUMNS if result.machine is not None else []
     train = TRAIN_COLUMNS if result.train and not options.explain else []
-    writer = csv.DictWriter(buffer, fieldnames=columns + train + timed, extrasaction="ignore",
-                            restval="", lineterminator="\n")
+    yolo = YOLO_COLUMNS if any(b.spec.is_yolo for b in result.blocks) and \
+        not options.explain else []
+    writer = csv.DictWriter(buffer, fieldnames=columns + yolo + train + timed,
+                            extrasaction="ignore", restval="", lineterminator="\n")
     writer.writeheader()
     for block in (block_dict(b, result.machine, train=result.train) for b in result.blocks):
         layers = [_flat({"kind": block["kind"], **layer}, ("time", "roofline"))
                   for layer in block["layers"]]
-        whole = _flat(block, ("params", "macs", "flops", "time", "roofline"))
+        whole = _flat(_joined_k(block), ("params", "macs", "flops", "time", "roofline", "yolo"))
         trained = whole.pop("flops_train", None) or {}  # --pass train: one column each
         whole.update({f"flops_train_{k}": "" if v is None else v for k, v in trained.items()})
         writer.writerows(layers if options.explain else [whole])

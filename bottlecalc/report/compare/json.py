@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.report import jsondoc
+from bottlecalc.report.compare.words import thop_macs
 from bottlecalc.report.conventions import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import BlockResult, CompareResult, Machine
+from bottlecalc.spec import YOLO_DEFAULTS, YoloKind
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
@@ -45,6 +47,28 @@ def block_dict(block: BlockResult, machine: Machine | None = None, *,
 
 
 def counted_dict(block: BlockResult) -> dict[str, Any]:
+    entry = _counted(block)
+    if block.spec.is_yolo:
+        entry["yolo"] = yolo_dict(block)
+    return entry
+
+
+def yolo_dict(block: BlockResult) -> dict[str, Any]:
+    """ultralytics' arguments as resolved (null where the kind has none) and what thop,
+    ultralytics' counter, totals: its "GFLOPs" are 2 x these / 10^9."""
+    spec, takes = block.spec, YOLO_DEFAULTS[YoloKind(block.spec.kind)]
+    return {
+        "n": spec.repeats if takes.n is not None else None,
+        "e": spec.expand if takes.e is not None else None,
+        "k": list(spec.kernels) if takes.k is not None else None,
+        "shortcut": spec.residual if takes.shortcut is not None else None,
+        "c3k": spec.c3k if spec.kind is YoloKind.C3K2 else None,
+        "thop_fused": thop_macs(block.layers, fused=True),
+        "thop_unfused": thop_macs(block.layers, fused=False),
+    }
+
+
+def _counted(block: BlockResult) -> dict[str, Any]:
     spec, c, m = block.spec, block.counts, block.measured
     return {
         "kind": str(spec.kind), "in": spec.in_channels, "mid": spec.mid,

@@ -41,12 +41,11 @@ def _explain(block: BlockResult) -> list[str]:
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    spec = result.blocks[-1].spec
-    lines = [f"## Basic vs bottleneck: in {spec.in_channels}, mid {spec.mid}, "
-             f"out {spec.out_channels}", ""]
+    lines = [f"## {words.title(result, markdown=True)}", ""]
     header = [*HEADER, *(["train FLOPs (fwd + bwd)"] if result.train else [])]
     lines += table(header, [_row(block, result) for block in result.blocks])
-    lines += ["", f"**{words.ratio_line(result)}**", "", words.agreement_line(result), "",
+    lines += ["", *(f"**{line}**" for line in words.ratio_lines(result)), "",
+              words.agreement_line(result), "",
               f"_{words.LEGEND}_"]
     lines += [""] + [f"- {note}" for note in words.footnotes(result)]
     lines += timed_lines(result)

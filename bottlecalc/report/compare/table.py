@@ -45,10 +45,7 @@ def cell(n: int | None, mark: bool | None = None) -> Text:
 def _title(result: CompareResult) -> str:
     spec, shape = result.blocks[-1].spec, result.shape
     input_dims = f"{shape.batch}x{spec.in_channels}x{shape.height}x{shape.width}"
-    stride = f", stride {spec.stride}" if spec.stride != 1 else ""
-    groups = f", groups {spec.groups}" if spec.groups != 1 else ""
-    return (f"Basic vs bottleneck block: in {spec.in_channels}, mid {spec.mid}, "
-            f"out {spec.out_channels}{stride}{groups}; input {input_dims}")
+    return f"{words.title(result)}; input {input_dims}"
 
 
 TRAIN = "train FLOPs\n(fwd + bwd)"
@@ -77,8 +74,8 @@ def _fv_missing(result: CompareResult) -> Text:
     return Text("—\n" + ("not run" if result.measured else "--no-measure"), style="dim")
 
 
-def _ratio(result: CompareResult) -> Prose:
-    return Prose(words.ratio_line(result), style="bold green")
+def _ratio(result: CompareResult) -> Group:
+    return Group(*(Prose(line, style="bold green") for line in words.ratio_lines(result)))
 
 
 def _timed(result: CompareResult, width: int | None) -> list[RenderableType]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from bottlecalc.analytic import Op, fmt
+from collections import Counter
+
+from bottlecalc.analytic import Layer, Op, fmt, numel, ratio
 from bottlecalc.report.words import NO_MEASURE, routes_line
 from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.spec import BlockKind, BlockSpec, YoloKind
+
+ARTICLE_PAIR = (BlockKind.BASIC, BlockKind.BOTTLENECK)
 
 LEGEND = (
     "MAC = one multiply-accumulate (what papers and fvcore call a \"FLOP\"); "
@@ -15,13 +20,50 @@ LEGEND = (
 )
 
 
+def is_article_pair(result: CompareResult) -> bool:
+    return tuple(b.spec.kind for b in result.blocks) == ARTICLE_PAIR
+
+
+def title(result: CompareResult, *, markdown: bool = False) -> str:
+    """'Basic vs bottleneck block: in 256, mid 64, out 256' for the article's pair; other
+    blocks are named in order, the first being the baseline."""
+    spec = result.blocks[-1].spec
+    stride = f", stride {spec.stride}" if spec.stride != 1 else ""
+    groups = f", groups {spec.groups}" if spec.groups != 1 else ""
+    if is_article_pair(result):
+        head = "Basic vs bottleneck" if markdown else "Basic vs bottleneck block"
+        return (f"{head}: in {spec.in_channels}, mid {spec.mid}, "
+                f"out {spec.out_channels}{'' if markdown else stride + groups}")
+    kinds = [b.spec for b in result.blocks]
+    names = " vs ".join(str(k.kind) for k in kinds)
+    mids = [k.mid for k in kinds if k.kind is BlockKind.BOTTLENECK]
+    mid = f", mid {mids[0]}" if mids else ""
+    return f"{names}: in {spec.in_channels}{mid}, out {spec.out_channels}{stride}{groups}"
+
+
+def _times(r: float, what: str) -> str:
+    if r >= 1 or r == 0:
+        return f"{r:.1f}x fewer {what}"
+    return f"{1 / r:.1f}x more {what}"
+
+
+def ratio_lines(result: CompareResult) -> list[str]:
+    """Each block against the first (the baseline, named in every line)."""
+    base = result.blocks[0]
+    return [_ratio_text(base, block) for block in result.blocks[1:]]
+
+
+def _ratio_text(base: BlockResult, block: BlockResult) -> str:
+    a, b = base.counts, block.counts
+    conv, macs = _times(ratio(a.conv, b.conv), "conv weights"), _times(ratio(a.macs, b.macs),
+                                                                          "MACs")
+    params = _times(ratio(a.total, b.total), "parameters in all")
+    return f"{block.spec.kind}: {conv}, {macs} ({params}) than the {base.spec.kind} block"
+
+
 def ratio_line(result: CompareResult) -> str:
-    r = result.ratios()
-    a, b = result.blocks[0].spec.kind, result.blocks[-1].spec.kind
-    return (
-        f"{b}: {r['conv']:.1f}x fewer conv weights, {r['macs']:.1f}x fewer MACs "
-        f"({r['params']:.1f}x fewer parameters in all) than the {a} block"
-    )
+    """The last block against the first: the article's one line."""
+    return _ratio_text(result.blocks[0], result.blocks[-1])
 
 
 def unsupported_note(block: BlockResult) -> str | None:
@@ -29,14 +71,42 @@ def unsupported_note(block: BlockResult) -> str | None:
     if not ops:
         return None
     listed = ", ".join(f"{name} x{n}" for name, n in ops)
+    if block.spec.is_yolo:
+        why = "SiLU, max-pooling and the residual add do no multiply-accumulates"
+        return f"{block.spec.kind}: fvcore skipped {listed} ({why}; no engine here counts them)"
     return (
         f"{block.spec.kind}: fvcore skipped {listed} (the residual add is not a MAC; "
         "no engine here counts it)"
     )
 
 
+def thop_macs(layers: tuple[Layer, ...], *, fused: bool) -> int:
+    """What thop (ultralytics' FLOP counter) totals: conv MACs, and unfused 4 per BatchNorm
+    element (affine: a subtract, a divide, a multiply, an add); SiLU, pools, cat: 0."""
+    macs = sum(r.macs for r in layers)
+    return macs if fused else macs + sum(4 * numel(r.in_shape) for r in layers if r.op is Op.BN)
+
+
+def gflops_note(block: BlockResult) -> str | None:
+    """ultralytics' "GFLOPs" for a YOLO block: 2 x thop's count / 10^9, at this input."""
+    if not block.spec.is_yolo:
+        return None
+    fused, unfused = (thop_macs(block.layers, fused=f) for f in (True, False))
+    return (f"{block.spec.kind}: ultralytics' \"GFLOPs\" = 2 x thop's count / 10^9: "
+            f"2 x {fmt(fused)} MACs = {fmt(2 * fused)} ({giga(2 * fused)} GFLOPs) fused; "
+            f"2 x {fmt(unfused)} = {fmt(2 * unfused)} ({giga(2 * unfused)}) unfused, "
+            "where thop adds 4 per BatchNorm element (docs/conventions.md)")
+
+
+def giga(n: int) -> str:
+    """n / 10^9 as a model summary would show it, with 3 significant digits below 0.1."""
+    value = n / 1e9
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.3g}"
+
+
 def footnotes(result: CompareResult) -> list[str]:
     notes = [note for b in result.blocks if (note := unsupported_note(b))]
+    notes.extend(note for b in result.blocks if (note := gflops_note(b)))
     notes.extend(result.notes)
     if not result.measured:
         notes.append(NO_MEASURE)
@@ -48,7 +118,10 @@ def agreement_line(result: CompareResult) -> str:
 
 
 def describe(block: BlockResult) -> str:
-    """'3x3 256→256, 3x3 256→256' — the main path, conv by conv."""
+    """'3x3 256→256, 3x3 256→256' — the main path, conv by conv (YOLO blocks: their
+    arguments, then each distinct conv with how often it occurs)."""
+    if block.spec.is_yolo:
+        return ", ".join([*yolo_arguments(block.spec), *_conv_tally(block.layers)])
     parts = []
     for layer in block.layers:
         if layer.op is Op.CONV:
@@ -57,6 +130,29 @@ def describe(block: BlockResult) -> str:
             tag = "+ shortcut " if layer.shortcut else ""
             parts.append(f"{tag}{k}x{k}{stride} {layer.in_shape[1]}→{layer.out_shape[1]}")
     return ", ".join(parts)
+
+
+def yolo_arguments(spec: BlockSpec) -> list[str]:
+    """ultralytics' arguments of a YOLO block: 'n=3', 'e=0.5', 'k=3,3', 'shortcut'."""
+    kind, args = spec.kind, []
+    if spec.repeats and kind is not YoloKind.SPPF:
+        args.append(f"n={spec.repeats}")
+    if kind not in (YoloKind.CONV, YoloKind.SPPF):
+        args.append(f"e={spec.expand:g}")
+        args.append("shortcut" if spec.residual else "no shortcut")
+    if spec.kernels and kind is not YoloKind.CONV:
+        args.append(f"k={','.join(map(str, spec.kernels))}")
+    if spec.c3k:
+        args.append("c3k")
+    return [" ".join(args)] if args else []
+
+
+def _conv_tally(layers: tuple[Layer, ...]) -> list[str]:
+    tally = Counter(
+        f"{r.kernel}x{r.kernel}{f'/{r.stride}' if r.stride > 1 else ''} "
+        f"{r.in_shape[1]}→{r.out_shape[1]}{f' g{r.groups}' if r.groups > 1 else ''}"
+        for r in layers if r.op is Op.CONV)
+    return [f"{text} (x{n})" if n > 1 else text for text, n in tally.items()]
 
 
 def _sum(label: str, parts: list[int], total: int) -> str:

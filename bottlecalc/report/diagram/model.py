@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bottlecalc.analytic import Layer, Op
 from bottlecalc.results import BlockResult, CompareResult
-from bottlecalc.spec import BlockKind
+from bottlecalc.spec import BlockKind, YoloKind
 
 
 class ShortcutKind(StrEnum):
@@ -52,7 +52,7 @@ class ConvBox:
 
 @dataclass(frozen=True)
 class BlockDiagram:
-    kind: BlockKind
+    kind: BlockKind | YoloKind
     in_channels: int
     out_channels: int
     in_hw: tuple[int, int]
@@ -106,7 +106,9 @@ class Labels:
     out: str = "out"
     channels: str = "ch"
 
-    def kind(self, kind: BlockKind) -> str:
+    def kind(self, kind: BlockKind | YoloKind) -> str:
+        if isinstance(kind, YoloKind):  # ultralytics' class names are not translated
+            return str(kind)
         return self.basic if kind is BlockKind.BASIC else self.bottleneck
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bottlecalc.report.diagram import model
+from bottlecalc.report.diagram import model, yolo
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import CompareResult
 
@@ -113,12 +113,13 @@ def _svg_root(width: int, height: int, body: str, *, kind: str) -> str:
     )
 
 
-def render_pair_svg(drawn: tuple[model.BlockDiagram, ...],
+def render_pair_svg(drawn: tuple[yolo.Drawing, ...],
                     labels: model.Labels = model.ENGLISH) -> str:
     """All diagrams side by side in one standalone SVG document (``diagram --svg``)."""
     parts, x, height = [], 0, 0
     for d in drawn:
-        body, w, h = _layout(d, labels)
+        body, w, h = yolo_layout(d, labels) if isinstance(d, yolo.YoloDiagram) \
+            else _layout(d, labels)
         parts.append(f'<g class="block-diagram" data-kind="{d.kind}" '
                      f'transform="translate({x} 0)">{body}</g>')
         x, height = x + w + 20, max(height, h)
@@ -129,4 +130,62 @@ def render_pair_svg(drawn: tuple[model.BlockDiagram, ...],
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    return render_pair_svg(model.diagrams(result))
+    return render_pair_svg(yolo.drawings(result))
+
+
+def _yolo_box(box: yolo.Box, cx: float, y: float, width: int) -> str:
+    return (f'<g class="module" data-out="{box.out}">'
+            f'<rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" height="{BOX_H}" rx="6" '
+            f'fill="{FILL[1] if "1x1" in box.title else FILL[3]}" stroke="#333" '
+            f'stroke-width="1.2"/>' + _svg_text(cx, y + 19, box.title, weight="bold")
+            + _svg_text(cx, y + 37, box.detail, size=12) + "</g>")
+
+
+def _yolo_side(step: yolo.Side, current: int, x: float, y: float, ch: str) -> str:
+    via = f" → [{step.via}] → {step.channels} {ch}" if step.via else ""
+    source = current if step.via else step.channels
+    text = f"{source} {ch}{via} → cat ({step.label})"
+    return (f'<g class="side" data-channels="{step.channels}">'
+            f'<line x1="{x:g}" y1="{y - 8:g}" x2="{x:g}" y2="{y + 10:g}" stroke="#333" '
+            f'stroke-width="1.6"/>'
+            f'<line x1="{x:g}" y1="{y:g}" x2="{x + 40:g}" y2="{y:g}" stroke="#555" '
+            f'stroke-width="1.4" stroke-dasharray="4 3"/>'
+            + _svg_text(x + 46, y + 4, text, anchor="start", size=12, fill="#8a4b00") + "</g>")
+
+
+def _yolo_join(step: yolo.Join, x: float, y: float, ch: str) -> str:
+    sign = "+" if step.add else "cat"
+    what = (f"+ input, {step.parts[0]} {ch}" if step.add else
+            f"{' + '.join(map(str, step.parts))} = {step.out} {ch}")
+    return (f'<g class="join" data-out="{step.out}">'
+            f'<ellipse cx="{x:g}" cy="{y + 12:g}" rx="22" ry="12" fill="#fff" stroke="#333" '
+            f'stroke-width="1.6"/>' + _svg_text(x, y + 16, sign, weight="bold")
+            + _svg_text(x + 30, y + 16, what, anchor="start", size=12, fill="#b3261e") + "</g>")
+
+
+def yolo_layout(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> tuple[str, int, int]:
+    """One YOLO block top to bottom: boxes, side tensors into the concat, the join."""
+    texts = [t for s in d.steps if isinstance(s, yolo.Box) for t in (s.title, s.detail)]
+    box_w = max(BOX_W, 8 * max(map(len, texts)) + 20)
+    x, ch = 20 + box_w // 2, labels.channels
+    body = [_svg_text(10, 22, str(d.kind), size=16, weight="bold", anchor="start"),
+            _svg_text(10, 42, d.signature, size=12, fill="#444", anchor="start"),
+            _svg_text(x, 74, f"{labels.inp}: {d.in_channels} {ch}, {model.hw(d.in_hw)}",
+                      size=12)]
+    y, current, widest = 84, d.in_channels, 0
+    for step in d.steps:
+        if isinstance(step, yolo.Side):
+            body.append(_yolo_side(step, current, x, y + 8, ch))
+            widest = max(widest, len(step.via) + 30)
+            y += 18
+            continue
+        body.append(_svg_arrow(x, y, y + STEP - 8, f"{current} {ch}"))
+        y += STEP - 8
+        body.append(_yolo_box(step, x, y, box_w) if isinstance(step, yolo.Box)
+                    else _yolo_join(step, x, y, ch))
+        y, current = y + (BOX_H if isinstance(step, yolo.Box) else 24), step.out
+    body.append(_svg_arrow(x, y, y + STEP - 8, f"{current} {ch}"))
+    body.append(_svg_text(x, y + STEP + 8, f"{labels.out}: {d.out_channels} {ch}, "
+                          f"{model.hw(d.out_hw)}", size=12))
+    width = max(x + box_w // 2 + 60 + 7 * widest, 20 + 7 * len(d.signature), x + 200)
+    return "".join(body), int(width), y + STEP + 24

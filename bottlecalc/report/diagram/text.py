@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bottlecalc.report.diagram import model
+from bottlecalc.report.diagram import model, yolo
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import CompareResult
 
@@ -101,5 +101,12 @@ def render_pair_text(drawn: tuple[model.BlockDiagram, ...],
     return side_by_side([render_text(d, labels) for d in drawn])
 
 
+def render_any(d: yolo.Drawing, labels: model.Labels = model.ENGLISH) -> list[str]:
+    """A ResNet block as a main path and shortcut; a YOLO block as a flow."""
+    if isinstance(d, yolo.YoloDiagram):
+        return yolo.render_yolo_text(d, labels)
+    return render_text(d, labels)
+
+
 def render(result: CompareResult, options: RenderOptions) -> str:
-    return render_pair_text(model.diagrams(result))
+    return side_by_side([render_any(d) for d in yolo.drawings(result)])

@@ -6,6 +6,7 @@ from html import escape
 
 from bottlecalc.report.diagram.svg import render_svg
 from bottlecalc.report.handout import page
+from bottlecalc.report.handout import yolo as ryolo
 from bottlecalc.report.handout.bars import bars_svg
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.render import RenderOptions
@@ -162,8 +163,22 @@ def html_footer(h: page.Handout) -> str:
     return f"<footer>{body}</footer>"
 
 
+def html_yolo(h: page.Handout) -> str:
+    """--yolo: YOLO's blocks beside ResNet's, and the three baselines the web confuses."""
+    if h.yolo is None:
+        return ""
+    t, s = h.text, ryolo.yolo_texts(h.yolo, h.text)
+    blocks = _table([t["yolo_block"], t["yolo_conv"], t["yolo_params"], t["macs"]],
+                    ryolo.block_rows(h.yolo, t))
+    baselines = _table([t["baseline"], t["baseline_theirs"], t["baseline_mine"],
+                        t["baseline_ratio"]], ryolo.baseline_rows(h.yolo, t))
+    body = (_p(s["intro"]) + blocks + _p(s["bottleneck"]) + _p(s["c3"]) + _p(s["c2f"])
+            + _p(s["baselines"], "ratio") + baselines)
+    return _section("yolo", t["yolo"], body)
+
+
 SECTIONS_HTML = (html_diagrams, html_comparison, html_time, html_derivation, html_sweep,
-                 html_flops, html_lesson)
+                 html_flops, html_lesson, html_yolo)
 
 
 def render(h: page.Handout, options: RenderOptions) -> str:

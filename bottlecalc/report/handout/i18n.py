@@ -141,6 +141,39 @@ EN: dict[str, str] = {
     "bar_macs": "x fewer MACs",
     "bar_measured": "x as fast, measured",
     "bar_roofline": "x as fast, roofline",
+    "yolo": "From ResNet to YOLO",
+    "yolo_intro": "YOLO (ultralytics) builds its networks from blocks with familiar names that "
+                  "are not ResNet's. Here they are at the same widths, in {inp} and out {out}, "
+                  "on the same input.",
+    "yolo_bottleneck": "YOLO's Bottleneck({inp}, {out}) is two convolutions: 3x3 to {hidden} "
+                       "channels (out x e, e = 0.5), then 3x3 back to {out}, each followed by "
+                       "BatchNorm and SiLU. It adds its input only when in = out, and never "
+                       "uses a projection. Its conv weights, {formula} = {conv}, are to be "
+                       "set beside one 3x3 {inp}→{out} convolution ({one}; the same when in = "
+                       "out) and ResNet's 1x1-3x3-1x1 bottleneck ({resnet}): it does not shrink "
+                       "the block the way ResNet's does.",
+    "yolo_c3": "C3 sends the input through two 1x1 convolutions of {hidden} channels each, runs "
+               "n Bottlenecks (1x1 then 3x3) on one of them, concatenates both ({hidden} + "
+               "{hidden}) and mixes them with a last 1x1: {params} parameters for n = 1.",
+    "yolo_c2f": "C2f makes 2 x {c} channels with one 1x1 and splits them in two; its n "
+                "Bottlenecks (3x3, 3x3) each work on {c} channels, and all n + 2 chunks are "
+                "concatenated before the last 1x1 ({chunks}→{out} for n = 1), which grows with "
+                "n. That is what it costs: {params} parameters for n = 1, {inner} of them in "
+                "the two 3x3 convolutions.",
+    "yolo_block": "block",
+    "yolo_conv": "conv weights",
+    "yolo_params": "parameters",
+    "yolo_baselines": "{two}, {one} or \"similar\"? Web pages disagree on how much a bottleneck "
+                      "saves because each compares it with something else. All are right, for "
+                      "what they compare:",
+    "baseline": "compared with",
+    "baseline_theirs": "its conv weights",
+    "baseline_mine": "the bottleneck's",
+    "baseline_ratio": "ratio",
+    "baseline_two": "two 3x3 {inp}→{out} convolutions (the basic block, as the article)",
+    "baseline_one": "one 3x3 {inp}→{out} convolution (as many as YOLO's Bottleneck)",
+    "baseline_narrow": "the {mid}-wide basic block, two 3x3 {mid}→{mid} convolutions (the "
+                       "ResNet paper: \"similar\" complexity)",
 }
 
 ZH: dict[str, str] = {
@@ -258,6 +291,35 @@ ZH: dict[str, str] = {
     "bar_macs": "x MACs 更少",
     "bar_measured": "x 速度，实测",
     "bar_roofline": "x 速度，屋顶线",
+    "yolo": "从 ResNet 到 YOLO",
+    "yolo_intro": "YOLO（ultralytics）用一些名字眼熟、结构却不同于 ResNet 的模块搭建网络。"
+                  "下面在相同宽度（输入 {inp}、输出 {out}）和相同输入下对比它们。",
+    "yolo_bottleneck": "YOLO 的 Bottleneck({inp}, {out}) 是两层卷积：先 3x3 到 {hidden} 个通道"
+                       "（输出 x e，e = 0.5），再 3x3 回到 {out}，每层后接 BatchNorm 和 SiLU。"
+                       "只有输入 = 输出时才加上输入，从不使用投影。它的卷积权重 {formula} = "
+                       "{conv}，可对照一层 3x3 {inp}→{out} 卷积（{one}；输入 = 输出时两者相等）"
+                       "和 ResNet 的 1x1-3x3-1x1 瓶颈块（{resnet}）：它并不像 ResNet 的瓶颈块"
+                       "那样压缩计算量。",
+    "yolo_c3": "C3 让输入分别经过两个 {hidden} 通道的 1x1 卷积，在其中一支上运行 n 个 "
+               "Bottleneck（先 1x1 再 3x3），把两支拼接（{hidden} + {hidden}），再用最后一个 "
+               "1x1 融合：n = 1 时共 {params} 个参数。",
+    "yolo_c2f": "C2f 先用一个 1x1 得到 2 x {c} 个通道并一分为二；它的 n 个 Bottleneck"
+                "（3x3、3x3）都只在 {c} 个通道上计算，而全部 n + 2 份特征在最后一个 1x1 之前"
+                "拼接（n = 1 时为 {chunks}→{out}），这层随 n 增长。这就是它的代价：n = 1 时共 "
+                "{params} 个参数，其中 {inner} 个在两层 3x3 卷积里。",
+    "yolo_block": "模块",
+    "yolo_conv": "卷积权重",
+    "yolo_params": "参数量",
+    "yolo_baselines": "{two}、{one} 还是“差不多”？网上对瓶颈块能省多少说法不一，因为各自比较的"
+                      "对象不同。它们都对，只是比较的东西不同：",
+    "baseline": "比较对象",
+    "baseline_theirs": "其卷积权重",
+    "baseline_mine": "瓶颈块的",
+    "baseline_ratio": "倍数",
+    "baseline_two": "两层 3x3 {inp}→{out} 卷积（基本块，即原文的比较）",
+    "baseline_one": "一层 3x3 {inp}→{out} 卷积（与 YOLO 的 Bottleneck 一样多）",
+    "baseline_narrow": "{mid} 通道的基本块，两层 3x3 {mid}→{mid} 卷积（ResNet 论文：复杂度"
+                       "“相近”）",
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}

@@ -6,6 +6,7 @@ from html import escape
 
 from bottlecalc.report.diagram.text import render_pair_text
 from bottlecalc.report.handout import page
+from bottlecalc.report.handout import yolo as ryolo
 from bottlecalc.report.handout.bars import bars_text
 from bottlecalc.report.markdown import table
 from bottlecalc.report.render import RenderOptions
@@ -82,13 +83,26 @@ def _md_lesson(h: page.Handout) -> list[str]:
             "```", ""]
 
 
+def _md_yolo(h: page.Handout) -> list[str]:
+    """--yolo: YOLO's blocks beside ResNet's, and the three baselines the web confuses."""
+    if h.yolo is None:
+        return []
+    t, s = h.text, ryolo.yolo_texts(h.yolo, h.text)
+    return [f"## {t['yolo']}", "", s["intro"], "",
+            *md_table([t["yolo_block"], t["yolo_conv"], t["yolo_params"], t["macs"]],
+                      ryolo.block_rows(h.yolo, t)),
+            s["bottleneck"], "", s["c3"], "", s["c2f"], "", f"**{s['baselines']}**", "",
+            *md_table([t["baseline"], t["baseline_theirs"], t["baseline_mine"],
+                       t["baseline_ratio"]], ryolo.baseline_rows(h.yolo, t))]
+
+
 def render(h: page.Handout, options: RenderOptions) -> str:
     t = h.text
     lines = [*_md_head(h), f"## {t['diagrams']}", "", t["diagrams_note"], "", "```text",
              render_pair_text(h.diagrams, page.labels(h)), "```", ""]
     lines += _md_comparison(h) + _md_time(h) + _md_derivation(h) + _md_sweep(h)
     lines += [f"## {t['flops_title']}", ""] + [f"> {line}\n>" for line in page.flops_lines(h)]
-    lines += ["", *_md_lesson(h), "---", "", page.footer_text(h), ""]
+    lines += ["", *_md_lesson(h), *_md_yolo(h), "---", "", page.footer_text(h), ""]
     lines += [f"- **{k}**: {v}" for k, v in h.conventions.items()]
     lines += [f"- {n}" for n in h.result.notes]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from bottlecalc.report import timing
 from bottlecalc.report.conventions import CONVENTIONS
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
 from bottlecalc.report.handout.i18n import Lang, strings
+from bottlecalc.report.handout.yolo import YoloSection, build_yolo
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.sweep.svg import ChartText
 from bottlecalc.results import NOISY_IQR, BlockResult, CompareResult, Machine, analytic_result
@@ -38,6 +39,7 @@ class Handout:
     result: CompareResult  # the user's basic and bottleneck blocks
     lesson: BlockResult  # the article's sample, projection added
     sweep: Sweep  # over --mid
+    yolo: YoloSection | None = None  # --yolo: "From ResNet to YOLO"
 
     @property
     def text(self) -> Mapping[str, str]:
@@ -62,11 +64,12 @@ def lesson_spec() -> BlockSpec:
 
 
 def build_handout(result: CompareResult, sweep: Sweep, *, title: str | None = None,
-                  lang: Lang = Lang.EN) -> Handout:
-    """Gather the page's data: the user's comparison, the lesson block and the sweep."""
+                  lang: Lang = Lang.EN, yolo: bool = False) -> Handout:
+    """Gather the page's data: the user's comparison, the lesson block and the sweep (and,
+    with ``yolo``, YOLO's blocks at the same widths)."""
     lesson = analytic_result(lesson_spec(), InputShape(ARTICLE_SIZE, ARTICLE_SIZE))
     return Handout(title=title or strings(lang)["title"], lang=lang, result=result,
-                   lesson=lesson, sweep=sweep)
+                   lesson=lesson, sweep=sweep, yolo=build_yolo(result) if yolo else None)
 
 
 def num(n: int | None) -> str:

@@ -1,0 +1,1 @@
+"""``bottlecalc worksheet``: exercises drawn from a seed, and their answer key."""
