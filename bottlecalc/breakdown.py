@@ -205,8 +205,3 @@ class ModelReport:
     def machine(self) -> Machine | None:
         """--time: where the model was timed (None: not timed)."""
         return None if self.result.timed is None else self.result.timed.machine
-
-    @property
-    def speedup(self) -> float | None:
-        """Always None: one model, nothing to set its time against (as one preset)."""
-        return None

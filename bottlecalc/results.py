@@ -469,9 +469,5 @@ def model_memory(measured: Measured, dtype: DType) -> int:
     size = ITEMSIZE[dtype]
     elements = (measured.params or 0) + (measured.buffers or 0)
     weights = 4 * elements + (0 if size == 4 else size * elements)
-    inputs = sum(numel(t.shape) * (size if _floating(t.dtype) else 8) for _, t in measured.inputs)
+    inputs = sum(numel(t.shape) * (size if t.is_float else 8) for _, t in measured.inputs)
     return weights + ACTIVATIONS * size * (measured.largest or 0) + inputs + PROBE_BYTES
-
-
-def _floating(dtype: str) -> bool:
-    return dtype.startswith(("float", "bfloat", "half", "double"))

@@ -43,7 +43,7 @@ def report_dict(report: ModelReport) -> dict[str, Any]:
         "top": report.top,
         "pass": "train" if report.train else "forward",
         **routes_dict(measured=True, cross_checked=True, all_agree=measured.unexplained == 0),
-        **timed_header(report.machine, report.speedup),
+        **timed_header(report.machine, None),  # one model: no speedup
         "conventions": MODEL_CONVENTIONS,
         "networks": [model_dict(report)],
     }
