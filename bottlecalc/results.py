@@ -247,7 +247,7 @@ def group_name(layer_name: str, depth: Depth) -> str:
 
 
 @dataclass(frozen=True)
-class Group:
+class LayerGroup:
     """Consecutive layers summed into one row of a breakdown (a stage, a block, a layer)."""
 
     name: str
@@ -261,14 +261,14 @@ class Group:
         return traffic(self.layers, dtype)
 
 
-def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[Group, ...]:
+def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[LayerGroup, ...]:
     """Rows at ``depth`` in forward order; at the layer depth every layer is its own row."""
     if depth is Depth.LAYER:
-        return tuple(Group(layer.name, (layer,)) for layer in layers)
+        return tuple(LayerGroup(layer.name, (layer,)) for layer in layers)
     rows: dict[str, list[Layer]] = {}
     for layer in layers:
         rows.setdefault(group_name(layer.name, depth), []).append(layer)
-    return tuple(Group(name, tuple(members)) for name, members in rows.items())
+    return tuple(LayerGroup(name, tuple(members)) for name, members in rows.items())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from bottlecalc.report import jsondoc
 from bottlecalc.report.conventions import NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Depth, Group, Machine, NetworkReport, NetworkResult, breakdown
+from bottlecalc.results import Depth, LayerGroup, Machine, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import NetworkSpec, StrideOn
 
 
@@ -86,7 +86,7 @@ def traffic_dict(t: Traffic) -> dict[str, Any]:
     }
 
 
-def group_dict(group: Group, dtype: DType) -> dict[str, Any]:
+def group_dict(group: LayerGroup, dtype: DType) -> dict[str, Any]:
     c = group.counts
     row: dict[str, Any] = {
         "name": group.name,
