@@ -86,6 +86,28 @@ def test_to_dict_carries_the_defaults_and_the_views() -> None:
         == ["encoder", "head", "(other)"]
 
 
-def test_repr_is_one_line() -> None:
+def test_repr_is_one_line_with_the_training_flops_when_counted() -> None:
     assert repr(FOUND) == (f"<bottlecalc.Count 'Net<v1>': {PARAMS:,} params, {MACS:,} MACs, "
-                           f"{2 * MACS:,} FLOPs>")
+                           f"{2 * MACS:,} FLOPs, {3 * 2 * MACS:,} training FLOPs>")
+    forward = Count(FOUND.result, depth=2)
+    assert repr(forward) == (f"<bottlecalc.Count 'Net<v1>': {PARAMS:,} params, {MACS:,} MACs, "
+                             f"{2 * MACS:,} FLOPs>")
+
+
+def test_training_flops_get_a_column_on_the_total_row() -> None:
+    lines = FOUND.table().splitlines()
+    assert lines[2].split()[-2:] == ["training", "FLOPs"]
+    (total,) = [line for line in lines if line.split()[:1] == ["total"]]
+    assert total.split()[-1] == f"{3 * 2 * MACS:,}"
+    assert "training FLOPs" not in Count(FOUND.result, depth=2).table()
+
+
+def test_table_returns_the_text_inside_jupyter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a notebook rich displays what it prints instead of writing it (issue 20, item 14):
+    the text is returned all the same."""
+    import rich.console
+
+    monkeypatch.setattr(rich.console, "_is_jupyter", lambda: True)
+    text = FOUND.table()
+    assert text.splitlines()[0] == "Net<v1>: input 1x197x768; modules at depth 2, by MACs"
+    assert f"{MACS:,}" in text
