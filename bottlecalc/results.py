@@ -50,9 +50,11 @@ class ModuleCount:
 
     name: str  # module path ('' for the model itself)
     kind: str  # class name
-    params: int  # parameters it holds directly (not its children's)
+    params: int  # parameters it holds directly (not its children's); tied ones in one only
     macs: int  # complete-count MACs done in it and not in a child module
     fvcore: int | None = None  # fvcore's count for the module and its children
+    tied: tuple[str, ...] = ()  # the other modules holding some of the same parameters
+    parents: int = 1  # modules holding this very module object (one nn.SiLU shared by all)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.breakdown import Sort
+from bottlecalc.breakdown import By, Sort
 from bottlecalc.cli import network_model, options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
@@ -38,6 +38,7 @@ Examples:
   bottlecalc network models.py:vit --depth 3 --sort params --top 10
   bottlecalc network models.py:encoder --input 1,16:int64 --conventions --pass train
   bottlecalc network models.py:vit --depth 2 --time --threads 2   # your model, each row timed
+  bottlecalc network models.py:gpt --by kind      # attention vs MLP vs embeddings, all layers
 
 \b
 NAME is one of: {", ".join(PRESETS)}, or "custom"; or one model TARGET,
@@ -142,6 +143,13 @@ def model_options(func: Any) -> Any:
                      "[default: macs]"),
         click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
                      help="A model's first N rows; the rest are summed in one row."),
+        click.option("--by", type=options.choice(By), default="module", show_default=True,
+                     help="A model's rows: a module of the tree each, or a module class each "
+                     "(kind: attention, MLP, norm... across the model, with instance "
+                     "counts)."),
+        click.option("--collapse/--no-collapse", default=True, show_default=True,
+                     help="A model's identical numbered siblings in one row "
+                     "('layers.0-31 (x32)'), or a row each."),
     ]
     return options.apply_options(func, decorators)
 
@@ -162,7 +170,7 @@ def model_options(func: Any) -> Any:
 def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, train: bool,
             fmt: str | None, output: Path | None, color: bool | None,
             input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-            top: int | None, **rest: Any) -> None:
+            top: int | None, by: str, collapse: bool, **rest: Any) -> None:
     """Count whole ResNets (torchvision's presets or your own stage list), or your model.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
@@ -180,7 +188,7 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                         inputs=inputs, sort=sort, top=top,
-                                        timing=rest["timing"])
+                                        timing=rest["timing"], by=by, collapse=collapse)
         chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
         network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
                                 output=output, color=color)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.breakdown import ModelReport, Sort
+from bottlecalc.breakdown import By, ModelReport, Sort
 from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
 from bottlecalc.cli.output import write
@@ -26,7 +26,7 @@ from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
                "block", "layers", "width", "groups", "width_per_group", "expansion")
-MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
+MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "by", "collapse")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
 PRESET_DEPTHS = tuple(str(d) for d in Depth)  # network, stage, block, layer
@@ -48,6 +48,8 @@ class ModelArgs:
     sort: Sort = Sort.MACS
     top: int | None = None
     timing: TimeOptions | None = None  # --time: how to time it
+    by: By = By.MODULE  # --by kind: a row per module class
+    collapse: bool = True  # --no-collapse: identical siblings a row each
 
 
 def _verb(stray: list[str]) -> str:
@@ -56,7 +58,8 @@ def _verb(stray: list[str]) -> str:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None) -> ModelArgs:
+               top: int | None, timing: TimeOptions | None, by: str = "module",
+               collapse: bool = True) -> ModelArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -71,7 +74,7 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
-                     timing=timing)
+                     timing=timing, by=By(by.lower()), collapse=collapse)
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -128,7 +131,8 @@ def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
                          train=train, timing=args.timing, depth=args.depth)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
-                         conventions=conventions, train=train)
+                         conventions=conventions, train=train, by=args.by,
+                         collapse=args.collapse)
     write(MODEL_RENDERERS, fmt, report, output, color=color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")

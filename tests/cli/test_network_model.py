@@ -77,11 +77,16 @@ def test_table_rows_are_the_modules_by_hand() -> None:
                                  f"{2 * MACS:,}", f"{FVCORE:,}"]
 
 
-def test_depth_1_is_the_models_children() -> None:
+def test_depth_1_is_what_a_wrapper_with_one_child_holds() -> None:
+    """Net's only child is the Sequential ``body``: it uses up no depth, so depth 1 shows
+    body's children (ultralytics' ``model`` Sequential, issue 20 item 19)."""
     lines = output(*NET).splitlines()
-    (body,) = [x for x in lines if x.split()[:2] == ["body", "Sequential"]]
-    assert body.split()[2:5] == [f"{PARAMS:,}", "100.0%", f"{MACS:,}"]
-    assert not any(x.split()[:1] == ["body.0"] for x in lines)
+    assert not any(x.split()[:2] == ["body", "Sequential"] for x in lines)
+    for name, (params, macs) in HAND.items():
+        (line,) = [x for x in lines if x.split()[:1] == [name]]
+        named = 1 if name == "(other)" else 2  # (other) has no kind
+        assert line.split()[named:named + 3] == [f"{params:,}", pct(params, PARAMS),
+                                                 f"{macs:,}"]
 
 
 def test_json_rows_by_hand_with_shares() -> None:

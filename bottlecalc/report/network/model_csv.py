@@ -12,7 +12,7 @@ import csv
 import io
 from typing import Any
 
-from bottlecalc.breakdown import ModelReport
+from bottlecalc.breakdown import By, ModelReport
 from bottlecalc.report.network.model_json import model_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.timing import TIME_COLUMNS
@@ -40,14 +40,21 @@ def _flat(model: str, row: dict[str, Any]) -> dict[str, Any]:
     return {key: "" if value is None else value for key, value in flat.items()}
 
 
+def _kinds(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """--by kind: a row per module class, named by it."""
+    return [{**row, "name": row["kind"]} for row in entry["by_kind"]]
+
+
 def render(report: ModelReport, options: RenderOptions) -> str:
     entry = model_dict(report)
     buffer = io.StringIO()
-    columns = COLUMNS + (["flops_train"] if report.train else []) \
-        + (TIME_COLUMNS if report.machine is not None else [])
+    by_kind = report.by is By.KIND
+    columns = COLUMNS + (["instances"] if by_kind else []) \
+        + (["flops_train"] if report.train else []) \
+        + (TIME_COLUMNS if report.machine is not None and not by_kind else [])
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
                             lineterminator="\n")
     writer.writeheader()
-    for row in (_total(entry), *entry["breakdown"]):
+    for row in (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"])):
         writer.writerow(_flat(entry["name"], row))
     return buffer.getvalue()

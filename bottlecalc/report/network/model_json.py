@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bottlecalc.breakdown import ModelReport, ModelResult, ModuleRow
+from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow
 from bottlecalc.report.conventions import MODEL_CONVENTIONS
 from bottlecalc.report.jsondoc import (
     dumps,
@@ -64,6 +64,8 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
         "macs": {"complete": m.macs, **macs_routes(result)},
         "flops": flops,
         "breakdown": [row_dict(row, result, report.machine) for row in report.rows],
+        **({"by_kind": [kind_dict(row, result) for row in report.kinds]}
+           if report.by is By.KIND else {}),
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),
         "fvcore_unsupported": dict(m.fvcore_unsupported),
@@ -101,4 +103,21 @@ def row_dict(row: ModuleRow, result: ModelResult,
         "share": {"params": share(row.params, result.params),
                   "macs": share(row.macs, result.macs)},
         **timed_keys(row.time, roofline, machine),
+        **marks(row),
     }
+
+
+def marks(row: ModuleRow) -> dict[str, Any]:
+    """Only where they apply: ``instances`` (identical siblings in one row), ``tied`` (the
+    modules sharing its parameters), ``parents`` (parents holding its module object)."""
+    return {**({"instances": row.instances} if row.instances > 1 else {}),
+            **({"tied": list(row.tied)} if row.tied else {}),
+            **({"parents": row.parents} if row.parents > 1 else {})}
+
+
+def kind_dict(row: KindRow, result: ModelResult) -> dict[str, Any]:
+    """One module class (--by kind): its instances and their counts, shares of the totals."""
+    return {"kind": row.kind, "instances": row.instances, "params": row.params,
+            "macs": row.macs, "flops": row.flops, "fvcore": row.fvcore,
+            "share": {"params": share(row.params, result.params),
+                      "macs": share(row.macs, result.macs)}}

@@ -29,6 +29,5 @@ def render(report: ModelReport, options: RenderOptions) -> str:
     lines += [f"\n{line}" for line in words.time_lines(report)]
     if report.conventions:
         lines += _conventions(report)
-    legends = [words.LEGEND, *([words.TIME_LEGEND] if report.machine is not None else [])]
-    return document(lines + ending(words.agreement_line(report), legends,
+    return document(lines + ending(words.agreement_line(report), words.legends(report),
                                    words.footnotes(report)))

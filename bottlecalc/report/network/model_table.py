@@ -60,9 +60,7 @@ def _footer(report: ModelReport) -> Group:
     agree = not report.result.measured.unexplained
     lines: list[RenderableType] = [
         Prose(words.agreement_line(report), style="green" if agree else "bold red"),
-        Prose(words.LEGEND, style="dim"),
+        *(Prose(legend, style="dim") for legend in words.legends(report)),
     ]
-    if report.machine is not None:
-        lines.append(Prose(words.TIME_LEGEND, style="dim"))
     lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(report))
     return Group(*lines)
