@@ -210,6 +210,9 @@ def test_file_targets_are_relative_to_the_current_directory(
     (("resnet18", "--sort", "name", "--no-measure"), "--sort applies only to a model TARGET"),
     (("resnet18", "--input", "1,3,8,8", "--top", "2"), "--input, --top apply only to a model"),
     (("resnet18", "--inputs", "x.py:f"), "--inputs applies only to a model TARGET"),
+    (("resnet18", "--by", "kind", "--no-measure"), "--by applies only to a model TARGET"),
+    (("resnet18", "--no-collapse", "--no-measure"), "--collapse applies only to a model"),
+    ((*NET, "--by", "class"), "'--by'"),
 ])
 def test_options_that_do_not_apply_exit_2_with_one_line(args: tuple[str, ...],
                                                         message: str) -> None:

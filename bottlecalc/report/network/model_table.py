@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from bottlecalc.breakdown import ModelReport
+from bottlecalc.breakdown import By, ModelReport
 from bottlecalc.report.console import to_str
 from bottlecalc.report.layout import Column, Prose, Sheet, fit
 from bottlecalc.report.network import model_words as words
@@ -35,7 +35,8 @@ def parts(report: ModelReport, width: int | None) -> Group:
 def breakdown(report: ModelReport) -> Sheet:
     """The rows and the total; the title is printed above, as prose (a long target path
     wraps between words, never inside one)."""
-    columns = tuple(Column(name, right=i >= words.NAMED)
+    named = 1 if report.by is By.KIND else words.NAMED  # a kind's instances: a number
+    columns = tuple(Column(name, right=i >= named)
                     for i, name in enumerate(words.header(report)))
     rows = [tuple(cells) for cells in words.rows(report)]
     return Sheet(columns, tuple(rows[:-1]), total=rows[-1], keys=words.NAMED, style=PLAIN)
