@@ -117,7 +117,7 @@ class Count:
                 top: int | None = None, by: By | str = By.MODULE,
                 collapse: bool = True) -> dict[str, Any]:
         """The JSON document ``bottlecalc network TARGET --format json`` prints."""
-        from bottlecalc.report.network.model_json import report_dict
+        from bottlecalc.report.network.json import report_dict
 
         return report_dict(self.report(depth, sort=sort, top=top, by=by, collapse=collapse))
 

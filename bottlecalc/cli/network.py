@@ -15,7 +15,7 @@ from bottlecalc.cli import network_model, options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
+from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, NetworkReport, TimeOptions
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
@@ -163,7 +163,7 @@ def model_options(func: Any) -> Any:
 @options.measure_options
 @options.time_options(own_dtype=False)
 @options.pass_option
-@options.format_option({**RENDERERS, **MODEL_RENDERERS})  # the same formats for both
+@options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
@@ -189,7 +189,7 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
         args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                         inputs=inputs, sort=sort, top=top,
                                         timing=rest["timing"], by=by, collapse=collapse)
-        chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
+        chosen = pick_format(RENDERERS, fmt, output, color=color)
         network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
                                 output=output, color=color)
         return

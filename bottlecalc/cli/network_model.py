@@ -18,7 +18,7 @@ from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
 from bottlecalc.cli.output import write
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.report.network.registry import MODEL_RENDERERS
+from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, TimeOptions
 from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
@@ -133,6 +133,6 @@ def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
                          conventions=conventions, train=train, by=args.by,
                          collapse=args.collapse)
-    write(MODEL_RENDERERS, fmt, report, output, color=color)
+    write(RENDERERS, fmt, report, output, color=color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")

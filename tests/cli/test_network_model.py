@@ -22,7 +22,6 @@ from click.testing import CliRunner, Result
 import bottlecalc.api
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.cli import cli
-from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
 from bottlecalc.results import Measured, Reconcile
 
 TESTS = Path(__file__).parent.parent
@@ -249,10 +248,6 @@ def test_unexplained_differences_exit_3_after_writing(monkeypatch: pytest.Monkey
     assert "the counting routes disagree" in result.stderr
     table = invoke("x.py:f")
     assert "DISAGREE: 7 MACs differ" in table.stdout and "warning: modules:" in table.stdout
-
-
-def test_presets_and_models_offer_the_same_formats() -> None:
-    assert list(MODEL_RENDERERS) == list(RENDERERS)
 
 
 def documented(heading: str) -> set[str]:

@@ -1,5 +1,6 @@
-"""Rows and words every format of ``network TARGET`` (a user's model) shares, so the table,
-Markdown and CSV show the same rows, numbers and notes. Renderers only lay these out.
+"""Rows and words of a module breakdown (a user's model: ``network TARGET`` and
+``bottlecalc.count``), so the table, Markdown, HTML and CSV show the same rows, numbers and
+notes. Renderers only lay these out; :mod:`.words` holds the presets' own.
 """
 
 from __future__ import annotations
