@@ -122,17 +122,27 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     return Depth(text)
 
 
-def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
-              output: Path | None, color: bool | None) -> None:
+@dataclass(frozen=True)
+class Shown:
+    """How a network report (presets or a model) is shown, and where it goes."""
+
+    conventions: bool
+    train: bool  # --pass train: a training step's FLOPs too
+    output: Path | None
+    color: bool | None
+    fmt: Format
+
+
+def run_model(args: ModelArgs, shown: Shown) -> None:
     """Count the model by every route (and time it, with --time), write the report; exit 3
     if the routes disagree."""
     from bottlecalc.api import count_model  # imports torch: only now
 
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=train, timing=args.timing, depth=args.depth)
+                         train=shown.train, timing=args.timing, depth=args.depth)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
-                         conventions=conventions, train=train, by=args.by,
+                         conventions=shown.conventions, train=shown.train, by=args.by,
                          collapse=args.collapse)
-    write(RENDERERS, fmt, report, output, color=color)
+    write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")
