@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bottlecalc.api import count_model
 from bottlecalc.breakdown import OTHER, ModelResult, Sort, natural, tree_depths
+from bottlecalc.report.words import paths
 from bottlecalc.spec import TensorSpec
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -73,6 +74,7 @@ def test_without_collapse_names_sort_naturally() -> None:
     layers = [r.name for r in rows if r.name.startswith("layers.")]
     assert layers == [f"layers.{i}" for i in range(LAYERS)]  # 2 before 10
     assert sorted(["a.10", "a.2", "a.1", "b"], key=natural) == ["a.1", "a.2", "a.10", "b"]
+    assert paths(("h.10.attn", "h.2.attn", "h.1.attn")) == "h.1.attn, h.2.attn, h.10.attn"
 
 
 def test_by_kind_totals_every_class_with_its_instances() -> None:

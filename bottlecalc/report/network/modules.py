@@ -9,7 +9,7 @@ from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, human
-from bottlecalc.report.words import MARK, complete_line, reconcile_lines
+from bottlecalc.report.words import MARK, complete_line, paths, reconcile_lines
 from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
@@ -233,7 +233,7 @@ def footnotes(report: ModelReport) -> list[str]:
     lines = [] if report.conventions else reconcile_lines(m)
     if m.params_unused:
         lines.append(f"parameters the forward never used: {fmt(m.params_unused)} "
-                     f"({', '.join(m.unused_modules) or 'scattered'}); the rows count them")
+                     f"({paths(m.unused_modules) or 'scattered'}); the rows count them")
     lines.extend(f"warning: {w}" for w in m.warnings)
     lines.extend(f"note: {n}" for n in m.notes)
     if report.machine is not None:
