@@ -7,9 +7,9 @@ module's subtree. Rows at one depth, plus an ``(other)`` row for the work done o
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
 
-With ``--time`` (:class:`ModelTimed`) each row also carries the time its module's calls took,
-each call timed on its own input, and the bytes those calls read and wrote; ``(other)``
-has neither (no module of its own to time).
+With ``--time`` (:class:`~bottlecalc.results.Timed`) each row also carries the time its
+module's calls took, each call timed on its own input, and the bytes those calls read and
+wrote; ``(other)`` has neither (no module of its own to time).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bottlecalc.results import Machine, Measured, ModuleCount, Roofline, Timing
+from bottlecalc.results import Call, Machine, Measured, ModuleCount, Roofline, Timed, Timing
 
 
 class Sort(StrEnum):
@@ -68,25 +68,6 @@ class ModuleRow:
         return None if self.moved is None else machine.roof(self.macs, self.moved)
 
 
-@dataclass(frozen=True)
-class Call:
-    """One call of a row's module in the timed forward pass (``--time``)."""
-
-    name: str  # module path
-    timing: Timing  # the call timed on its own, on the input it got
-    moved: int  # bytes: the module's weights, and this call's inputs and outputs as they were
-
-
-@dataclass(frozen=True)
-class ModelTimed:
-    """What ``--time`` measured for a user's model, and where."""
-
-    total: Timing  # the whole forward pass; ``flops`` is FlopCounterMode's
-    moved: int  # bytes: the model's weights, its inputs and its outputs
-    calls: tuple[Call, ...]  # every call of a row's module, in forward order
-    machine: Machine
-
-
 def summed(timings: Sequence[Timing]) -> Timing | None:
     """Several timings as one: medians and IQRs add up; runs and samples are the fewest."""
     if not timings:
@@ -102,7 +83,8 @@ def timed_row(row: ModuleRow, calls: Sequence[Call]) -> ModuleRow:
     time = summed([c.timing for c in mine])
     if time is None:
         return row
-    return replace(row, time=replace(time, flops=row.flops), moved=sum(c.moved for c in mine))
+    return replace(row, time=replace(time, flops=row.flops),
+                   moved=sum(c.moved or 0 for c in mine))
 
 
 def depth_of(path: str) -> int:
@@ -289,7 +271,7 @@ class ModelResult:
 
     name: str
     measured: Measured
-    timed: ModelTimed | None = None  # --time: the forward pass and the rows' calls timed
+    timed: Timed | None = None  # --time: the forward pass, the rows' calls, the machine
 
     @property
     def params(self) -> int:
@@ -307,7 +289,9 @@ class ModelResult:
     def roofline(self) -> Roofline | None:
         """--time: the roofline of the whole model taken as one piece of work."""
         timed = self.timed
-        return None if timed is None else timed.machine.roof(self.macs, timed.moved)
+        if timed is None or timed.machine is None or timed.moved is None:
+            return None
+        return timed.machine.roof(self.macs, timed.moved)
 
     def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS, top: int | None = None,
                   collapse: bool = True) -> tuple[ModuleRow, ...]:
