@@ -216,18 +216,27 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
 
 
-def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
-    """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, (args, kwargs) = built(subject, options)
+@contextmanager
+def failing_as(subject: Subject, options: TimeOptions) -> Iterator[None]:
+    """An error while timing ``subject`` as one line naming it, its input, the device and
+    the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
     try:
-        with inference(module):
-            total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
-                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-            calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
+        yield
+    except MeasureError:
+        raise
     except Exception as exc:
         raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
                            f"({options.device}, {options.dtype}) failed: "
                            f"{type(exc).__name__}: {exc}") from exc
+
+
+def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
+    """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
+    module, (args, kwargs) = built(subject, options)
+    with failing_as(subject, options), inference(module):
+        total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
     return total, calls
 
 
@@ -247,17 +256,10 @@ def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, f
     ``rows`` timed on its own."""
     module, inputs = built(subject, options)
     calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
-    try:
-        with inference(module), contained(subject.name):
-            total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
-                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-            moved = calls.run(module, inputs, rows) + weight_bytes(module)
-    except MeasureError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
-                           f"({options.device}, {options.dtype}) failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
+    with failing_as(subject, options), inference(module), contained(subject.name):
+        total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        moved = calls.run(module, inputs, rows) + weight_bytes(module)
     return Timed(replace(total, flops=flops), tuple(calls.calls), moved, machine)
 
 
