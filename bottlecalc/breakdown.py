@@ -139,9 +139,10 @@ def _chosen(modules: Sequence[ModuleCount], depth: int) -> list[ModuleCount]:
         or (depths[m.name] < depth and m.name not in parents))]
 
 
-def _tied(modules: Sequence[ModuleCount], root: str) -> tuple[str, ...]:
-    """The modules outside ``root`` that hold some of the parameters held inside it."""
-    return tuple(sorted({other for m in modules if m.tied and _within(m.name, root)
+def _tied(tied: Sequence[ModuleCount], root: str) -> tuple[str, ...]:
+    """The modules outside ``root`` that hold some of the parameters held inside it (``tied``:
+    the modules holding a tied parameter)."""
+    return tuple(sorted({other for m in tied if _within(m.name, root)
                          for other in m.tied if not _within(other, root)}, key=natural))
 
 
@@ -149,8 +150,9 @@ def rows_at(modules: Sequence[ModuleCount], depth: int) -> list[ModuleRow]:
     """The modules at ``depth`` and the leaves above it, in module order, each with the sums
     of its subtree (a tied parameter counted once, where first held)."""
     sums = subtree_sums(modules)
+    tied = [m for m in modules if m.tied]
     return [ModuleRow(m.name, m.kind, *sums[m.name], m.fvcore,
-                      tied=_tied(modules, m.name), parents=m.parents)
+                      tied=_tied(tied, m.name), parents=m.parents)
             for m in _chosen(modules, depth)]
 
 

@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from bottlecalc.breakdown import ModelResult
+from bottlecalc.errors import SpecError
 from bottlecalc.library import Count
 from bottlecalc.results import Measured, ModuleCount
 from bottlecalc.spec import TensorSpec
@@ -111,3 +112,23 @@ def test_table_returns_the_text_inside_jupyter(monkeypatch: pytest.MonkeyPatch) 
     text = FOUND.table()
     assert text.splitlines()[0] == "Net<v1>: input 1x197x768; modules at depth 2, by MACs"
     assert f"{MACS:,}" in text
+
+
+def test_by_kind_sums_each_class_over_its_instances() -> None:
+    kinds = {r.kind: (r.instances, r.params, r.macs, r.fvcore) for r in FOUND.by_kind()}
+    attn, mlp, head = MODULES[2], MODULES[3], MODULES[4]
+    assert kinds == {
+        "Encoder": (1, attn.params + mlp.params, attn.macs + mlp.macs, 3_538_944_000),
+        "MLP": (1, mlp.params, mlp.macs, mlp.fvcore),
+        "Attention": (1, attn.params, attn.macs, attn.fvcore),
+        "Linear": (1, head.params, head.macs, head.fvcore),
+    }
+    assert [r.kind for r in FOUND.by_kind()] == ["Encoder", "MLP", "Attention", "Linear"]
+    text = FOUND.table(by="kind")
+    assert text.splitlines()[0] == "Net<v1>: input 1x197x768; module kinds, by MACs"
+    assert FOUND.to_dict(by="kind")["networks"][0]["by_kind"][0]["kind"] == "Encoder"
+
+
+def test_a_bad_by_is_one_spec_error() -> None:
+    with pytest.raises(SpecError, match="by must be one of 'module', 'kind', got 'class'"):
+        FOUND.table(by="class")
