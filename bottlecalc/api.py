@@ -23,11 +23,8 @@ from bottlecalc.results import (
     S,
     Timed,
     TimeOptions,
-    align,
     analytic_result,
     compare_result,
-    model_memory,
-    time_memory,
 )
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
@@ -105,7 +102,7 @@ def time_sweep(sweep: Sweep, timing: TimeOptions) -> Sweep:
 
 def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions) -> None:
     """Refuse a missing device or what would not fit in memory, before allocating (exit 2)."""
-    from bottlecalc.measure.timing import check_device, check_memory
+    from bottlecalc.measure.timing import check_device, check_memory, time_memory
 
     check_device(timing.device)
     check_memory(max(time_memory(layers, timing.dtype) for layers in layer_sets), timing.device)
@@ -127,8 +124,8 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
 
     subject = spec_subject(result.spec, result.shape, result.counts)
     total, calls = time_subject(subject, timing)
-    layers = align(result.layers, calls) if timing.layers else ()
-    return replace(result, timed=Timed(replace(total, flops=result.counts.flops), layers))
+    return replace(result, timed=Timed(replace(total, flops=result.counts.flops),
+                                       calls if timing.layers else ()))
 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False,
@@ -202,7 +199,7 @@ def time_model(result: ModelResult, subject: Subject, timing: TimeOptions, *,
     after checking, from its count on meta, that it fits in memory (exit 2 if not)."""
     from bottlecalc.measure import timing as clock
 
-    clock.check_memory(model_memory(result.measured, timing.dtype), timing.device)
+    clock.check_memory(clock.model_memory(result.measured, timing.dtype), timing.device)
     machine = clock.probe_machine(timing)
     rows = tuple(row.name for row in rows_at(result.measured.modules, depth))
     timed = clock.time_model(subject, rows, timing, flops=result.flops, machine=machine)

@@ -7,18 +7,20 @@ module's subtree. Rows at one depth, plus an ``(other)`` row for the work done o
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
 
-With ``--time`` (:class:`ModelTimed`) each row also carries the time its module's calls took,
-each call timed on its own input, and the bytes those calls read and wrote; ``(other)``
-has neither (no module of its own to time).
+With ``--time`` (:class:`~bottlecalc.results.Timed`) each row also carries the time its
+module's calls took, each call timed on its own input, and the bytes those calls read and
+wrote; ``(other)`` has neither (no module of its own to time).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bottlecalc.results import Machine, Measured, ModuleCount, Roofline, Timing
+from bottlecalc.results import Call, Machine, Measured, ModuleCount, Roofline, Timed, Timing
 
 
 class Sort(StrEnum):
@@ -27,6 +29,13 @@ class Sort(StrEnum):
     MACS = "macs"
     PARAMS = "params"
     NAME = "name"
+
+
+class By(StrEnum):
+    """What a breakdown row is (``--by``): a module of the tree, or a module class."""
+
+    MODULE = "module"
+    KIND = "kind"
 
 
 OTHER = "(other)"  # the row for work done outside the rows shown
@@ -45,6 +54,10 @@ class ModuleRow:
     # --time only (bottlecalc.count never times: its rows print as they always have):
     time: Timing | None = field(default=None, repr=False)  # its module's calls, timed alone
     moved: int | None = field(default=None, repr=False)  # bytes they read and wrote
+    # Marks (out of the repr, which prints as documented):
+    tied: tuple[str, ...] = field(default=(), repr=False)  # modules sharing its parameters
+    parents: int = field(default=1, repr=False)  # parents holding its module object
+    instances: int = field(default=1, repr=False)  # identical siblings collapsed in it
 
     @property
     def flops(self) -> int:
@@ -53,25 +66,6 @@ class ModuleRow:
     def roofline(self, machine: Machine) -> Roofline | None:
         """The roofline of the row's module taken whole (None: its calls were not timed)."""
         return None if self.moved is None else machine.roof(self.macs, self.moved)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call of a row's module in the timed forward pass (``--time``)."""
-
-    name: str  # module path
-    timing: Timing  # the call timed on its own, on the input it got
-    moved: int  # bytes: the module's weights, and this call's inputs and outputs as they were
-
-
-@dataclass(frozen=True)
-class ModelTimed:
-    """What ``--time`` measured for a user's model, and where."""
-
-    total: Timing  # the whole forward pass; ``flops`` is FlopCounterMode's
-    moved: int  # bytes: the model's weights, its inputs and its outputs
-    calls: tuple[Call, ...]  # every call of a row's module, in forward order
-    machine: Machine
 
 
 def summed(timings: Sequence[Timing]) -> Timing | None:
@@ -89,32 +83,107 @@ def timed_row(row: ModuleRow, calls: Sequence[Call]) -> ModuleRow:
     time = summed([c.timing for c in mine])
     if time is None:
         return row
-    return replace(row, time=replace(time, flops=row.flops), moved=sum(c.moved for c in mine))
+    return replace(row, time=replace(time, flops=row.flops),
+                   moved=sum(c.moved or 0 for c in mine))
 
 
 def depth_of(path: str) -> int:
-    """'' is the model (0), 'encoder' 1, 'encoder.layers.0' 3."""
+    """'' is the model (0), 'encoder' 1, 'encoder.layers.0' 3: the path's own depth."""
     return path.count(".") + 1 if path else 0
+
+
+def parent_of(path: str) -> str:
+    return path.rpartition(".")[0]
 
 
 def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(f"{root}.")
 
 
-def _leaf(path: str, paths: Sequence[str]) -> bool:
-    return not any(p.startswith(f"{path}.") for p in paths)
+def natural(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that puts 'layers.2' before 'layers.10' (numbers compared as numbers)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.split(r"(\d+)", name))
+
+
+def tree_depths(paths: Sequence[str]) -> dict[str, int]:
+    """Each module's depth in the breakdown: its parent's, plus one unless it is its
+    parent's only child (a wrapper such as ultralytics' ``model`` Sequential uses up no
+    level, so ``--depth 1`` shows what it wraps)."""
+    children = Counter(parent_of(path) for path in paths if path)
+    depths = {"": 0}
+    for path in sorted((p for p in paths if p), key=depth_of):
+        parent = parent_of(path)
+        depths[path] = depths.get(parent, depth_of(parent)) + (children[parent] > 1)
+    return depths
+
+
+def subtree_sums(modules: Sequence[ModuleCount]) -> dict[str, tuple[int, int]]:
+    """Module path -> (parameters, MACs) of it and everything inside it."""
+    sums: dict[str, tuple[int, int]] = {}
+    for m in modules:
+        parts = m.name.split(".") if m.name else []
+        for path in ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]:
+            params, macs = sums.get(path, (0, 0))
+            sums[path] = (params + m.params, macs + m.macs)
+    return sums
+
+
+def _chosen(modules: Sequence[ModuleCount], depth: int) -> list[ModuleCount]:
+    """The modules at ``depth`` (the outermost of a chain of only children), and the leaves
+    above it, so no module's work is hidden in ``(other)`` for lack of children."""
+    depths = tree_depths([m.name for m in modules])
+    parents = {parent_of(m.name) for m in modules if m.name}
+    return [m for m in modules if m.name and (
+        (depths[m.name] == depth and depths.get(parent_of(m.name), 0) < depth)
+        or (depths[m.name] < depth and m.name not in parents))]
+
+
+def _tied(tied: Sequence[ModuleCount], root: str) -> tuple[str, ...]:
+    """The modules outside ``root`` that hold some of the parameters held inside it (``tied``:
+    the modules holding a tied parameter)."""
+    return tuple(sorted({other for m in tied if _within(m.name, root)
+                         for other in m.tied if not _within(other, root)}, key=natural))
 
 
 def rows_at(modules: Sequence[ModuleCount], depth: int) -> list[ModuleRow]:
-    """The modules at ``depth``, and the leaves above it (so no module's work is hidden in
-    ``(other)`` for lack of children), each with the sums of its subtree."""
-    paths = [m.name for m in modules]
-    chosen = [m for m in modules if m.name and (depth_of(m.name) == depth
-              or (depth_of(m.name) < depth and _leaf(m.name, paths)))]
-    return [ModuleRow(m.name, m.kind,
-                      sum(x.params for x in modules if _within(x.name, m.name)),
-                      sum(x.macs for x in modules if _within(x.name, m.name)), m.fvcore)
-            for m in chosen]
+    """The modules at ``depth`` and the leaves above it, in module order, each with the sums
+    of its subtree (a tied parameter counted once, where first held)."""
+    sums = subtree_sums(modules)
+    tied = [m for m in modules if m.tied]
+    return [ModuleRow(m.name, m.kind, *sums[m.name], m.fvcore,
+                      tied=_tied(tied, m.name), parents=m.parents)
+            for m in _chosen(modules, depth)]
+
+
+def collapsed(rows: Sequence[ModuleRow]) -> list[ModuleRow]:
+    """Runs of identical numbered siblings (a transformer's 32 equal layers) as one row,
+    'layers.0-31 (x32)', holding their sums; rows in module order."""
+    runs: list[list[ModuleRow]] = []
+    for row in rows:
+        if runs and _repeats(runs[-1][-1], row):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [run[0] if len(run) == 1 else _joined(run) for run in runs]
+
+
+def _repeats(last: ModuleRow, row: ModuleRow) -> bool:
+    """``row`` is the sibling numbered after ``last``, of the same kind and counts."""
+    (parent, _, index), (before, _, previous) = row.name.rpartition("."), \
+        last.name.rpartition(".")
+    numbered = index.isdigit() and previous.isdigit() and int(index) == int(previous) + 1
+    same = (row.kind, row.params, row.macs, row.fvcore) == \
+        (last.kind, last.params, last.macs, last.fvcore)
+    plain = not row.tied and not last.tied and row.parents == last.parents == 1
+    return parent == before and numbered and same and plain
+
+
+def _joined(run: Sequence[ModuleRow]) -> ModuleRow:
+    parent, _, first = run[0].name.rpartition(".")
+    last = run[-1].name.rpartition(".")[2]
+    name = f"{parent + '.' if parent else ''}{first}-{last} (x{len(run)})"
+    return replace(added(run, name), kind=run[0].kind, instances=len(run))
 
 
 def other_row(rows: Sequence[ModuleRow], measured: Measured) -> ModuleRow:
@@ -127,12 +196,13 @@ def other_row(rows: Sequence[ModuleRow], measured: Measured) -> ModuleRow:
 
 
 def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[ModuleRow]:
-    """Rows in the order asked for; past ``top``, the rest are folded into one row."""
-    def key(r: ModuleRow) -> tuple[int, int, str]:
+    """Rows in the order asked for (names in natural order: 2 before 10); past ``top``, the
+    rest are folded into one row."""
+    def key(r: ModuleRow) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
         if sort is Sort.NAME:
-            return 0, 0, r.name
+            return 0, 0, natural(r.name)
         first, second = (r.macs, r.params) if sort is Sort.MACS else (r.params, r.macs)
-        return -first, -second, r.name
+        return -first, -second, natural(r.name)
 
     out = sorted(rows, key=key)
     if top is None or len(out) <= top:
@@ -140,14 +210,61 @@ def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[Modu
     return [*out[:top], folded(out[top:])]
 
 
-def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
-    """The rows past ``--top`` as one: counts add up, and so do the times of those timed."""
-    fvcore = None if any(r.fvcore is None for r in rest) else sum(r.fvcore or 0 for r in rest)
-    timed = [r for r in rest if r.time is not None]
-    return ModuleRow(f"({len(rest)} more modules)", "", sum(r.params for r in rest),
-                     sum(r.macs for r in rest), fvcore,
+def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:
+    """Several rows as one: counts add up, and so do the times of those timed."""
+    fvcore = None if any(r.fvcore is None for r in rows) else sum(r.fvcore or 0 for r in rows)
+    timed = [r for r in rows if r.time is not None]
+    return ModuleRow(name, "", sum(r.params for r in rows), sum(r.macs for r in rows), fvcore,
                      summed([r.time for r in timed if r.time is not None]),
                      sum(r.moved or 0 for r in timed) if timed else None)
+
+
+def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
+    """The rows past ``--top`` as one."""
+    return added(rest, f"({len(rest)} more modules)")
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """One module class across the model (``--by kind``): its instances, each with
+    everything inside it (kinds nest: an attention holds its Linear layers)."""
+
+    kind: str
+    instances: int
+    params: int
+    macs: int
+    fvcore: int | None
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+
+def by_kind(modules: Sequence[ModuleCount]) -> tuple[KindRow, ...]:
+    """A row per module class (the model's own aside), most MACs first; an instance inside
+    another of its class is counted once, in the outer one."""
+    sums = subtree_sums(modules)
+    paths: dict[str, list[ModuleCount]] = {}
+    for m in modules:
+        if m.name:
+            paths.setdefault(m.kind, []).append(m)
+    rows = [_kind_row(kind, found, sums) for kind, found in paths.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.macs, -r.params, r.kind)))
+
+
+def _kind_row(kind: str, found: Sequence[ModuleCount],
+              sums: dict[str, tuple[int, int]]) -> KindRow:
+    names = {m.name for m in found}
+    outer = [m for m in found if not any(a in names for a in _ancestors(m.name))]
+    fvcore = None if any(m.fvcore is None for m in outer) else sum(m.fvcore or 0 for m in outer)
+    return KindRow(kind, len(found), sum(sums[m.name][0] for m in outer),
+                   sum(sums[m.name][1] for m in outer), fvcore)
+
+
+def _ancestors(path: str) -> list[str]:
+    """'a.b.c' -> ['a', 'a.b']."""
+    parts = path.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 @dataclass(frozen=True)
@@ -156,7 +273,7 @@ class ModelResult:
 
     name: str
     measured: Measured
-    timed: ModelTimed | None = None  # --time: the forward pass and the rows' calls timed
+    timed: Timed | None = None  # --time: the forward pass, the rows' calls, the machine
 
     @property
     def params(self) -> int:
@@ -174,16 +291,26 @@ class ModelResult:
     def roofline(self) -> Roofline | None:
         """--time: the roofline of the whole model taken as one piece of work."""
         timed = self.timed
-        return None if timed is None else timed.machine.roof(self.macs, timed.moved)
+        if timed is None or timed.machine is None or timed.moved is None:
+            return None
+        return timed.machine.roof(self.macs, timed.moved)
 
-    def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS,
-                  top: int | None = None) -> tuple[ModuleRow, ...]:
-        """Rows at ``depth`` (1: the model's children) and the ``(other)`` row: they sum to
-        the totals, whatever the depth, order or ``top``."""
+    def by_module(self, depth: int = 1, *, sort: Sort = Sort.MACS, top: int | None = None,
+                  collapse: bool = True) -> tuple[ModuleRow, ...]:
+        """Rows at ``depth`` (1: the model's children; a wrapper's only child is at the
+        wrapper's depth), identical numbered siblings collapsed into one unless
+        ``collapse=False``, and the ``(other)`` row: they sum to the totals, whatever the
+        depth, order or ``top``."""
         rows = rows_at(self.measured.modules, depth)
         if self.timed is not None:
             rows = [timed_row(row, self.timed.calls) for row in rows]
-        return (*ordered(rows, sort, top), other_row(rows, self.measured))
+        shown = collapsed(rows) if collapse else rows
+        return (*ordered(shown, sort, top), other_row(rows, self.measured))
+
+    def by_kind(self) -> tuple[KindRow, ...]:
+        """A row per module class: its instances and their counts (kinds nest, so the rows
+        overlap; each is a share of the totals)."""
+        return by_kind(self.measured.modules)
 
 
 @dataclass(frozen=True)
@@ -196,17 +323,19 @@ class ModelReport:
     top: int | None = None
     conventions: bool = False
     train: bool = False  # --pass train: a training step's FLOPs beside the forward ones
+    by: By = By.MODULE  # --by kind: a row per module class instead
+    collapse: bool = True  # --no-collapse: every identical sibling on its own row
 
     @property
     def rows(self) -> tuple[ModuleRow, ...]:
-        return self.result.by_module(self.depth, sort=self.sort, top=self.top)
+        return self.result.by_module(self.depth, sort=self.sort, top=self.top,
+                                     collapse=self.collapse)
+
+    @property
+    def kinds(self) -> tuple[KindRow, ...]:
+        return self.result.by_kind()
 
     @property
     def machine(self) -> Machine | None:
         """--time: where the model was timed (None: not timed)."""
         return None if self.result.timed is None else self.result.timed.machine
-
-    @property
-    def speedup(self) -> float | None:
-        """Always None: one model, nothing to set its time against (as one preset)."""
-        return None

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from bottlecalc.breakdown import ModelReport, ModelResult, ModuleRow, Sort
+from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, Sort
 from bottlecalc.errors import SpecError
 from bottlecalc.spec import TensorSpec, parse_tensor
 
@@ -94,30 +94,42 @@ class Count:
         return self.result.measured.warnings
 
     def report(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
-               top: int | None = None) -> ModelReport:
+               top: int | None = None, by: By | str = By.MODULE,
+               collapse: bool = True) -> ModelReport:
         """The breakdown asked for, as the renderers read it."""
         shown = self.depth if depth is None else _depth(depth)
-        return ModelReport(self.result, shown, _sort(sort), _top(top), train=self.train)
+        return ModelReport(self.result, shown, _sort(sort), _top(top), train=self.train,
+                           by=_by(by), collapse=bool(collapse))
 
     def by_module(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
-                  top: int | None = None) -> tuple[ModuleRow, ...]:
+                  top: int | None = None, collapse: bool = True) -> tuple[ModuleRow, ...]:
         """Rows at ``depth`` (1: the model's children) and ``(other)``: they sum to the
-        totals; past ``top`` rows the rest are folded into one."""
-        return self.report(depth, sort=sort, top=top).rows
+        totals; identical numbered siblings are one row unless ``collapse=False``; past
+        ``top`` rows the rest are folded into one."""
+        return self.report(depth, sort=sort, top=top, collapse=collapse).rows
+
+    def by_kind(self) -> tuple[KindRow, ...]:
+        """A row per module class (attention, MLP, norm...) across the model, most MACs
+        first, with its instances; kinds nest, so the rows overlap."""
+        return self.result.by_kind()
 
     def to_dict(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
-                top: int | None = None) -> dict[str, Any]:
+                top: int | None = None, by: By | str = By.MODULE,
+                collapse: bool = True) -> dict[str, Any]:
         """The JSON document ``bottlecalc network TARGET --format json`` prints."""
-        from bottlecalc.report.network.model_json import report_dict
+        from bottlecalc.report.network.json import report_dict
 
-        return report_dict(self.report(depth, sort=sort, top=top))
+        return report_dict(self.report(depth, sort=sort, top=top, by=by, collapse=collapse))
 
     def table(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
-              top: int | None = None, width: int | None = None) -> str:
-        """The breakdown as plain text (``width=None``: as wide as it needs)."""
+              top: int | None = None, width: int | None = None, by: By | str = By.MODULE,
+              collapse: bool = True) -> str:
+        """The breakdown as plain text (``width=None``: as wide as it needs), also inside
+        Jupyter."""
         from bottlecalc.report import count as view
 
-        return view.text(self.report(depth, sort=sort, top=top), width=width)
+        shown = self.report(depth, sort=sort, top=top, by=by, collapse=collapse)
+        return view.text(shown, width=width)
 
     def __rich__(self) -> RenderableType:
         from bottlecalc.report import count as view
@@ -130,8 +142,10 @@ class Count:
         return view.html(self.report())
 
     def __repr__(self) -> str:
+        train = self.train_flops
+        trained = f", {train:,} training FLOPs" if self.train and train is not None else ""
         return (f"<bottlecalc.Count {self.name!r}: {self.params:,} params, {self.macs:,} MACs, "
-                f"{self.flops:,} FLOPs>")
+                f"{self.flops:,} FLOPs{trained}>")
 
 
 def count(model: Any, *inputs: Any, input_shape: Any = None,
@@ -258,6 +272,14 @@ def _sort(value: Any) -> Sort:
     except ValueError:
         choices = ", ".join(repr(str(s)) for s in Sort)
         raise SpecError(f"sort must be one of {choices}, got {value!r}") from None
+
+
+def _by(value: Any) -> By:
+    try:
+        return By(value)
+    except ValueError:
+        choices = ", ".join(repr(str(b)) for b in By)
+        raise SpecError(f"by must be one of {choices}, got {value!r}") from None
 
 
 def _train(value: Any) -> bool:

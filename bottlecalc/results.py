@@ -12,14 +12,12 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bottlecalc.analytic import (
-    ITEMSIZE,
     Counts,
     DType,
     Layer,
     Traffic,
     count,
     layers_of,
-    numel,
     ratio,
     traffic,
 )
@@ -50,9 +48,11 @@ class ModuleCount:
 
     name: str  # module path ('' for the model itself)
     kind: str  # class name
-    params: int  # parameters it holds directly (not its children's)
+    params: int  # parameters it holds directly (not its children's); tied ones in one only
     macs: int  # complete-count MACs done in it and not in a child module
     fvcore: int | None = None  # fvcore's count for the module and its children
+    tied: tuple[str, ...] = ()  # the other modules holding some of the same parameters
+    parents: int = 1  # modules holding this very module object (one nn.SiLU shared by all)
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,11 @@ class Counted(Routes, Generic[S]):
     def name(self) -> str:
         """'resnet50' for a network, 'bottleneck' for a block."""
         return self.spec.name if isinstance(self.spec, NetworkSpec) else str(self.spec.kind)
+
+    @property
+    def layer_times(self) -> tuple[Timing | None, ...]:
+        """--time --depth layer: each layer's own time, in order (empty: not timed so)."""
+        return () if self.timed is None else self.timed.per_layer(self.layers)
 
 
 BlockResult = Counted[BlockSpec]
@@ -247,7 +252,7 @@ def group_name(layer_name: str, depth: Depth) -> str:
 
 
 @dataclass(frozen=True)
-class Group:
+class LayerGroup:
     """Consecutive layers summed into one row of a breakdown (a stage, a block, a layer)."""
 
     name: str
@@ -261,14 +266,14 @@ class Group:
         return traffic(self.layers, dtype)
 
 
-def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[Group, ...]:
+def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[LayerGroup, ...]:
     """Rows at ``depth`` in forward order; at the layer depth every layer is its own row."""
     if depth is Depth.LAYER:
-        return tuple(Group(layer.name, (layer,)) for layer in layers)
+        return tuple(LayerGroup(layer.name, (layer,)) for layer in layers)
     rows: dict[str, list[Layer]] = {}
     for layer in layers:
         rows.setdefault(group_name(layer.name, depth), []).append(layer)
-    return tuple(Group(name, tuple(members)) for name, members in rows.items())
+    return tuple(LayerGroup(name, tuple(members)) for name, members in rows.items())
 
 
 @dataclass(frozen=True)
@@ -339,11 +344,27 @@ class Timing:
 
 
 @dataclass(frozen=True)
-class Timed:
-    """What ``--time`` measured for one block or network."""
+class Call:
+    """One call of a module in the timed forward pass, timed on its own, on the input it got."""
 
-    total: Timing
-    layers: tuple[Timing | None, ...] = ()  # one per counted layer; None: not a module
+    name: str  # module path
+    timing: Timing
+    moved: int | None = None  # bytes: the module's weights, this call's inputs and outputs
+
+
+@dataclass(frozen=True)
+class Timed:
+    """What ``--time`` measured for one block, network or user's model: the whole forward
+    pass, and module calls by path (every leaf's with ``--depth layer``; a model's rows')."""
+
+    total: Timing  # ``flops``: what the whole pass computes
+    calls: tuple[Call, ...] = ()  # in forward order
+    moved: int | None = None  # bytes the whole pass moved: weights, inputs, outputs (a model)
+    machine: Machine | None = None  # where a user's model ran (reports of presets hold theirs)
+
+    def per_layer(self, layers: Sequence[Layer]) -> tuple[Timing | None, ...]:
+        """Each counted layer's own time (none: the calls were not timed one by one)."""
+        return align(layers, self.calls) if self.calls else ()
 
 
 def speedup(first: Counted[S], last: Counted[S]) -> float | None:
@@ -425,53 +446,16 @@ class Machine:
         return Roofline(intensity=intensity, bound=self.bound(intensity), predicted_s=seconds)
 
 
-def align(layers: Sequence[Layer],
-          calls: Sequence[tuple[str, Timing]]) -> tuple[Timing | None, ...]:
+def align(layers: Sequence[Layer], calls: Sequence[Call]) -> tuple[Timing | None, ...]:
     """Each layer's own time: the k-th layer named X gets the k-th call of module X.
 
     Layers that are no module (the residual add) get None; their FLOPs fill ``flops``.
     """
     queues: dict[str, list[Timing]] = {}
-    for name, timing in calls:
-        queues.setdefault(name, []).append(timing)
+    for call in calls:
+        queues.setdefault(call.name, []).append(call.timing)
     found: list[Timing | None] = []
     for layer in layers:
         queue = queues.get(layer.name)
         found.append(replace(queue.pop(0), flops=layer.flops) if queue else None)
     return tuple(found)
-
-
-PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
-ACTIVATIONS = 5  # activation-sized tensors alive at once while timing (see time_memory)
-
-
-def time_memory(layers: Sequence[Layer], dtype: DType) -> int:
-    """About the most memory timing takes, known before anything is allocated.
-
-    The weights as built (float32) and converted to ``dtype``, five tensors the size of the
-    largest activation (a residual forward keeps the input, the branch and the output alive,
-    and a layer timed on its own writes one more), and the copy probe's buffers.
-    """
-    c = count(layers)
-    size = ITEMSIZE[dtype]
-    largest = max(max(numel(r.in_shape), numel(r.out_shape)) for r in layers)
-    return (4 + size) * (c.total + c.buffers) + ACTIVATIONS * size * largest + PROBE_BYTES
-
-
-def model_memory(measured: Measured, dtype: DType) -> int:
-    """About the most memory timing a user's model takes, from its count on the meta device.
-
-    The weights as the factory builds them (float32) and, for another ``dtype``, their
-    converted copy; :data:`ACTIVATIONS` tensors the size of the largest floating-point
-    tensor any op produced in the counted forward pass, in ``dtype``; the inputs (floating
-    ones in ``dtype``, others at 8 bytes an element); and the copy probe's buffers.
-    """
-    size = ITEMSIZE[dtype]
-    elements = (measured.params or 0) + (measured.buffers or 0)
-    weights = 4 * elements + (0 if size == 4 else size * elements)
-    inputs = sum(numel(t.shape) * (size if _floating(t.dtype) else 8) for _, t in measured.inputs)
-    return weights + ACTIVATIONS * size * (measured.largest or 0) + inputs + PROBE_BYTES
-
-
-def _floating(dtype: str) -> bool:
-    return dtype.startswith(("float", "bfloat", "half", "double"))

@@ -111,10 +111,6 @@ class InputShape:
         dims = [parse_int("--size", part, high=MAX_SIZE) for part in parts]
         return cls(height=dims[0], width=dims[-1], batch=batch)
 
-    @property
-    def label(self) -> str:
-        return f"{self.batch}x?x{self.height}x{self.width}"
-
 
 @dataclass(frozen=True)
 class ConvStep:
@@ -459,11 +455,3 @@ def _dtype(option: str, value: object, name: str) -> str:
         raise SpecError(f"{option}: unknown dtype {name.strip()!r} in {value!r}; use one of "
                         f"{', '.join(sorted(set(DTYPES.values())))}")
     return DTYPES[key]
-
-
-def parse_input(option: str, value: object) -> tuple[int, ...]:
-    """An input shape alone (no dtype): ``"1,3,224,224"``, ``"1x3x224x224"``, ``[1, 3, ...]``."""
-    tensor = parse_tensor(option, value)
-    if tensor.dtype != "float32":
-        raise SpecError(f"{option} takes a shape without a dtype here, got {value!r}")
-    return tensor.shape

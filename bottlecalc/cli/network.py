@@ -3,20 +3,20 @@ or a user's own model (``pkg.mod:callable``), module by module (:mod:`.network_m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.breakdown import Sort
+from bottlecalc.breakdown import By, Sort
 from bottlecalc.cli import network_model, options
+from bottlecalc.cli.network_model import Shown
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.report.network.registry import MODEL_RENDERERS, RENDERERS
-from bottlecalc.report.render import Format
+from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.results import Depth, NetworkReport, TimeOptions
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 
@@ -38,6 +38,7 @@ Examples:
   bottlecalc network models.py:vit --depth 3 --sort params --top 10
   bottlecalc network models.py:encoder --input 1,16:int64 --conventions --pass train
   bottlecalc network models.py:vit --depth 2 --time --threads 2   # your model, each row timed
+  bottlecalc network models.py:gpt --by kind      # attention vs MLP vs embeddings, all layers
 
 \b
 NAME is one of: {", ".join(PRESETS)}, or "custom"; or one model TARGET,
@@ -54,30 +55,44 @@ def parse_layers(text: str) -> tuple[int, ...]:
     return tuple(parse_int("--layers", part, high=1024) for part in parts)
 
 
-def custom_spec(custom: dict[str, Any], *, stride_on: StrideOn, num_classes: int) -> NetworkSpec:
-    """The ``custom`` network: --width 64, --groups 1, --width-per-group 64 unless given."""
-    if custom["block"] is None or custom["layers"] is None:
+@dataclass(frozen=True)
+class Custom:
+    """The options that describe a ``custom`` network; None: the user did not type it."""
+
+    block: str | None = None
+    layers: str | None = None
+    width: int | None = None
+    groups: int | None = None
+    width_per_group: int | None = None
+    expansion: int | None = None
+
+    def typed(self) -> list[str]:
+        """The options given, as spelled on the command line."""
+        return [f"--{f.name.replace('_', '-')}" for f in fields(self)
+                if getattr(self, f.name) is not None]
+
+
+def custom_spec(custom: Custom, *, stride_on: StrideOn, num_classes: int) -> NetworkSpec:
+    """The ``custom`` network: --width 64, --groups 1, --width-per-group 64 unless given
+    (0 is typed, and refused by the spec)."""
+    if custom.block is None or custom.layers is None:
         raise click.UsageError(
             "network custom needs --block basic|bottleneck and --layers, e.g. --layers 3,4,6,3"
         )
     return NetworkSpec(
-        name=CUSTOM, block=BlockKind(custom["block"]), layers=parse_layers(custom["layers"]),
-        width=_or(custom["width"], 64), groups=_or(custom["groups"], 1),
-        width_per_group=_or(custom["width_per_group"], 64), expansion=custom["expansion"],
-        num_classes=num_classes, stride_on=stride_on,
+        name=CUSTOM, block=BlockKind(custom.block), layers=parse_layers(custom.layers),
+        width=64 if custom.width is None else custom.width,
+        groups=1 if custom.groups is None else custom.groups,
+        width_per_group=64 if custom.width_per_group is None else custom.width_per_group,
+        expansion=custom.expansion, num_classes=num_classes, stride_on=stride_on,
     )
 
 
-def _or(value: int | None, default: int) -> int:
-    """The value typed, else the default (0 is typed, and refused by the spec)."""
-    return default if value is None else value
-
-
 def build_specs(names: tuple[str, ...], *, variant: str, num_classes: int,
-                custom: dict[str, Any]) -> tuple[NetworkSpec, ...]:
+                custom: Custom) -> tuple[NetworkSpec, ...]:
     stride_on = VARIANTS[variant]
     keys = [name.strip().lower() for name in names]
-    given = [f"--{key.replace('_', '-')}" for key, value in custom.items() if value is not None]
+    given = custom.typed()
     if CUSTOM not in keys and given:
         raise click.UsageError(f"{given[0]} applies to 'network custom' only")
     return tuple(
@@ -142,6 +157,13 @@ def model_options(func: Any) -> Any:
                      "[default: macs]"),
         click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
                      help="A model's first N rows; the rest are summed in one row."),
+        click.option("--by", type=options.choice(By), default="module", show_default=True,
+                     help="A model's rows: a module of the tree each, or a module class each "
+                     "(kind: attention, MLP, norm... across the model, with instance "
+                     "counts)."),
+        click.option("--collapse/--no-collapse", default=True, show_default=True,
+                     help="A model's identical numbered siblings in one row "
+                     "('layers.0-31 (x32)'), or a row each."),
     ]
     return options.apply_options(func, decorators)
 
@@ -155,14 +177,17 @@ def model_options(func: Any) -> Any:
 @options.measure_options
 @options.time_options(own_dtype=False)
 @options.pass_option
-@options.format_option({**RENDERERS, **MODEL_RENDERERS})  # the same formats for both
+@options.format_option(RENDERERS)
 @options.output_option
 @options.color_option
 @options.debug_option
-def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, train: bool,
-            fmt: str | None, output: Path | None, color: bool | None,
-            input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-            top: int | None, **rest: Any) -> None:
+def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
+            depth: str | None, dtype: str, conventions: bool, input_shape: tuple[str, ...],
+            inputs: str | None, sort: str | None, top: int | None, by: str, collapse: bool,
+            block: str | None, layers: str | None, width: int | None, groups: int | None,
+            width_per_group: int | None, expansion: int | None, cross_check: bool,
+            no_measure: bool, timing: TimeOptions | None, train: bool, fmt: str | None,
+            output: Path | None, color: bool | None) -> None:
     """Count whole ResNets (torchvision's presets or your own stage list), or your model.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
@@ -178,44 +203,48 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
     """
     ctx = click.get_current_context()
     if any(network_model.is_model(name) for name in names):
-        args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
-                                        inputs=inputs, sort=sort, top=top,
-                                        timing=rest["timing"])
-        chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
-        network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
-                                output=output, color=color)
+        model = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
+                                         inputs=inputs, sort=sort, top=top, timing=timing,
+                                         by=by, collapse=collapse)
+        network_model.run_model(model, Shown(conventions, train, output, color,
+                                             pick_format(RENDERERS, fmt, output, color=color)))
         return
-    shown = Shown(network_model.preset_depth(ctx, depth), conventions, train)
-    presets(names, shown, pick_format(RENDERERS, fmt, output, color=color), output,
-            color=color, **rest)
+    shown_depth = network_model.preset_depth(ctx, depth)
+    shown = Shown(conventions, train, output, color,
+                  pick_format(RENDERERS, fmt, output, color=color))
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    specs = build_specs(names, variant=variant, num_classes=num_classes,
+                        custom=Custom(block, layers, width, groups, width_per_group, expansion))
+    presets(PresetArgs(specs, InputShape.parse(size, batch=batch), shown_depth, DType(dtype),
+                       measure=not no_measure, cross_check=cross_check, timing=timing), shown)
 
 
 @dataclass(frozen=True)
-class Shown:
-    """What the presets' report shows, whatever the networks."""
+class PresetArgs:
+    """What ``network NAME...`` (presets and custom) was asked for, parsed and checked."""
 
+    specs: tuple[NetworkSpec, ...]
+    shape: InputShape
     depth: Depth
-    conventions: bool
-    train: bool
+    dtype: DType
+    measure: bool
+    cross_check: bool
+    timing: TimeOptions | None  # --time: how to time them
 
 
-def presets(names: tuple[str, ...], shown: Shown, chosen: Format, output: Path | None, *,
-            color: bool | None, variant: str, size: str, batch: int, num_classes: int,
-            dtype: str, cross_check: bool, no_measure: bool, timing: TimeOptions | None,
-            **custom: Any) -> None:
+def presets(args: PresetArgs, shown: Shown) -> None:
     """Presets and custom networks, side by side; exit 3 if the routes disagree."""
-    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
-    specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
-    shape = InputShape.parse(size, batch=batch)
     from bottlecalc.api import count_networks
 
+    timing = args.timing
     if timing is not None:
-        timing = replace(timing, layers=shown.depth is Depth.LAYER)
-    results, machine = count_networks(specs, shape, measure=not no_measure,
-                                      cross_check=cross_check, timing=timing, train=shown.train)
-    report = NetworkReport(results=results, depth=shown.depth, dtype=DType(dtype),
-                           conventions=shown.conventions, measured=not no_measure,
-                           cross_checked=cross_check, machine=machine, train=shown.train)
-    write(RENDERERS, chosen, report, output, color=color)
+        timing = replace(timing, layers=args.depth is Depth.LAYER)
+    results, machine = count_networks(args.specs, args.shape, measure=args.measure,
+                                      cross_check=args.cross_check, timing=timing,
+                                      train=shown.train)
+    report = NetworkReport(results=results, depth=args.depth, dtype=args.dtype,
+                           conventions=shown.conventions, measured=args.measure,
+                           cross_checked=args.cross_check, machine=machine, train=shown.train)
+    write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if not report.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from bottlecalc.breakdown import ModelReport, Sort
+from bottlecalc.breakdown import By, ModelReport, Sort
 from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
 from bottlecalc.cli.output import write
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.report.network.registry import MODEL_RENDERERS
+from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, TimeOptions
 from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
@@ -26,7 +26,7 @@ from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
                "block", "layers", "width", "groups", "width_per_group", "expansion")
-MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
+MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "by", "collapse")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
 PRESET_DEPTHS = tuple(str(d) for d in Depth)  # network, stage, block, layer
@@ -48,6 +48,8 @@ class ModelArgs:
     sort: Sort = Sort.MACS
     top: int | None = None
     timing: TimeOptions | None = None  # --time: how to time it
+    by: By = By.MODULE  # --by kind: a row per module class
+    collapse: bool = True  # --no-collapse: identical siblings a row each
 
 
 def _verb(stray: list[str]) -> str:
@@ -56,7 +58,8 @@ def _verb(stray: list[str]) -> str:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None) -> ModelArgs:
+               top: int | None, timing: TimeOptions | None, by: str = "module",
+               collapse: bool = True) -> ModelArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -71,7 +74,7 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
-                     timing=timing)
+                     timing=timing, by=By(by.lower()), collapse=collapse)
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -119,16 +122,27 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     return Depth(text)
 
 
-def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
-              output: Path | None, color: bool | None) -> None:
+@dataclass(frozen=True)
+class Shown:
+    """How a network report (presets or a model) is shown, and where it goes."""
+
+    conventions: bool
+    train: bool  # --pass train: a training step's FLOPs too
+    output: Path | None
+    color: bool | None
+    fmt: Format
+
+
+def run_model(args: ModelArgs, shown: Shown) -> None:
     """Count the model by every route (and time it, with --time), write the report; exit 3
     if the routes disagree."""
     from bottlecalc.api import count_model  # imports torch: only now
 
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=train, timing=args.timing, depth=args.depth)
+                         train=shown.train, timing=args.timing, depth=args.depth)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
-                         conventions=conventions, train=train)
-    write(MODEL_RENDERERS, fmt, report, output, color=color)
+                         conventions=shown.conventions, train=shown.train, by=args.by,
+                         collapse=args.collapse)
+    write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")

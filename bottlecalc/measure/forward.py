@@ -47,6 +47,8 @@ class Forward:
     formulas: dict[str, Formula] = field(default_factory=dict)  # covered path -> formula
     kinds: dict[str, str] = field(default_factory=dict)  # module path -> class name
     held: dict[str, int] = field(default_factory=dict)  # module path -> its own parameters
+    tied: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path -> others holding
+    parents: dict[str, int] = field(default_factory=dict)  # shared module path -> its parents
     unused: dict[str, int] = field(default_factory=dict)  # parameter name -> numel, unread
     held_names: tuple[str, ...] = ()  # every parameter's name, in module order
     largest: int = 0  # elements of the largest floating-point tensor an op produced
@@ -231,15 +233,44 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
     attribution = _Attribution(calls, watched)
     counter = _run(module, inputs, device, calls, attribution)
     named = dict(module.named_parameters())
+    held, tied = held_once(module)
     return Forward(
         flops=int(counter.get_total_flops()), device=device, own=dict(attribution.own),
         ops=dict(attribution.ops), formulas=calls.formulas,
         kinds={name: type(m).__name__ for name, m in module.named_modules()},
-        held={name: sum(p.numel() for p in m.parameters(recurse=False))
-              for name, m in module.named_modules()},
+        held=held, tied=tied, parents=parents_of(module),
         unused={n: p.numel() for n, p in named.items() if id(p) not in attribution.used},
         held_names=tuple(named), largest=attribution.largest,
     )
+
+
+def held_once(module: nn.Module) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Each module's own parameters, a tied one (one tensor in two modules: GPT-2's wte and
+    lm_head) in the first module holding it only, so the modules sum to the total; and, per
+    module holding a tied parameter, the other modules holding it."""
+    holders: dict[int, list[str]] = {}
+    held: dict[str, int] = {}
+    for name, sub in module.named_modules():
+        held[name] = 0
+        for param in sub.parameters(recurse=False):
+            held[name] += 0 if id(param) in holders else param.numel()
+            holders.setdefault(id(param), []).append(name)
+    tied: dict[str, set[str]] = {}
+    for names in holders.values():
+        for name in names if len(set(names)) > 1 else ():
+            tied.setdefault(name, set()).update(set(names) - {name})
+    return held, {name: tuple(sorted(others)) for name, others in tied.items()}
+
+
+def parents_of(module: nn.Module) -> dict[str, int]:
+    """Module objects held by several parents (ultralytics' one nn.SiLU in every Conv): the
+    path torch names it by (the first) -> how many parents hold it."""
+    parents: dict[int, set[str]] = {}
+    for name, sub in module.named_modules(remove_duplicate=False):
+        if name:
+            parents.setdefault(id(sub), set()).add(name.rpartition(".")[0])
+    paths = {id(sub): name for name, sub in module.named_modules()}
+    return {paths[key]: len(found) for key, found in parents.items() if len(found) > 1}
 
 
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,

@@ -282,7 +282,8 @@ def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) 
         return None if fv is None else sum(fv.by_module.get(name, {}).values())
 
     modules = tuple(ModuleCount(name, kind, forward.held.get(name, 0),
-                                forward.own.get(name, 0) // 2, fvcore_of(name))
+                                forward.own.get(name, 0) // 2, fvcore_of(name),
+                                forward.tied.get(name, ()), forward.parents.get(name, 1))
                     for name, kind in forward.kinds.items())
     return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
                    macs=forward.macs, macs_modules=forward.macs_modules,

@@ -31,14 +31,21 @@ from torch import nn
 from torch.utils import benchmark
 from torch.utils._pytree import tree_leaves, tree_map
 
-from bottlecalc.analytic import DType
-from bottlecalc.breakdown import Call, ModelTimed
+from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.pipeline import inference
 from bottlecalc.measure.subject import Subject
 from bottlecalc.measure.user import contained
-from bottlecalc.results import MIN_SAMPLES, PROBE_BYTES, Machine, TimeOptions, Timing
+from bottlecalc.results import (
+    MIN_SAMPLES,
+    Call,
+    Machine,
+    Measured,
+    Timed,
+    TimeOptions,
+    Timing,
+)
 
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
 WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network,
@@ -50,7 +57,39 @@ PROBE_BUDGET_S = 0.2  # ... one probe
 SIZING_S = 0.01  # a probe grows until one call takes this long
 TORCH_DTYPES = {DType.FLOAT32: torch.float32, DType.FLOAT16: torch.float16,
                 DType.BFLOAT16: torch.bfloat16}
-Calls = tuple[tuple[str, Timing], ...]
+Calls = tuple[Call, ...]
+
+
+PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
+ACTIVATIONS = 5  # activation-sized tensors alive at once while timing (see time_memory)
+
+
+def time_memory(layers: Sequence[Layer], dtype: DType) -> int:
+    """About the most memory timing takes, known before anything is allocated.
+
+    The weights as built (float32) and converted to ``dtype``, five tensors the size of the
+    largest activation (a residual forward keeps the input, the branch and the output alive,
+    and a layer timed on its own writes one more), and the copy probe's buffers.
+    """
+    c = count(layers)
+    size = ITEMSIZE[dtype]
+    largest = max(max(numel(r.in_shape), numel(r.out_shape)) for r in layers)
+    return (4 + size) * (c.total + c.buffers) + ACTIVATIONS * size * largest + PROBE_BYTES
+
+
+def model_memory(measured: Measured, dtype: DType) -> int:
+    """About the most memory timing a user's model takes, from its count on the meta device.
+
+    The weights as the factory builds them (float32) and, for another ``dtype``, their
+    converted copy; :data:`ACTIVATIONS` tensors the size of the largest floating-point
+    tensor any op produced in the counted forward pass, in ``dtype``; the inputs (floating
+    ones in ``dtype``, others at 8 bytes an element); and the copy probe's buffers.
+    """
+    size = ITEMSIZE[dtype]
+    elements = (measured.params or 0) + (measured.buffers or 0)
+    weights = 4 * elements + (0 if size == 4 else size * elements)
+    inputs = sum(numel(t.shape) * (size if t.is_float else 8) for _, t in measured.inputs)
+    return weights + ACTIVATIONS * size * (measured.largest or 0) + inputs + PROBE_BYTES
 
 
 def check_device(device: str) -> None:
@@ -177,18 +216,27 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
 
 
-def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
-    """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, (args, kwargs) = built(subject, options)
+@contextmanager
+def failing_as(subject: Subject, options: TimeOptions) -> Iterator[None]:
+    """An error while timing ``subject`` as one line naming it, its input, the device and
+    the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
     try:
-        with inference(module):
-            total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
-                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-            calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
+        yield
+    except MeasureError:
+        raise
     except Exception as exc:
         raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
                            f"({options.device}, {options.dtype}) failed: "
                            f"{type(exc).__name__}: {exc}") from exc
+
+
+def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
+    """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
+    module, (args, kwargs) = built(subject, options)
+    with failing_as(subject, options), inference(module):
+        total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
     return total, calls
 
 
@@ -198,28 +246,21 @@ def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
               if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
     calls = _ModuleCalls(options, cap=LAYER_CAP_S)
     calls.run(module, inputs, leaves)
-    return tuple((call.name, call.timing) for call in calls.calls)
+    return tuple(calls.calls)
 
 
 def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, flops: int,
-               machine: Machine) -> ModelTimed:
+               machine: Machine) -> Timed:
     """A user's model on ``machine``: the whole forward pass timed (it computes ``flops``),
     the bytes it moved (weights, inputs, outputs), and every call of each module named in
     ``rows`` timed on its own."""
     module, inputs = built(subject, options)
     calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
-    try:
-        with inference(module), contained(subject.name):
-            total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
-                          budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-            moved = calls.run(module, inputs, rows) + weight_bytes(module)
-    except MeasureError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
-                           f"({options.device}, {options.dtype}) failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
-    return ModelTimed(replace(total, flops=flops), moved, tuple(calls.calls), machine)
+    with failing_as(subject, options), inference(module), contained(subject.name):
+        total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        moved = calls.run(module, inputs, rows) + weight_bytes(module)
+    return Timed(replace(total, flops=flops), tuple(calls.calls), moved, machine)
 
 
 def weight_bytes(module: nn.Module) -> int:

@@ -20,9 +20,11 @@ _TRAILING = re.compile(r"\s+((?:\x1b\[[0-9;]*m)*)$")  # trailing spaces, colour 
 
 
 def _console(file: TextIO, *, color: bool, width: int) -> Console:
+    # force_jupyter=False: inside Jupyter rich would display the output and write nothing
     return Console(file=file, width=width, force_terminal=color, no_color=not color,
                    color_system="standard" if color else None, highlight=False,
-                   legacy_windows=False, emoji=False, markup=False, soft_wrap=False)
+                   legacy_windows=False, emoji=False, markup=False, soft_wrap=False,
+                   force_jupyter=False)
 
 
 def natural_width(renderable: RenderableType) -> int:

@@ -15,8 +15,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 
 from bottlecalc.breakdown import ModelReport
-from bottlecalc.report.network import model_table
-from bottlecalc.report.network import model_words as words
+from bottlecalc.report.network import modules as words
+from bottlecalc.report.network import table
 from bottlecalc.report.render import RenderOptions
 
 
@@ -27,15 +27,15 @@ class Fitted:
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield model_table.parts(self.report, options.max_width)
+        yield table.model_parts(self.report, options.max_width)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, model_table.parts(self.report, None))
+        return Measurement.get(console, options, table.model_parts(self.report, None))
 
 
 def text(report: ModelReport, *, width: int | None = None) -> str:
     """The table and its lines as plain text (``width=None``: as wide as the table needs)."""
-    return model_table.render(report, RenderOptions(width=width))
+    return table.render(report, RenderOptions(width=width))
 
 
 def _html_row(values: Sequence[str], tag: str) -> str:

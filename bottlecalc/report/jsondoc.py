@@ -121,7 +121,7 @@ def add_timed_layers(rows: list[dict[str, Any]], result: Counted[S],
     when not timed alone) and ``roofline``; nothing when not timed."""
     if machine is None or result.timed is None:
         return
-    timings = result.timed.layers or (None,) * len(result.layers)
+    timings = result.layer_times or (None,) * len(result.layers)
     for row, layer, t in zip(rows, result.layers, timings, strict=True):
         row.update(time=time_dict(t), roofline=roofline_dict(machine.roofline((layer,))))
 

@@ -18,7 +18,6 @@ from bottlecalc.results import (
     Counted,
     Machine,
     S,
-    Timed,
     Timing,
 )
 
@@ -133,8 +132,7 @@ def layer_row(layer: Layer, timing: Timing | None, machine: Machine) -> list[str
 
 
 def layer_rows(result: Counted[S], machine: Machine) -> list[list[str]]:
-    timed = result.timed.layers if result.timed is not None else ()
-    timings = timed or (None,) * len(result.layers)
+    timings = result.layer_times or (None,) * len(result.layers)
     return [layer_row(layer, t, machine) for layer, t in zip(result.layers, timings, strict=True)]
 
 
@@ -161,27 +159,26 @@ def _names(layers: list[Layer]) -> str:
 
 def _share(result: Counted[S], picked: set[int]) -> float | None:
     """The picked layers' share of the time all the layers took, each timed alone."""
-    timings = result.timed.layers if result.timed is not None else ()
-    times = {i: t.median_s for i, t in enumerate(timings) if t is not None}
+    times = {i: t.median_s for i, t in enumerate(result.layer_times) if t is not None}
     total = sum(times.values())
     return sum(s for i, s in times.items() if i in picked) / total if total else None
 
 
 def sum_line(result: Counted[S]) -> str:
     """The layers timed one by one against the whole timed at once."""
-    if result.timed is None or not result.timed.layers:
+    if result.timed is None or not result.layer_times:
         return ""
-    alone = sum(t.median_s for t in result.timed.layers if t is not None)
+    alone = sum(t.median_s for t in result.layer_times if t is not None)
     return (f"{result.name}: its layers timed one by one add up to {duration(alone)}; timed "
             f"whole it took {duration(result.timed.total.median_s)} (the residual add and the "
             "traffic between layers are in the difference)")
 
 
-def all_timings(timed: Timed | None) -> list[Timing]:
+def all_timings(result: Counted[S]) -> list[Timing]:
     """Every timing of one result: the whole, then each layer timed on its own."""
-    if timed is None:
+    if result.timed is None:
         return []
-    return [timed.total, *(t for t in timed.layers if t is not None)]
+    return [result.timed.total, *(t for t in result.layer_times if t is not None)]
 
 
 def layer_notes(result: Counted[S], machine: Machine) -> list[str]:
@@ -199,7 +196,7 @@ def layer_sections(results: Sequence[Counted[S]], machine: Machine) -> list[Sect
 
 
 def any_noisy(results: Sequence[Counted[S]]) -> bool:
-    return any(t.noisy for r in results for t in all_timings(r.timed))
+    return any(t.noisy for r in results for t in all_timings(r))
 
 
 def time_notes(results: Sequence[Counted[S]], machine: Machine) -> list[str]:

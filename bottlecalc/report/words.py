@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bottlecalc.analytic import fmt
+from bottlecalc.breakdown import natural
 from bottlecalc.results import Measured, Reconcile, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}
@@ -40,10 +41,15 @@ def complete_line(m: Measured) -> str | None:
     return line
 
 
+def paths(modules: Sequence[str]) -> str:
+    """Module paths in natural order ('h.2' before 'h.10'), comma-separated."""
+    return ", ".join(sorted(modules, key=natural))
+
+
 def _row(r: Reconcile) -> str:
     """'-65,536 aten::scaled_dot_product_attention x2 (attention not counted: ...)'."""
     label = f"{r.op} x{r.count}" if r.engine == "fvcore" and r.count else r.op
-    where = "" if r.engine == "fvcore" and r.explained else f" in {', '.join(r.modules)}"
+    where = "" if r.engine == "fvcore" and r.explained else f" in {paths(r.modules)}"
     return f"{r.macs:+,} {label}{where} ({r.reason})"
 
 
@@ -68,4 +74,4 @@ def unused_line(m: Measured) -> str | None:
     if not m.params_unused:
         return None
     return (f"parameters the forward never used: {fmt(m.params_unused)} "
-            f"({', '.join(m.unused_modules) or 'scattered'}); max-params counts them")
+            f"({paths(m.unused_modules) or 'scattered'}); max-params counts them")

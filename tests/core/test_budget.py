@@ -23,7 +23,7 @@ from bottlecalc.budget.model import (
 from bottlecalc.budget.numbers import parse_count, parse_tolerance
 from bottlecalc.budget.targets import Kind, resolve
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import TensorSpec, parse_input
+from bottlecalc.spec import TensorSpec, parse_tensor
 
 counts = st.integers(min_value=1, max_value=10**18)
 
@@ -98,14 +98,14 @@ def test_fractions_of_one_are_refused(n: int, thousandths: int) -> None:
 def test_tolerance_and_input() -> None:
     assert parse_tolerance("tolerance", "2.5%") == Fraction(5, 2)
     assert parse_tolerance("tolerance", 5) == 5
-    assert parse_input("--input", "1,3,224,224") == (1, 3, 224, 224)
-    assert parse_input("input", [2, 3, 32, 32]) == (2, 3, 32, 32)
+    assert parse_tensor("--input", "1,3,224,224") == TensorSpec((1, 3, 224, 224))
+    assert parse_tensor("input", [2, 3, 32, 32]) == TensorSpec((2, 3, 32, 32))
     for bad in ("-1%", "101", "x"):
         with pytest.raises(SpecError, match="tolerance"):
             parse_tolerance("tolerance", bad)
     for shape in ("1,3,a,4", "", "0,3,4,4", [1, "3"]):
         with pytest.raises(SpecError, match="--input"):
-            parse_input("--input", shape)
+            parse_tensor("--input", shape)
 
 
 def verdict(limit: int, actual: int, tolerance: int = 0) -> Verdict:

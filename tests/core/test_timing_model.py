@@ -1,6 +1,6 @@
-"""The --time data model, torch-free: throughput, noise, the roofline's verdict, alignment of
-per-module timings with counted layers, a user's model's rows and their times, and the
-memory estimates made before allocating."""
+"""The --time data model: throughput, noise, the roofline's verdict, alignment of
+per-module timings with counted layers, a user's model's rows and their times (one Timed for
+every subject), and the memory estimates made before allocating (measure/timing.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bottlecalc.analytic import ITEMSIZE, DType, block_layers, count, numel, traffic
-from bottlecalc.breakdown import OTHER, Call, ModelReport, ModelResult, ModelTimed, summed
+from bottlecalc.breakdown import OTHER, ModelReport, ModelResult, summed
+from bottlecalc.measure.timing import PROBE_BYTES, model_memory, time_memory
 from bottlecalc.results import (
     NOISY_IQR,
-    PROBE_BYTES,
     Bound,
+    Call,
     Machine,
     Measured,
     ModuleCount,
@@ -23,9 +24,7 @@ from bottlecalc.results import (
     Timing,
     align,
     analytic_compare,
-    model_memory,
     speedup,
-    time_memory,
 )
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
 
@@ -100,12 +99,14 @@ def test_memory_bound_layers_are_the_ones_without_macs_on_a_fast_cpu() -> None:
 
 def test_align_gives_the_kth_layer_the_kth_call_of_its_module() -> None:
     layers = block_layers(ARTICLE[1], AT_56)  # relu is one module called three times
-    calls = [(r.name, timing(0.001 * (i + 1))) for i, r in enumerate(layers) if r.op != "add"]
+    calls = [Call(r.name, timing(0.001 * (i + 1))) for i, r in enumerate(layers) if r.op != "add"]
     found = align(layers, calls)
     assert len(found) == len(layers)
-    for layer, (name, seen), got in zip([r for r in layers if r.op != "add"], calls,
-                                        [t for t in found if t is not None], strict=True):
-        assert name == layer.name and got.median_s == seen.median_s
+    assert Timed(timing(), tuple(calls)).per_layer(layers) == found
+    assert Timed(timing()).per_layer(layers) == ()  # not timed layer by layer
+    for layer, call, got in zip([r for r in layers if r.op != "add"], calls,
+                                [t for t in found if t is not None], strict=True):
+        assert call.name == layer.name and got.median_s == call.timing.median_s
         assert got.flops == layer.flops
     assert [r.name for r, t in zip(layers, found, strict=True) if t is None] == ["add"]
 
@@ -148,7 +149,7 @@ MEASURED = Measured(params=191, buffers=0, macs=2000, torch_flops=4000, modules=
                     inputs=(("0", TensorSpec((4, 10))),), largest=400)
 CALLS = (Call("a", timing(0.002, 0.0001, samples=6), 1000), Call("b", timing(0.003), 500),
          Call("a", timing(0.004, 0.0003, samples=5), 1200))
-TIMED = ModelTimed(timing(0.012, flops=4000), 3000, CALLS, machine())
+TIMED = Timed(timing(0.012, flops=4000), CALLS, 3000, machine())
 
 
 def test_a_row_gets_the_sum_of_its_modules_calls() -> None:
@@ -177,9 +178,9 @@ def test_summed_of_nothing_is_nothing() -> None:
     assert summed([]) is None
 
 
-def test_the_model_report_is_timed_on_its_machine_and_has_no_speedup() -> None:
+def test_the_model_report_is_timed_on_its_machine() -> None:
     report = ModelReport(ModelResult("net", MEASURED, TIMED))
-    assert report.machine == TIMED.machine and report.speedup is None
+    assert report.machine == TIMED.machine
     assert report.result.roofline == machine().roof(2000, 3000)
     assert ModelReport(ModelResult("net", MEASURED)).machine is None
     assert ModelResult("net", MEASURED).roofline is None

@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from bottlecalc.breakdown import ModelResult
+from bottlecalc.errors import SpecError
 from bottlecalc.library import Count
 from bottlecalc.results import Measured, ModuleCount
 from bottlecalc.spec import TensorSpec
@@ -86,6 +87,48 @@ def test_to_dict_carries_the_defaults_and_the_views() -> None:
         == ["encoder", "head", "(other)"]
 
 
-def test_repr_is_one_line() -> None:
+def test_repr_is_one_line_with_the_training_flops_when_counted() -> None:
     assert repr(FOUND) == (f"<bottlecalc.Count 'Net<v1>': {PARAMS:,} params, {MACS:,} MACs, "
-                           f"{2 * MACS:,} FLOPs>")
+                           f"{2 * MACS:,} FLOPs, {3 * 2 * MACS:,} training FLOPs>")
+    forward = Count(FOUND.result, depth=2)
+    assert repr(forward) == (f"<bottlecalc.Count 'Net<v1>': {PARAMS:,} params, {MACS:,} MACs, "
+                             f"{2 * MACS:,} FLOPs>")
+
+
+def test_training_flops_get_a_column_on_the_total_row() -> None:
+    lines = FOUND.table().splitlines()
+    assert lines[2].split()[-2:] == ["training", "FLOPs"]
+    (total,) = [line for line in lines if line.split()[:1] == ["total"]]
+    assert total.split()[-1] == f"{3 * 2 * MACS:,}"
+    assert "training FLOPs" not in Count(FOUND.result, depth=2).table()
+
+
+def test_table_returns_the_text_inside_jupyter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a notebook rich displays what it prints instead of writing it (issue 20, item 14):
+    the text is returned all the same."""
+    import rich.console
+
+    monkeypatch.setattr(rich.console, "_is_jupyter", lambda: True)
+    text = FOUND.table()
+    assert text.splitlines()[0] == "Net<v1>: input 1x197x768; modules at depth 2, by MACs"
+    assert f"{MACS:,}" in text
+
+
+def test_by_kind_sums_each_class_over_its_instances() -> None:
+    kinds = {r.kind: (r.instances, r.params, r.macs, r.fvcore) for r in FOUND.by_kind()}
+    attn, mlp, head = MODULES[2], MODULES[3], MODULES[4]
+    assert kinds == {
+        "Encoder": (1, attn.params + mlp.params, attn.macs + mlp.macs, 3_538_944_000),
+        "MLP": (1, mlp.params, mlp.macs, mlp.fvcore),
+        "Attention": (1, attn.params, attn.macs, attn.fvcore),
+        "Linear": (1, head.params, head.macs, head.fvcore),
+    }
+    assert [r.kind for r in FOUND.by_kind()] == ["Encoder", "MLP", "Attention", "Linear"]
+    text = FOUND.table(by="kind")
+    assert text.splitlines()[0] == "Net<v1>: input 1x197x768; module kinds, by MACs"
+    assert FOUND.to_dict(by="kind")["networks"][0]["by_kind"][0]["kind"] == "Encoder"
+
+
+def test_a_bad_by_is_one_spec_error() -> None:
+    with pytest.raises(SpecError, match="by must be one of 'module', 'kind', got 'class'"):
+        FOUND.table(by="class")

@@ -12,7 +12,7 @@ from bottlecalc.analytic import DType
 from bottlecalc.report import timing
 from bottlecalc.report.compare.registry import RENDERERS
 from bottlecalc.report.render import Format, RenderOptions
-from bottlecalc.results import CompareResult, Machine, Timed, Timing, align, analytic_compare
+from bottlecalc.results import Call, CompareResult, Machine, Timed, Timing, analytic_compare
 from bottlecalc.spec import InputShape, block_pair
 
 MACHINE = Machine(cpu="Test CPU 9000", device="cpu", dtype=DType.FLOAT32, threads=2,
@@ -29,9 +29,9 @@ def timed_result(basic_s: float = 0.040, bottleneck_s: float = 0.008) -> Compare
     result = analytic_compare(block_pair(256, 64, 256), InputShape(56, 56))
     blocks = []
     for block, seconds in zip(result.blocks, (basic_s, bottleneck_s), strict=True):
-        calls = [(r.name, timing_of(seconds / 10)) for r in block.layers if r.op != "add"]
-        timed = Timed(replace(timing_of(seconds), flops=block.counts.flops),
-                      align(block.layers, calls))
+        calls = tuple(Call(r.name, timing_of(seconds / 10)) for r in block.layers
+                      if r.op != "add")
+        timed = Timed(replace(timing_of(seconds), flops=block.counts.flops), calls)
         blocks.append(replace(block, timed=timed))
     return replace(result, blocks=tuple(blocks), machine=MACHINE)
 

@@ -27,7 +27,7 @@ from bottlecalc.api import count_model
 from bottlecalc.breakdown import OTHER, ModelReport
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.library import RouteMacs
-from bottlecalc.report.network.model_json import report_dict
+from bottlecalc.report.network.json import report_dict
 from bottlecalc.spec import TensorSpec
 
 TINY = textwrap.dedent("""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bottlecalc.api import count_model
-from bottlecalc.breakdown import OTHER, ModelResult, Sort, depth_of
+from bottlecalc.breakdown import OTHER, ModelResult, Sort, tree_depths
 from bottlecalc.spec import TensorSpec
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -48,13 +48,14 @@ LSTM = ((4 * 128 * (64 + 128) + 8 * 128) + (4 * 128 * (128 + 128) + 8 * 128),
         16 * 4 * 128 * (64 + 128) + 16 * 4 * 128 * (128 + 128))
 MIXER_OWN = (12 * 6, 5 * 12 * 6)  # the matrix product in Mixer.forward, on 5 rows
 
-# name: (target, input, (params, MACs) in total, (other) at each depth: depth -> (p, MACs))
+# name: (target, input, (params, MACs) in total, (other) at each depth: depth -> (p, MACs)).
+# SmallViT's encoder (nn.TransformerEncoder) has one child, its layers: they use up no depth.
 MODELS: dict[str, tuple[str, tuple[int, ...], tuple[int, int], dict[int, tuple[int, int]]]] = {
     "vit": ("models.py:SmallViT", (1, 3, 64, 64),
             (VIT_PATCH[0] + 2 * VIT_LAYER[0] + 2 * DIM + VIT_HEAD[0] + VIT_TOKENS,
              VIT_PATCH[1] + 2 * VIT_LAYER[1] + VIT_HEAD[1]),
-            {**dict.fromkeys(range(1, 5), (VIT_TOKENS, 0)),
-             **dict.fromkeys(range(5, 7), (VIT_TOKENS + 2 * VIT_ATTN[0], 2 * VIT_ATTN[1]))}),
+            {**dict.fromkeys(range(1, 4), (VIT_TOKENS, 0)),
+             **dict.fromkeys(range(4, 6), (VIT_TOKENS + 2 * VIT_ATTN[0], 2 * VIT_ATTN[1]))}),
     "lstm": ("models.py:LSTMClassifier", (1, 16, 64), (LSTM[0] + 1290, LSTM[1] + 1280),
              dict.fromkeys(range(1, 3), (0, 0))),
     "resnet18": ("breakdown_models.py:resnet18", (1, 3, 64, 64),
@@ -71,7 +72,7 @@ def test_rows_and_other_sum_to_the_totals_at_every_depth(name: str) -> None:
     target, shape, (params, macs), others = MODELS[name]
     result = counted(target, shape)
     assert (result.params, result.macs, result.flops) == (params, macs, 2 * macs)
-    assert max(others) > max(depth_of(m.name) for m in result.measured.modules)
+    assert max(others) > max(tree_depths([m.name for m in result.measured.modules]).values())
     for depth, other in others.items():
         rows = result.by_module(depth)
         assert rows[-1].name == OTHER and (rows[-1].params, rows[-1].macs) == other
@@ -88,12 +89,13 @@ def test_rows_at_a_depth_never_nest(name: str) -> None:
     target, shape, _, others = MODELS[name]
     result = counted(target, shape)
     paths = [m.name for m in result.measured.modules]
+    depths = tree_depths(paths)
     for depth in others:
-        names = [r.name for r in result.by_module(depth)[:-1]]
+        names = [r.name for r in result.by_module(depth, collapse=False)[:-1]]
         assert not any(b.startswith(f"{a}.") for a in names for b in names)
         for row in names:
             leaf = not any(p.startswith(f"{row}.") for p in paths)
-            assert depth_of(row) == depth or (depth_of(row) < depth and leaf)
+            assert depths[row] == depth or (depths[row] < depth and leaf)
 
 
 @pytest.mark.parametrize("sort", list(Sort))
@@ -103,7 +105,8 @@ def test_order_and_top_keep_the_sums(sort: Sort, top: int | None) -> None:
     rows = counted(target, shape).by_module(2, sort=sort, top=top)
     assert sum(r.params for r in rows) == params and sum(r.macs for r in rows) == macs
     if top is not None:  # top rows, one folded row, (other)
-        shown = 6 + 4 * 2  # conv1, bn1, relu, maxpool, avgpool, fc; four stages of 2 blocks
+        shown = 6 + 1 + 3 * 2  # conv1, bn1, relu, maxpool, avgpool, fc; layer1.0-1 (x2) as
+        # one row (equal blocks); layer2-4 as 2 rows each (the first has a downsample)
         assert len(rows) == top + 2 and rows[top].name == f"({shown - top} more modules)"
 
 
@@ -112,10 +115,10 @@ def test_vit_rows_are_its_modules_by_hand() -> None:
     depth1 = {r.name: (r.params, r.macs) for r in result.by_module(1)}
     assert depth1 == {"patch": VIT_PATCH, "encoder": (2 * VIT_LAYER[0], 2 * VIT_LAYER[1]),
                       "head": VIT_HEAD, "norm": (2 * DIM, 0), OTHER: (VIT_TOKENS, 0)}
-    depth3 = {r.name: (r.params, r.macs) for r in result.by_module(3)}
-    assert depth3["encoder.layers.0"] == depth3["encoder.layers.1"] == VIT_LAYER
-    depth4 = {r.name: (r.params, r.macs) for r in result.by_module(4)}
-    assert depth4["encoder.layers.1.self_attn"] == (VIT_ATTN[0] + VIT_OUT_PROJ, VIT_ATTN[1])
+    depth2 = {r.name: (r.params, r.macs) for r in result.by_module(2, collapse=False)}
+    assert depth2["encoder.layers.0"] == depth2["encoder.layers.1"] == VIT_LAYER
+    depth3 = {r.name: (r.params, r.macs) for r in result.by_module(3, collapse=False)}
+    assert depth3["encoder.layers.1.self_attn"] == (VIT_ATTN[0] + VIT_OUT_PROJ, VIT_ATTN[1])
 
 
 def test_resnet18_rows_are_its_stages_by_hand() -> None:

@@ -44,8 +44,8 @@ def test_block_and_every_module_layer_is_timed() -> None:
         assert total.median_s > 0 and total.iqr_s >= 0 and total.runs >= total.samples >= 1
         assert (total.threads, total.device, total.dtype) == (1, "cpu", "float32")
         assert total.flops == block.counts.flops
-        assert len(block.timed.layers) == len(block.layers)
-        for layer, seen in zip(block.layers, block.timed.layers, strict=True):
+        assert len(block.layer_times) == len(block.layers)
+        for layer, seen in zip(block.layers, block.layer_times, strict=True):
             assert (seen is None) == (layer.op is Op.ADD), layer.name  # add: no module
             assert seen is None or (seen.median_s > 0 and seen.flops == layer.flops)
 
@@ -63,7 +63,7 @@ def test_other_dtypes_run_in_that_dtype(dtype: DType) -> None:
     result = time_result(analytic_result(SMALL[1], InputShape(4, 4)),
                          TimeOptions(threads=1, dtype=dtype))
     assert result.timed is not None and result.timed.total.dtype == str(dtype)
-    assert result.timed.layers == ()  # layers only when asked
+    assert result.timed.calls == () and result.layer_times == ()  # layers only when asked
 
 
 def test_leaf_calls_follow_the_forward_order_of_a_users_model() -> None:
@@ -74,7 +74,7 @@ def test_leaf_calls_follow_the_forward_order_of_a_users_model() -> None:
     subject = subject_of("tiny", make, (1, 3, 8, 8))
     total, calls = timing.time_subject(subject, ONE_THREAD)
     assert total.median_s > 0
-    assert [name for name, _ in calls] == ["0", "1", "2", "3"]
+    assert [call.name for call in calls] == ["0", "1", "2", "3"]
 
 
 def test_a_failing_forward_is_a_measure_error() -> None:

@@ -1,6 +1,10 @@
-"""``network --format csv``: per network a ``total`` row, then the rows at ``--depth``.
+"""``network --format csv``: per network a ``total`` row, then the rows at ``--depth``; for
+a user's model a ``total`` row, then one row per breakdown row, ``(other)`` included (they sum
+to the total row), or with ``--by kind`` one per module class.
 
-Columns are the JSON keys flattened, so both formats carry the same numbers.
+Columns are the JSON keys flattened, so both formats carry the same numbers; a model's
+``--pass train`` adds ``flops_train`` (total row), and ``--time`` the ``time_*`` and
+``roofline_*`` columns (empty where a row was not timed).
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ import csv
 import io
 from typing import Any
 
-from bottlecalc.report.network.json import network_dict
+from bottlecalc.breakdown import By, ModelReport
+from bottlecalc.report.network.json import model_dict, network_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.timing import TIME_COLUMNS
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
@@ -43,7 +48,9 @@ def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
     return flat
 
 
-def render(view: NetworkReport, options: RenderOptions) -> str:
+def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
+    if isinstance(view, ModelReport):
+        return _model(view)
     buffer = io.StringIO()
     columns = COLUMNS + (["flops_train_analytic", "flops_train_torch"] if view.train else []) \
         + (TIME_COLUMNS if view.machine is not None else [])
@@ -52,4 +59,49 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
     writer.writeheader()
     for result in view.results:
         writer.writerows(_rows(result, view))
+    return buffer.getvalue()
+
+
+# --- A user's model ---
+
+MODEL_COLUMNS = ["model", "row", "kind", "params", "macs", "flops", "fvcore", "share_params",
+                 "share_macs"]
+TIMED = ("time", "roofline")  # --time: objects flattened into time_* and roofline_* columns
+
+
+def _total(entry: dict[str, Any]) -> dict[str, Any]:
+    """The model's own figures, as a row: every route's total."""
+    return {"name": "total", "kind": "", "params": entry["params"]["total"],
+            "macs": entry["macs"]["complete"], "flops": entry["flops"]["torch"],
+            "fvcore": entry["macs"]["fvcore"], "share": {"params": 1.0, "macs": 1.0},
+            "flops_train": (entry["flops"].get("train") or {}).get("torch"),
+            **{key: entry[key] for key in TIMED if key in entry}}
+
+
+def _model_flat(model: str, row: dict[str, Any]) -> dict[str, Any]:
+    flat = {key: value for key, value in row.items() if key not in ("name", "share", *TIMED)}
+    flat.update(model=model, row=row["name"], share_params=row["share"]["params"],
+                share_macs=row["share"]["macs"])
+    for group in TIMED:
+        flat.update({f"{group}_{key}": value for key, value in (row.get(group) or {}).items()})
+    return {key: "" if value is None else value for key, value in flat.items()}
+
+
+def _kinds(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """--by kind: a row per module class, named by it."""
+    return [{**row, "name": row["kind"]} for row in entry["by_kind"]]
+
+
+def _model(report: ModelReport) -> str:
+    entry = model_dict(report)
+    buffer = io.StringIO()
+    by_kind = report.by is By.KIND
+    columns = MODEL_COLUMNS + (["instances"] if by_kind else []) \
+        + (["flops_train"] if report.train else []) \
+        + (TIME_COLUMNS if report.machine is not None and not by_kind else [])
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
+                            lineterminator="\n")
+    writer.writeheader()
+    for row in (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"])):
+        writer.writerow(_model_flat(entry["name"], row))
     return buffer.getvalue()

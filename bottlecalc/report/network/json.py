@@ -1,21 +1,51 @@
-"""``network --format json`` (schema ``bottlecalc.network``, docs/network.md)."""
+"""``network --format json`` (schema ``bottlecalc.network``, docs/network.md).
+
+Presets: the networks side by side. A user's model: the presets' document shape, a header,
+the routes, ``conventions`` and one entry in ``networks``, whose ``kind`` is ``"model"``. Its
+``breakdown`` holds the rows asked for (``--depth``, ``--sort``, ``--top``) and ``(other)``,
+which sum to the totals; its ``modules`` holds every module's own counts, what ``check
+--baseline`` compares. ``bottlecalc.count(model).to_dict()`` returns this same document.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
+from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow
 from bottlecalc.report import jsondoc
-from bottlecalc.report.conventions import NETWORK_CONVENTIONS
-from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
+from bottlecalc.report.conventions import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
+from bottlecalc.report.jsondoc import (
+    dumps,
+    header,
+    input_dict,
+    layer_dict,
+    modules_list,
+    reconcile_dict,
+    roofline_or_null,
+    routes_dict,
+    share,
+    tensor_dict,
+    time_dict,
+    timed_header,
+)
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Depth, Group, Machine, NetworkReport, NetworkResult, breakdown
+from bottlecalc.results import (
+    Depth,
+    LayerGroup,
+    Machine,
+    NetworkReport,
+    NetworkResult,
+    Roofline,
+    Timing,
+    breakdown,
+)
 from bottlecalc.spec import NetworkSpec, StrideOn
 
 
-def render(view: NetworkReport, options: RenderOptions) -> str:
+def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
     """Pretty JSON; ``--depth block|layer`` adds a ``breakdown`` list to each network."""
-    return dumps(networks_dict(view))
+    return dumps(report_dict(view) if isinstance(view, ModelReport) else networks_dict(view))
 
 
 def networks_dict(view: NetworkReport) -> dict[str, Any]:
@@ -86,7 +116,7 @@ def traffic_dict(t: Traffic) -> dict[str, Any]:
     }
 
 
-def group_dict(group: Group, dtype: DType) -> dict[str, Any]:
+def group_dict(group: LayerGroup, dtype: DType) -> dict[str, Any]:
     c = group.counts
     row: dict[str, Any] = {
         "name": group.name,
@@ -99,3 +129,96 @@ def group_dict(group: Group, dtype: DType) -> dict[str, Any]:
         layer = layer_dict(group.layers[0])
         row.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
     return row
+
+
+# --- A user's model ---
+
+
+def report_dict(report: ModelReport) -> dict[str, Any]:
+    """The whole document for one model."""
+    measured = report.result.measured
+    return {
+        **header("network"),
+        "depth": report.depth,
+        "sort": str(report.sort),
+        "top": report.top,
+        "pass": "train" if report.train else "forward",
+        **routes_dict(measured=True, cross_checked=True, all_agree=measured.unexplained == 0),
+        **timed_header(report.machine, None),  # one model: no speedup
+        "conventions": MODEL_CONVENTIONS,
+        "networks": [model_dict(report)],
+    }
+
+
+def model_dict(report: ModelReport) -> dict[str, Any]:
+    """The model's entry of ``networks``: totals by every route, rows, modules, reasons."""
+    result, m = report.result, report.result.measured
+    flops: dict[str, Any] = {"torch": m.torch_flops, "torch_device": m.torch_device}
+    if report.train:
+        flops["train"] = {"torch": m.train_flops}
+    return {
+        "name": result.name,
+        "kind": "model",
+        "inputs": [tensor_dict(name, t) for name, t in m.inputs],
+        "params": {"total": m.params, "trainable": m.trainable, "buffers": m.buffers,
+                   "unused": m.params_unused},
+        "macs": {"complete": m.macs, **macs_routes(result)},
+        "flops": flops,
+        "breakdown": [row_dict(row, result, report.machine) for row in report.rows],
+        **({"by_kind": [kind_dict(row, result) for row in report.kinds]}
+           if report.by is By.KIND else {}),
+        "modules": modules_list(m),
+        "unused_modules": list(m.unused_modules),
+        "fvcore_unsupported": dict(m.fvcore_unsupported),
+        "reconcile": [reconcile_dict(r) for r in m.reconcile],
+        "notes": list(m.notes),
+        "warnings": list(m.warnings),
+        **timed_keys(result.timed.total if result.timed else None, result.roofline,
+                     report.machine),
+    }
+
+
+def timed_keys(time: Timing | None, roofline: Roofline | None,
+               machine: Machine | None) -> dict[str, Any]:
+    """--time: ``time`` and ``roofline`` of the model or a row (null: not timed); without
+    --time (no ``machine``) neither key."""
+    if machine is None:
+        return {}
+    return {"time": time_dict(time), "roofline": roofline_or_null(roofline)}
+
+
+def macs_routes(result: ModelResult) -> dict[str, int | None]:
+    m = result.measured
+    torch = None if m.torch_flops is None else m.torch_flops // 2
+    return {"torch": torch, "modules": m.macs_modules, "fvcore": m.fvcore}
+
+
+def row_dict(row: ModuleRow, result: ModelResult,
+             machine: Machine | None = None) -> dict[str, Any]:
+    """One breakdown row: its subtree's counts and their share of the model's totals; with
+    --time (a ``machine``) its calls' time and roofline."""
+    roofline = None if machine is None else row.roofline(machine)
+    return {
+        "name": row.name, "kind": row.kind, "params": row.params, "macs": row.macs,
+        "flops": row.flops, "fvcore": row.fvcore,
+        "share": {"params": share(row.params, result.params),
+                  "macs": share(row.macs, result.macs)},
+        **timed_keys(row.time, roofline, machine),
+        **marks(row),
+    }
+
+
+def marks(row: ModuleRow) -> dict[str, Any]:
+    """Only where they apply: ``instances`` (identical siblings in one row), ``tied`` (the
+    modules sharing its parameters), ``parents`` (parents holding its module object)."""
+    return {**({"instances": row.instances} if row.instances > 1 else {}),
+            **({"tied": list(row.tied)} if row.tied else {}),
+            **({"parents": row.parents} if row.parents > 1 else {})}
+
+
+def kind_dict(row: KindRow, result: ModelResult) -> dict[str, Any]:
+    """One module class (--by kind): its instances and their counts, shares of the totals."""
+    return {"kind": row.kind, "instances": row.instances, "params": row.params,
+            "macs": row.macs, "flops": row.flops, "fvcore": row.fvcore,
+            "share": {"params": share(row.params, result.params),
+                      "macs": share(row.macs, result.macs)}}

@@ -1,10 +1,12 @@
-"""Markdown for ``bottlecalc network``: the same tables as pipes, legend and notes."""
+"""Markdown for ``bottlecalc network``: the same tables as pipes, legend and notes, for
+presets side by side or a user's model module by module."""
 
 from __future__ import annotations
 
+from bottlecalc.breakdown import ModelReport
 from bottlecalc.report import timing
 from bottlecalc.report.markdown import document, ending, table
-from bottlecalc.report.network import words
+from bottlecalc.report.network import modules, words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
 
@@ -46,7 +48,9 @@ def _timed_layers(view: NetworkReport) -> list[str]:
     return lines
 
 
-def render(view: NetworkReport, options: RenderOptions) -> str:
+def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
+    if isinstance(view, ModelReport):
+        return _model(view)
     lines = [f"## {words.title(view)}", "", *_summary(view), ""]
     lines += [f"**{line}**" for line in words.comparison_lines(view)]
     if view.conventions:
@@ -56,3 +60,31 @@ def render(view: NetworkReport, options: RenderOptions) -> str:
     lines += _timed_layers(view)
     legends = [words.LEGEND, *([timing.TIME_LEGEND] if view.machine is not None else [])]
     return document(lines + ending(words.agreement_line(view), legends, words.footnotes(view)))
+
+
+# --- A user's model: the breakdown and conventions as pipe tables, then the totals, the
+# agreement line, the legends and the notes ---
+
+
+def _model_breakdown(report: ModelReport) -> list[str]:
+    rows = modules.rows(report)
+    rows[-1] = [f"**{value}**" if value else "" for value in rows[-1]]
+    return table(list(modules.header(report)), rows)
+
+
+def _model_conventions(report: ModelReport) -> list[str]:
+    rows = [[label, count if short == count else f"{count} ({short})", meaning]
+            for label, count, short, meaning in modules.convention_rows(report)]
+    gaps = [f"- {line}" for line in modules.convention_gaps(report)]
+    return ["", "### One model, every convention", "",
+            *table(["convention", "count", "what it is"], rows), "", *gaps]
+
+
+def _model(report: ModelReport) -> str:
+    lines = [f"## {modules.title(report)}", "", *_model_breakdown(report), "",
+             modules.totals_line(report)]
+    lines += [f"\n{line}" for line in modules.time_lines(report)]
+    if report.conventions:
+        lines += _model_conventions(report)
+    return document(lines + ending(modules.agreement_line(report), modules.legends(report),
+                                   modules.footnotes(report)))

@@ -1,4 +1,5 @@
-"""The rich tables for ``bottlecalc network``: each laid out to fit the width it is given."""
+"""The rich tables for ``bottlecalc network``, presets side by side or a user's model module
+by module (also what ``bottlecalc.count`` shows): each laid out to fit the width it is given."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from bottlecalc.breakdown import By, ModelReport
 from bottlecalc.report import timing
 from bottlecalc.report.console import to_str
 from bottlecalc.report.layout import Column, Prose, Sheet, fit, plain_sheet
-from bottlecalc.report.network import words
+from bottlecalc.report.network import modules, words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
@@ -19,8 +21,12 @@ BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold",
 PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold"}
 
 
-def render(view: NetworkReport, options: RenderOptions) -> str:
-    """Summary side by side, optional conventions view, per-depth breakdowns, footer."""
+def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
+    """Presets: summary side by side, optional conventions view, per-depth breakdowns,
+    footer. A model: :func:`model_parts`."""
+    if isinstance(view, ModelReport):
+        return to_str(model_parts(view, options.width), color=options.color,
+                      width=options.width)
     width = options.width
     parts: list[RenderableType] = [fit(summary(view), width)]
     parts.extend(Prose(line, style="bold green") for line in words.comparison_lines(view))
@@ -95,10 +101,58 @@ def _timed_layers(view: NetworkReport, width: int | None) -> list[RenderableType
 
 
 def _footer(view: NetworkReport) -> Group:
-    verdict = Prose(words.agreement_line(view),
-                    style="green" if view.all_agree else "bold red")
-    lines: list[RenderableType] = [verdict, Prose(words.LEGEND, style="dim")]
-    if view.machine is not None:
-        lines.append(Prose(timing.TIME_LEGEND, style="dim"))
-    lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(view))
+    legends = [words.LEGEND, *([timing.TIME_LEGEND] if view.machine is not None else [])]
+    return footer(words.agreement_line(view), agree=view.all_agree, legends=legends,
+                  notes=words.footnotes(view))
+
+
+def footer(agreement: str, *, agree: bool, legends: list[str], notes: list[str]) -> Group:
+    """The agreement line (green, or red when routes disagree), the legends, the notes."""
+    lines: list[RenderableType] = [Prose(agreement, style="green" if agree else "bold red")]
+    lines.extend(Prose(legend, style="dim") for legend in legends)
+    lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in notes)
     return Group(*lines)
+
+
+# --- A user's model, module by module ---
+
+
+def model_parts(report: ModelReport, width: int | None) -> Group:
+    """Breakdown and totals, the conventions view when asked, then the footer, fitted to
+    ``width`` (``bottlecalc.count`` shows the same at its console's width)."""
+    out: list[RenderableType] = [Prose(modules.title(report), style="bold", hang=2),
+                                 fit(model_breakdown(report), width),
+                                 Prose(modules.totals_line(report), hang=2)]
+    out.extend(Prose(line, hang=2) for line in modules.time_lines(report))
+    if report.conventions:
+        out.append(fit(model_conventions(report), width))
+        out.extend(Prose(line, hang=2) for line in modules.convention_gaps(report))
+    out.append(footer(modules.agreement_line(report),
+                      agree=not report.result.measured.unexplained,
+                      legends=modules.legends(report), notes=modules.footnotes(report)))
+    return Group(*out)
+
+
+def model_breakdown(report: ModelReport) -> Sheet:
+    """The rows and the total; the title is printed above, as prose (a long target path
+    wraps between words, never inside one)."""
+    named = 1 if report.by is By.KIND else modules.NAMED  # a kind's instances: a number
+    columns = tuple(Column(name, right=i >= named)
+                    for i, name in enumerate(modules.header(report)))
+    rows = [tuple(cells) for cells in modules.rows(report)]
+    return Sheet(columns, tuple(rows[:-1]), total=rows[-1], keys=modules.NAMED, style=PLAIN)
+
+
+def model_conventions(report: ModelReport) -> Sheet:
+    columns = (Column("convention", right=False), Column("count"),
+               Column("what it is", right=False))
+    rows = tuple((Text(label, style="bold"), _count(count, short), Text(meaning, style="dim"))
+                 for label, count, short, meaning in modules.convention_rows(report))
+    return Sheet(columns, rows, title="One model, every convention", style=BOXED)
+
+
+def _count(count: str, short: str) -> Text:
+    out = Text(count)
+    if short and short != count.split(" ")[0]:
+        out.append(f"\n{short}", style="dim")
+    return out

@@ -12,7 +12,7 @@ from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic, v1_macs
 from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, giga, human, nbytes
 from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
-from bottlecalc.results import Depth, Group, NetworkReport, NetworkResult, breakdown
+from bottlecalc.results import Depth, LayerGroup, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import BlockKind, StrideOn
 
 LEGEND = (
@@ -186,7 +186,7 @@ def breakdown_header(depth: Depth) -> list[str]:
     return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
 
 
-def breakdown_row(group: Group, view: NetworkReport) -> list[Cell]:
+def breakdown_row(group: LayerGroup, view: NetworkReport) -> list[Cell]:
     c, t = group.counts, group.traffic(view.dtype)
     cells = [Cell(group.name, "")]
     if view.depth is Depth.LAYER:
@@ -202,7 +202,7 @@ def breakdown_row(group: Group, view: NetworkReport) -> list[Cell]:
 def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell]]:
     """Rows at ``--depth`` (stage by default), then a total row that they sum to."""
     rows = [breakdown_row(g, view) for g in breakdown(result.layers, view.depth)]
-    total = breakdown_row(Group("total", result.layers), view)
+    total = breakdown_row(LayerGroup("total", result.layers), view)
     if view.depth is Depth.LAYER:
         total[1:3] = [Cell("", ""), Cell("", "")]
     return [*rows, total]

@@ -1,17 +1,20 @@
-"""Rows and words every format of ``network TARGET`` (a user's model) shares, so the table,
-Markdown and CSV show the same rows, numbers and notes. Renderers only lay these out.
+"""Rows and words of a module breakdown (a user's model: ``network TARGET`` and
+``bottlecalc.count``), so the table, Markdown, HTML and CSV show the same rows, numbers and
+notes. Renderers only lay these out; :mod:`.words` holds the presets' own.
 """
 
 from __future__ import annotations
 
 from bottlecalc.analytic import fmt
-from bottlecalc.breakdown import ModelReport, ModuleRow, Sort
+from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, human
-from bottlecalc.report.words import MARK, complete_line, reconcile_lines
+from bottlecalc.report.words import MARK, complete_line, paths, reconcile_lines
 from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
+KIND_HEADER = ("kind", "instances", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
+TRAIN_HEADER = ("training FLOPs",)  # --pass train: the total's (no module's own is counted)
 TIME_HEADER = ("time", "GFLOP/s", "bound")  # --time
 NAMED = 2  # the columns that name a row; the others are numbers
 TOTAL = "total"
@@ -41,6 +44,17 @@ CONVENTIONS: tuple[tuple[str, str], ...] = (
 )
 TRAIN = ("training step FLOPs", "FlopCounterMode, forward + backward: a gradient for every "
          "parameter, none for the inputs")
+KIND_LEGEND = (
+    "--by kind: a row per module class, its instances each with everything inside it; kinds "
+    "nest (an attention holds its Linear layers), so the rows overlap and do not sum to the "
+    "total: each is a share of it."
+)
+MARKS = (
+    "(shared with X): parameters tied to X's (one tensor, as GPT-2's wte and lm_head), counted "
+    "once, in the module holding them first. (shared by N parents): one module object held by "
+    "N parents; every call of it, from any of them, is in this row. (xN): N identical "
+    "numbered siblings in one row, their sums."
+)
 
 
 def percent(part: int, whole: int) -> str:
@@ -57,8 +71,9 @@ def title(report: ModelReport) -> str:
     """'pkg.models:build: input 1x3x224x224; modules at depth 2, by MACs (top 5)'."""
     order = "by name" if report.sort is Sort.NAME else f"by {_sort_word(report.sort)}"
     top = f" (top {report.top})" if report.top is not None else ""
-    return (f"{report.result.name}: input {inputs_text(report.result.measured)}; modules at "
-            f"depth {report.depth}, {order}{top}")
+    rows = "module kinds" if report.by is By.KIND else f"modules at depth {report.depth}"
+    return (f"{report.result.name}: input {inputs_text(report.result.measured)}; {rows}, "
+            f"{order}{top}")
 
 
 def _sort_word(sort: Sort) -> str:
@@ -66,16 +81,36 @@ def _sort_word(sort: Sort) -> str:
 
 
 def header(report: ModelReport) -> tuple[str, ...]:
-    """The breakdown's columns; --time adds the time, the GFLOP/s and the bound."""
-    return HEADER + (TIME_HEADER if report.machine is not None else ())
+    """The breakdown's columns; --pass train adds the training FLOPs, --time the time, the
+    GFLOP/s and the bound (not --by kind: a kind is no one module to time)."""
+    if report.by is By.KIND:
+        return KIND_HEADER + (TRAIN_HEADER if report.train else ())
+    return HEADER + (TRAIN_HEADER if report.train else ()) \
+        + (TIME_HEADER if report.machine is not None else ())
+
+
+def marked(row: ModuleRow) -> str:
+    """'lm_head (shared with transformer.wte)', 'model.0.act (shared by 57 parents)'."""
+    marks = [f"shared with {', '.join(row.tied)}"] if row.tied else []
+    marks += [f"shared by {row.parents} parents"] if row.parents > 1 else []
+    return row.name + "".join(f" ({mark})" for mark in marks)
 
 
 def row_cells(row: ModuleRow, report: ModelReport) -> list[str]:
     """One breakdown row: its subtree's counts and their shares of the model's totals."""
     r, machine = report.result, report.machine
-    cells = [row.name, row.kind, fmt(row.params), percent(row.params, r.params), fmt(row.macs),
-             percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore)]
+    cells = [marked(row), row.kind, fmt(row.params), percent(row.params, r.params),
+             fmt(row.macs), percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore)]
+    cells += [""] if report.train else []  # counted for the whole model only
     return cells if machine is None else cells + time_cells(row.time, row.roofline(machine))
+
+
+def kind_cells(row: KindRow, report: ModelReport) -> list[str]:
+    """One module class: its instances and their counts, as shares of the model's totals."""
+    r = report.result
+    return [row.kind, fmt(row.instances), fmt(row.params), percent(row.params, r.params),
+            fmt(row.macs), percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore),
+            *([""] if report.train else [])]
 
 
 def total_cells(report: ModelReport) -> list[str]:
@@ -83,7 +118,8 @@ def total_cells(report: ModelReport) -> list[str]:
     r, m = report.result, report.result.measured
     cells = [TOTAL, "", fmt(r.params), percent(r.params, r.params), fmt(r.macs),
              percent(r.macs, r.macs), exact(m.torch_flops), exact(m.fvcore)]
-    if r.timed is None:
+    cells += [exact(m.train_flops)] if report.train else []
+    if r.timed is None or report.by is By.KIND:
         return cells
     return cells + time_cells(r.timed.total, r.roofline)
 
@@ -97,8 +133,21 @@ def time_cells(time: Timing | None, roofline: Roofline | None) -> list[str]:
 
 
 def rows(report: ModelReport) -> list[list[str]]:
-    """Every breakdown row, ``(other)`` included, then the total row."""
+    """Every breakdown row, ``(other)`` included (--by kind: every kind), then the total."""
+    if report.by is By.KIND:
+        return [*(kind_cells(row, report) for row in kinds(report)), total_cells(report)]
     return [*(row_cells(row, report) for row in report.rows), total_cells(report)]
+
+
+def kinds(report: ModelReport) -> list[KindRow]:
+    """The kinds in the order asked for (--sort; name: the class name), the first --top."""
+    def key(r: KindRow) -> tuple[int, int, str]:
+        if report.sort is Sort.NAME:
+            return 0, 0, r.kind
+        first, second = (r.macs, r.params) if report.sort is Sort.MACS else (r.params, r.macs)
+        return -first, -second, r.kind
+
+    return sorted(report.kinds, key=key)[:report.top]
 
 
 def totals_line(report: ModelReport) -> str:
@@ -184,12 +233,21 @@ def footnotes(report: ModelReport) -> list[str]:
     lines = [] if report.conventions else reconcile_lines(m)
     if m.params_unused:
         lines.append(f"parameters the forward never used: {fmt(m.params_unused)} "
-                     f"({', '.join(m.unused_modules) or 'scattered'}); the rows count them")
+                     f"({paths(m.unused_modules) or 'scattered'}); the rows count them")
     lines.extend(f"warning: {w}" for w in m.warnings)
     lines.extend(f"note: {n}" for n in m.notes)
     if report.machine is not None:
         lines.extend(timing.machine_notes(report.machine, noisy=any_noisy(report)))
     return lines
+
+
+def legends(report: ModelReport) -> list[str]:
+    """What the columns and marks mean: the legend, and what --by kind, the marks shown and
+    --time add."""
+    shown = report.rows if report.by is By.MODULE else ()
+    marks = any(r.tied or r.parents > 1 or r.instances > 1 for r in shown)
+    return [LEGEND, *([KIND_LEGEND] if report.by is By.KIND else []),
+            *([MARKS] if marks else []), *([TIME_LEGEND] if report.machine is not None else [])]
 
 
 def any_noisy(report: ModelReport) -> bool:
