@@ -202,3 +202,19 @@ def causal_pairs(queries: int, keys: int) -> int:
     if queries <= keys:
         return queries * (queries + 1) // 2
     return keys * (keys + 1) // 2 + (queries - keys) * keys
+
+
+@dataclass(frozen=True)
+class SequenceReport:
+    """What ``network TARGET --seq/--phase`` found: any of the three measurements."""
+
+    name: str
+    params: int
+    scaling: Scaling | None = None
+    decode: Decode | None = None
+    active: Active | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        parts = (self.scaling, self.decode, self.active)
+        return tuple(note for part in parts if part is not None for note in part.notes)

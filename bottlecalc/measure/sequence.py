@@ -144,8 +144,8 @@ def _span(view: torch.Tensor, root: torch.Tensor) -> tuple[int, int]:
     start = int(view.storage_offset()) - int(root.storage_offset())
     if view.numel() == 0:
         return (start, start)
-    return (start, start + 1 + sum((int(n) - 1) * abs(int(s)) for n, s in zip(view.shape, view.stride(),
-                                                                    strict=True)))
+    dims = zip(view.shape, view.stride(), strict=True)
+    return (start, start + 1 + sum((int(n) - 1) * abs(int(s)) for n, s in dims))
 
 
 def _covered(spans: list[tuple[int, int]], size: int) -> int:
