@@ -217,4 +217,5 @@ class SequenceReport:
     @property
     def notes(self) -> tuple[str, ...]:
         parts = (self.scaling, self.decode, self.active)
-        return tuple(note for part in parts if part is not None for note in part.notes)
+        found = (note for part in parts if part is not None for note in part.notes)
+        return tuple(dict.fromkeys(found))  # each once: the parts share their model's notes

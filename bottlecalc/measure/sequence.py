@@ -42,7 +42,9 @@ SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids
                    "token_type_ids", "decoder_input_ids", "decoder_attention_mask", "labels")
 MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the new token
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
-CPU_MAX_BYTES = 2 * 2**30  # a one-token count on the CPU allocates at most this much
+# A forward that fails on meta runs on the CPU when parameters x input elements stay below
+# this (a few seconds of zero-filled arithmetic at most); else the meta failure is the error.
+CPU_MAX_WORK = 5 * 10**10
 
 
 @dataclass
@@ -210,10 +212,14 @@ def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _C
 
 
 def _fresh(inputs: Inputs) -> Inputs:
-    """The inputs with every non-tensor (a cache object) deep-copied: a forward may grow a
-    cache in place, and the caller's must stay as it was."""
+    """The inputs with every non-tensor (a cache object, a tuple of past keys) deep-copied
+    around the same tensors: a forward may grow a cache in place, and the caller's must
+    stay as it was (its tensors are never written: a cache grows by ``cat``)."""
     def each(value: Any) -> Any:
-        return value if isinstance(value, torch.Tensor) else copy.deepcopy(value)
+        if isinstance(value, torch.Tensor):
+            return value
+        memo: dict[int, Any] = {id(t): t for t in cache_tensors(value)}
+        return copy.deepcopy(value, memo)
 
     return Inputs(tuple(each(a) for a in inputs.args),
                   {k: each(v) for k, v in inputs.kwargs.items()})
@@ -221,12 +227,19 @@ def _fresh(inputs: Inputs) -> Inputs:
 
 @dataclass(frozen=True)
 class Model:
-    """A model to measure on meta: the module, its example inputs there, its name."""
+    """A model to measure on meta: the module, its example inputs there, its name.
+
+    A forward that fails on meta (a Mixture of Experts' router needs values: ``nonzero``)
+    runs on a zero-filled CPU copy whose tensors all share one buffer, when that is cheap
+    (:data:`CPU_MAX_WORK`); a note says so. Zero weights route every token to the same k
+    experts, and any k experts of a uniform MoE hold the same parameters and MACs."""
 
     name: str
     module: nn.Module
     inputs: Inputs  # on meta
     own_code: bool = True  # a user's model: its prints go to stderr
+    notes: list[str] = field(default_factory=list)
+    real: list[nn.Module] = field(default_factory=list)  # the CPU copy, once made
 
     def run(self, inputs: Inputs, *, what: str) -> _Count:
         try:
@@ -235,11 +248,32 @@ class Model:
         except (MeasureError, SpecError):
             raise
         except Exception as exc:
-            raise MeasureError(f"{what} of {self.name} failed on the meta device: "
-                               f"{type(exc).__name__}: {exc}") from exc
+            failure = MeasureError(f"{what} of {self.name} failed on the meta device: "
+                                   f"{type(exc).__name__}: {str(exc).split('. ')[0]}")
+            failure.__cause__ = exc
+        return self._on_cpu(inputs, failure)
 
     def _contained(self) -> Any:
         return contained(self.name) if self.own_code else _nothing()
+
+    def _on_cpu(self, inputs: Inputs, failure: MeasureError) -> _Count:
+        tensors = [*self.module.parameters(), *self.module.buffers()]
+        fed = max((t.numel() for t in tree_leaves((inputs.args, inputs.kwargs))
+                   if isinstance(t, torch.Tensor)), default=1)
+        if sum(t.numel() for t in tensors) * fed > CPU_MAX_WORK:
+            raise failure
+        if not self.real:
+            self.real.append(materialize_shared(copy.deepcopy(self.module)))
+        try:
+            with inference(self.real[0]), self._contained():
+                found = count_once(self.real[0], Inputs(*_to_cpu(inputs)), device="cpu")
+        except Exception as exc:
+            raise MeasureError(f"{failure}; on the CPU too: {type(exc).__name__}: "
+                               f"{exc}") from exc
+        note = f"counted on a zero-filled CPU copy: {failure}"
+        if note not in self.notes:
+            self.notes.append(note)
+        return found
 
 
 @contextmanager
@@ -332,7 +366,7 @@ def scale(model: Model, lengths: tuple[int, ...], *, seq_dim: int | None = None)
         points.append(SeqPoint(length, _tokens(inputs, names, dim, model), found.macs,
                                found.attention_flops // 2, found.causal_skipped))
     params = sum(p.numel() for p in model.module.parameters())
-    return Scaling(model.name, params, dim, names, tuple(points))
+    return Scaling(model.name, params, dim, names, tuple(points), tuple(model.notes))
 
 
 def decode(model: Model, context: int, *, seq_dim: int | None = None) -> Decode:
@@ -351,7 +385,7 @@ def decode(model: Model, context: int, *, seq_dim: int | None = None) -> Decode:
     params = sum(p.numel() for p in model.module.parameters())
     return Decode(model.name, params, context, batch, prefill.macs,
                   prefill.macs - prefill.causal_skipped, found.macs,
-                  found.attention_flops // 2, kv_bytes, len(tensors))
+                  found.attention_flops // 2, kv_bytes, len(tensors), tuple(model.notes))
 
 
 def _step_inputs(model: Model, names: tuple[str, ...], dim: int, context: int,
@@ -423,22 +457,13 @@ def cache_tensors(cache: Any) -> list[torch.Tensor]:
 
 
 def active(model: Model, *, seq_dim: int | None = None) -> Active:
-    """The parameters one token reads and its MACs: a forward of batch 1 x T=1, on meta,
-    else on a zero-filled CPU copy whose tensors share one buffer (a router on meta cannot
-    pick experts: ``nonzero`` needs values). Zero weights route every token to the same k
-    experts; any k experts hold the same parameters in a uniform MoE."""
+    """The parameters one token reads and its MACs: a forward of batch 1 x T=1."""
     names = resized_inputs(model, seq_dim)
     dim = 1 if seq_dim is None else seq_dim
     one = _one_token(at_length(model, names, dim, 1), names, dim, model)
-    notes: tuple[str, ...] = ()
-    try:
-        found = model.run(one, what="the one-token forward")
-    except MeasureError as exc:
-        found = _on_cpu(model, one, exc)
-        notes = ("counted on a zero-filled CPU copy (a router needs values): "
-                 f"{str(exc).split('. ')[0]}",)
+    found = model.run(one, what="the one-token forward")
     total = sum(p.numel() for p in model.module.parameters())
-    return Active(model.name, total, found.read_params, found.macs, notes)
+    return Active(model.name, total, found.read_params, found.macs, tuple(model.notes))
 
 
 def _one_token(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -> Inputs:
@@ -453,21 +478,6 @@ def _one_token(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -
 
     return Inputs(tuple(first(n, named[n]) for n in order),
                   {k: first(k, v) for k, v in inputs.kwargs.items()})
-
-
-def _on_cpu(model: Model, inputs: Inputs, failure: MeasureError) -> _Count:
-    """The one-token forward on a CPU copy: every tensor a view of one zero buffer."""
-    largest = max((t.numel() * t.element_size() for t in
-                   [*model.module.parameters(), *model.module.buffers()]), default=0)
-    if largest > CPU_MAX_BYTES:
-        raise failure
-    real = materialize_shared(copy.deepcopy(model.module))
-    cpu = Inputs(*_to_cpu(inputs))
-    try:
-        with inference(real), model._contained():
-            return count_once(real, cpu, device="cpu")
-    except Exception as exc:
-        raise MeasureError(f"{failure}; on the CPU too: {type(exc).__name__}: {exc}") from exc
 
 
 def _to_cpu(inputs: Inputs) -> tuple[tuple[Any, ...], dict[str, Any]]:
