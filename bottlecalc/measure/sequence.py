@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, causal_pairs
 SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids",
                    "token_type_ids", "decoder_input_ids", "decoder_attention_mask", "labels")
 MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the new token
+# Ops that multiply tensors together: one FlopCounterMode has no formula for is unknown,
+# never 0 (``_grouped_mm`` experts, quantized matmuls), and the count is refused naming it.
+PRODUCTS = re.compile(r"mm(_|$)|mv$|(^|_)dot(_|$)|matmul|einsum|linear|tensordot|outer|"
+                      r"addr$|ger$|conv|scaled_dot_product")
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
 # A forward that fails on meta runs on the CPU when parameters x input elements stay below
 # this (a few seconds of zero-filled arithmetic at most); else the meta failure is the error.
@@ -56,6 +61,7 @@ class _Count:
     causal_skipped: int = 0  # MACs
     read: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # param id -> spans
     read_params: int = 0  # elements of those parameters
+    unknown: set[str] = field(default_factory=set)  # product ops with no formula
     output: Any = None
 
     @property
@@ -97,6 +103,8 @@ class _Products(TorchDispatchMode):
         self.flush()
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
+        if func._overloadpacket not in self.counted and _unknown_product(func, out):
+            self.count.unknown.add(str(func._overloadpacket))
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         weighted = [t for t in tensors if id(t) in self.root]
         if not weighted:
@@ -139,6 +147,12 @@ class _Products(TorchDispatchMode):
         self.seen[packet] = total
         if attention:
             self.count.attention_flops += flops
+
+
+def _unknown_product(func: Any, out: Any) -> bool:
+    name = str(func._overloadpacket).removeprefix("aten.")
+    floats = any(isinstance(t, torch.Tensor) and t.is_floating_point() for t in tree_leaves(out))
+    return floats and PRODUCTS.search(name) is not None
 
 
 def _span(view: torch.Tensor, root: torch.Tensor) -> tuple[int, int]:
@@ -205,6 +219,9 @@ def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _C
         products.follow(counter)
         count.output = module(*fresh.args, **fresh.kwargs)
     products.flush()
+    if count.unknown:
+        raise MeasureError(f"no formula for {', '.join(sorted(count.unknown))}: its MACs are "
+                           "unknown (not 0), so the model cannot be counted exactly")
     count.flops = int(counter.get_total_flops())
     count.read_params = sum(_covered(count.read.get(id(p), []), p.numel())
                             for p in module.parameters())

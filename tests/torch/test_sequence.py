@@ -229,3 +229,27 @@ def test_a_forward_too_big_for_the_cpu_fails_on_meta_by_name(
 def test_bad_arguments_are_spec_errors(bad: dict[str, object]) -> None:
     with pytest.raises(SpecError):
         bottlecalc.scale(build("gpt2"), ids(1, 4), **bad)  # type: ignore[arg-type]
+
+
+class GroupedExperts(nn.Module):
+    """Experts through an op FlopCounterMode may have no formula for (``_grouped_mm``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(4, 16, 16))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        offsets = torch.tensor([2, 4, 6, 8], dtype=torch.int32, device=x.device)
+        return torch._grouped_mm(x.reshape(-1, 16), self.w, offs=offsets)
+
+
+def test_a_product_without_a_formula_is_unknown_not_zero() -> None:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from bottlecalc.measure.fused import custom_mapping
+
+    if torch.ops.aten._grouped_mm in {**FlopCounterMode().flop_registry, **custom_mapping()}:
+        pytest.skip("this torch (or bottlecalc) has a formula for _grouped_mm")
+    with pytest.raises(MeasureError, match=r"no formula for aten._grouped_mm"):
+        bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1,
+                         active=False)
