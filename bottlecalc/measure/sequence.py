@@ -36,7 +36,7 @@ from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs, Make
 from bottlecalc.measure.user import contained
-from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, causal_pairs
+from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, SequenceReport, causal_pairs
 
 # Inputs whose dimension 1 is the sequence (transformers' names): found without --seq-dim.
 SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids",
@@ -504,3 +504,27 @@ def _to_cpu(inputs: Inputs) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return value
 
     return tree_map(each, inputs.args), tree_map(each, inputs.kwargs)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What ``network TARGET --seq/--phase/--context/--seq-dim`` asked for."""
+
+    lengths: tuple[int, ...] = ()  # --seq
+    phase: str | None = None  # --phase prefill|decode
+    context: int | None = None  # --context N
+    seq_dim: int | None = None  # --seq-dim N
+
+
+def count_target(model: Model, asked: Asked) -> SequenceReport:
+    """The measurements ``asked`` for: lengths (with the active parameters), a prefill at
+    the context (one length), and a decoding step."""
+    lengths = asked.lengths or ((asked.context,) if asked.phase == "prefill" and asked.context
+                                else ())
+    scaling = scale(model, lengths, seq_dim=asked.seq_dim) if lengths else None
+    reads = active(model, seq_dim=asked.seq_dim) if asked.lengths else None
+    step = None
+    if asked.phase == "decode" and asked.context:
+        step = decode(model, asked.context, seq_dim=asked.seq_dim)
+    params = sum(p.numel() for p in model.module.parameters())
+    return SequenceReport(model.name, params, scaling, step, reads)
