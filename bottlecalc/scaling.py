@@ -219,3 +219,13 @@ class SequenceReport:
         parts = (self.scaling, self.decode, self.active)
         found = (note for part in parts if part is not None for note in part.notes)
         return tuple(dict.fromkeys(found))  # each once: the parts share their model's notes
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What ``network TARGET --seq/--phase/--context/--seq-dim`` asked for."""
+
+    lengths: tuple[int, ...] = ()  # --seq
+    phase: str | None = None  # --phase prefill|decode
+    context: int | None = None  # --context N
+    seq_dim: int | None = None  # --seq-dim N

@@ -36,7 +36,15 @@ from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs, Make
 from bottlecalc.measure.user import contained
-from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, SequenceReport, causal_pairs
+from bottlecalc.scaling import (
+    Active,
+    Asked,
+    Decode,
+    Scaling,
+    SeqPoint,
+    SequenceReport,
+    causal_pairs,
+)
 
 # Inputs whose dimension 1 is the sequence (transformers' names): found without --seq-dim.
 SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids",
@@ -504,16 +512,6 @@ def _to_cpu(inputs: Inputs) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return value
 
     return tree_map(each, inputs.args), tree_map(each, inputs.kwargs)
-
-
-@dataclass(frozen=True)
-class Asked:
-    """What ``network TARGET --seq/--phase/--context/--seq-dim`` asked for."""
-
-    lengths: tuple[int, ...] = ()  # --seq
-    phase: str | None = None  # --phase prefill|decode
-    context: int | None = None  # --context N
-    seq_dim: int | None = None  # --seq-dim N
 
 
 def count_target(model: Model, asked: Asked) -> SequenceReport:
