@@ -19,7 +19,7 @@ from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, SequenceReport
 
 LAYERS, D, FFN, VOCAB = 2, 64, 256, 1000
 LINEAR = LAYERS * (4 * D * D + 2 * D * FFN) + D * VOCAB  # MACs per token in linear layers
-PARAMS = 260_864  # tests/fixtures/decoders.py:gpt2_small, 512 positions
+PARAMS = 196_864  # tests/fixtures/decoders.py:gpt2_small (512 positions, tied head)
 
 
 def point(t: int, batch: int = 1) -> SeqPoint:
