@@ -30,7 +30,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import _allocates, global_counter
+from bottlecalc.measure.forward import _allocates, _no_fast_paths, global_counter
 from bottlecalc.measure.fused import DISPATCH
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
@@ -220,6 +220,7 @@ def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _C
         stack.enter_context(no_lazy_dynamo(DISPATCH))
         stack.enter_context(torch.no_grad())
         stack.enter_context(torch.device(device))
+        stack.enter_context(_no_fast_paths())  # attention through its modules, as counted
         stack.enter_context(_Causal(count))
         stack.enter_context(ShapeOnly())
         stack.enter_context(products)
