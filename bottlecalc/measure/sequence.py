@@ -54,6 +54,8 @@ MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the n
 # never 0 (``_grouped_mm`` experts, quantized matmuls), and the count is refused naming it.
 PRODUCTS = re.compile(r"mm(_|$)|mv$|(^|_)dot(_|$)|matmul|einsum|linear|tensordot|outer|"
                       r"addr$|ger$|conv|scaled_dot_product")
+GROUPED = ("active parameters include every expert of a grouped product (_grouped_mm reads "
+           "all experts' weights in one op): run the experts eagerly for the per-token figure")
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
 # A forward that fails on meta runs on the CPU when parameters x input elements stay below
 # this (a few seconds of zero-filled arithmetic at most); else the meta failure is the error.
@@ -70,6 +72,7 @@ class _Count:
     read: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # param id -> spans
     read_params: int = 0  # elements of those parameters
     unknown: set[str] = field(default_factory=set)  # product ops with no formula
+    grouped: bool = False  # a parameter was read whole by a grouped (all-experts) product
     output: Any = None
 
     @property
@@ -142,6 +145,7 @@ class _Products(TorchDispatchMode):
             if root is None or id(root) not in self.params:
                 continue
             whole = func._overloadpacket is torch.ops.aten.embedding
+            self.count.grouped |= "grouped_mm" in str(func._overloadpacket)
             span = (0, root.numel()) if whole else _span(t, root)
             self.count.read.setdefault(id(root), []).append(span)
 
@@ -489,7 +493,8 @@ def active(model: Model, *, seq_dim: int | None = None) -> Active:
     one = _one_token(at_length(model, names, dim, 1), names, dim, model)
     found = model.run(one, what="the one-token forward")
     total = sum(p.numel() for p in model.module.parameters())
-    return Active(model.name, total, found.read_params, found.macs, tuple(model.notes))
+    notes = [*model.notes] + ([GROUPED] if found.grouped else [])
+    return Active(model.name, total, found.read_params, found.macs, tuple(notes))
 
 
 def _one_token(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -> Inputs:

@@ -253,3 +253,22 @@ def test_a_product_without_a_formula_is_unknown_not_zero() -> None:
     with pytest.raises(MeasureError, match=r"no formula for aten._grouped_mm"):
         bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1,
                          active=False)
+
+
+def test_grouped_experts_say_their_active_parameters_include_every_expert(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a formula for _grouped_mm (this test gives one: 2 FLOPs per row, K and N), the
+    count is known, but one op reads every expert: the active figure says so."""
+    from bottlecalc.measure import forward, fused
+    from bottlecalc.measure.sequence import GROUPED
+
+    def grouped(x: list[int], w: list[int], *_: object, **__: object) -> int:
+        return 2 * x[0] * w[1] * w[2]
+
+    mapping = {**fused.custom_mapping(), torch.ops.aten._grouped_mm: grouped}
+    monkeypatch.setattr(forward, "custom_mapping", lambda: mapping)
+    found = bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1)
+    assert found.scaling is not None and found.active is not None
+    assert found.scaling.points[0].macs == 8 * 16 * 16
+    assert found.active.active == found.active.params == 4 * 16 * 16
+    assert GROUPED in found.notes
