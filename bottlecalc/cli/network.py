@@ -151,6 +151,7 @@ def model_options(func: Any) -> Any:
                 shell_complete=options.complete_presets(CUSTOM, files=True))
 @network_options
 @model_options
+@network_model.sequence_options
 @custom_options
 @options.measure_options
 @options.time_options(own_dtype=False)
@@ -177,10 +178,14 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
     model and each row's module in --dtype.
     """
     ctx = click.get_current_context()
+    asked = network_model.sequence_args(ctx, names, rest)
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                         inputs=inputs, sort=sort, top=top,
                                         timing=rest["timing"])
+        if asked is not None:
+            network_model.run_sequence(args, asked, fmt=fmt, output=output, color=color)
+            return
         chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
         network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
                                 output=output, color=color)
