@@ -173,6 +173,7 @@ def model_options(func: Any) -> Any:
                 shell_complete=options.complete_presets(CUSTOM, files=True))
 @network_options
 @model_options
+@network_model.sequence_options
 @custom_options
 @options.measure_options
 @options.time_options(own_dtype=False)
@@ -184,6 +185,7 @@ def model_options(func: Any) -> Any:
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str | None, dtype: str, conventions: bool, input_shape: tuple[str, ...],
             inputs: str | None, sort: str | None, top: int | None, by: str, collapse: bool,
+            seq: str | None, seq_dim: int | None, phase: str | None, context: int | None,
             block: str | None, layers: str | None, width: int | None, groups: int | None,
             width_per_group: int | None, expansion: int | None, cross_check: bool,
             no_measure: bool, timing: TimeOptions | None, train: bool, fmt: str | None,
@@ -202,10 +204,15 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     model and each row's module in --dtype.
     """
     ctx = click.get_current_context()
+    asked = network_model.sequence_args(
+        ctx, names, {"seq": seq, "seq_dim": seq_dim, "phase": phase, "context": context})
     if any(network_model.is_model(name) for name in names):
         model = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                          inputs=inputs, sort=sort, top=top, timing=timing,
                                          by=by, collapse=collapse)
+        if asked is not None:
+            network_model.run_sequence(model, asked, fmt=fmt, output=output, color=color)
+            return
         network_model.run_model(model, Shown(conventions, train, output, color,
                                              pick_format(RENDERERS, fmt, output, color=color)))
         return

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bottlecalc.breakdown import By, ModelReport, Sort
 from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
-from bottlecalc.cli.output import write
+from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
+from bottlecalc.report.scaling.registry import RENDERERS as SCALING_RENDERERS
 from bottlecalc.results import Depth, TimeOptions
+from bottlecalc.scaling import Asked, parse_lengths
 from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
 
 # Options that describe a preset or a custom network: a model has none of them.
@@ -146,3 +149,68 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
     write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")
+
+
+# --- Sequence models (issue 18): --seq, --seq-dim, --phase, --context ----------------------
+SEQUENCE = ("seq", "seq_dim", "phase", "context")
+NOT_WITH_SEQUENCE = ("depth", "sort", "top", "conventions", "time", "pass_")
+PHASES = ("prefill", "decode")
+
+
+def sequence_options(func: Any) -> Any:
+    """``network TARGET --seq/--seq-dim/--phase/--context`` (docs/sequence-models.md)."""
+    decorators = [
+        click.option("--seq", default=None, metavar="T,T,...",
+                     help="A model TARGET: count at these sequence lengths on meta, with "
+                     "the exact polynomial MACs(T) = a + b*T + c*T^2."),
+        click.option("--seq-dim", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="The inputs' sequence dimension  [default: 1 of inputs named "
+                     "input_ids, attention_mask, inputs_embeds...]"),
+        click.option("--phase", type=click.Choice(PHASES), default=None,
+                     help="A model TARGET: the prefill of --context tokens, or one decoding "
+                     "step against the KV cache it built (with the cache's bytes)."),
+        click.option("--context", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Tokens in the context (the cache) for --phase."),
+    ]
+    return options.apply_options(func, decorators)
+
+
+def sequence_args(ctx: click.Context, names: tuple[str, ...],
+                  given_values: dict[str, Any]) -> Asked | None:
+    """What --seq/--phase ask, or None; usage errors for the rest."""
+    values = {key: given_values.get(key) for key in SEQUENCE}
+    given = options.typed(ctx, [k for k in SEQUENCE if values[k] is not None])
+    if not given:
+        return None
+    if not any(is_model(name) for name in names):
+        raise click.UsageError(f"{', '.join(given)} {_verb(given)} only to {TARGET}")
+    _refuse_mixed(ctx, values)
+    lengths = parse_lengths(values["seq"]) if values["seq"] is not None else ()
+    return Asked(lengths, values["phase"], values["context"], values["seq_dim"])
+
+
+def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
+    if (values["phase"] is None) != (values["context"] is None):
+        raise click.UsageError("--phase and --context go together: --phase decode --context N")
+    if values["seq"] is None and values["phase"] is None:
+        raise click.UsageError("--seq-dim applies with --seq or --phase")
+    if values["seq"] is not None and values["phase"] == "prefill":
+        raise click.UsageError("--phase prefill counts one length (--context); with --seq, "
+                               "give that length in --seq")
+    stray = options.typed(ctx, [n for n in NOT_WITH_SEQUENCE
+                                if n in {p.name for p in ctx.command.params}])
+    if stray:
+        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to a single count, not "
+                               "to --seq or --phase")
+
+
+def run_sequence(args: ModelArgs, asked: Asked, *, fmt: str | None, output: Path | None,
+                 color: bool | None) -> None:
+    """Count the model on meta as ``asked`` and write the report."""
+    from bottlecalc.measure.sequence import count_target, on_meta
+    from bottlecalc.measure.user import model_subject
+
+    chosen = pick_format(SCALING_RENDERERS, fmt, output, color=color)
+    subject = model_subject(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd())
+    report = count_target(on_meta(subject.make, subject.inputs, subject.name), asked)
+    write(SCALING_RENDERERS, chosen, report, output, color=color)

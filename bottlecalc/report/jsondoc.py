@@ -15,7 +15,7 @@ from bottlecalc.spec import InputShape, TensorSpec
 
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).
-SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 2, "sweep": 1}
+SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 2, "sweep": 1, "scaling": 1}
 # Where the schemas are published: their ``$id`` is this URL plus the file name.
 SCHEMA_URL = "https://raw.githubusercontent.com/bottlecalc/bottlecalc/main/bottlecalc/schemas/"
 

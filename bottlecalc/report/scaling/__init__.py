@@ -1,0 +1,1 @@
+"""Renderers of ``network TARGET --seq`` and ``--phase``: a SequenceReport."""
