@@ -191,21 +191,18 @@ def _feed(args: tuple[Any, ...], kwargs: dict[str, Any],
 
 
 def _placed(inputs: Inputs, device: str) -> Inputs:
-    """The tensors on ``device``, detached (inputs are data: no gradient flows into them);
-    a meta tensor becomes zeros where real tensors are needed (fvcore's trace)."""
+    """A copy of the inputs on ``device``, caches and nested structures included (the
+    forward may change its inputs in place; the caller's stay as they were), detached
+    (inputs are data: no gradient flows into them); a meta tensor becomes zeros where real
+    tensors are needed (fvcore's trace)."""
     import torch
-    from torch.utils._pytree import tree_map
 
-    from bottlecalc.measure.subject import Inputs
-
-    def place(value: Any) -> Any:
-        if not isinstance(value, torch.Tensor):
-            return value
+    def place(value: torch.Tensor) -> torch.Tensor:
         if value.device.type == "meta" and device != "meta":
             return torch.zeros(value.shape, dtype=value.dtype, device=device)
-        return value.detach().to(device)
+        return value.detach().to(device, copy=True)
 
-    return Inputs(tree_map(place, inputs.args), tree_map(place, inputs.kwargs))
+    return inputs.copied(place)
 
 
 def _keywords(kwargs: Mapping[str, Any] | None) -> dict[str, Any]:

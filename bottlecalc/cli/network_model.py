@@ -21,7 +21,7 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.network.registry import MODEL_RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import Depth, TimeOptions
-from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
+from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
 
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
@@ -81,7 +81,8 @@ def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpe
                                "give one")
     if inputs is not None:
         return ()
-    return tuple(parse_tensor("--input", text) for text in input_shape) or DEFAULT_INPUT
+    feed = tuple(parse_tensor("--input", text) for text in input_shape)
+    return check_feed("--input", feed) or DEFAULT_INPUT
 
 
 def _inputs(inputs: str | None) -> str | None:

@@ -227,9 +227,10 @@ def color_option(func: F) -> F:
 
 # A model's example inputs (check and network): shapes, or a callable that makes them.
 INPUT_OPTIONS: tuple[Decorator, ...] = (
-    click.option("--input", "input_shape", multiple=True, metavar="SHAPE[:DTYPE]",
+    click.option("--input", "input_shape", multiple=True, metavar="[NAME=]SHAPE[:DTYPE]",
                  help="An input's shape (zeros), e.g. 1,3,224,224 or 1,16:int64; give one "
-                 "per positional input  [default: 1,3,224,224]"),
+                 "per positional input, and NAME=SHAPE for a keyword input "
+                 "(attention_mask=1,128:int64)  [default: 1,3,224,224]"),
     click.option("--inputs", default=None, metavar="MODULE:CALLABLE",
                  help="A callable returning the example inputs: a tuple (positional) or a "
                  "dict (keyword) of tensors; pkg.mod:fn or path/file.py:fn."),

@@ -24,7 +24,7 @@ from torch import nn
 
 from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
-from bottlecalc.errors import MeasureError
+from bottlecalc.errors import BottlecalcError, MeasureError
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, count_forward, count_training
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows
@@ -115,7 +115,7 @@ def _build(subject: Subject) -> _Built:
     try:
         with ShapeOnly():  # initialisers on meta need no Python reference kernels
             module = subject.make("meta")
-    except MeasureError:
+    except BottlecalcError:  # bottlecalc's own verdicts (a bad input: exit 2) stand
         raise
     except Exception as exc:  # any meta failure means: retry on the CPU
         note = f"built on the CPU: the meta device failed ({type(exc).__name__}: {exc})"
@@ -129,7 +129,7 @@ def _build(subject: Subject) -> _Built:
 def _cpu_build(subject: Subject) -> nn.Module:
     try:
         return subject.make(subject.home)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"building {subject.name} failed: "
@@ -143,7 +143,7 @@ def _forward(built: _Built, subject: Subject) -> Forward:
         try:
             with inference(meta), _user_code(subject):
                 return count_forward(meta, subject.inputs("meta"), device="meta")
-        except MeasureError:
+        except BottlecalcError:
             raise
         except Exception as exc:  # a meta kernel is missing, or the forward reads values
             built.notes.append(f"counted on the CPU: the forward failed on the meta device "
@@ -160,7 +160,7 @@ def _train(built: _Built, subject: Subject) -> int:
     try:
         with inference(meta), _user_code(subject):
             return count_training(meta, subject.inputs("meta"), device="meta")
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"the training step of {subject.name} failed on the meta device: "
@@ -193,7 +193,7 @@ def _cpu_forward(built: _Built, subject: Subject) -> Forward:
         built.module, built.device = _cpu_build(subject), subject.home
     inputs = subject.inputs(subject.home)
     forward = _count_on_cpu(built.module, inputs, subject)
-    _probe_data_dependence(built, subject, inputs, forward)
+    _probe_data_dependence(built, subject, forward)
     return forward
 
 
@@ -201,19 +201,21 @@ def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject) -> Forwar
     try:
         with inference(module), _user_code(subject):
             return count_forward(module, inputs, device=subject.home)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"the forward pass of {subject.name} failed on input "
                            f"{subject.input_text}: {type(exc).__name__}: {exc}") from exc
 
 
-def _probe_data_dependence(built: _Built, subject: Subject, inputs: Inputs,
-                           forward: Forward) -> None:
+def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) -> None:
     """Count again on random inputs of the same shapes: a different count means the
-    forward's control flow reads input values, so the count holds for the example only."""
+    forward's control flow reads input values, so the count holds for the example only.
+    The inputs are made afresh: the first forward may have changed its own (a cache grown
+    in place), and like must be compared with like."""
     try:
-        again = _count_on_cpu(built.module, inputs.randomized(), subject)
+        fresh = subject.inputs(subject.home).randomized()
+        again = _count_on_cpu(built.module, fresh, subject)
     except MeasureError as exc:
         built.notes.append(f"could not check for data-dependent control flow: {exc}")
         return
@@ -232,7 +234,7 @@ def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
     try:
         with inference(module), _user_code(subject):
             return fvcore_count(module, inputs.args, inputs.kwargs, grad=not subject.own)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         message = (f"fvcore could not trace {subject.name} on input {subject.input_text}: "
