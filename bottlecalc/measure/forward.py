@@ -224,12 +224,27 @@ def global_counter() -> FlopCounterMode:
     return counter
 
 
-def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
-    """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way."""
+@dataclass
+class Reached:
+    """How far a forward got, kept when it fails (what the CPU would need, estimated)."""
+
+    largest: int = 0  # elements of the largest floating-point tensor any op produced
+
+
+def count_forward(module: nn.Module, inputs: Inputs, *, device: str,
+                  values: TorchDispatchMode | None = None,
+                  reached: Reached | None = None) -> Forward:
+    """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way.
+    ``values`` (:class:`~bottlecalc.measure.known.KnownValues`) runs between the counters
+    and the shape answers; ``reached`` learns the largest tensor made, even on failure."""
     calls = _Calls(module)
     watched = {id(t) for t in [*module.parameters(), *module.buffers()]}
     attribution = _Attribution(calls, watched)
-    counter = _run(module, inputs, device, calls, attribution)
+    try:
+        counter = _run(module, inputs, device, calls, attribution, values)
+    finally:
+        if reached is not None:
+            reached.largest = attribution.largest
     named = dict(module.named_parameters())
     return Forward(
         flops=int(counter.get_total_flops()), device=device, own=dict(attribution.own),
@@ -243,7 +258,7 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
 
 
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
-         attribution: _Attribution) -> FlopCounterMode:
+         attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
     with ExitStack() as stack:
         stack.enter_context(no_lazy_dynamo(DISPATCH))
         stack.enter_context(torch.no_grad())
@@ -251,6 +266,8 @@ def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
         stack.enter_context(_no_fast_paths())
         stack.enter_context(calls.hooked())
         stack.enter_context(ShapeOnly())
+        if values is not None:  # above the shape answers, so it sees every op they answer
+            stack.enter_context(values)
         stack.enter_context(attribution)
         counter = stack.enter_context(global_counter())
         attribution.follow(counter)

@@ -17,7 +17,7 @@ from torch import nn
 
 from bottlecalc.analytic import Counts
 from bottlecalc.build import build
-from bottlecalc.errors import MeasureError
+from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 Make = Callable[[str], nn.Module]  # device -> the module built there
@@ -73,7 +73,8 @@ _OPAQUE = (str, bytes, int, float, complex, bool, type(None), type, types.Module
            types.FunctionType, types.MethodType, nn.Module, torch.dtype, torch.device)
 
 
-def _walk(value: Any, path: str, *, depth: int, seen: set[int]) -> Iterator[tuple[str, torch.Tensor]]:
+def _walk(value: Any, path: str, *, depth: int,
+          seen: set[int]) -> Iterator[tuple[str, torch.Tensor]]:
     """Every tensor in ``value``: in tuples, lists, dicts and objects' attributes (a cache)."""
     if isinstance(value, torch.Tensor):
         yield path, value
@@ -94,6 +95,51 @@ def _children(value: Any) -> list[tuple[str, Any]]:
     if isinstance(attributes, dict):
         return [(f".{k}", item) for k, item in attributes.items()]
     return []
+
+
+def untraceable(output: Any) -> str | None:
+    """The type of the first thing in a forward's output that torch.jit's trace (fvcore)
+    cannot take (a cache object, a number), or None: tensors, None and strings in tuples,
+    lists and dicts only."""
+    if isinstance(output, (torch.Tensor, str, type(None))):
+        return None
+    if isinstance(output, (tuple, list)):
+        items = list(output)
+    elif isinstance(output, dict):
+        items = list(output.values())
+    else:
+        return type(output).__name__
+    return next((found for found in map(untraceable, items) if found is not None), None)
+
+
+# Layers whose CPU kernels refuse an input of another floating dtype than their weight
+# (the meta kernels do not check, so the count would pass where torch fails).
+_SAME_DTYPE = (nn.Linear, nn.modules.conv._ConvNd)
+
+
+def dtype_guard(module: nn.Module, inputs: Inputs) -> list[Any]:
+    """Hooks refusing (exit 2), as torch would, a floating input given in another dtype than
+    the weight of the layer it reaches; the error names the input and both dtypes."""
+    given = inputs.specs()
+
+    def check(layer: nn.Module, args: tuple[Any, ...]) -> None:
+        weight = getattr(layer, "weight", None)
+        x = args[0] if args else None
+        if not isinstance(weight, torch.Tensor) or not isinstance(x, torch.Tensor) \
+                or not x.is_floating_point() or x.dtype == weight.dtype:
+            return
+        dtype = str(x.dtype).removeprefix("torch.")
+        mine = [(name, t) for name, t in given if t.dtype == dtype]
+        if mine:
+            name, t = mine[0]
+            want = str(weight.dtype).removeprefix("torch.")
+            typed = ("" if name.isdigit() else f"{name}=") + ",".join(map(str, t.shape))
+            raise SpecError(f"input {name} ({t.text}) is {dtype} but the {type(layer).__name__} "
+                            f"it reaches has {want} weights, which torch refuses to mix: give "
+                            f"the input as {want} (--input {typed}:{want})")
+
+    return [m.register_forward_pre_hook(check) for m in module.modules()
+            if isinstance(m, _SAME_DTYPE)]
 
 
 def _spec(tensor: torch.Tensor) -> TensorSpec:
