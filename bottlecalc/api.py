@@ -132,15 +132,18 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False,
-                 train: bool = False, baseline: Baseline | None = None) -> Outcome:
+                 train: bool = False, baseline: Baseline | None = None,
+                 fvcore: bool | None = None) -> Outcome:
     """Measure the target and hold every limit against its count; failures become data
     (``train``: count a training step too, as ``max-train-flops`` does). An exceeded limit
-    names the modules that carry it; ``baseline``: what moved since an earlier run."""
+    names the modules that carry it; ``baseline``: what moved since an earlier run.
+    ``fvcore``: trace with fvcore too (None: when a MAC limit is checked)."""
     from bottlecalc.budget.blame import explained
     from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
     from bottlecalc.measure.pipeline import Plan, measure
 
-    plan = Plan(forward=True, fvcore=Metric.MACS in budget.metrics,
+    wanted = Metric.MACS in budget.metrics if fvcore is None else fvcore
+    plan = Plan(forward=True, fvcore=wanted,
                 train=train or Metric.TRAIN_FLOPS in budget.metrics)
     try:
         found = measure(_subject(budget, target, base=base), plan)

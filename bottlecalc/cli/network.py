@@ -142,6 +142,7 @@ def model_options(func: Any) -> Any:
                      "[default: macs]"),
         click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
                      help="A model's first N rows; the rest are summed in one row."),
+        options.fvcore_option,
     ]
     return options.apply_options(func, decorators)
 
@@ -162,7 +163,7 @@ def model_options(func: Any) -> Any:
 def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, train: bool,
             fmt: str | None, output: Path | None, color: bool | None,
             input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-            top: int | None, **rest: Any) -> None:
+            top: int | None, fvcore: bool | None, **rest: Any) -> None:
     """Count whole ResNets (torchvision's presets or your own stage list), or your model.
 
     Parameters analytically and instantiated (meta device); MACs analytically and with
@@ -180,7 +181,7 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                         inputs=inputs, sort=sort, top=top,
-                                        timing=rest["timing"])
+                                        timing=rest["timing"], fvcore=fvcore)
         chosen = pick_format(MODEL_RENDERERS, fmt, output, color=color)
         network_model.run_model(args, conventions=conventions, train=train, fmt=chosen,
                                 output=output, color=color)

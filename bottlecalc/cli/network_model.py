@@ -26,7 +26,7 @@ from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
                "block", "layers", "width", "groups", "width_per_group", "expansion")
-MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
+MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "fvcore")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
 PRESET_DEPTHS = tuple(str(d) for d in Depth)  # network, stage, block, layer
@@ -48,6 +48,7 @@ class ModelArgs:
     sort: Sort = Sort.MACS
     top: int | None = None
     timing: TimeOptions | None = None  # --time: how to time it
+    fvcore: bool = True  # --no-fvcore: never trace it with fvcore
 
 
 def _verb(stray: list[str]) -> str:
@@ -56,7 +57,8 @@ def _verb(stray: list[str]) -> str:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None) -> ModelArgs:
+               top: int | None, timing: TimeOptions | None,
+               fvcore: bool | None = None) -> ModelArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -71,7 +73,7 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
-                     timing=timing)
+                     timing=timing, fvcore=fvcore is not False)
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -127,7 +129,8 @@ def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
     from bottlecalc.api import count_model  # imports torch: only now
 
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=train, timing=args.timing, depth=args.depth)
+                         train=train, timing=args.timing, depth=args.depth,
+                         fvcore=args.fvcore)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
                          conventions=conventions, train=train)
     write(MODEL_RENDERERS, fmt, report, output, color=color)

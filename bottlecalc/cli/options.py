@@ -237,6 +237,15 @@ INPUT_OPTIONS: tuple[Decorator, ...] = (
 )
 
 
+def fvcore_option(func: F) -> F:
+    """``--fvcore/--no-fvcore``; the command gets ``fvcore=`` (None: where it helps)."""
+    return click.option(
+        "--fvcore/--no-fvcore", default=None,
+        help="Also count with fvcore's FlopCountAnalysis, which traces the model for real "
+        "on the CPU (--no-fvcore: never; skipped with a note where it cannot trace)  "
+        "[default: where it can trace]")(func)
+
+
 def measure_options(func: F) -> F:
     """--cross-check and --no-measure, for the commands that measure with torch."""
     options = [
