@@ -95,7 +95,8 @@ def measure(subject: Subject, plan: Plan) -> Measured:
 def _fvcore_skip(forward: Forward, built: _Built, subject: Subject, plan: Plan) -> str | None:
     """Why fvcore would fail or cost too much here, known from the count on meta."""
     if built.untraceable is not None:
-        return f"the forward's output holds a {built.untraceable}, which torch.jit cannot trace"
+        return (f"the forward's output holds an object of type {built.untraceable}, which "
+                "torch.jit cannot trace")
     if not plan.trace_limit or subject.trace_macs is not None:
         return None
     # fvcore traces with autograd on, so activations stay alive: a lower bound on them

@@ -110,8 +110,8 @@ def test_fvcore_is_skipped_with_a_note_when_the_output_holds_a_cache() -> None:
     found = bottlecalc.count(fx.Decoder(), torch.zeros(1, 2, dtype=torch.long),
                              kwargs={"cache": cache()})
     assert found.routes.fvcore is None
-    assert ("fvcore not run: the forward's output holds a Cache, which torch.jit cannot "
-            "trace; FlopCounterMode measured on the meta device") in found.notes
+    assert ("fvcore not run: the forward's output holds an object of type Cache, which "
+            "torch.jit cannot trace; FlopCounterMode measured on the meta device") in found.notes
     assert not any("could not trace" in n for n in found.notes)
 
 
