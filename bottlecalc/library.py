@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bottlecalc.breakdown import ModelReport, ModelResult, ModuleRow, Sort
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import TensorSpec, parse_tensor
+from bottlecalc.spec import TensorSpec, check_feed, parse_tensor
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -160,13 +160,16 @@ def _subject(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None
     from torch import nn
 
     from bottlecalc.measure.subject import given_subject
+    from bottlecalc.measure.user import check_keywords
 
     if not isinstance(model, nn.Module):
         raise SpecError(f"count() takes a torch.nn.Module, got {type(model).__name__}")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise SpecError(f"name must be a non-empty string, got {name!r}")
     feed = _feed(args, _keywords(kwargs), input_shape)
-    subject = given_subject(model, feed("meta"), name or type(model).__name__)
+    made = feed("meta")
+    check_keywords(model, tuple(made.kwargs))
+    subject = given_subject(model, made, name or type(model).__name__)
     return replace(subject, inputs=feed)
 
 
@@ -180,12 +183,15 @@ def _feed(args: tuple[Any, ...], kwargs: dict[str, Any],
     if input_shape is None and not args and not kwargs:
         raise SpecError("count() needs example inputs: count(model, x) with tensors, or "
                         "count(model, input_shape=(1, 3, 224, 224))")
-    zeros = zeros_of(_shapes(input_shape)) if input_shape is not None else None
+    shapes = _shapes(input_shape) if input_shape is not None else ()
+    twice = sorted({t.name for t in shapes if t.name is not None} & set(kwargs))
+    if twice:
+        raise SpecError(f"keyword input {twice[0]!r} given in both input_shape and kwargs")
+    zeros = zeros_of(shapes)
 
     def on(device: str) -> Inputs:
-        given = _placed(Inputs(args, kwargs), device)
-        made = zeros(device).args if zeros is not None else ()
-        return Inputs((*made, *given.args), given.kwargs)
+        given, made = _placed(Inputs(args, kwargs), device), zeros(device)
+        return Inputs((*made.args, *given.args), {**made.kwargs, **given.kwargs})
 
     return on
 
@@ -218,7 +224,7 @@ def _shapes(value: Any) -> tuple[TensorSpec, ...]:
     if isinstance(value, (str, TensorSpec)) or _is_dims(value):
         return (_shape(value),)
     if isinstance(value, (list, tuple)) and value:
-        return tuple(_shape(item) for item in value)
+        return check_feed("input_shape", tuple(_shape(item) for item in value))
     raise SpecError("input_shape must be a shape like (1, 3, 224, 224) or '1,16:int64', or a "
                     f"list of them, got {value!r}")
 

@@ -152,3 +152,17 @@ def test_a_cpu_fallback_that_would_not_fit_is_refused(monkeypatch: pytest.Monkey
                                  "1,2:int64"))
     assert "cannot run on the meta device (" in line
     assert "GiB are free: make its forward run on meta" in line
+
+
+@pytest.mark.parametrize("factory", ["decoder", "weight_reader"], ids=["meta", "cpu"])
+def test_an_inputs_callable_with_a_cache(factory: str) -> None:
+    """Counted on copies of the cache (on the CPU twice: the example and the random probe,
+    each on a fresh 127-token copy): QK^T and AV over 129 keys, no false warning."""
+    entry = network_json(f"{MODELS}:{factory}", "--inputs", f"{MODELS}:cached_batch")
+    assert entry["macs"]["complete"] == 3 * 2 * 8 * 8 + 2 * 2 * 8 * (127 + 2)
+    assert entry["inputs"] == [
+        {"name": "input_ids", "shape": [1, 2], "dtype": "int64"},
+        {"name": "cache.layers[0].keys", "shape": [1, 127, 8], "dtype": "float32"},
+        {"name": "cache.layers[0].values", "shape": [1, 127, 8], "dtype": "float32"}]
+    assert not any("depends on input values" in w for w in entry["warnings"])
+    assert any("holds an object of type Cache" in n for n in entry["notes"])

@@ -244,3 +244,49 @@ def test_inputs_that_cannot_be_copied_are_one_clear_error() -> None:
 
     with pytest.raises(MeasureError, match="cannot be copied"):
         Inputs((torch.zeros(1),), {"state": Uncopyable()}).to("meta")
+
+
+# --- the library itself, where it installs -------------------------------------------------
+
+def test_a_transformers_cache_and_mask_on_meta() -> None:
+    """A tiny Llama from its config: its DynamicCache keeps its 127 tokens, and the count is
+    made on meta with the mask given; per layer q and o 2*64*64, k and v 2*64*32 (2 KV
+    heads of 16), QK^T and AV 2 x 4 heads x 2 tokens x 129 keys x 16, the MLP 3*2*64*128;
+    the LM head 2*64*1000."""
+    transformers = pytest.importorskip("transformers")
+    import inspect
+
+    config = transformers.LlamaConfig(vocab_size=1000, hidden_size=64, intermediate_size=128,
+                                      num_hidden_layers=2, num_attention_heads=4,
+                                      num_key_value_heads=2)
+    torch.manual_seed(0)
+    model = transformers.LlamaForCausalLM(config)
+    with torch.no_grad():
+        kv = model(torch.zeros(1, CACHED, dtype=torch.long), use_cache=True).past_key_values
+    name = "cache" if "cache" in inspect.signature(model.forward).parameters \
+        else "past_key_values"
+    mask = torch.ones(1, CACHED + 2, dtype=torch.long)
+    found = bottlecalc.count(model, torch.zeros(1, 2, dtype=torch.long),
+                             kwargs={name: kv, "attention_mask": mask})
+    assert kv.get_seq_length() == CACHED
+    layer = 2 * 2 * 64 * 64 + 2 * 2 * 64 * 32 + 2 * 4 * 2 * (CACHED + 2) * 16 + 3 * 2 * 64 * 128
+    assert found.macs == 2 * layer + 2 * 64 * 1000
+    assert found.result.measured.torch_device == "meta"
+    assert any("DynamicCache" in n and n.startswith("fvcore not run") for n in found.notes)
+
+
+def test_keyword_shapes_in_the_api() -> None:
+    found = bottlecalc.count(fx.Masked(), input_shape=["input_ids=1,16:int64",
+                                                       "attention_mask=1,16:int64"])
+    assert [name for name, _ in found.inputs] == ["input_ids", "attention_mask"]
+    assert found.macs == 16 * D * D
+
+
+def test_a_keyword_the_forward_does_not_take_names_its_signature() -> None:
+    with pytest.raises(SpecError, match=r"keyword input 'mask' is not a parameter of "
+                                        r"Masked\.forward\(input_ids"):
+        bottlecalc.count(fx.Masked(), torch.zeros(1, 4, dtype=torch.long),
+                         kwargs={"mask": torch.ones(1, 4)})
+    with pytest.raises(SpecError, match="'input_ids' given in both input_shape and kwargs"):
+        bottlecalc.count(fx.Masked(), input_shape=["input_ids=1,16:int64"],
+                         kwargs={"input_ids": torch.ones(1, 4)})
