@@ -28,6 +28,7 @@ Examples:
 @click.command(epilog=EXAMPLES)
 @options.block_options(options.Form.REQUIRED)
 @options.measure_options
+@options.fvcore_option
 @options.time_options(own_dtype=True)
 @options.pass_option
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
@@ -36,8 +37,8 @@ Examples:
 @options.color_option
 @options.debug_option
 def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: bool,
-            timing: TimeOptions | None, train: bool, explain: bool, fmt: str | None,
-            output: Path | None, color: bool | None) -> None:
+            fvcore: bool | None, timing: TimeOptions | None, train: bool, explain: bool,
+            fmt: str | None, output: Path | None, color: bool | None) -> None:
     """Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1).
 
     Parameters are counted analytically (closed form) and by instantiating the torch
@@ -47,12 +48,12 @@ def compare(*, block: options.BlockOptions[int], cross_check: bool, no_measure: 
     """
     chosen = pick_format(RENDERERS, fmt, output, color=color)
     specs, shape = options.block_pair_of(block), block.shape()
-    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     from bottlecalc.api import compare_blocks
 
     timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
-                            timing=timing, train=train)
+                            timing=timing, train=train, fvcore=fvcore is not False)
     write(RENDERERS, chosen, result, output, explain=explain, color=color)
     if not result.all_agree:
         raise MeasureError("the counting routes disagree (marked ✗)")

@@ -188,7 +188,7 @@ def network(*, names: tuple[str, ...], depth: str | None, conventions: bool, tra
         return
     shown = Shown(network_model.preset_depth(ctx, depth), conventions, train)
     presets(names, shown, pick_format(RENDERERS, fmt, output, color=color), output,
-            color=color, **rest)
+            color=color, fvcore=fvcore, **rest)
 
 
 @dataclass(frozen=True)
@@ -203,9 +203,9 @@ class Shown:
 def presets(names: tuple[str, ...], shown: Shown, chosen: Format, output: Path | None, *,
             color: bool | None, variant: str, size: str, batch: int, num_classes: int,
             dtype: str, cross_check: bool, no_measure: bool, timing: TimeOptions | None,
-            **custom: Any) -> None:
+            fvcore: bool | None = None, **custom: Any) -> None:
     """Presets and custom networks, side by side; exit 3 if the routes disagree."""
-    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
     shape = InputShape.parse(size, batch=batch)
     from bottlecalc.api import count_networks
@@ -213,7 +213,8 @@ def presets(names: tuple[str, ...], shown: Shown, chosen: Format, output: Path |
     if timing is not None:
         timing = replace(timing, layers=shown.depth is Depth.LAYER)
     results, machine = count_networks(specs, shape, measure=not no_measure,
-                                      cross_check=cross_check, timing=timing, train=shown.train)
+                                      cross_check=cross_check, timing=timing, train=shown.train,
+                                      fvcore=fvcore is not False)
     report = NetworkReport(results=results, depth=shown.depth, dtype=DType(dtype),
                            conventions=shown.conventions, measured=not no_measure,
                            cross_checked=cross_check, machine=machine, train=shown.train)

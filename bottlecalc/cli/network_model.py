@@ -26,7 +26,7 @@ from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
                "block", "layers", "width", "groups", "width_per_group", "expansion")
-MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "fvcore")
+MODEL_ONLY = ("input_shape", "inputs", "sort", "top")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
 PRESET_DEPTHS = tuple(str(d) for d in Depth)  # network, stage, block, layer

@@ -257,9 +257,13 @@ def measure_options(func: F) -> F:
     return apply_options(func, options)
 
 
-def check_measure_flags(*, cross_check: bool, no_measure: bool) -> None:
+def check_measure_flags(*, cross_check: bool, no_measure: bool,
+                        fvcore: bool | None = None) -> None:
     if cross_check and no_measure:
         raise click.UsageError("--cross-check needs measuring; drop --no-measure")
+    if fvcore is not None and no_measure:
+        flag = "--fvcore" if fvcore else "--no-fvcore"
+        raise click.UsageError(f"{flag} applies only when measuring; drop --no-measure")
 
 
 def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:

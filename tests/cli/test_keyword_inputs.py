@@ -141,9 +141,16 @@ def test_no_fvcore_on_check_and_network() -> None:
     assert network_json(MASKED, "--input", IDS)["macs"]["fvcore"] == MASKED_MACS
 
 
-def test_fvcore_option_is_for_a_model_target_only() -> None:
-    line = one_line_error(invoke("network", "resnet18", "--no-fvcore"))
-    assert "--fvcore applies only to a model TARGET" in line
+@pytest.mark.parametrize("command", [("network", "resnet18"),
+                                     ("compare", "--in", "64", "--mid", "64")])
+def test_no_fvcore_on_presets_and_blocks(command: tuple[str, ...]) -> None:
+    result = invoke(*command, "--no-fvcore", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    entries = document.get("networks") or document["blocks"]
+    assert [entry["macs"]["fvcore"] for entry in entries] == [None] * len(entries)
+    line = one_line_error(invoke(*command, "--no-fvcore", "--no-measure"))
+    assert "--no-fvcore applies only when measuring; drop --no-measure" in line
 
 
 def test_a_cpu_fallback_that_would_not_fit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
