@@ -174,8 +174,7 @@ def _forward(built: _Built, subject: Subject) -> Forward:
     known = _known_forward(meta, subject, built)
     if known is not None:
         return known
-    if built.device == "meta":
-        _refuse_if_too_big(meta, subject, reached, failure)
+    _refuse_if_too_big(meta, subject, reached, failure, built=built.device != "meta")
     built.notes.append(f"counted on the CPU: the forward failed on the meta device ({failure})")
     return _cpu_forward(built, subject)
 
@@ -219,24 +218,29 @@ def _with_values(meta: nn.Module, subject: Subject, built: _Built,
         return None, {}
 
 
-def _refuse_if_too_big(meta: nn.Module, subject: Subject, reached: Reached,
-                       failure: str) -> None:
-    """Refuse (exit 2) to build for real what would not fit: the weights as built on meta,
-    :data:`ACTIVATIONS` tensors the size of the largest the meta run made before failing,
-    and the inputs (a lower bound: the forward may go on to make larger ones)."""
+def _refuse_if_too_big(meta: nn.Module, subject: Subject, reached: Reached, failure: str, *,
+                       built: bool) -> None:
+    """Refuse (exit 2) to run for real what would not fit: the weights as built on meta
+    (unless ``built`` already), :data:`ACTIVATIONS` tensors the size of the largest the
+    meta run made before failing, and the inputs (a lower bound: the forward may go on to
+    make larger ones)."""
     from bottlecalc.measure.timing import available_bytes  # timing imports this module
 
-    weights = _weight_bytes(meta)
+    weights = 0 if built else _weight_bytes(meta)
     activations = ACTIVATIONS * 4 * reached.largest
     fed = sum(t.numel() * t.element_size() for _, t in subject.inputs("meta").tensors())
     need, free = weights + activations + fed, available_bytes(subject.home)
     if free is not None and need > free:
-        raise SpecError(
-            f"{subject.name} cannot run on the meta device ({' '.join(failure.split())}), "
-            f"and counting it on the {subject.home} would take at least {need / 2**30:,.1f} "
-            f"GiB ({weights / 2**30:,.1f} GiB of weights) where {free / 2**30:,.1f} GiB are "
-            "free: make its forward run on meta (no .item() or bool() on a value bottlecalc "
-            "cannot know), give smaller inputs, or count it on a machine with more memory")
+        raise SpecError(_wont_fit(subject, failure, need=need, weights=weights, free=free))
+
+
+def _wont_fit(subject: Subject, failure: str, *, need: int, weights: int, free: int) -> str:
+    of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
+    return (f"{subject.name} cannot run on the meta device ({' '.join(failure.split())}), "
+            f"and counting it on the {subject.home} would take at least "
+            f"{need / 2**30:,.1f} GiB{of_weights} where {free / 2**30:,.1f} GiB are free: "
+            "make its forward run on meta (no .item() or bool() on a value bottlecalc cannot "
+            "know), give smaller inputs, or count it on a machine with more memory")
 
 
 @contextmanager

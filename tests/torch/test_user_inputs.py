@@ -186,9 +186,29 @@ def test_strides_computed_in_init_build_on_the_cpu_and_count_on_meta() -> None:
     assert found.macs == 16 * 16 * D * 3 * 9 + 8 * 8 * D * D * 9 + 8 * 8 * 4 * D
 
 
-def _on(device: str) -> nn.Module:
+def _on(device: str, kind: type[nn.Module] = fx.Strided) -> nn.Module:
     with torch.device(device):
-        return fx.strided()
+        return kind()
+
+
+def test_a_model_built_on_the_cpu_is_refused_when_its_activations_would_not_fit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its weights are already built; the refusal counts the activations and inputs only:
+    5 fp32 tensors of the largest output reached on the meta copy (1x8x16x16), and the
+    1x3x32x32 input."""
+    from bottlecalc.measure.pipeline import Plan, measure
+    from bottlecalc.measure.subject import Subject, zeros_of
+    from bottlecalc.spec import TensorSpec
+
+    monkeypatch.setattr("bottlecalc.measure.timing.available_bytes", lambda device: 1000)
+    feed = (TensorSpec((1, 3, 32, 32)),)
+    subject = Subject(name="reader", make=lambda device: _on(device, fx.StridedReader),
+                      inputs=zeros_of(feed), feed=feed)
+    with pytest.raises(SpecError) as caught:
+        measure(subject, Plan(forward=True, fvcore=False))
+    need = 4 * 3 * 32 * 32  # nothing reached before the weights are read
+    assert f"would take at least {need / 2**30:,.1f} GiB where 0.0 GiB are free" \
+        in str(caught.value)
 
 
 # --- what does not fit, and dtypes torch refuses to mix -----------------------------------
