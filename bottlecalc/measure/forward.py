@@ -294,11 +294,12 @@ def _no_fast_paths() -> Iterator[None]:
         mha.set_fastpath_enabled(before)
 
 
-def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
+def count_training(module: nn.Module, inputs: Inputs, *, device: str,
+                   values: TorchDispatchMode | None = None) -> int:
     """FlopCounterMode's FLOPs for one training step: the forward pass, then the backward
     pass of the sum of its outputs, with a gradient for every parameter and none for the
     inputs (they are data). The module's ``requires_grad`` flags and gradients are put back
-    after."""
+    after. ``values`` as for :func:`count_forward`."""
     flags = [(p, p.requires_grad, p.grad) for p in module.parameters()]
     for param, _, _ in flags:
         param.requires_grad_(True)
@@ -309,6 +310,8 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
             stack.enter_context(torch.device(device))
             stack.enter_context(_no_fast_paths())
             stack.enter_context(ShapeOnly())
+            if values is not None:
+                stack.enter_context(values)
             counter = stack.enter_context(global_counter())
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())

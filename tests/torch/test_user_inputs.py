@@ -141,6 +141,17 @@ def test_a_mask_given_by_the_user_is_read_as_given() -> None:
     assert found.macs == 2 * 16 * D * D  # sum > 0: the extra Linear runs too
 
 
+def test_a_training_step_reads_the_known_values_too() -> None:
+    """Both Linears run (the mask attends): forward 2 x 2*16*8*8 FLOPs; backward a weight
+    gradient for each and an input gradient for each (the embedding before them trains):
+    twice the forward again."""
+    ones = torch.ones(1, 16, dtype=torch.long)
+    found = bottlecalc.count(fx.Masked(), torch.zeros(1, 16, dtype=torch.long),
+                             kwargs={"attention_mask": ones}, pass_="train", fvcore=False)
+    forward = 2 * (2 * 16 * D * D)
+    assert found.train_flops == 3 * forward
+
+
 def test_a_count_that_depends_on_the_known_values_is_flagged() -> None:
     found = bottlecalc.count(fx.Masked(), torch.zeros(1, 16, dtype=torch.long),
                              kwargs={"attention_mask": torch.zeros(1, 16, dtype=torch.long)})
