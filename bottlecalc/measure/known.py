@@ -26,7 +26,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.measure.subject import Inputs
 
 MAX_ELEMENTS = 1 << 22  # a tensor larger than this is not computed on the CPU
-MAX_KEPT = 1 << 26  # elements of known values held at once, at most
+MAX_KEPT = 1 << 24  # elements of known values held at once, at most (128 MiB of int64)
 aten = torch.ops.aten
 _READ_NAMES = {aten._local_scalar_dense: ".item()/bool()"}  # as the user's code spells it
 _UNINITIALISED = frozenset({"empty", "empty_like", "empty_strided", "new_empty",
