@@ -55,22 +55,24 @@ class KnownValues(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
-        tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
-        if not self._computable(func, tensors, kwargs):
+        if not self._computable(func, args, kwargs):
             self._forget_written(func, args, kwargs)
             return func(*args, **kwargs)
         try:
             out = func(*args, **kwargs)
-        except Exception:  # a value read, or a shape that depends on values
-            return self._from_values(func, args, kwargs)
+        except Exception as failure:  # a value read, or a shape that depends on values
+            return self._from_values(func, args, kwargs, failure)
         self._follow(func, args, kwargs, out)
         return out
 
-    def _computable(self, func: Any, tensors: list[torch.Tensor], kwargs: dict[str, Any]) -> bool:
+    def _computable(self, func: Any, args: Any, kwargs: dict[str, Any]) -> bool:
         """Whether every tensor of the op has a known value, and the op is deterministic."""
+        tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         on_meta = any(t.device.type == "meta" for t in tensors) or _device(kwargs) == "meta"
         if not on_meta or _nondeterministic(func):
             return False
+        if _writes(func) and any(t.device.type != "meta" for t in _written(func, args, kwargs)):
+            return False  # computing it would write into a real tensor
         if any(self._known(t) is None for t in tensors):
             return False
         return sum(t.numel() for t in tensors) <= MAX_ELEMENTS
@@ -87,9 +89,14 @@ class KnownValues(TorchDispatchMode):
 
         return func(*tree_map(swap, args), **tree_map(swap, kwargs))
 
-    def _from_values(self, func: Any, args: Any, kwargs: dict[str, Any]) -> Any:
-        """The op on the values, its tensors moved back to meta (remembered)."""
-        out = self._on_values(func, args, kwargs)
+    def _from_values(self, func: Any, args: Any, kwargs: dict[str, Any],
+                     failure: Exception) -> Any:
+        """The op on the values, its tensors moved back to meta (remembered); if the values
+        cannot answer either, the meta failure stands."""
+        try:
+            out = self._on_values(func, args, kwargs)
+        except Exception:
+            raise failure from None
         self.answered[_READ_NAMES.get(func._overloadpacket, str(func._overloadpacket))] += 1
         if _writes(func):
             self._forget()  # an in-place op that meta could not run: nothing aliases safely
@@ -104,7 +111,12 @@ class KnownValues(TorchDispatchMode):
         if not leaves or any(t.numel() > MAX_ELEMENTS for t in leaves):
             self._forget_written(func, args, kwargs)
             return
-        self._pair(out, self._on_values(func, args, kwargs))
+        try:
+            values = self._on_values(func, args, kwargs)
+        except Exception:  # a kernel the CPU lacks for these dtypes: the outputs are unknown
+            self._forget_written(func, args, kwargs)
+            return
+        self._pair(out, values)
 
     def _pair(self, meta: Any, values: Any) -> None:
         metas, reals = tree_leaves(meta), tree_leaves(values)

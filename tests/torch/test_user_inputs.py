@@ -321,3 +321,13 @@ def test_a_keyword_the_forward_does_not_take_names_its_signature() -> None:
     with pytest.raises(SpecError, match="'input_ids' given in both input_shape and kwargs"):
         bottlecalc.count(fx.Masked(), input_shape=["input_ids=1,16:int64"],
                          kwargs={"input_ids": torch.ones(1, 4)})
+
+
+def test_a_real_tensor_is_never_written_by_computing_known_values() -> None:
+    """A real tensor written with a meta value (torch leaves it as it is): computing the op
+    on the values would add them into it, so it is not computed."""
+    real = torch.zeros(3)
+    meta = torch.ones(3, device="meta")
+    with KnownValues([(meta, torch.ones(3))]):
+        real.add_(meta)
+    assert torch.equal(real, torch.zeros(3))
