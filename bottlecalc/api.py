@@ -40,9 +40,10 @@ MAX_TIMED_POINTS = 64
 
 
 def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
-               cross_check: bool = False, train: bool = False) -> Counted[S]:
+               cross_check: bool = False, train: bool = False,
+               fvcore: bool = True) -> Counted[S]:
     """Count a block or a network analytically and, when ``measure``, by every torch route
-    (``train``: a training step's FLOPs too, on meta)."""
+    (``train``: a training step's FLOPs too, on meta; ``fvcore=False``: no fvcore trace)."""
     result = analytic_result(spec, shape)
     if not measure:
         return result
@@ -50,21 +51,21 @@ def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
     from bottlecalc.measure.pipeline import measure as run
     from bottlecalc.measure.subject import spec_subject
 
-    plan = Plan(forward=cross_check, train=train)
+    plan = Plan(forward=cross_check, fvcore=fvcore, train=train)
     measured = run(spec_subject(spec, shape, result.counts), plan)
     return Counted(spec=spec, shape=shape, layers=result.layers, measured=measured)
 
 
 def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: bool = True,
                    cross_check: bool = False, timing: TimeOptions | None = None,
-                   train: bool = False) -> CompareResult:
+                   train: bool = False, fvcore: bool = True) -> CompareResult:
     """Count each block by every route; the first block is the reference for ratios.
 
     With ``timing``, each block is also timed (refused first if it would not fit)."""
     if timing is not None:
         prepare_timing((layers_of(spec, shape) for spec in specs), timing)
     blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,
-                              train=train) for spec in specs)
+                              train=train, fvcore=fvcore) for spec in specs)
     result = replace(compare_result(blocks, shape, measured=measure, cross_checked=cross_check),
                      train=train)
     if timing is None:
@@ -75,12 +76,13 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
 
 def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure: bool = True,
                    cross_check: bool = False, timing: TimeOptions | None = None,
-                   train: bool = False) -> tuple[tuple[NetworkResult, ...], Machine | None]:
+                   train: bool = False,
+                   fvcore: bool = True) -> tuple[tuple[NetworkResult, ...], Machine | None]:
     """Count each network; with ``timing`` also time it (refused first if it would not fit)."""
     if timing is not None:
         prepare_timing((layers_of(spec, shape) for spec in specs), timing)
     results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,
-                               train=train) for spec in specs)
+                               train=train, fvcore=fvcore) for spec in specs)
     if timing is None:
         return results, None
     return time_results(results, timing)
@@ -129,15 +131,18 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
 
 
 def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = False,
-                 train: bool = False, baseline: Baseline | None = None) -> Outcome:
+                 train: bool = False, baseline: Baseline | None = None,
+                 fvcore: bool | None = None) -> Outcome:
     """Measure the target and hold every limit against its count; failures become data
     (``train``: count a training step too, as ``max-train-flops`` does). An exceeded limit
-    names the modules that carry it; ``baseline``: what moved since an earlier run."""
+    names the modules that carry it; ``baseline``: what moved since an earlier run.
+    ``fvcore``: trace with fvcore too (None: when a MAC limit is checked)."""
     from bottlecalc.budget.blame import explained
     from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
     from bottlecalc.measure.pipeline import Plan, measure
 
-    plan = Plan(forward=True, fvcore=Metric.MACS in budget.metrics,
+    wanted = Metric.MACS in budget.metrics if fvcore is None else fvcore
+    plan = Plan(forward=True, fvcore=wanted,
                 train=train or Metric.TRAIN_FLOPS in budget.metrics)
     try:
         found = measure(_subject(budget, target, base=base), plan)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, Sort
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import TensorSpec, parse_tensor
+from bottlecalc.spec import TensorSpec, check_feed, parse_tensor
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -174,13 +174,16 @@ def _subject(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None
     from torch import nn
 
     from bottlecalc.measure.subject import given_subject
+    from bottlecalc.measure.user import check_keywords
 
     if not isinstance(model, nn.Module):
         raise SpecError(f"count() takes a torch.nn.Module, got {type(model).__name__}")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise SpecError(f"name must be a non-empty string, got {name!r}")
     feed = _feed(args, _keywords(kwargs), input_shape)
-    subject = given_subject(model, feed("meta"), name or type(model).__name__)
+    made = feed("meta")
+    check_keywords(model, tuple(made.kwargs))
+    subject = given_subject(model, made, name or type(model).__name__)
     return replace(subject, inputs=feed)
 
 
@@ -194,32 +197,32 @@ def _feed(args: tuple[Any, ...], kwargs: dict[str, Any],
     if input_shape is None and not args and not kwargs:
         raise SpecError("count() needs example inputs: count(model, x) with tensors, or "
                         "count(model, input_shape=(1, 3, 224, 224))")
-    zeros = zeros_of(_shapes(input_shape)) if input_shape is not None else None
+    shapes = _shapes(input_shape) if input_shape is not None else ()
+    twice = sorted({t.name for t in shapes if t.name is not None} & set(kwargs))
+    if twice:
+        raise SpecError(f"keyword input {twice[0]!r} given in both input_shape and kwargs")
+    zeros = zeros_of(shapes)
 
     def on(device: str) -> Inputs:
-        given = _placed(Inputs(args, kwargs), device)
-        made = zeros(device).args if zeros is not None else ()
-        return Inputs((*made, *given.args), given.kwargs)
+        given, made = _placed(Inputs(args, kwargs), device), zeros(device)
+        return Inputs((*made.args, *given.args), {**made.kwargs, **given.kwargs})
 
     return on
 
 
 def _placed(inputs: Inputs, device: str) -> Inputs:
-    """The tensors on ``device``, detached (inputs are data: no gradient flows into them);
-    a meta tensor becomes zeros where real tensors are needed (fvcore's trace)."""
+    """A copy of the inputs on ``device``, caches and nested structures included (the
+    forward may change its inputs in place; the caller's stay as they were), detached
+    (inputs are data: no gradient flows into them); a meta tensor becomes zeros where real
+    tensors are needed (fvcore's trace)."""
     import torch
-    from torch.utils._pytree import tree_map
 
-    from bottlecalc.measure.subject import Inputs
-
-    def place(value: Any) -> Any:
-        if not isinstance(value, torch.Tensor):
-            return value
+    def place(value: torch.Tensor) -> torch.Tensor:
         if value.device.type == "meta" and device != "meta":
             return torch.zeros(value.shape, dtype=value.dtype, device=device)
-        return value.detach().to(device)
+        return value.detach().to(device, copy=True)
 
-    return Inputs(tree_map(place, inputs.args), tree_map(place, inputs.kwargs))
+    return inputs.copied(place)
 
 
 def _keywords(kwargs: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -235,7 +238,7 @@ def _shapes(value: Any) -> tuple[TensorSpec, ...]:
     if isinstance(value, (str, TensorSpec)) or _is_dims(value):
         return (_shape(value),)
     if isinstance(value, (list, tuple)) and value:
-        return tuple(_shape(item) for item in value)
+        return check_feed("input_shape", tuple(_shape(item) for item in value))
     raise SpecError("input_shape must be a shape like (1, 3, 224, 224) or '1,16:int64', or a "
                     f"list of them, got {value!r}")
 

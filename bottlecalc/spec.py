@@ -397,10 +397,12 @@ FLOAT_DTYPES = frozenset({"float32", "float64", "float16", "bfloat16"})
 
 @dataclass(frozen=True)
 class TensorSpec:
-    """One example input: its shape and dtype. Values are zeros: counts need shapes only."""
+    """One example input: its shape, dtype, and the keyword it is passed as (None:
+    positional). Values are zeros: counts need shapes only."""
 
     shape: tuple[int, ...]
     dtype: str = "float32"
+    name: str | None = None
 
     @property
     def text(self) -> str:
@@ -409,20 +411,53 @@ class TensorSpec:
         return dims if self.dtype == "float32" else f"{dims}:{self.dtype}"
 
     @property
+    def label(self) -> str:
+        """The text, after 'name=' for a keyword input: 'attention_mask=1x128:int64'."""
+        return self.text if self.name is None else f"{self.name}={self.text}"
+
+    @property
     def is_float(self) -> bool:
         return self.dtype in FLOAT_DTYPES
 
 
 def parse_tensor(option: str, value: object) -> TensorSpec:
-    """``"1,3,224,224"``, ``"1x16:int64"`` or ``[1, 3, 224, 224]`` as a :class:`TensorSpec`."""
+    """``"1,3,224,224"``, ``"1x16:int64"``, ``[1, 3, 224, 224]`` or a keyword input
+    ``"attention_mask=1,128:int64"`` as a :class:`TensorSpec`."""
     if isinstance(value, list):
         return TensorSpec(_dims(option, value, [_list_item(option, v, value) for v in value]))
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{option} must be a shape like 1,3,224,224 (optionally :int64), "
-                        f"got {value!r}")
-    dims, _, dtype = value.strip().partition(":")
+        raise SpecError(f"{option} must be a shape like 1,3,224,224 (optionally :int64, or "
+                        f"NAME=1,128:int64 for a keyword input), got {value!r}")
+    name, shape = _keyword(option, value)
+    dims, colon, dtype = shape.partition(":")
+    if colon and not dtype.strip():
+        raise SpecError(f"{option}: nothing after ':' in {value!r}; name a dtype (e.g. "
+                        ":int64) or drop the ':' for float32")
     parts = re.split(r"\s*[,xX]\s*", dims.strip())
-    return TensorSpec(_dims(option, value, parts), _dtype(option, value, dtype))
+    return TensorSpec(_dims(option, value, parts), _dtype(option, value, dtype), name)
+
+
+def check_feed(option: str, feed: tuple[TensorSpec, ...]) -> tuple[TensorSpec, ...]:
+    """Refuse a keyword input given twice (the second would silently replace the first)."""
+    names = [t.name for t in feed if t.name is not None]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise SpecError(f"{option}: keyword input {twice[0]!r} given more than once")
+    return feed
+
+
+def _keyword(option: str, value: str) -> tuple[str | None, str]:
+    """('attention_mask', '1,128:int64') from 'attention_mask=1,128:int64'; (None, value)
+    without '='. The name must be a Python identifier: it is passed as a keyword."""
+    if "=" not in value:
+        return None, value.strip()
+    name, _, shape = value.partition("=")
+    if not name.strip().isidentifier():
+        raise SpecError(f"{option}: {name.strip()!r} is not a keyword argument name in "
+                        f"{value!r}; write NAME=SHAPE[:DTYPE], e.g. input_ids=1,128:int64")
+    if not shape.strip():
+        raise SpecError(f"{option}: no shape after '=' in {value!r}; write NAME=SHAPE[:DTYPE]")
+    return name.strip(), shape.strip()
 
 
 def _list_item(option: str, item: object, value: object) -> str:

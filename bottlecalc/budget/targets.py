@@ -13,7 +13,7 @@ from enum import StrEnum
 from bottlecalc.budget.model import Budget
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import get_preset
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
+from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec, check_feed
 
 DEFAULT_INPUT = (TensorSpec((1, 3, 224, 224)),)
 
@@ -56,16 +56,16 @@ def resolve(budget: Budget, *, option: str = "input") -> Target:
         if budget.inputs is not None:
             split_target(budget.inputs)
             return Target(Kind.MODEL, (), inputs=budget.inputs)
-        return Target(Kind.MODEL, budget.input or DEFAULT_INPUT)
+        return Target(Kind.MODEL, check_feed(option, budget.input or DEFAULT_INPUT))
     network = get_preset(budget.target)
     if budget.inputs is not None:
         raise SpecError(f"inputs (a callable) apply to your own models; {budget.target} takes "
                         f"{option} N,{network.in_channels},H,W")
     feed = budget.input or DEFAULT_INPUT
     if len(feed) != 1 or len(feed[0].shape) != 4 or feed[0].shape[1] != network.in_channels \
-            or feed[0].dtype != "float32":
+            or feed[0].dtype != "float32" or feed[0].name is not None:
         raise SpecError(f"{option} for {budget.target} must be one N,{network.in_channels},H,W "
-                        f"float32 shape, got {', '.join(t.text for t in feed)}")
+                        f"float32 shape, got {', '.join(t.label for t in feed)}")
     return Target(Kind.PRESET, feed, network=network)
 
 

@@ -169,14 +169,14 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
 
 def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
             color: bool | None = None, train: bool = False,
-            baseline: Baseline | None = None) -> int:
+            baseline: Baseline | None = None, fvcore: bool | None = None) -> int:
     from bottlecalc.api import check_budget  # imports torch: only now
 
     if config.source is not None:
         importable(Path.cwd())
     debug = debug_enabled()
     outcomes = tuple(check_budget(b, t, base=config.base, debug=debug, train=train,
-                                  baseline=baseline) for b, t in config.jobs)
+                                  baseline=baseline, fvcore=fvcore) for b, t in config.jobs)
     report = CheckReport(outcomes, source=config.source,
                          baseline=None if baseline is None else baseline.source)
     write(RENDERERS, fmt, report, output, color=color)
@@ -211,6 +211,7 @@ def limit_options(func: Any) -> Any:
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
         *options.INPUT_OPTIONS,
+        options.fvcore_option,
         click.option("--block", "kind", type=options.choice(BlockKind),
                      default=None, help="Check one residual block instead of a TARGET."),
     ]
@@ -233,7 +234,8 @@ def limit_options(func: Any) -> Any:
 @options.debug_option
 def check(target: str | None, *, kind: str | None, block: options.BlockOptions[int | None],
           config: Path | None, baseline: Path | None, train: bool, fmt: str | None,
-          output: Path | None, color: bool | None, **limits: Any) -> int:
+          output: Path | None, color: bool | None, fvcore: bool | None,
+          **limits: Any) -> int:
     """Check a preset, a block or your own model against parameter/MAC/FLOP budgets.
 
     TARGET is a preset (resnet50), or your model as package.module:callable or
@@ -246,4 +248,5 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
     before = None if baseline is None else load_baseline(baseline)  # bad file: exit 2 now
-    return execute(plan, chosen, output, color=color, train=train, baseline=before)
+    return execute(plan, chosen, output, color=color, train=train, baseline=before,
+                   fvcore=fvcore)

@@ -142,6 +142,7 @@ def yolo_options(func: options.F) -> options.F:
 @options.block_options(options.Form.COMPARE)
 @yolo_options
 @options.measure_options
+@options.fvcore_option
 @options.time_options(own_dtype=True)
 @options.pass_option
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
@@ -151,8 +152,9 @@ def yolo_options(func: options.F) -> options.F:
 @options.debug_option
 def compare(*, block: options.BlockOptions[int | None], blocks: str, n: int | None,
             e: float | None, k: str | None, shortcut: bool | None, c3k: bool,
-            cross_check: bool, no_measure: bool, timing: TimeOptions | None, train: bool,
-            explain: bool, fmt: str | None, output: Path | None, color: bool | None) -> None:
+            cross_check: bool, no_measure: bool, fvcore: bool | None,
+            timing: TimeOptions | None, train: bool, explain: bool, fmt: str | None,
+            output: Path | None, color: bool | None) -> None:
     """Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1), or any
     blocks (--blocks), YOLO's among them (ultralytics' Bottleneck, C3, C2f, ...).
 
@@ -164,12 +166,12 @@ def compare(*, block: options.BlockOptions[int | None], blocks: str, n: int | No
     chosen = pick_format(RENDERERS, fmt, output, color=color)
     yolo = YoloOptions(blocks, n, e, k, shortcut, c3k)
     specs, shape = compare_specs(block, yolo), block.shape()
-    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     from bottlecalc.api import compare_blocks
 
     timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
-                            timing=timing, train=train)
+                            timing=timing, train=train, fvcore=fvcore is not False)
     if block.mid is None and BlockKind.BOTTLENECK in (s.kind for s in specs):
         note = (f"bottleneck: --mid not given: {specs[0].in_channels} / 4 = "
                 f"{max(specs[0].in_channels // 4, 1)} (torchvision's expansion 4)")

@@ -164,6 +164,7 @@ def model_options(func: Any) -> Any:
         click.option("--collapse/--no-collapse", default=True, show_default=True,
                      help="A model's identical numbered siblings in one row "
                      "('layers.0-31 (x32)'), or a row each."),
+        options.fvcore_option,
     ]
     return options.apply_options(func, decorators)
 
@@ -185,6 +186,7 @@ def model_options(func: Any) -> Any:
 def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_classes: int,
             depth: str | None, dtype: str, conventions: bool, input_shape: tuple[str, ...],
             inputs: str | None, sort: str | None, top: int | None, by: str, collapse: bool,
+            fvcore: bool | None,
             seq: str | None, seq_dim: int | None, phase: str | None, context: int | None,
             block: str | None, layers: str | None, width: int | None, groups: int | None,
             width_per_group: int | None, expansion: int | None, cross_check: bool,
@@ -209,7 +211,7 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     if any(network_model.is_model(name) for name in names):
         model = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
                                          inputs=inputs, sort=sort, top=top, timing=timing,
-                                         by=by, collapse=collapse)
+                                         by=by, collapse=collapse, fvcore=fvcore)
         if asked is not None:
             network_model.run_sequence(model, asked, fmt=fmt, output=output, color=color)
             return
@@ -219,11 +221,12 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     shown_depth = network_model.preset_depth(ctx, depth)
     shown = Shown(conventions, train, output, color,
                   pick_format(RENDERERS, fmt, output, color=color))
-    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure)
+    options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     specs = build_specs(names, variant=variant, num_classes=num_classes,
                         custom=Custom(block, layers, width, groups, width_per_group, expansion))
     presets(PresetArgs(specs, InputShape.parse(size, batch=batch), shown_depth, DType(dtype),
-                       measure=not no_measure, cross_check=cross_check, timing=timing), shown)
+                       measure=not no_measure, cross_check=cross_check, timing=timing,
+                       fvcore=fvcore is not False), shown)
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ class PresetArgs:
     measure: bool
     cross_check: bool
     timing: TimeOptions | None  # --time: how to time them
+    fvcore: bool = True  # --no-fvcore: never trace them with fvcore
 
 
 def presets(args: PresetArgs, shown: Shown) -> None:
@@ -248,7 +252,7 @@ def presets(args: PresetArgs, shown: Shown) -> None:
         timing = replace(timing, layers=args.depth is Depth.LAYER)
     results, machine = count_networks(args.specs, args.shape, measure=args.measure,
                                       cross_check=args.cross_check, timing=timing,
-                                      train=shown.train)
+                                      train=shown.train, fvcore=args.fvcore)
     report = NetworkReport(results=results, depth=args.depth, dtype=args.dtype,
                            conventions=shown.conventions, measured=args.measure,
                            cross_checked=args.cross_check, machine=machine, train=shown.train)

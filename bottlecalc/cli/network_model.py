@@ -24,7 +24,7 @@ from bottlecalc.report.render import Format
 from bottlecalc.report.scaling.registry import RENDERERS as SCALING_RENDERERS
 from bottlecalc.results import Depth, TimeOptions
 from bottlecalc.scaling import Asked, parse_lengths
-from bottlecalc.spec import TensorSpec, parse_int, parse_tensor
+from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
 
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
@@ -53,6 +53,7 @@ class ModelArgs:
     timing: TimeOptions | None = None  # --time: how to time it
     by: By = By.MODULE  # --by kind: a row per module class
     collapse: bool = True  # --no-collapse: identical siblings a row each
+    fvcore: bool = True  # --no-fvcore: never trace it with fvcore
 
 
 def _verb(stray: list[str]) -> str:
@@ -62,7 +63,7 @@ def _verb(stray: list[str]) -> str:
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
                top: int | None, timing: TimeOptions | None, by: str = "module",
-               collapse: bool = True) -> ModelArgs:
+               collapse: bool = True, fvcore: bool | None = None) -> ModelArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -77,7 +78,8 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
-                     timing=timing, by=By(by.lower()), collapse=collapse)
+                     timing=timing, by=By(by.lower()), collapse=collapse,
+                     fvcore=fvcore is not False)
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -87,7 +89,8 @@ def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpe
                                "give one")
     if inputs is not None:
         return ()
-    return tuple(parse_tensor("--input", text) for text in input_shape) or DEFAULT_INPUT
+    feed = tuple(parse_tensor("--input", text) for text in input_shape)
+    return check_feed("--input", feed) or DEFAULT_INPUT
 
 
 def _inputs(inputs: str | None) -> str | None:
@@ -142,7 +145,8 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
     from bottlecalc.api import count_model  # imports torch: only now
 
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=shown.train, timing=args.timing, depth=args.depth)
+                         train=shown.train, timing=args.timing, depth=args.depth,
+                         fvcore=args.fvcore)
     report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
                          conventions=shown.conventions, train=shown.train, by=args.by,
                          collapse=args.collapse)

@@ -232,13 +232,23 @@ def color_option(func: F) -> F:
 
 # A model's example inputs (check and network): shapes, or a callable that makes them.
 INPUT_OPTIONS: tuple[Decorator, ...] = (
-    click.option("--input", "input_shape", multiple=True, metavar="SHAPE[:DTYPE]",
+    click.option("--input", "input_shape", multiple=True, metavar="[NAME=]SHAPE[:DTYPE]",
                  help="An input's shape (zeros), e.g. 1,3,224,224 or 1,16:int64; give one "
-                 "per positional input  [default: 1,3,224,224]"),
+                 "per positional input, and NAME=SHAPE for a keyword input "
+                 "(attention_mask=1,128:int64)  [default: 1,3,224,224]"),
     click.option("--inputs", default=None, metavar="MODULE:CALLABLE",
                  help="A callable returning the example inputs: a tuple (positional) or a "
                  "dict (keyword) of tensors; pkg.mod:fn or path/file.py:fn."),
 )
+
+
+def fvcore_option(func: F) -> F:
+    """``--fvcore/--no-fvcore``; the command gets ``fvcore=`` (None: where it helps)."""
+    return click.option(
+        "--fvcore/--no-fvcore", default=None,
+        help="Also count with fvcore's FlopCountAnalysis, which traces the model for real "
+        "on the CPU (--no-fvcore: never; skipped with a note where it cannot trace)  "
+        "[default: where it can trace]")(func)
 
 
 def measure_options(func: F) -> F:
@@ -252,9 +262,13 @@ def measure_options(func: F) -> F:
     return apply_options(func, options)
 
 
-def check_measure_flags(*, cross_check: bool, no_measure: bool) -> None:
+def check_measure_flags(*, cross_check: bool, no_measure: bool,
+                        fvcore: bool | None = None) -> None:
     if cross_check and no_measure:
         raise click.UsageError("--cross-check needs measuring; drop --no-measure")
+    if fvcore is not None and no_measure:
+        flag = "--fvcore" if fvcore else "--no-fvcore"
+        raise click.UsageError(f"{flag} applies only when measuring; drop --no-measure")
 
 
 def _remember_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:

@@ -226,12 +226,27 @@ def global_counter() -> FlopCounterMode:
     return counter
 
 
-def count_forward(module: nn.Module, inputs: Inputs, *, device: str) -> Forward:
-    """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way."""
+@dataclass
+class Reached:
+    """How far a forward got, kept when it fails (what the CPU would need, estimated)."""
+
+    largest: int = 0  # elements of the largest floating-point tensor any op produced
+
+
+def count_forward(module: nn.Module, inputs: Inputs, *, device: str,
+                  values: TorchDispatchMode | None = None,
+                  reached: Reached | None = None) -> Forward:
+    """Run ``module`` once on ``inputs`` (already on ``device``) and count it every way.
+    ``values`` (:class:`~bottlecalc.measure.known.KnownValues`) runs between the counters
+    and the shape answers; ``reached`` learns the largest tensor made, even on failure."""
     calls = _Calls(module)
     watched = {id(t) for t in [*module.parameters(), *module.buffers()]}
     attribution = _Attribution(calls, watched)
-    counter = _run(module, inputs, device, calls, attribution)
+    try:
+        counter = _run(module, inputs, device, calls, attribution, values)
+    finally:
+        if reached is not None:
+            reached.largest = attribution.largest
     named = dict(module.named_parameters())
     held, tied = held_once(module)
     return Forward(
@@ -274,7 +289,7 @@ def parents_of(module: nn.Module) -> dict[str, int]:
 
 
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
-         attribution: _Attribution) -> FlopCounterMode:
+         attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
     with ExitStack() as stack:
         stack.enter_context(no_lazy_dynamo(DISPATCH))
         stack.enter_context(torch.no_grad())
@@ -282,6 +297,8 @@ def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
         stack.enter_context(_no_fast_paths())
         stack.enter_context(calls.hooked())
         stack.enter_context(ShapeOnly())
+        if values is not None:  # above the shape answers, so it sees every op they answer
+            stack.enter_context(values)
         stack.enter_context(attribution)
         counter = stack.enter_context(global_counter())
         attribution.follow(counter)
@@ -308,11 +325,12 @@ def _no_fast_paths() -> Iterator[None]:
         mha.set_fastpath_enabled(before)
 
 
-def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
+def count_training(module: nn.Module, inputs: Inputs, *, device: str,
+                   values: TorchDispatchMode | None = None) -> int:
     """FlopCounterMode's FLOPs for one training step: the forward pass, then the backward
     pass of the sum of its outputs, with a gradient for every parameter and none for the
     inputs (they are data). The module's ``requires_grad`` flags and gradients are put back
-    after."""
+    after. ``values`` as for :func:`count_forward`."""
     flags = [(p, p.requires_grad, p.grad) for p in module.parameters()]
     for param, _, _ in flags:
         param.requires_grad_(True)
@@ -323,6 +341,8 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str) -> int:
             stack.enter_context(torch.device(device))
             stack.enter_context(_no_fast_paths())
             stack.enter_context(ShapeOnly())
+            if values is not None:
+                stack.enter_context(values)
             counter = stack.enter_context(global_counter())
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())

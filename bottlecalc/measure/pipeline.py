@@ -18,23 +18,26 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import torch
 from torch import nn
 
 from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
-from bottlecalc.errors import MeasureError
+from bottlecalc.errors import BottlecalcError, MeasureError, SpecError
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
-from bottlecalc.measure.forward import Forward, count_forward, count_training
+from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
+from bottlecalc.measure.known import KnownValues, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows
 from bottlecalc.measure.shape_only import ShapeOnly
-from bottlecalc.measure.subject import Inputs, Subject
+from bottlecalc.measure.subject import Inputs, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
 from bottlecalc.results import Measured, ModuleCount
 
 TRACE_MAX_MACS = 20 * 10**9
 TRACE_MAX_BYTES = 512 * 2**20
+ACTIVATIONS = 5  # activation-sized tensors alive at once in a real forward (an estimate)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class _Built:
     device: str
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    untraceable: str | None = None  # what in the forward's output torch.jit cannot trace
 
 
 def measure(subject: Subject, plan: Plan) -> Measured:
@@ -78,22 +82,40 @@ def measure(subject: Subject, plan: Plan) -> Measured:
         else None
     forward = _forward(built, subject) if plan.forward or (plan.fvcore and skip) else None
     train = _train(built, subject) if plan.train else None
-    if forward is not None and plan.trace_limit and subject.trace_macs is None:
-        skip = too_big_to_trace(forward.macs, _weight_bytes(built.module))
+    if forward is not None and skip is None:
+        skip = _fvcore_skip(forward, built, subject, plan)
     fv = None
     if plan.fvcore and skip is None:
         fv = _fvcore(built, subject)
-    elif plan.fvcore:
-        built.notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
+    elif plan.fvcore and forward is not None:
+        built.notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the "
+                           f"{'meta device' if forward.device == 'meta' else forward.device}")
     return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 
-def too_big_to_trace(macs: int | None, weight_bytes: int | None) -> str | None:
+def _fvcore_skip(forward: Forward, built: _Built, subject: Subject, plan: Plan) -> str | None:
+    """Why fvcore would fail or cost too much here, known from the count on meta."""
+    if built.untraceable is not None:
+        return (f"the forward's output holds an object of type {built.untraceable}, which "
+                "torch.jit cannot trace")
+    if not plan.trace_limit or subject.trace_macs is not None:
+        return None
+    # fvcore traces with autograd on, so activations stay alive: a lower bound on them
+    activations = ACTIVATIONS * 4 * forward.largest
+    return too_big_to_trace(forward.macs, _weight_bytes(built.module), activations)
+
+
+def too_big_to_trace(macs: int | None, weight_bytes: int | None,
+                     activation_bytes: int = 0) -> str | None:
     """Why fvcore must not trace this for real, or None when it may (or the cost is unknown)."""
     if macs is not None and macs > TRACE_MAX_MACS:
         return f"tracing for real would compute {fmt(macs)} MACs"
-    if weight_bytes is not None and weight_bytes > TRACE_MAX_BYTES:
-        return f"tracing for real would allocate {weight_bytes / 2**20:,.0f} MiB of weights"
+    if weight_bytes is None:
+        return None
+    total = weight_bytes + activation_bytes
+    if total > TRACE_MAX_BYTES:
+        what = "weights and activations" if activation_bytes else "weights"
+        return f"tracing for real would allocate {total / 2**20:,.0f} MiB of {what}"
     return None
 
 
@@ -115,7 +137,7 @@ def _build(subject: Subject) -> _Built:
     try:
         with ShapeOnly():  # initialisers on meta need no Python reference kernels
             module = subject.make("meta")
-    except MeasureError:
+    except BottlecalcError:  # bottlecalc's own verdicts (a bad input: exit 2) stand
         raise
     except Exception as exc:  # any meta failure means: retry on the CPU
         note = f"built on the CPU: the meta device failed ({type(exc).__name__}: {exc})"
@@ -129,7 +151,7 @@ def _build(subject: Subject) -> _Built:
 def _cpu_build(subject: Subject) -> nn.Module:
     try:
         return subject.make(subject.home)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"building {subject.name} failed: "
@@ -137,18 +159,105 @@ def _cpu_build(subject: Subject) -> nn.Module:
 
 
 def _forward(built: _Built, subject: Subject) -> Forward:
-    """The complete count on meta (a CPU model is copied there), else on the CPU."""
+    """The complete count on meta (a CPU model is copied there); if the forward reads
+    values there, again on meta with the values bottlecalc knows; else on the CPU, after
+    checking it would fit, with a note saying why."""
     meta = built.module if built.device == "meta" else _meta_copy(built.module)
-    if meta is not None:
-        try:
-            with inference(meta), _user_code(subject):
-                return count_forward(meta, subject.inputs("meta"), device="meta")
-        except MeasureError:
-            raise
-        except Exception as exc:  # a meta kernel is missing, or the forward reads values
-            built.notes.append(f"counted on the CPU: the forward failed on the meta device "
-                               f"({type(exc).__name__}: {exc})")
+    if meta is None:
+        return _cpu_forward(built, subject)
+    reached = Reached()
+    try:
+        return _meta_forward(meta, subject, built, reached=reached)
+    except BottlecalcError:
+        raise
+    except Exception as exc:  # a meta kernel is missing, or the forward reads values
+        failure = f"{type(exc).__name__}: {exc}"
+    known = _known_forward(meta, subject, built)
+    if known is not None:
+        return known
+    _refuse_if_too_big(meta, subject, reached, failure, built=built.device != "meta")
+    built.notes.append(f"counted on the CPU: the forward failed on the meta device ({failure})")
     return _cpu_forward(built, subject)
+
+
+def _meta_forward(meta: nn.Module, subject: Subject, built: _Built, *,
+                  inputs: Inputs | None = None, values: KnownValues | None = None,
+                  reached: Reached | None = None) -> Forward:
+    fed = subject.inputs("meta") if inputs is None else inputs
+    with inference(meta), _user_code(subject), _watched(meta, built, fed):
+        return count_forward(meta, fed, device="meta", values=values, reached=reached)
+
+
+def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward | None:
+    """The forward on meta again, its reads of values bottlecalc knows (the example
+    inputs and what is computed from them alone) answered; None if it still fails. A
+    second run on random inputs tells whether the count depends on those values."""
+    forward, answered = _with_values(meta, subject, built, subject.inputs("cpu"))
+    if forward is None:
+        return None
+    reads = ", ".join(f"{op} x{n}" for op, n in sorted(answered.items()))
+    built.notes.append(f"counted on the meta device: the forward reads values ({reads}), "
+                       "answered from the example inputs' known values")
+    again, _ = _with_values(meta, subject, built, subject.inputs("cpu").randomized())
+    if again is not None and again.macs != forward.macs:
+        built.warnings.append(
+            f"the forward's control flow depends on input values: the count holds for the "
+            f"example input given ({fmt(forward.macs)} MACs); on a random input of the same "
+            f"shape it is {fmt(again.macs)} MACs")
+    return forward
+
+
+def _with_values(meta: nn.Module, subject: Subject, built: _Built,
+                 real: Inputs) -> tuple[Forward | None, dict[str, int]]:
+    inputs = real.to("meta")
+    values = KnownValues(known_pairs(inputs, real))
+    try:
+        return _meta_forward(meta, subject, built, inputs=inputs, values=values), values.answered
+    except BottlecalcError:
+        raise
+    except Exception:
+        return None, {}
+
+
+def _refuse_if_too_big(meta: nn.Module, subject: Subject, reached: Reached, failure: str, *,
+                       built: bool) -> None:
+    """Refuse (exit 2) to run for real what would not fit: the weights as built on meta
+    (unless ``built`` already), :data:`ACTIVATIONS` tensors the size of the largest the
+    meta run made before failing, and the inputs (a lower bound: the forward may go on to
+    make larger ones)."""
+    from bottlecalc.measure.timing import available_bytes  # timing imports this module
+
+    weights = 0 if built else _weight_bytes(meta)
+    activations = ACTIVATIONS * 4 * reached.largest
+    fed = sum(t.numel() * t.element_size() for _, t in subject.inputs("meta").tensors())
+    need, free = weights + activations + fed, available_bytes(subject.home)
+    if free is not None and need > free:
+        raise SpecError(_wont_fit(subject, failure, need=need, weights=weights, free=free))
+
+
+def _wont_fit(subject: Subject, failure: str, *, need: int, weights: int, free: int) -> str:
+    of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
+    return (f"{subject.name} cannot run on the meta device ({' '.join(failure.split())}), "
+            f"and counting it on the {subject.home} would take at least "
+            f"{need / 2**30:,.1f} GiB{of_weights} where {free / 2**30:,.1f} GiB are free: "
+            "make its forward run on meta (no .item() or bool() on a value bottlecalc cannot "
+            "know), give smaller inputs, or count it on a machine with more memory")
+
+
+@contextmanager
+def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> Iterator[None]:
+    """Note what in the output torch.jit cannot trace (fvcore would fail on it), and refuse
+    a floating input in a dtype the layer it reaches will not take (as torch would)."""
+
+    def output(_module: nn.Module, _args: Any, out: Any) -> None:
+        built.untraceable = untraceable(out)
+
+    handles = [module.register_forward_hook(output), *dtype_guard(module, inputs)]
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def _train(built: _Built, subject: Subject) -> int:
@@ -160,11 +269,21 @@ def _train(built: _Built, subject: Subject) -> int:
     try:
         with inference(meta), _user_code(subject):
             return count_training(meta, subject.inputs("meta"), device="meta")
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
+        failure = exc
+    try:  # again, reads of the values bottlecalc knows answered (see _known_forward)
+        real = subject.inputs("cpu")
+        inputs = real.to("meta")
+        with inference(meta), _user_code(subject):
+            return count_training(meta, inputs, device="meta",
+                                  values=KnownValues(known_pairs(inputs, real)))
+    except BottlecalcError:
+        raise
+    except Exception:
         raise MeasureError(f"the training step of {subject.name} failed on the meta device: "
-                           f"{type(exc).__name__}: {exc}") from exc
+                           f"{type(failure).__name__}: {failure}") from failure
 
 
 _EMPTY = (dict, OrderedDict, set)  # an empty one of these deep-copies to a new empty one
@@ -192,28 +311,31 @@ def _cpu_forward(built: _Built, subject: Subject) -> Forward:
     if built.device == "meta":
         built.module, built.device = _cpu_build(subject), subject.home
     inputs = subject.inputs(subject.home)
-    forward = _count_on_cpu(built.module, inputs, subject)
-    _probe_data_dependence(built, subject, inputs, forward)
+    forward = _count_on_cpu(built.module, inputs, subject, built)
+    _probe_data_dependence(built, subject, forward)
     return forward
 
 
-def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject) -> Forward:
+def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject,
+                  built: _Built) -> Forward:
     try:
-        with inference(module), _user_code(subject):
+        with inference(module), _user_code(subject), _watched(module, built, inputs):
             return count_forward(module, inputs, device=subject.home)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"the forward pass of {subject.name} failed on input "
                            f"{subject.input_text}: {type(exc).__name__}: {exc}") from exc
 
 
-def _probe_data_dependence(built: _Built, subject: Subject, inputs: Inputs,
-                           forward: Forward) -> None:
+def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) -> None:
     """Count again on random inputs of the same shapes: a different count means the
-    forward's control flow reads input values, so the count holds for the example only."""
+    forward's control flow reads input values, so the count holds for the example only.
+    The inputs are made afresh: the first forward may have changed its own (a cache grown
+    in place), and like must be compared with like."""
     try:
-        again = _count_on_cpu(built.module, inputs.randomized(), subject)
+        fresh = subject.inputs(subject.home).randomized()
+        again = _count_on_cpu(built.module, fresh, subject, built)
     except MeasureError as exc:
         built.notes.append(f"could not check for data-dependent control flow: {exc}")
         return
@@ -232,7 +354,7 @@ def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
     try:
         with inference(module), _user_code(subject):
             return fvcore_count(module, inputs.args, inputs.kwargs, grad=not subject.own)
-    except MeasureError:
+    except BottlecalcError:
         raise
     except Exception as exc:
         message = (f"fvcore could not trace {subject.name} on input {subject.input_text}: "

@@ -34,7 +34,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.pipeline import inference
+from bottlecalc.measure.pipeline import ACTIVATIONS, inference
 from bottlecalc.measure.subject import Subject
 from bottlecalc.measure.user import contained
 from bottlecalc.results import (
@@ -61,7 +61,6 @@ Calls = tuple[Call, ...]
 
 
 PROBE_BYTES = 2 * 128 * 2**20  # the copy probe's source and destination
-ACTIVATIONS = 5  # activation-sized tensors alive at once while timing (see time_memory)
 
 
 def time_memory(layers: Sequence[Layer], dtype: DType) -> int:

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ import torch
 from torch import nn
 
 from bottlecalc.budget.targets import is_file_path, split_target
-from bottlecalc.errors import MeasureError
+from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.subject import Inputs, Make, Subject, zeros_of
 from bottlecalc.spec import TensorSpec
 
@@ -123,8 +124,10 @@ def _prepend_path(directory: Path) -> None:
         sys.path.insert(0, entry)
 
 
-def model_maker(factory: Callable[[], Any], target: str) -> Make:
-    """Wrap a user's factory: call it with ``device`` as torch's default device."""
+def model_maker(factory: Callable[[], Any], target: str, *,
+                keywords: tuple[str, ...] = ()) -> Make:
+    """Wrap a user's factory: call it with ``device`` as torch's default device; the
+    module's forward must take every keyword input given (``--input NAME=SHAPE``)."""
 
     def make(device: str) -> nn.Module:
         with torch.device(device), contained(target):
@@ -132,9 +135,27 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
         if not isinstance(module, nn.Module):
             raise MeasureError(f"{target} returned a {type(module).__name__}, "
                                "not an nn.Module")
+        check_keywords(module, keywords)
         return module
 
     return make
+
+
+def check_keywords(module: nn.Module, names: tuple[str, ...]) -> None:
+    """Refuse (exit 2) a keyword input the module's forward has no parameter for, naming
+    the signature; a forward taking ``**kwargs`` takes any name."""
+    try:
+        signature = inspect.signature(module.forward)
+    except (TypeError, ValueError):  # a forward inspect cannot read: torch will say
+        return
+    params = signature.parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return
+    named = {p.name for p in params if p.kind is not p.POSITIONAL_ONLY}
+    for name in names:
+        if name not in named:
+            raise SpecError(f"keyword input {name!r} is not a parameter of "
+                            f"{type(module).__name__}.forward{signature}")
 
 
 def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
@@ -166,7 +187,8 @@ def as_inputs(value: Any, target: str) -> Inputs:
 def model_subject(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None,
                   base: Path) -> Subject:
     """The user's model as a subject (imported now; built when measured)."""
-    make = model_maker(load_factory(target, base=base), target)
+    keywords = tuple(t.name for t in feed if t.name is not None)
+    make = model_maker(load_factory(target, base=base), target, keywords=keywords)
     if inputs is not None:
         return Subject(name=target, make=make, inputs=inputs_maker(inputs, base=base))
     return Subject(name=target, make=make, inputs=zeros_of(feed), feed=feed)
