@@ -42,6 +42,8 @@ class ShapeOnly(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
+        if torch._C._get_tracing_state() is not None:  # a factory's jit.trace: sizes are traced
+            return func(*args, **kwargs)  # values, and reading them here warns (TracerWarning)
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         if tensors and all(_is_meta(t) for t in tensors):
             handler = _SHAPE_ONLY.get(func)
