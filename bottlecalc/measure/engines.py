@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from bottlecalc.measure.fused import DISPATCH, custom_mapping
+from bottlecalc.measure.ops import DISPATCH, custom_mapping
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 
 

@@ -31,7 +31,7 @@ from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.measure.formulas import Formula, covered, formula
-from bottlecalc.measure.fused import DISPATCH, custom_mapping
+from bottlecalc.measure.ops import DISPATCH, custom_mapping
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
 

@@ -21,30 +21,8 @@ from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import ROOT
 from bottlecalc.measure.engines import FvcoreCount
 from bottlecalc.measure.forward import Forward
+from bottlecalc.measure.ops import lookup
 from bottlecalc.results import Reconcile
-
-# fvcore's per-element counts for ops that carry no multiply-accumulates.
-FVCORE_EXTRA = {
-    "batch_norm": "BatchNorm: fvcore counts 2 per element in eval mode, 1 without affine",
-    "layer_norm": "LayerNorm: fvcore counts 5 per element, 4 without affine",
-    "group_norm": "GroupNorm: fvcore counts 5 per element, 4 without affine",
-    "instance_norm": "InstanceNorm: fvcore counts 5 per element, 4 without affine",
-    "adaptive_avg_pool2d": "adaptive average pooling: fvcore counts 1 per input element",
-    "upsample_nearest2d": "nearest upsampling: fvcore counts 1 per output element",
-    "upsample_bilinear2d": "bilinear upsampling: fvcore counts 4 per output element",
-    "grid_sampler": "grid sampling: fvcore counts 4 per output element",
-}
-# Ops that carry multiply-accumulates and have no fvcore handle, by what they are.
-KIND = {
-    **dict.fromkeys(("scaled_dot_product_attention", "_native_multi_head_attention",
-                     "_transformer_encoder_layer_fwd",
-                     "_scaled_dot_product_flash_attention_for_cpu"), "attention"),
-    **dict.fromkeys(("lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell",
-                     "rnn_tanh_cell", "rnn_relu_cell", "mkldnn_rnn_layer"), "recurrent layers"),
-    **dict.fromkeys(("bilinear", "_trilinear"), "bilinear maps"),
-    **dict.fromkeys(("mv", "addmv", "dot", "vdot", "addbmm", "baddbmm", "tensordot",
-                     "_addmm_activation", "conv_tbc"), "matrix products"),
-}
 
 
 def modules_rows(forward: Forward) -> list[Reconcile]:
@@ -68,17 +46,10 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
     return _merged(rows)
 
 
-# The modules whose formulas predict each of fvcore's extras (by class name prefix).
-EXTRA_MODULES = {"batch_norm": ("BatchNorm", "SyncBatchNorm"), "layer_norm": ("LayerNorm",),
-                 "group_norm": ("GroupNorm",), "instance_norm": ("InstanceNorm",),
-                 "adaptive_avg_pool2d": ("AdaptiveAvgPool2d",),
-                 "upsample_nearest2d": ("Upsample",), "upsample_bilinear2d": ("Upsample",)}
-
-
 def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
     """fvcore's count against the complete count: its extras, its gaps, what it skipped."""
     rows = [_extra(op, n, forward) for op, n in sorted(fv.by_module.get("", {}).items())
-            if op in FVCORE_EXTRA and n]
+            if _extra_of(op) and n]
     gaps = _gaps(forward, fv)
     rows.extend(gaps)
     named = {op for row in gaps for op in row.op.split(" + ")}
@@ -91,10 +62,11 @@ def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
 def _extra(op: str, n: int, forward: Forward) -> Reconcile:
     """An fvcore extra, with the modules whose formulas predict it (and their sum, if it
     differs: fvcore also counts these ops outside modules, e.g. ``F.layer_norm``)."""
-    kinds = EXTRA_MODULES.get(op, ())
+    record = lookup(f"aten::{op}")
+    kinds = record.extra_modules if record else ()
     paths = [p for p, f in forward.formulas.items() if kinds and f.kind.startswith(kinds)]
     predicted = sum(forward.formulas[p].fvcore or 0 for p in paths)
-    reason = FVCORE_EXTRA[op] + ("" if predicted == n else
+    reason = _extra_of(op) + ("" if predicted == n else
                                  f"; the module formulas predict {fmt(predicted)}")
     return Reconcile("fvcore", f"aten::{op}", n, reason, count=len(paths),
                      modules=tuple(p or "(root)" for p in paths))
@@ -115,15 +87,27 @@ def _gaps(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
     return _merged(rows)
 
 
+def _extra_of(op: str) -> str:
+    """fvcore's per-element count for an op without MACs ('' when it adds none)."""
+    record = lookup(f"aten::{op}")
+    return record.extra or "" if record else ""
+
+
+def _gap_of(op: str) -> str | None:
+    """The kind of MAC work in an op fvcore skipped (None: it carries none)."""
+    record = lookup(op)
+    return record.gap if record else None
+
+
 def _gap(path: str, macs: int, skipped: Counter[str]) -> Reconcile:
-    carriers = {op: n for op, n in skipped.items() if op.removeprefix("aten::") in KIND}
+    carriers = {op: n for op, n in skipped.items() if _gap_of(op)}
     where = (path or "(root)",)
     if not carriers:
         others = ", ".join(f"{op} x{n}" for op, n in sorted(skipped.items())) or "nothing"
         return Reconcile("fvcore", f"module {where[0]}", macs, f"fvcore's count differs from "
                          f"the complete count here; it skipped {others} here",
                          modules=where, explained=False)
-    kinds = sorted({KIND[op.removeprefix("aten::")] for op in carriers})
+    kinds = sorted({str(_gap_of(op)) for op in carriers})
     return Reconcile("fvcore", " + ".join(sorted(carriers)), macs,
                      f"{' and '.join(kinds)} not counted: fvcore has no handle for it",
                      count=sum(carriers.values()), modules=where)
@@ -137,7 +121,7 @@ def _own_skipped(path: str, kids: list[str], fv: FvcoreCount) -> Counter[str]:
 
 
 def _macs_of(ops: dict[str, int]) -> int:
-    return sum(n for op, n in ops.items() if op not in FVCORE_EXTRA)
+    return sum(n for op, n in ops.items() if not _extra_of(op))
 
 
 def _inclusive(own: dict[str, int]) -> dict[str, int]:

@@ -21,7 +21,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.cli import cli
 from bottlecalc.measure.engines import torch_flops
-from bottlecalc.measure.fused import custom_mapping
+from bottlecalc.measure.ops import custom_mapping
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODELS = f"{FIXTURES / 'models.py'}"
