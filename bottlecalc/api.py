@@ -137,7 +137,14 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     (``train``: count a training step too, as ``max-train-flops`` does). An exceeded limit
     names the modules that carry it; ``baseline``: what moved since an earlier run."""
     from bottlecalc.budget.blame import explained
-    from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
+    from bottlecalc.budget.model import (
+        Metric,
+        Outcome,
+        disagreement,
+        incomplete,
+        verdicts,
+        warnings,
+    )
     from bottlecalc.measure.pipeline import Plan, measure
 
     plan = Plan(forward=True, fvcore=Metric.MACS in budget.metrics,
@@ -150,7 +157,7 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
         return Outcome(budget, str(target.kind), target.input, error=str(exc))
     expected = closed_form(target)
     first = found.inputs[0][1].shape if found.inputs else target.input
-    problem = disagreement(found, budget.tolerance)
+    problem = disagreement(found, budget.tolerance) or incomplete(found, budget.metrics)
     outcome = Outcome(
         budget, str(target.kind), first, verdicts=verdicts(budget, found), measurement=found,
         analytic=expected, warnings=warnings(found, expected), error=problem,

@@ -132,3 +132,6 @@ def run_model(args: ModelArgs, *, conventions: bool, train: bool, fmt: Format,
     write(MODEL_RENDERERS, fmt, report, output, color=color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")
+    if result.measured.unknown_ops:
+        raise MeasureError("the MAC count is incomplete: ops ran that no formula counts "
+                           "(see the warnings)")

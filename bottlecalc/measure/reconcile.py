@@ -5,6 +5,9 @@ The complete count (FlopCounterMode on meta, fused kernels included) is the refe
 * **modules** — the module-formula route covers modules of known types; work done in
   any other module is named with the MACs FlopCounterMode found there. A covered module
   whose formula disagrees with FlopCounterMode is an unexplained difference.
+* **ops** — bottlecalc's own formula for every op dispatched (the op registry), booked to
+  modules the same way: any module where it and FlopCounterMode differ is an unexplained
+  difference (a formula missing or wrong in one of them), never agreement by default.
 * **fvcore** — its extra per-element counts for normalisation and pooling are listed by
   op; MACs it did not count are found module by module (fvcore's count against the
   complete count of the same module) and put down to the ops it skipped there; ops it
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import ROOT
@@ -46,12 +50,31 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
     return _merged(rows)
 
 
+def ops_rows(forward: Forward) -> list[Reconcile]:
+    """Where the op registry's count and FlopCounterMode's differ, module by module."""
+    rows = []
+    for path in sorted(set(forward.own) | set(forward.own_ops)):
+        ours, flops = forward.own_ops.get(path, 0), forward.own.get(path, 0)
+        if 2 * ours != flops:
+            ops = sorted(forward.ops.get(path, {}).items())
+            seen = ", ".join(f"aten.{op} x{n}" for op, n in ops)
+            rows.append(Reconcile("ops", forward.kinds.get(path, "?"), ours - flops // 2 or 1,
+                                  f"bottlecalc's op formulas give {fmt(ours)} MACs here, "
+                                  f"FlopCounterMode {fmt(flops // 2)} ({seen or 'none'})",
+                                  modules=(path or ROOT,), explained=False))
+    return rows
+
+
 def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
     """fvcore's count against the complete count: its extras, its gaps, what it skipped."""
     rows = [_extra(op, n, forward) for op, n in sorted(fv.by_module.get("", {}).items())
             if _extra_of(op) and n]
     gaps = _gaps(forward, fv)
     rows.extend(gaps)
+    if fv.remainder:
+        rows.append(Reconcile("fvcore", "float remainder", 0, f"fvcore's float estimates "
+                              f"leave {fv.remainder!r} past whole MACs; no integer count "
+                              "explains it", explained=False))
     named = {op for row in gaps for op in row.op.split(" + ")}
     rows.extend(Reconcile("fvcore", op, 0, "skipped by fvcore; it carries no "
                           "multiply-accumulates, so no MAC convention counts it", count=n)
@@ -83,8 +106,19 @@ def _gaps(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
         kids = _children(path, paths)
         own = diff[path] - sum(diff[k] for k in kids)
         if own:
-            rows.append(_gap(path, own, _own_skipped(path, kids, fv)))
+            rows.append(_estimated(_gap(path, own, _own_skipped(path, kids, fv)),
+                                   fv.estimated.get(path, frozenset())))
     return _merged(rows)
+
+
+def _estimated(row: Reconcile, ops: frozenset[str]) -> Reconcile:
+    """A gap in a module where fvcore estimated an op with a float (an einsum by its path
+    optimiser) is never explained away: the estimate is folded in, not a count."""
+    if not ops:
+        return row
+    named = ", ".join(f"aten::{op}" for op in sorted(ops))
+    return replace(row, explained=False, reason=f"{row.reason}; fvcore's count here includes "
+                   f"its float estimate of {named}, which no exact count reproduces")
 
 
 def _extra_of(op: str) -> str:

@@ -59,7 +59,7 @@ def measured_dict(m: Measured) -> dict[str, Any]:
         "macs_fvcore": m.fvcore, "flops_torch": m.torch_flops, "flops_device": m.torch_device,
         "macs": m.macs,
         "macs_routes": {"torch": None if m.torch_flops is None else m.torch_flops // 2,
-                        "modules": m.macs_modules, "fvcore": m.fvcore},
+                        "ops": m.macs_ops, "modules": m.macs_modules, "fvcore": m.fvcore},
         "params_unused": m.params_unused, "unused_modules": list(m.unused_modules),
         "flops_train": m.train_flops,
     }

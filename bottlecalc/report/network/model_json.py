@@ -87,7 +87,7 @@ def timed_keys(time: Timing | None, roofline: Roofline | None,
 def macs_routes(result: ModelResult) -> dict[str, int | None]:
     m = result.measured
     torch = None if m.torch_flops is None else m.torch_flops // 2
-    return {"torch": torch, "modules": m.macs_modules, "fvcore": m.fvcore}
+    return {"torch": torch, "ops": m.macs_ops, "modules": m.macs_modules, "fvcore": m.fvcore}
 
 
 def row_dict(row: ModuleRow, result: ModelResult,

@@ -1,0 +1,177 @@
+"""The op registry: product ops FlopCounterMode has no formula for, unknown ops, and the op
+route that checks FlopCounterMode's formulas with bottlecalc's own.
+
+Every expected count is written here from the shapes (rows x inner x columns for a product);
+where torch's FlopCounterMode has a formula it is run too, as a published figure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from click.testing import CliRunner
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+import bottlecalc
+from bottlecalc.cli import cli
+from bottlecalc.measure import ops
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+EXPERTS = FIXTURES / "experts.py"
+DIM, HIDDEN, EXPERT_COUNT, TOP = 32, 64, 4, 2
+TOKENS = 2 * 5
+# the router (tokens x DIM x experts), then per routed token a gated MLP: DIM -> 2 HIDDEN -> DIM
+MOE = TOKENS * DIM * EXPERT_COUNT + TOKENS * TOP * (DIM * 2 * HIDDEN + HIDDEN * DIM)
+
+
+class Call(nn.Module):
+    """One op on the inputs (the count's subject must be a module)."""
+
+    def __init__(self, op: Callable[..., torch.Tensor]) -> None:
+        super().__init__()
+        self.op = op
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        return self.op(*xs)
+
+
+def zeros(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.zeros(*shape, dtype=dtype)
+
+
+BF16, INT8 = torch.bfloat16, torch.int8
+PRODUCTS: dict[str, tuple[Callable[..., torch.Tensor], tuple[torch.Tensor, ...], int]] = {
+    "_int_mm": (torch._int_mm, (zeros(32, 16, dtype=INT8), zeros(16, 8, dtype=INT8)), 32 * 16 * 8),
+    "addbmm": (torch.addbmm, (zeros(4, 6), zeros(3, 4, 5), zeros(3, 5, 6)), 3 * 4 * 5 * 6),
+    "baddbmm": (torch.baddbmm, (zeros(3, 4, 6), zeros(3, 4, 5), zeros(3, 5, 6)), 3 * 4 * 5 * 6),
+    "_grouped_mm 3d x 3d": (torch._grouped_mm, (zeros(3, 4, 8, dtype=BF16),
+                                                zeros(3, 8, 16, dtype=BF16)), 3 * 4 * 8 * 16),
+    "_weight_int8pack_mm": (torch._weight_int8pack_mm,
+                            (zeros(4, 32, dtype=BF16), zeros(16, 32, dtype=INT8),
+                             zeros(16, dtype=BF16)), 4 * 32 * 16),
+    "einsum": (lambda a, b: torch.einsum("bij,bjk->bik", a, b), (zeros(2, 3, 4), zeros(2, 4, 5)),
+               2 * 3 * 4 * 5),
+    "mv": (torch.mv, (zeros(6, 5), zeros(5)), 6 * 5),
+    "addr": (torch.addr, (zeros(3, 4), zeros(3), zeros(4)), 3 * 4),
+    "mm": (torch.mm, (zeros(7, 3), zeros(3, 2)), 7 * 3 * 2),
+    "conv grouped": (lambda x, w: nn.functional.conv2d(x, w, groups=2),
+                     (zeros(1, 4, 6, 6), zeros(8, 2, 3, 3)), 8 * 4 * 4 * 2 * 3 * 3),
+    "conv transposed": (lambda x, w: nn.functional.conv_transpose2d(x, w, stride=2),
+                        (zeros(1, 4, 5, 5), zeros(4, 3, 3, 3)), 4 * 5 * 5 * 3 * 3 * 3),
+    "sdpa": (nn.functional.scaled_dot_product_attention,
+             (zeros(2, 3, 5, 8), zeros(2, 3, 7, 8), zeros(2, 3, 7, 4)), 2 * 3 * 5 * 7 * (8 + 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(PRODUCTS))
+def test_each_product_is_counted_by_both_routes(name: str) -> None:
+    op, inputs, expected = PRODUCTS[name]
+    measured = bottlecalc.count(Call(op), *inputs, fvcore=False).result.measured
+    assert measured.macs == expected
+    assert measured.macs_ops == expected
+    assert measured.unknown_ops == ()
+
+
+@pytest.mark.parametrize("name", ["baddbmm", "mm", "conv grouped", "conv transposed", "sdpa"])
+def test_where_torch_has_a_formula_it_agrees(name: str) -> None:
+    """FlopCounterMode's own formulas (no bottlecalc mapping), on the same call."""
+    op, inputs, expected = PRODUCTS[name]
+    with FlopCounterMode(display=False) as counter:
+        op(*(x.to("meta") for x in inputs))
+    assert counter.get_total_flops() == 2 * expected
+
+
+def test_a_grouped_mm_moe_is_counted_exactly() -> None:
+    """Mixtral's pattern: FlopCounterMode alone sees only the router; the complete count has
+    every expert's products, on meta."""
+    model, x = _experts(), zeros(2, 5, DIM, dtype=BF16)
+    with FlopCounterMode(display=False) as counter:
+        model.to("meta")(x.to("meta"))
+    assert counter.get_total_flops() == 2 * TOKENS * DIM * EXPERT_COUNT
+    measured = bottlecalc.count(_experts(), x, fvcore=False).result.measured
+    assert (measured.macs, measured.macs_ops, measured.torch_device) == (MOE, MOE, "meta")
+
+
+def _experts() -> nn.Module:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("experts_fixture", EXPERTS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.grouped_experts()  # type: ignore[no-any-return]
+
+
+def check(target: str, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["check", f"{EXPERTS}:{target}", *args])
+
+
+def test_a_budget_one_under_the_moe_fails() -> None:
+    params = DIM * EXPERT_COUNT + EXPERT_COUNT * (DIM * 2 * HIDDEN + HIDDEN * DIM)
+    assert check("grouped_experts", "--input", "2,5,32:bfloat16", "--max-macs", str(MOE),
+                 "--max-params", str(params)).exit_code == 0
+    assert check("grouped_experts", "--input", "2,5,32:bfloat16",
+                 "--max-macs", str(MOE - 1)).exit_code == 1
+
+
+def test_without_its_formula_grouped_mm_is_unknown_and_no_budget_passes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take ``_grouped_mm`` out of the registry: the count says it is unknown, names the
+    parameters it read, and a MAC budget far above the count is an error, never a pass."""
+    monkeypatch.delitem(ops.OPS, "aten._grouped_mm")
+    measured = bottlecalc.count(_experts(), zeros(2, 5, DIM, dtype=BF16),
+                                fvcore=False).result.measured
+    assert [(u.op, u.module, u.params, u.count) for u in measured.unknown_ops] == [
+        ("aten._grouped_mm", "", ("down", "gate_up"), 2)]
+    assert measured.macs == TOKENS * DIM * EXPERT_COUNT  # what could be counted: the router
+    result = check("grouped_experts", "--input", "2,5,32:bfloat16", "--max-macs", "1000000000")
+    assert result.exit_code == 3
+    assert "aten._grouped_mm x2 in (root) (read down, gate_up)" in result.output
+
+
+def test_an_op_reading_a_parameter_with_no_formula_is_unknown() -> None:
+    """``cdist`` against learned centroids: unknown; a MAC budget is an error, a parameter
+    budget is still held (10 x 8 centroids + Linear(10, 2))."""
+    result = check("centroids", "--input", "3,8", "--max-macs", "1000000")
+    assert result.exit_code == 3
+    assert "aten._cdist_forward x1 in (root) (read centroids)" in result.output
+    assert check("centroids", "--input", "3,8", "--max-params", str(10 * 8 + 10 * 2 + 2)
+                 ).exit_code == 0
+
+
+def test_network_exits_3_on_an_unknown_op() -> None:
+    result = CliRunner().invoke(cli, ["network", f"{EXPERTS}:centroids", "--input", "3,8"])
+    assert result.exit_code == 3
+    assert "INCOMPLETE" in result.output
+
+
+def test_a_wrong_op_formula_is_a_disagreement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The op route is bottlecalc's own: a formula that differs from FlopCounterMode's makes
+    the routes disagree (exit 3), never agree by default."""
+    monkeypatch.setitem(ops.OPS, "aten.mm", ops.Op(lambda a, b, **_: a[0] * b[1], ops.Torch.OWN))
+    measured = bottlecalc.count(Call(torch.mm), zeros(7, 3), zeros(3, 2),
+                                fvcore=False).result.measured
+    assert (measured.macs, measured.macs_ops) == (7 * 3 * 2, 7 * 2)
+    assert measured.unexplained == 7 * 3 * 2 - 7 * 2
+
+
+QUANTIZED_PARAMS = 20 * 16 + 16 + 16 * 4 + 4  # int8 weights and float biases, packed
+QUANTIZED_MACS = 3 * (20 * 16 + 16 * 4)
+
+
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+@pytest.mark.filterwarnings("ignore:torch.ao.quantization is deprecated:DeprecationWarning")
+def test_a_dynamically_quantized_model_counts_its_packed_weights_and_products() -> None:
+    result = check("quantized_dynamic", "--input", "3,20", "--max-macs", str(QUANTIZED_MACS),
+                   "--max-params", str(QUANTIZED_PARAMS), "--format", "json")
+    assert result.exit_code == 0, result.output
+    measured = json.loads(result.stdout)["budgets"][0]["measured"]
+    assert (measured["params"], measured["macs"]) == (QUANTIZED_PARAMS, QUANTIZED_MACS)
+    over = check("quantized_dynamic", "--input", "3,20", "--max-macs", "1", "--max-params", "1")
+    assert over.exit_code == 1
