@@ -366,6 +366,11 @@ def name_of(func: Any) -> str:
     return str(func._overloadpacket)
 
 
+@functools.cache
+def _names(func: Any) -> str:
+    return name_of(func)
+
+
 def lookup(name: str) -> Op | None:
     """The record of an op by dispatch name (``aten.mm``) or fvcore's (``aten::mm``)."""
     return OPS.get(name.replace("::", "."))
@@ -398,7 +403,7 @@ def is_unknown(func: Any, *, reads_parameter: bool) -> bool:
 
 def op_macs(func: Any, args: Any, kwargs: Mapping[str, Any], out: Any) -> int | None:
     """bottlecalc's own count of one op call, or None when no record has a formula."""
-    op = OPS.get(name_of(func))
+    op = OPS.get(_names(func))
     if op is None or op.macs is None:
         return None
     shaped_args, shaped_kwargs, out_shape = torch.utils._pytree.tree_map(

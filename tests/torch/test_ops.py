@@ -175,3 +175,46 @@ def test_a_dynamically_quantized_model_counts_its_packed_weights_and_products() 
     assert (measured["params"], measured["macs"]) == (QUANTIZED_PARAMS, QUANTIZED_MACS)
     over = check("quantized_dynamic", "--input", "3,20", "--max-macs", "1", "--max-params", "1")
     assert over.exit_code == 1
+
+
+def _fvcore(raw: dict[str, dict[str, Any]], total: int) -> Any:
+    from bottlecalc.measure.engines import FvcoreCount, _integers
+
+    return FvcoreCount(total=total, skipped={"": {}}, **_integers(raw))
+
+
+def _forward(macs: int) -> Any:
+    from bottlecalc.measure.forward import Forward
+
+    return Forward(flops=2 * macs, device="meta", own={"": 2 * macs}, kinds={"": "Net"})
+
+
+def test_fvcore_float_estimates_are_integers_and_never_explained() -> None:
+    """fvcore's einsum estimate (a float: 6,635,040.0 where the products are 6,634,992)
+    is a whole number in its row, and the row is not explained away."""
+    from bottlecalc.measure.reconcile import fvcore_rows
+
+    rows = fvcore_rows(_forward(6_634_992 + 50),
+                       _fvcore({"": {"einsum": 6_635_040.0, "linear": 50}}, 6_635_090))
+    assert [(r.macs, type(r.macs), r.explained) for r in rows] == [(48, int, False)]
+    assert "float estimate of aten::einsum" in rows[0].reason
+
+
+def test_a_float_remainder_is_its_own_row() -> None:
+    from bottlecalc.measure.reconcile import fvcore_rows
+
+    rows = fvcore_rows(_forward(10), _fvcore({"": {"einsum": 10.5}}, 10))
+    assert [(r.op, r.macs, r.explained) for r in rows] == [("float remainder", 0, False)]
+    assert "0.5" in rows[0].reason
+
+
+def test_partial_module_coverage_is_said_not_marked() -> None:
+    """A ✗ means a disagreement (exit 3): work in a module with no formula is not one."""
+    from bottlecalc.report.words import complete_line
+
+    measured = bottlecalc.count(Call(torch.mm), zeros(7, 3), zeros(3, 2),
+                                fvcore=False).result.measured
+    line = complete_line(measured)
+    assert line is not None and "✗" not in line
+    assert f"op formulas {7 * 3 * 2} ✓" in line
+    assert f"{7 * 3 * 2} in modules with no formula" in line
