@@ -38,7 +38,14 @@ from torch.utils.flop_counter import FlopCounterMode
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
-from bottlecalc.measure.ops import DISPATCH, custom_mapping, is_unknown, name_of, op_macs
+from bottlecalc.measure.ops import (
+    DISPATCH,
+    custom_mapping,
+    evaluating,
+    is_unknown,
+    name_of,
+    op_macs,
+)
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
 from bottlecalc.results import UnknownOp
@@ -185,8 +192,10 @@ class _Attribution(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
-        self.flush()
         kwargs = kwargs or {}
+        if evaluating():  # a formula's own ops, inside the op being counted
+            return func(*args, **kwargs)
+        self.flush()
         out = func(*args, **kwargs)
         self.ran += 1
         leaves = tree_leaves((args, kwargs))

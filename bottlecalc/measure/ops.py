@@ -421,10 +421,23 @@ def _packet(name: str) -> Any | None:
     return getattr(space, op, None) if space is not None and hasattr(space, op) else None
 
 
+_EVALUATING = [0]  # FlopCounterMode formulas running now
+
+
+def evaluating() -> bool:
+    """Whether FlopCounterMode is running one of these formulas (which may dispatch ops of
+    their own, e.g. to unpack a quantized weight: they are not the model's)."""
+    return _EVALUATING[0] > 0
+
+
 def _twice(formula: Formula) -> Formula:
     """FlopCounterMode counts 2 FLOPs per MAC."""
     def flops(*args: Any, **kwargs: Any) -> int:
-        return 2 * formula(*args, **kwargs)
+        _EVALUATING[0] += 1
+        try:
+            return 2 * formula(*args, **kwargs)
+        finally:
+            _EVALUATING[0] -= 1
     return flops
 
 

@@ -161,20 +161,28 @@ def test_a_wrong_op_formula_is_a_disagreement(monkeypatch: pytest.MonkeyPatch) -
     assert measured.unexplained == 7 * 3 * 2 - 7 * 2
 
 
-QUANTIZED_PARAMS = 20 * 16 + 16 + 16 * 4 + 4  # int8 weights and float biases, packed
-QUANTIZED_MACS = 3 * (20 * 16 + 16 * 4)
+# (factory, input, parameters: int8 weights and float biases, packed; MACs)
+QUANTIZED = {
+    "quantized_dynamic": ("3,20", 20 * 16 + 16 + 16 * 4 + 4, 3 * (20 * 16 + 16 * 4)),
+    # Conv2d(3, 8, 3) on 8x8 -> 6x6, then Linear(8 x 6 x 6, 5), batch 2
+    "quantized_static": ("2,3,8,8", 8 * 3 * 9 + 8 + 288 * 5 + 5,
+                         2 * (8 * 6 * 6 * 3 * 9 + 288 * 5)),
+}
 
 
 @pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
 @pytest.mark.filterwarnings("ignore:torch.ao.quantization is deprecated:DeprecationWarning")
-def test_a_dynamically_quantized_model_counts_its_packed_weights_and_products() -> None:
-    result = check("quantized_dynamic", "--input", "3,20", "--max-macs", str(QUANTIZED_MACS),
-                   "--max-params", str(QUANTIZED_PARAMS), "--format", "json")
+@pytest.mark.filterwarnings("ignore::UserWarning")  # observers' calibration notes
+@pytest.mark.parametrize("factory", list(QUANTIZED))
+def test_a_quantized_model_counts_its_packed_weights_and_products(factory: str) -> None:
+    shape, params, macs = QUANTIZED[factory]
+    result = check(factory, "--input", shape, "--max-macs", str(macs), "--max-params",
+                   str(params), "--format", "json")
     assert result.exit_code == 0, result.output
     measured = json.loads(result.stdout)["budgets"][0]["measured"]
-    assert (measured["params"], measured["macs"]) == (QUANTIZED_PARAMS, QUANTIZED_MACS)
-    over = check("quantized_dynamic", "--input", "3,20", "--max-macs", "1", "--max-params", "1")
-    assert over.exit_code == 1
+    assert (measured["params"], measured["macs"]) == (params, macs)
+    assert check(factory, "--input", shape, "--max-macs", str(macs - 1)).exit_code == 1
+    assert check(factory, "--input", shape, "--max-params", str(params - 1)).exit_code == 1
 
 
 def _fvcore(raw: dict[str, dict[str, Any]], total: int) -> Any:
