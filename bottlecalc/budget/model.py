@@ -202,7 +202,7 @@ def disagreement(measured: Measured, tolerance: Fraction) -> str | None:
     if measured.unexplained * 100 <= tolerance * measured.macs:
         return None
     where = "; ".join(f"{r.reason} in {', '.join(r.modules)}" for r in measured.reconcile
-                      if r.engine == "modules" and not r.explained)
+                      if r.engine in ("modules", "ops") and not r.explained)
     return (f"the complete MAC count's routes disagree by {measured.unexplained:,} MACs "
             f"with no known cause ({where}); the count cannot be held against a budget")
 
