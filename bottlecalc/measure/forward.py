@@ -180,6 +180,7 @@ class _Attribution(TorchDispatchMode):
         self.used: set[int] = set()
         self.largest = 0  # elements of the largest floating-point output seen
         self.ran = 0  # ops dispatched
+        self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
         self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
 
     def follow(self, counter: FlopCounterMode) -> None:
@@ -201,11 +202,24 @@ class _Attribution(TorchDispatchMode):
         leaves = tree_leaves((args, kwargs))
         read = {self.watched[id(t)] for t in leaves if id(t) in self.watched}
         self.used.update(id(t) for t in leaves if id(t) in self.watched)
+        read.update(name for t in leaves for name in self._aliased(t))
         self.derived.follow(leaves, out)
         if _allocates(func):
             self.largest = max(self.largest, _largest(out))
+        elif read:  # a view of a parameter (a transposed weight) still reads it
+            self._alias(out, read)
         self._book(func, args, kwargs, out, read)
         return out
+
+    def _alias(self, out: Any, names: set[str]) -> None:
+        for t in tree_leaves(out):
+            if isinstance(t, torch.Tensor):
+                self.aliases[id(t)] = (weakref.ref(t), frozenset(names))
+
+    def _aliased(self, tensor: Any) -> frozenset[str]:
+        """The parameters ``tensor`` is a view of (none: not a view of one)."""
+        hit = self.aliases.get(id(tensor))
+        return hit[1] if hit is not None and hit[0]() is tensor else frozenset()
 
     def _book(self, func: Any, args: Any, kwargs: Any, out: Any, read: set[str]) -> None:
         """The op registry's count of this op, or the op as unknown; FlopCounterMode's, later."""

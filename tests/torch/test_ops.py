@@ -226,3 +226,32 @@ def test_partial_module_coverage_is_said_not_marked() -> None:
     assert line is not None and "✗" not in line
     assert f"op formulas {7 * 3 * 2} ✓" in line
     assert f"{7 * 3 * 2} in modules with no formula" in line
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_transformers_mixtral_is_counted_exactly_on_meta(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers' Mixtral, its experts on their default path, in bfloat16 from a config:
+    attention (grouped keys and values), router, top-2 experts and the LM head by hand."""
+    transformers = pytest.importorskip("transformers")
+    layers, d, heads, kv, inter, experts, top, vocab, tokens = 2, 64, 4, 2, 128, 4, 2, 1000, 16
+    config = transformers.MixtralConfig(
+        hidden_size=d, intermediate_size=inter, num_hidden_layers=layers,
+        num_attention_heads=heads, num_key_value_heads=kv, num_local_experts=experts,
+        num_experts_per_tok=top, vocab_size=vocab)
+    model = transformers.MixtralForCausalLM(config).to(torch.bfloat16).eval()
+    width = d // heads
+    attention = 2 * tokens * d * d + 2 * tokens * d * kv * width + 2 * heads * tokens**2 * width
+    moe = tokens * d * experts + tokens * top * 3 * d * inter
+    expected = layers * (attention + moe) + tokens * d * vocab
+    measured = bottlecalc.count(model, torch.zeros(1, tokens, dtype=torch.long),
+                                fvcore=False).result.measured
+    assert (measured.macs, measured.macs_ops, measured.unknown_ops) == (expected, expected, ())
+    monkeypatch.delitem(ops.OPS, "aten._grouped_mm")  # the experts' path, unknown
+    unknown = bottlecalc.count(model, torch.zeros(1, tokens, dtype=torch.long),
+                               fvcore=False).result.measured.unknown_ops
+    experts = "model.layers.0.mlp.experts"
+    assert (unknown[0].op, unknown[0].module, unknown[0].params) == (
+        "aten._grouped_mm", experts, (f"{experts}.down_proj", f"{experts}.gate_up_proj"))
