@@ -43,7 +43,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from bottlecalc.measure import shape_only as so
 
 Shape = Sequence[int]
-Formula = Callable[..., int]
+MacFormula = Callable[..., int]
 # The dispatch mode that sees each op: torch >= 2.6 dispatches through an inner
 # _FlopCounterMode; before, FlopCounterMode itself was it (docs/compatibility.md).
 DISPATCH = getattr(flop_counter, "_FlopCounterMode", FlopCounterMode)
@@ -61,7 +61,7 @@ class Torch(Enum):
 class Op:
     """Everything bottlecalc knows about one op."""
 
-    macs: Formula | None = None
+    macs: MacFormula | None = None
     torch: Torch = Torch.NONE
     no_macs: bool = False
     gap: str | None = None  # the kind of MAC work fvcore has no handle for
@@ -230,7 +230,7 @@ def _first(shape: Any) -> Shape:
 
 # -- the registry --------------------------------------------------------------------------
 
-def _own(formula: Formula, **kw: Any) -> Op:
+def _own(formula: MacFormula, **kw: Any) -> Op:
     return Op(formula, Torch.OWN, **kw)
 
 
@@ -430,7 +430,7 @@ def evaluating() -> bool:
     return _EVALUATING[0] > 0
 
 
-def _twice(formula: Formula) -> Formula:
+def _twice(formula: MacFormula) -> MacFormula:
     """FlopCounterMode counts 2 FLOPs per MAC."""
     def flops(*args: Any, **kwargs: Any) -> int:
         _EVALUATING[0] += 1
@@ -441,7 +441,7 @@ def _twice(formula: Formula) -> Formula:
     return flops
 
 
-def custom_mapping() -> dict[Any, Formula]:
+def custom_mapping() -> dict[Any, MacFormula]:
     """bottlecalc's formulas for the ops FlopCounterMode does not count, or counts wrongly,
     keyed as FlopCounterMode wants them (ops this torch does not have skipped)."""
     return {packet: _twice(op.macs) for name, op in OPS.items()
