@@ -55,6 +55,14 @@ PRODUCTS: dict[str, tuple[Callable[..., torch.Tensor], tuple[torch.Tensor, ...],
     "_weight_int8pack_mm": (torch._weight_int8pack_mm,
                             (zeros(4, 32, dtype=BF16), zeros(16, 32, dtype=INT8),
                              zeros(16, dtype=BF16)), 4 * 32 * 16),
+    "_weight_int4pack_mm_for_cpu": (  # weight 16 x 64 packed in uint8 pairs, groups of 32
+        lambda x, w, scales: torch._weight_int4pack_mm_for_cpu(x, w, 32, scales),
+        (zeros(4, 64, dtype=BF16), zeros(16, 32, dtype=torch.uint8), zeros(2, 16, 2, dtype=BF16)),
+        4 * 64 * 16),
+    "_scaled_mm": (  # float8 operands, the second column-major
+        lambda a, b, s: torch._scaled_mm(a, b.t().contiguous().t(), s, s, out_dtype=BF16),
+        (zeros(16, 32, dtype=torch.float8_e4m3fn), zeros(32, 16, dtype=torch.float8_e4m3fn),
+         torch.ones(())), 16 * 32 * 16),
     "einsum": (lambda a, b: torch.einsum("bij,bjk->bik", a, b), (zeros(2, 3, 4), zeros(2, 4, 5)),
                2 * 3 * 4 * 5),
     "mv": (torch.mv, (zeros(6, 5), zeros(5)), 6 * 5),
@@ -78,7 +86,8 @@ def test_each_product_is_counted_by_both_routes(name: str) -> None:
     assert measured.unknown_ops == ()
 
 
-@pytest.mark.parametrize("name", ["baddbmm", "mm", "conv grouped", "conv transposed", "sdpa"])
+@pytest.mark.parametrize("name", ["baddbmm", "mm", "conv grouped", "conv transposed", "sdpa",
+                                  "_scaled_mm"])
 def test_where_torch_has_a_formula_it_agrees(name: str) -> None:
     """FlopCounterMode's own formulas (no bottlecalc mapping), on the same call."""
     op, inputs, expected = PRODUCTS[name]
