@@ -160,6 +160,26 @@ def test_network_exits_3_on_an_unknown_op() -> None:
     assert "INCOMPLETE" in result.output
 
 
+@pytest.mark.parametrize("command", ["check", "network"])
+def test_unknown_ops_are_data_in_json(command: str) -> None:
+    """The same facts in the documents, valid against their schemas."""
+    from jsonschema import Draft202012Validator
+
+    from bottlecalc.report.jsondoc import schema_file
+
+    limit = ["--max-macs", "1000000"] if command == "check" else []
+    result = CliRunner().invoke(cli, [command, f"{EXPERTS}:centroids", "--input", "3,8",
+                                      *limit, "--format", "json"])
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    entry = doc["budgets"][0]["measured"] if command == "check" else doc["networks"][0]
+    assert entry["unknown_ops"] == [{"op": "aten._cdist_forward", "module": "",
+                                     "params": ["centroids"], "count": 1}]
+    schema = Path(bottlecalc.__file__).parent / "schemas" / schema_file(command)
+    validator = Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+    assert [e.message for e in validator.iter_errors(doc)] == []
+
+
 def test_a_wrong_op_formula_is_a_disagreement(monkeypatch: pytest.MonkeyPatch) -> None:
     """The op route is bottlecalc's own: a formula that differs from FlopCounterMode's makes
     the routes disagree (exit 3), never agree by default."""

@@ -24,6 +24,7 @@ from bottlecalc.report.jsondoc import (
     tensor_dict,
     time_dict,
     timed_header,
+    unknown_ops,
 )
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Machine, Roofline, Timing
@@ -66,6 +67,7 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
         "breakdown": [row_dict(row, result, report.machine) for row in report.rows],
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),
+        "unknown_ops": unknown_ops(m),
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "reconcile": [reconcile_dict(r) for r in m.reconcile],
         "notes": list(m.notes),
