@@ -60,7 +60,7 @@ class Forward:
     own: dict[str, int] = field(default_factory=dict)  # module path -> FLOPs done there
     own_ops: dict[str, int] = field(default_factory=dict)  # path -> MACs by the op registry
     unknown: tuple[UnknownOp, ...] = ()  # ops no formula counts
-    ops: dict[str, Counter[str]] = field(default_factory=dict)  # path -> ops with FLOPs
+    ops: dict[str, Counter[str]] = field(default_factory=dict)  # path -> aten.op -> calls
     formulas: dict[str, Formula] = field(default_factory=dict)  # covered path -> formula
     kinds: dict[str, str] = field(default_factory=dict)  # module path -> class name
     held: dict[str, int] = field(default_factory=dict)  # module path -> its own parameters
@@ -243,7 +243,7 @@ class _Attribution(TorchDispatchMode):
         total = self.totals.get(packet, 0)
         self.own[path] += total - self.seen[packet]
         self.seen[packet] = total
-        self.ops[path][str(packet).removeprefix("aten.")] += 1
+        self.ops[path][str(packet)] += 1
 
     def unknown_ops(self) -> tuple[UnknownOp, ...]:
         return tuple(UnknownOp(op, path, tuple(sorted(params)), calls)

@@ -36,7 +36,7 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
         macs, made = flops // 2, forward.formulas.get(path)
         if made is None and macs:
             kind = forward.kinds.get(path, "?")
-            ops = ", ".join(f"aten.{op}" for op in sorted(forward.ops[path]))
+            ops = ", ".join(sorted(forward.ops[path]))
             rows.append(Reconcile("modules", kind, -macs, f"no module formula for {kind} "
                                   f"(FlopCounterMode counted its {ops})",
                                   modules=(path or ROOT,)))
@@ -57,7 +57,7 @@ def ops_rows(forward: Forward) -> list[Reconcile]:
         ours, flops = forward.own_ops.get(path, 0), forward.own.get(path, 0)
         if 2 * ours != flops:
             ops = sorted(forward.ops.get(path, {}).items())
-            seen = ", ".join(f"aten.{op} x{n}" for op, n in ops)
+            seen = ", ".join(f"{op} x{n}" for op, n in ops)
             rows.append(Reconcile("ops", forward.kinds.get(path, "?"), ours - flops // 2 or 1,
                                   f"bottlecalc's op formulas give {fmt(ours)} MACs here, "
                                   f"FlopCounterMode {fmt(flops // 2)} ({seen or 'none'})",
