@@ -134,6 +134,12 @@ def conv(x: Shape, w: Shape, *args: Any, out_shape: Any = None, **_: Any) -> int
     return _numel(x if transposed else _first(out_shape)) * _numel(w[1:])
 
 
+def plain_conv(_x: Shape, w: Shape, *_: Any, out_shape: Any = None, **__: Any) -> int:
+    """Convolution kernels that are never transposed (``cudnn_convolution``,
+    ``mkldnn_convolution``, ``_slow_conv2d_forward``)."""
+    return _numel(_first(out_shape)) * _numel(w[1:])
+
+
 def conv_tbc(x: Shape, w: Shape, *_: Any, out_shape: Any = None, **__: Any) -> int:
     """``conv_tbc``: time x batch x channels; weight kernel x C_in x C_out."""
     return _numel(_first(out_shape)) * w[0] * w[1]
@@ -246,8 +252,8 @@ OPS: dict[str, Op] = {
     "aten.baddbmm": _own(add_batched, gap=PRODUCTS),
     "aten._scaled_mm": _own(matmul, gap=PRODUCTS),
     "aten.convolution": _own(conv, shapes=(("default", so.conv),)),
-    **dict.fromkeys(("aten._convolution", "aten.convolution_overrideable",
-                     "aten.cudnn_convolution", "aten._slow_conv2d_forward"), _own(conv)),
+    **dict.fromkeys(("aten._convolution", "aten.convolution_overrideable"), _own(conv)),
+    **dict.fromkeys(("aten.cudnn_convolution", "aten._slow_conv2d_forward"), _own(plain_conv)),
     "aten.convolution_backward": Op(conv_backward, Torch.REPLACED,
                                     shapes=(("default", so.conv_backward),)),
     **dict.fromkeys(("aten._scaled_dot_product_efficient_attention",
@@ -280,7 +286,7 @@ OPS: dict[str, Op] = {
     **dict.fromkeys(("quantized.conv1d", "quantized.conv2d", "quantized.conv3d",
                      "quantized.conv1d_relu", "quantized.conv2d_relu", "quantized.conv3d_relu"),
                     Op(quantized_conv, gap=PRODUCTS)),
-    "aten.mkldnn_convolution": Op(conv, gap=PRODUCTS),
+    "aten.mkldnn_convolution": Op(plain_conv, gap=PRODUCTS),
     "aten._native_multi_head_attention": Op(native_mha, gap=ATTENTION),
     "aten._transformer_encoder_layer_fwd": Op(encoder_layer, gap=ATTENTION),
     "aten._scaled_dot_product_flash_attention_for_cpu": Op(attention, gap=ATTENTION),
