@@ -284,3 +284,18 @@ def test_transformers_mixtral_is_counted_exactly_on_meta(
     experts = "model.layers.0.mlp.experts"
     assert (unknown[0].op, unknown[0].module, unknown[0].params) == (
         "aten._grouped_mm", experts, (f"{experts}.down_proj", f"{experts}.gate_up_proj"))
+
+
+@pytest.mark.parametrize(("func", "reads", "unknown"), [
+    (torch.ops.aten._cdist_forward.default, True, True),  # distances: products, no formula
+    (torch.ops.aten.embedding.default, True, False),  # a lookup
+    (torch.ops.aten.native_layer_norm.default, True, False),
+    (torch.ops.aten.index.Tensor, True, False),  # an expert's weight picked by index
+    (torch.ops.aten.mul.Tensor, True, False),  # elementwise (an RMSNorm's scale)
+    (torch.ops.aten.t.default, True, False),  # a view
+    (torch.ops.aten.mm.default, True, False),  # has a formula
+    (torch.ops.aten._cdist_forward.default, False, False),  # reads no parameter, not a product
+    (torch.ops.aten.linalg_vecdot.default, False, True),  # a product by its name
+])
+def test_which_ops_are_unknown(func: Any, reads: bool, unknown: bool) -> None:
+    assert ops.is_unknown(func, reads_parameter=reads) is unknown
