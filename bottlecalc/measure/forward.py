@@ -269,7 +269,7 @@ class _Derived:
 
     def follow(self, leaves: list[Any], out: Any) -> None:
         if any(self.holds(t) for t in leaves):
-            self._add(tree_leaves(out))
+            self._add([out] if isinstance(out, torch.Tensor) else tree_leaves(out))
 
 
 @functools.cache
