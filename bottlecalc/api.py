@@ -138,7 +138,14 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     names the modules that carry it; ``baseline``: what moved since an earlier run.
     ``fvcore``: trace with fvcore too (None: when a MAC limit is checked)."""
     from bottlecalc.budget.blame import explained
-    from bottlecalc.budget.model import Metric, Outcome, disagreement, verdicts, warnings
+    from bottlecalc.budget.model import (
+        Metric,
+        Outcome,
+        disagreement,
+        incomplete,
+        verdicts,
+        warnings,
+    )
     from bottlecalc.measure.pipeline import Plan, measure
 
     wanted = Metric.MACS in budget.metrics if fvcore is None else fvcore
@@ -152,7 +159,7 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
         return Outcome(budget, str(target.kind), target.input, error=str(exc))
     expected = closed_form(target)
     first = found.inputs[0][1].shape if found.inputs else target.input
-    problem = disagreement(found, budget.tolerance)
+    problem = disagreement(found, budget.tolerance) or incomplete(found, budget.metrics)
     outcome = Outcome(
         budget, str(target.kind), first, verdicts=verdicts(budget, found), measurement=found,
         analytic=expected, warnings=warnings(found, expected), error=problem,

@@ -28,7 +28,7 @@ from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, Tenso
 class Reconcile:
     """Where one route's count differs from the complete count, by how much, and why."""
 
-    engine: str  # the route that differs: "fvcore" or "modules"
+    engine: str  # the route that differs: "fvcore", "modules" or "ops"
     op: str  # the op (aten::layer_norm) or module type (CustomAttention) it is in
     macs: int  # that route's count minus the complete count (0: it carries no MACs)
     reason: str
@@ -40,6 +40,17 @@ class Reconcile:
         """The same difference seen in another module: counts add up, modules are listed."""
         return replace(self, macs=self.macs + other.macs, count=self.count + other.count,
                        modules=self.modules + other.modules)
+
+
+@dataclass(frozen=True)
+class UnknownOp:
+    """An op that may multiply-accumulate and that no formula counts: its MACs are unknown,
+    so the complete count is incomplete (never a silent 0)."""
+
+    op: str  # dispatch name: aten._grouped_mm
+    module: str  # the module path it ran in ('' for the model itself)
+    params: tuple[str, ...]  # the parameters and buffers it read
+    count: int = 1  # calls
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ class Measured:
     # The complete count and its routes (users' models; see docs/conventions.md):
     macs: int | None = None  # every multiply-accumulate: FlopCounterMode / 2, fused kernels in
     macs_modules: int | None = None  # the module-formula route (covered modules only)
+    macs_ops: int | None = None  # bottlecalc's own formula for every op the forward ran
+    unknown_ops: tuple[UnknownOp, ...] = ()  # ops no formula counts: the count is incomplete
     params_unused: int | None = None  # parameters no operation of the forward read
     unused_modules: tuple[str, ...] = ()  # the modules holding only such parameters
     reconcile: tuple[Reconcile, ...] = ()  # every route's difference, explained
@@ -86,7 +99,7 @@ class Measured:
     def unexplained(self) -> int:
         """MACs by which the complete routes disagree with no known cause."""
         return sum(abs(r.macs) for r in self.reconcile
-                   if r.engine == "modules" and not r.explained)
+                   if r.engine in ("modules", "ops") and not r.explained)
 
 
 def agree(expected: int, measured: int | None) -> bool | None:

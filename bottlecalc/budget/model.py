@@ -202,9 +202,21 @@ def disagreement(measured: Measured, tolerance: Fraction) -> str | None:
     if measured.unexplained * 100 <= tolerance * measured.macs:
         return None
     where = "; ".join(f"{r.reason} in {', '.join(r.modules)}" for r in measured.reconcile
-                      if r.engine == "modules" and not r.explained)
+                      if r.engine in ("modules", "ops") and not r.explained)
     return (f"the complete MAC count's routes disagree by {measured.unexplained:,} MACs "
             f"with no known cause ({where}); the count cannot be held against a budget")
+
+
+def incomplete(measured: Measured, metrics: frozenset[Metric]) -> str | None:
+    """Why a limit on MACs or FLOPs cannot be held: ops ran whose multiply-accumulates no
+    formula counts (unknown, not 0), so the count may be under the truth."""
+    if not measured.unknown_ops or metrics <= {Metric.PARAMS}:
+        return None
+    ops = "; ".join(f"{u.op} x{u.count} in {u.module or '(root)'}"
+                    + (f" (read {', '.join(u.params)})" if u.params else "")
+                    for u in measured.unknown_ops)
+    return (f"the MAC count is incomplete: no formula counts {ops}; the count cannot be "
+            "held against a budget")
 
 
 def exit_code(outcomes: tuple[Outcome, ...]) -> int:

@@ -153,6 +153,9 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
     write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")
+    if result.measured.unknown_ops:
+        raise MeasureError("the MAC count is incomplete: ops ran that no formula counts "
+                           "(see the warnings)")
 
 
 # --- Sequence models (issue 18): --seq, --seq-dim, --phase, --context ----------------------

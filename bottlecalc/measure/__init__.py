@@ -5,6 +5,12 @@
 * :mod:`~bottlecalc.measure.pipeline` — :func:`~bottlecalc.measure.pipeline.measure`, every
   route on one subject, returning one :class:`~bottlecalc.results.Measured`;
 * :mod:`~bottlecalc.measure.engines` — the routes: instantiated, fvcore, FlopCounterMode;
+* :mod:`~bottlecalc.measure.forward` — one instrumented forward pass: the complete count, the
+  op route, unknown ops, usage;
+* :mod:`~bottlecalc.measure.ops` — the op registry: each op's formula, how FlopCounterMode and
+  fvcore count it, its shape-only answer;
+* :mod:`~bottlecalc.measure.formulas` — the module formulas;
+* :mod:`~bottlecalc.measure.reconcile` — every difference between the routes, in integers;
 * :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device;
 * :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one stderr line outside.
 """

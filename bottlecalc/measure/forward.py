@@ -1,23 +1,28 @@
 """One instrumented forward pass, run where the module lives (meta, preferably):
 
-* FlopCounterMode's total, with formulas for the fused kernels it does not count
-  (:mod:`~bottlecalc.measure.fused`): the complete count's first route;
+* FlopCounterMode's total, with formulas for the fused kernels and products it does not
+  count (:mod:`~bottlecalc.measure.ops`): the complete count;
+* bottlecalc's own formula for every op dispatched (the op registry, not FlopCounterMode's
+  formulas), booked the same way: the op route, which checks the complete count;
+* the ops that may multiply-accumulate and that no formula counts (unknown, never 0);
 * where each of those FLOPs happened: the innermost module being called, where a covered
   module (one with a formula) counts as a leaf, so its work is compared with its formula;
-* the module formulas of every covered module called (:mod:`~bottlecalc.measure.formulas`):
-  the second route;
+* the module formulas of every covered module called (:mod:`~bottlecalc.measure.formulas`);
 * which parameters and buffers some operation read, so parameters the forward never
   used can be reported;
 * the largest floating-point tensor any op produced (what ``--time`` holds against the free
   memory before it builds the model for real).
 
-Module calls are followed with global forward hooks, removed afterwards: the user's module
-and its own hooks are never touched.
+Module calls are followed with forward hooks on the model's modules, removed afterwards.
+A forward that is a generator, returns no tensor computed from its inputs, or runs no op
+is an error: there would be nothing to count, and a count of 0 must never pass a budget.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -30,10 +35,20 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
 
+from bottlecalc.errors import MeasureError
+from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
-from bottlecalc.measure.fused import DISPATCH, custom_mapping
+from bottlecalc.measure.ops import (
+    DISPATCH,
+    custom_mapping,
+    evaluating,
+    is_unknown,
+    name_of,
+    op_macs,
+)
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
+from bottlecalc.results import UnknownOp
 
 
 @dataclass
@@ -43,7 +58,9 @@ class Forward:
     flops: int  # FlopCounterMode's total: 2 per multiply-accumulate
     device: str  # where it ran: "meta" or "cpu"
     own: dict[str, int] = field(default_factory=dict)  # module path -> FLOPs done there
-    ops: dict[str, Counter[str]] = field(default_factory=dict)  # path -> ops with FLOPs
+    own_ops: dict[str, int] = field(default_factory=dict)  # path -> MACs by the op registry
+    unknown: tuple[UnknownOp, ...] = ()  # ops no formula counts
+    ops: dict[str, Counter[str]] = field(default_factory=dict)  # path -> aten.op -> calls
     formulas: dict[str, Formula] = field(default_factory=dict)  # covered path -> formula
     kinds: dict[str, str] = field(default_factory=dict)  # module path -> class name
     held: dict[str, int] = field(default_factory=dict)  # module path -> its own parameters
@@ -56,6 +73,11 @@ class Forward:
     @property
     def macs(self) -> int:
         return self.flops // 2
+
+    @property
+    def macs_ops(self) -> int:
+        """The op route: bottlecalc's own formula for every op dispatched."""
+        return sum(self.own_ops.values())
 
     @property
     def macs_modules(self) -> int:
@@ -143,9 +165,10 @@ class _Attribution(TorchDispatchMode):
     """Sees every op FlopCounterMode counts, and books what it counted to the module the op
     ran in. FlopCounterMode sits above this mode and counts an op once it has returned
     from here, so each op's FLOPs are read from its running total when the next op (or
-    :meth:`flush`) arrives: one count, never a formula evaluated twice."""
+    :meth:`flush`) arrives: one count, never a formula evaluated twice. The op registry's
+    own count of each op is booked beside it, and ops no formula counts are recorded."""
 
-    def __init__(self, calls: _Calls, watched: set[int]) -> None:
+    def __init__(self, calls: _Calls, watched: dict[int, str], inputs: Inputs) -> None:
         super().__init__()
         self.calls, self.watched = calls, watched
         self.totals: dict[Any, int] = {}  # FlopCounterMode's running total per op
@@ -153,9 +176,14 @@ class _Attribution(TorchDispatchMode):
         self.counted: set[Any] = set()  # the ops FlopCounterMode has a formula for
         self.pending: tuple[str, Any] | None = None  # the last counted op, not yet booked
         self.own: dict[str, int] = defaultdict(int)
+        self.own_ops: dict[str, int] = defaultdict(int)
         self.ops: dict[str, Counter[str]] = defaultdict(Counter)
+        self.unknown: dict[tuple[str, str], tuple[int, set[str]]] = {}
         self.used: set[int] = set()
         self.largest = 0  # elements of the largest floating-point output seen
+        self.ran = 0  # ops dispatched
+        self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
+        self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
 
     def follow(self, counter: FlopCounterMode) -> None:
         """Read ``counter``'s totals (it must be entered above this mode)."""
@@ -167,15 +195,46 @@ class _Attribution(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
-        self.flush()
         kwargs = kwargs or {}
+        if evaluating():  # a formula's own ops, inside the op being counted
+            return func(*args, **kwargs)
+        self.flush()
         out = func(*args, **kwargs)
-        self.used.update(id(t) for t in tree_leaves((args, kwargs)) if id(t) in self.watched)
+        self.ran += 1
+        leaves = tree_leaves((args, kwargs))
+        read = {self.watched[id(t)] for t in leaves if id(t) in self.watched}
+        self.used.update(id(t) for t in leaves if id(t) in self.watched)
+        read.update(name for t in leaves for name in self._aliased(t))
+        self.derived.follow(leaves, out)
         if _allocates(func):
             self.largest = max(self.largest, _largest(out))
-        if func._overloadpacket in self.counted:
-            self.pending = (self.calls.current, func._overloadpacket)
+        elif read:  # a view of a parameter (a transposed weight) still reads it
+            self._alias(out, read)
+        self._book(func, args, kwargs, out, read)
         return out
+
+    def _alias(self, out: Any, names: set[str]) -> None:
+        for t in tree_leaves(out):
+            if isinstance(t, torch.Tensor):
+                self.aliases[id(t)] = (weakref.ref(t), frozenset(names))
+
+    def _aliased(self, tensor: Any) -> frozenset[str]:
+        """The parameters ``tensor`` is a view of (none: not a view of one)."""
+        hit = self.aliases.get(id(tensor))
+        return hit[1] if hit is not None and hit[0]() is tensor else frozenset()
+
+    def _book(self, func: Any, args: Any, kwargs: Any, out: Any, read: set[str]) -> None:
+        """The op registry's count of this op, or the op as unknown; FlopCounterMode's, later."""
+        path = self.calls.current
+        macs = op_macs(func, args, kwargs, out)
+        if macs is not None:
+            self.own_ops[path] += macs
+        counted = func._overloadpacket in self.counted
+        if counted:
+            self.pending = (path, func._overloadpacket)
+        elif macs is None and is_unknown(func, reads_parameter=bool(read)):
+            calls, params = self.unknown.get((name_of(func), path), (0, set()))
+            self.unknown[(name_of(func), path)] = (calls + 1, params | read)
 
     def flush(self) -> None:
         """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
@@ -186,7 +245,33 @@ class _Attribution(TorchDispatchMode):
         total = self.totals.get(packet, 0)
         self.own[path] += total - self.seen[packet]
         self.seen[packet] = total
-        self.ops[path][str(packet).removeprefix("aten.")] += 1
+        self.ops[path][str(packet)] += 1
+
+    def unknown_ops(self) -> tuple[UnknownOp, ...]:
+        return tuple(UnknownOp(op, path, tuple(sorted(params)), calls)
+                     for (op, path), (calls, params) in sorted(self.unknown.items()))
+
+
+class _Derived:
+    """The tensors computed from the inputs: the inputs, and every op's outputs when one of
+    its arguments is such a tensor (held weakly: a count never keeps activations alive)."""
+
+    def __init__(self, inputs: list[Any]) -> None:
+        self.refs: dict[int, weakref.ref[torch.Tensor]] = {}
+        self._add(inputs)
+
+    def _add(self, values: list[Any]) -> None:
+        for value in values:
+            if isinstance(value, torch.Tensor):
+                self.refs[id(value)] = weakref.ref(value)
+
+    def holds(self, value: Any) -> bool:
+        ref = self.refs.get(id(value))
+        return ref is not None and ref() is value
+
+    def follow(self, leaves: list[Any], out: Any) -> None:
+        if any(self.holds(t) for t in leaves):
+            self._add([out] if isinstance(out, torch.Tensor) else tree_leaves(out))
 
 
 @functools.cache
@@ -240,20 +325,23 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str,
     ``values`` (:class:`~bottlecalc.measure.known.KnownValues`) runs between the counters
     and the shape answers; ``reached`` learns the largest tensor made, even on failure."""
     calls = _Calls(module)
-    watched = {id(t) for t in [*module.parameters(), *module.buffers()]}
-    attribution = _Attribution(calls, watched)
+    watched = {id(t): name for name, t in [*module.named_parameters(remove_duplicate=False),
+                                           *module.named_buffers(remove_duplicate=False)]}
+    attribution = _Attribution(calls, watched, inputs)
     try:
         counter = _run(module, inputs, device, calls, attribution, values)
     finally:
         if reached is not None:
             reached.largest = attribution.largest
-    named = dict(module.named_parameters())
+    named, packed = dict(module.named_parameters()), packed_params(module)
     held, tied = held_once(module)
     return Forward(
         flops=int(counter.get_total_flops()), device=device, own=dict(attribution.own),
+        own_ops=dict(attribution.own_ops), unknown=attribution.unknown_ops(),
         ops=dict(attribution.ops), formulas=calls.formulas,
         kinds={name: type(m).__name__ for name, m in module.named_modules()},
-        held=held, tied=tied, parents=parents_of(module),
+        held={name: count + packed.get(name, 0) for name, count in held.items()},
+        tied=tied, parents=parents_of(module),
         unused={n: p.numel() for n, p in named.items() if id(p) not in attribution.used},
         held_names=tuple(named), largest=attribution.largest,
     )
@@ -302,16 +390,51 @@ def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
         stack.enter_context(attribution)
         counter = stack.enter_context(global_counter())
         attribution.follow(counter)
-        module(*inputs.args, **inputs.kwargs)
+        out = module(*inputs.args, **inputs.kwargs)
+        _check_output(out, attribution)
     attribution.flush()  # the last op, counted as FlopCounterMode returned
     return counter
+
+
+def _check_output(out: Any, attribution: _Attribution) -> None:
+    """A forward with nothing to count is an error, never a count of 0."""
+    if inspect.isgenerator(out) or inspect.isasyncgen(out) or inspect.iscoroutine(out):
+        if inspect.iscoroutine(out):
+            out.close()  # never awaited: close it so Python does not warn
+        raise MeasureError(f"the forward returned a {type(out).__name__} instead of running: "
+                           "it is a generator or async function, so none of its ops ran")
+    if not attribution.ran:
+        raise MeasureError("the forward ran no op, so there is nothing to count")
+    tensors = _tensors_in(out)
+    if not tensors:
+        raise MeasureError(f"the forward returned {_kind(out)}, no tensor: nothing it "
+                           "computed can be counted")
+    if not any(attribution.derived.holds(t) for t in tensors):
+        raise MeasureError("the forward returned no tensor computed from its inputs, so "
+                           "its count would not be the model's")
+
+
+def _kind(out: Any) -> str:
+    return "None" if out is None else f"a {type(out).__name__}"
+
+
+def _tensors_in(value: Any, depth: int = 3) -> list[torch.Tensor]:
+    """The tensors in an output: pytree containers, and objects' attributes (a model output
+    dataclass, a cache) a few levels down."""
+    found = []
+    for leaf in tree_leaves(value):
+        if isinstance(leaf, torch.Tensor):
+            found.append(leaf)
+        elif depth and hasattr(leaf, "__dict__") and not isinstance(leaf, type):
+            found.extend(_tensors_in(list(vars(leaf).values()), depth - 1))
+    return found
 
 
 @contextmanager
 def _no_fast_paths() -> Iterator[None]:
     """Run attention through its modules on the CPU too, so the module formulas see it.
 
-    (The fused kernels are counted either way, by :mod:`~bottlecalc.measure.fused`.)
+    (The fused kernels are counted either way, by the op registry (:mod:`~bottlecalc.measure.ops`).)
     """
     mha = getattr(torch.backends, "mha", None)
     if mha is None or not hasattr(mha, "set_fastpath_enabled"):

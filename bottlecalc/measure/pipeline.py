@@ -29,11 +29,11 @@ from bottlecalc.errors import BottlecalcError, MeasureError, SpecError
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, known_pairs
-from bottlecalc.measure.reconcile import fvcore_rows, modules_rows
+from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.results import Measured, ModuleCount, UnknownOp
 
 TRACE_MAX_MACS = 20 * 10**9
 TRACE_MAX_BYTES = 512 * 2**20
@@ -386,9 +386,11 @@ def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | Non
               built: _Built, subject: Subject) -> Measured:
     reconcile = []
     if forward is not None:
-        reconcile = modules_rows(forward) + (fvcore_rows(forward, fv) if fv else [])
+        reconcile = ops_rows(forward) + modules_rows(forward) \
+            + (fvcore_rows(forward, fv) if fv else [])
     warnings = [*built.warnings, *(f"{r.engine}: {r.reason} in {', '.join(r.modules)}"
-                                   for r in reconcile if not r.explained)]
+                                   for r in reconcile if not r.explained),
+                *(unknown_warning(u) for u in (forward.unknown if forward else ()))]
     measured = Measured(
         params=made.params, trainable=made.trainable, buffers=made.buffers,
         fvcore=None if fv is None else fv.total,
@@ -397,6 +399,13 @@ def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | Non
         inputs=subject.inputs("meta").specs(),
     )
     return measured if forward is None else _with_forward(measured, forward, fv)
+
+
+def unknown_warning(op: UnknownOp) -> str:
+    """'aten.foo x2 in experts (read experts.w1): no formula counts it; ...'."""
+    read = f" (read {', '.join(op.params)})" if op.params else ""
+    return (f"{op.op} x{op.count} in {op.module or '(root)'}{read}: no formula counts its "
+            "multiply-accumulates, so the MAC and FLOP counts are incomplete (unknown, not 0)")
 
 
 def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) -> Measured:
@@ -409,6 +418,7 @@ def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) 
                     for name, kind in forward.kinds.items())
     return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
                    macs=forward.macs, macs_modules=forward.macs_modules,
+                   macs_ops=forward.macs_ops, unknown_ops=forward.unknown,
                    params_unused=sum(forward.unused.values()),
                    unused_modules=forward.unused_modules(), modules=modules,
                    largest=forward.largest)

@@ -5,6 +5,9 @@ The complete count (FlopCounterMode on meta, fused kernels included) is the refe
 * **modules** — the module-formula route covers modules of known types; work done in
   any other module is named with the MACs FlopCounterMode found there. A covered module
   whose formula disagrees with FlopCounterMode is an unexplained difference.
+* **ops** — bottlecalc's own formula for every op dispatched (the op registry), booked to
+  modules the same way: any module where it and FlopCounterMode differ is an unexplained
+  difference (a formula missing or wrong in one of them), never agreement by default.
 * **fvcore** — its extra per-element counts for normalisation and pooling are listed by
   op; MACs it did not count are found module by module (fvcore's count against the
   complete count of the same module) and put down to the ops it skipped there; ops it
@@ -16,35 +19,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import ROOT
 from bottlecalc.measure.engines import FvcoreCount
 from bottlecalc.measure.forward import Forward
+from bottlecalc.measure.ops import lookup
 from bottlecalc.results import Reconcile
-
-# fvcore's per-element counts for ops that carry no multiply-accumulates.
-FVCORE_EXTRA = {
-    "batch_norm": "BatchNorm: fvcore counts 2 per element in eval mode, 1 without affine",
-    "layer_norm": "LayerNorm: fvcore counts 5 per element, 4 without affine",
-    "group_norm": "GroupNorm: fvcore counts 5 per element, 4 without affine",
-    "instance_norm": "InstanceNorm: fvcore counts 5 per element, 4 without affine",
-    "adaptive_avg_pool2d": "adaptive average pooling: fvcore counts 1 per input element",
-    "upsample_nearest2d": "nearest upsampling: fvcore counts 1 per output element",
-    "upsample_bilinear2d": "bilinear upsampling: fvcore counts 4 per output element",
-    "grid_sampler": "grid sampling: fvcore counts 4 per output element",
-}
-# Ops that carry multiply-accumulates and have no fvcore handle, by what they are.
-KIND = {
-    **dict.fromkeys(("scaled_dot_product_attention", "_native_multi_head_attention",
-                     "_transformer_encoder_layer_fwd",
-                     "_scaled_dot_product_flash_attention_for_cpu"), "attention"),
-    **dict.fromkeys(("lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell",
-                     "rnn_tanh_cell", "rnn_relu_cell", "mkldnn_rnn_layer"), "recurrent layers"),
-    **dict.fromkeys(("bilinear", "_trilinear"), "bilinear maps"),
-    **dict.fromkeys(("mv", "addmv", "dot", "vdot", "addbmm", "baddbmm", "tensordot",
-                     "_addmm_activation", "conv_tbc"), "matrix products"),
-}
 
 
 def modules_rows(forward: Forward) -> list[Reconcile]:
@@ -54,7 +36,7 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
         macs, made = flops // 2, forward.formulas.get(path)
         if made is None and macs:
             kind = forward.kinds.get(path, "?")
-            ops = ", ".join(f"aten.{op}" for op in sorted(forward.ops[path]))
+            ops = ", ".join(sorted(forward.ops[path]))
             rows.append(Reconcile("modules", kind, -macs, f"no module formula for {kind} "
                                   f"(FlopCounterMode counted its {ops})",
                                   modules=(path or ROOT,)))
@@ -68,19 +50,31 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
     return _merged(rows)
 
 
-# The modules whose formulas predict each of fvcore's extras (by class name prefix).
-EXTRA_MODULES = {"batch_norm": ("BatchNorm", "SyncBatchNorm"), "layer_norm": ("LayerNorm",),
-                 "group_norm": ("GroupNorm",), "instance_norm": ("InstanceNorm",),
-                 "adaptive_avg_pool2d": ("AdaptiveAvgPool2d",),
-                 "upsample_nearest2d": ("Upsample",), "upsample_bilinear2d": ("Upsample",)}
+def ops_rows(forward: Forward) -> list[Reconcile]:
+    """Where the op registry's count and FlopCounterMode's differ, module by module."""
+    rows = []
+    for path in sorted(set(forward.own) | set(forward.own_ops)):
+        ours, flops = forward.own_ops.get(path, 0), forward.own.get(path, 0)
+        if 2 * ours != flops:
+            ops = sorted(forward.ops.get(path, {}).items())
+            seen = ", ".join(f"{op} x{n}" for op, n in ops)
+            rows.append(Reconcile("ops", forward.kinds.get(path, "?"), ours - flops // 2 or 1,
+                                  f"bottlecalc's op formulas give {fmt(ours)} MACs here, "
+                                  f"FlopCounterMode {fmt(flops // 2)} ({seen or 'none'})",
+                                  modules=(path or ROOT,), explained=False))
+    return rows
 
 
 def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
     """fvcore's count against the complete count: its extras, its gaps, what it skipped."""
     rows = [_extra(op, n, forward) for op, n in sorted(fv.by_module.get("", {}).items())
-            if op in FVCORE_EXTRA and n]
+            if _extra_of(op) and n]
     gaps = _gaps(forward, fv)
     rows.extend(gaps)
+    if fv.remainder:
+        rows.append(Reconcile("fvcore", "float remainder", 0, f"fvcore's float estimates "
+                              f"leave {fv.remainder!r} past whole MACs; no integer count "
+                              "explains it", explained=False))
     named = {op for row in gaps for op in row.op.split(" + ")}
     rows.extend(Reconcile("fvcore", op, 0, "skipped by fvcore; it carries no "
                           "multiply-accumulates, so no MAC convention counts it", count=n)
@@ -91,10 +85,11 @@ def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
 def _extra(op: str, n: int, forward: Forward) -> Reconcile:
     """An fvcore extra, with the modules whose formulas predict it (and their sum, if it
     differs: fvcore also counts these ops outside modules, e.g. ``F.layer_norm``)."""
-    kinds = EXTRA_MODULES.get(op, ())
+    record = lookup(f"aten::{op}")
+    kinds = record.extra_modules if record else ()
     paths = [p for p, f in forward.formulas.items() if kinds and f.kind.startswith(kinds)]
     predicted = sum(forward.formulas[p].fvcore or 0 for p in paths)
-    reason = FVCORE_EXTRA[op] + ("" if predicted == n else
+    reason = _extra_of(op) + ("" if predicted == n else
                                  f"; the module formulas predict {fmt(predicted)}")
     return Reconcile("fvcore", f"aten::{op}", n, reason, count=len(paths),
                      modules=tuple(p or "(root)" for p in paths))
@@ -111,19 +106,42 @@ def _gaps(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
         kids = _children(path, paths)
         own = diff[path] - sum(diff[k] for k in kids)
         if own:
-            rows.append(_gap(path, own, _own_skipped(path, kids, fv)))
+            rows.append(_estimated(_gap(path, own, _own_skipped(path, kids, fv)),
+                                   fv.estimated.get(path, frozenset())))
     return _merged(rows)
 
 
+def _estimated(row: Reconcile, ops: frozenset[str]) -> Reconcile:
+    """A gap in a module where fvcore estimated an op with a float (an einsum by its path
+    optimiser) is never explained away: the estimate is folded in, not a count."""
+    if not ops:
+        return row
+    named = ", ".join(f"aten::{op}" for op in sorted(ops))
+    return replace(row, explained=False, reason=f"{row.reason}; fvcore's count here includes "
+                   f"its float estimate of {named}, which no exact count reproduces")
+
+
+def _extra_of(op: str) -> str:
+    """fvcore's per-element count for an op without MACs ('' when it adds none)."""
+    record = lookup(f"aten::{op}")
+    return record.extra or "" if record else ""
+
+
+def _gap_of(op: str) -> str | None:
+    """The kind of MAC work in an op fvcore skipped (None: it carries none)."""
+    record = lookup(op)
+    return record.gap if record else None
+
+
 def _gap(path: str, macs: int, skipped: Counter[str]) -> Reconcile:
-    carriers = {op: n for op, n in skipped.items() if op.removeprefix("aten::") in KIND}
+    carriers = {op: n for op, n in skipped.items() if _gap_of(op)}
     where = (path or "(root)",)
     if not carriers:
         others = ", ".join(f"{op} x{n}" for op, n in sorted(skipped.items())) or "nothing"
         return Reconcile("fvcore", f"module {where[0]}", macs, f"fvcore's count differs from "
                          f"the complete count here; it skipped {others} here",
                          modules=where, explained=False)
-    kinds = sorted({KIND[op.removeprefix("aten::")] for op in carriers})
+    kinds = sorted({str(_gap_of(op)) for op in carriers})
     return Reconcile("fvcore", " + ".join(sorted(carriers)), macs,
                      f"{' and '.join(kinds)} not counted: fvcore has no handle for it",
                      count=sum(carriers.values()), modules=where)
@@ -137,7 +155,7 @@ def _own_skipped(path: str, kids: list[str], fv: FvcoreCount) -> Counter[str]:
 
 
 def _macs_of(ops: dict[str, int]) -> int:
-    return sum(n for op, n in ops.items() if op not in FVCORE_EXTRA)
+    return sum(n for op, n in ops.items() if not _extra_of(op))
 
 
 def _inclusive(own: dict[str, int]) -> dict[str, int]:

@@ -31,7 +31,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.forward import _allocates, _no_fast_paths, global_counter
-from bottlecalc.measure.fused import DISPATCH
+from bottlecalc.measure.ops import DISPATCH
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs, Make

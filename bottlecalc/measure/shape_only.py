@@ -42,9 +42,11 @@ class ShapeOnly(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
+        if torch._C._get_tracing_state() is not None:  # a factory's jit.trace: sizes are traced
+            return func(*args, **kwargs)  # values, and reading them here warns (TracerWarning)
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         if tensors and all(_is_meta(t) for t in tensors):
-            handler = _SHAPE_ONLY.get(func)
+            handler = _table().get(func)
             if handler is not None:
                 return handler(*args, **kwargs)
             if _is_pointwise(func):
@@ -52,11 +54,20 @@ class ShapeOnly(TorchDispatchMode):
         return func(*args, **kwargs)
 
 
+@functools.cache
+def _table() -> dict[Any, Callable[..., Any]]:
+    """The shape-only answers of the op registry (imported here: the registry uses this
+    module's functions)."""
+    from bottlecalc.measure.ops import shape_only_table
+
+    return shape_only_table()
+
+
 def _is_meta(tensor: torch.Tensor) -> bool:
     return tensor.device.type == "meta"
 
 
-def _bn_eval(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def bn_eval(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     # new_empty, not empty_like: on meta, empty_like's Python reference imports sympy (~1 s)
     return x.new_empty(x.shape), x.new_empty((0,)), x.new_empty((0,))
 
@@ -110,7 +121,7 @@ def _pointwise(func: Any, args: Any, kwargs: Any, tensors: list[torch.Tensor]) -
     return tensors[0].new_empty(shape, dtype=probe.dtype)
 
 
-def _cat(tensors: Any, dim: int = 0) -> torch.Tensor:
+def cat(tensors: Any, dim: int = 0) -> torch.Tensor:
     """``cat``: sizes add up along ``dim`` (1-d empty tensors are skipped, as torch does)."""
     parts = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)]
     if not parts:
@@ -125,12 +136,12 @@ def _cat(tensors: Any, dim: int = 0) -> torch.Tensor:
     return parts[0].new_empty(shape, dtype=dtype)
 
 
-def _layer_norm(x: torch.Tensor, normalized: Any, *_: Any) -> tuple[torch.Tensor, ...]:
+def layer_norm(x: torch.Tensor, normalized: Any, *_: Any) -> tuple[torch.Tensor, ...]:
     stats = (*x.shape[:x.dim() - len(normalized)], *([1] * len(normalized)))
     return x.new_empty(x.shape), _stat(x, stats), _stat(x, stats)
 
 
-def _group_norm(x: torch.Tensor, w: Any, b: Any, n: int, c: int, hw: int, groups: int,
+def group_norm(x: torch.Tensor, w: Any, b: Any, n: int, c: int, hw: int, groups: int,
                 *_: Any) -> tuple[torch.Tensor, ...]:
     return x.new_empty(x.shape), _stat(x, (n, groups)), _stat(x, (n, groups))
 
@@ -141,30 +152,30 @@ def _stat(x: torch.Tensor, shape: Any) -> torch.Tensor:
     return x.new_empty(shape, dtype=dtype)
 
 
-def _softmax(x: torch.Tensor, dim: int, half_to_float: bool = False) -> torch.Tensor:
+def softmax(x: torch.Tensor, dim: int, half_to_float: bool = False) -> torch.Tensor:
     return x.new_empty(x.shape, dtype=torch.float32 if half_to_float else x.dtype)
 
 
-def _safe_softmax(x: torch.Tensor, dim: int, dtype: Any = None) -> torch.Tensor:
+def safe_softmax(x: torch.Tensor, dim: int, dtype: Any = None) -> torch.Tensor:
     return x.new_empty(x.shape, dtype=dtype or x.dtype)
 
 
-def _embedding(weight: torch.Tensor, indices: torch.Tensor, *_: Any) -> torch.Tensor:
+def embedding(weight: torch.Tensor, indices: torch.Tensor, *_: Any) -> torch.Tensor:
     return weight.new_empty((*indices.shape, weight.shape[-1]))
 
 
-def _dropout(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor]:
+def dropout(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor]:
     return x.new_empty(x.shape), x.new_empty(x.shape, dtype=torch.bool)
 
 
-def _to_copy(x: torch.Tensor, *, dtype: Any = None, device: Any = None,
+def to_copy(x: torch.Tensor, *, dtype: Any = None, device: Any = None,
              **_: Any) -> torch.Tensor:
     if device is not None and torch.device(device).type != "meta":
         return aten._to_copy.default(x, dtype=dtype, device=device)
     return x.new_empty(x.shape, dtype=dtype or x.dtype)
 
 
-def _stack(tensors: Any, dim: int = 0) -> torch.Tensor:
+def stack(tensors: Any, dim: int = 0) -> torch.Tensor:
     """``stack``: equal shapes, a new dimension of their number at ``dim``."""
     first = tensors[0]
     if any(t.shape != first.shape for t in tensors):
@@ -175,7 +186,7 @@ def _stack(tensors: Any, dim: int = 0) -> torch.Tensor:
     return first.new_empty(shape, dtype=dtype)
 
 
-def _matrix_product(a: torch.Tensor, b: torch.Tensor, *rest: Any, **kw: Any) -> torch.Tensor:
+def matrix_product(a: torch.Tensor, b: torch.Tensor, *rest: Any, **kw: Any) -> torch.Tensor:
     """``mm`` (n x m @ m x p) and ``bmm`` (the same, batched): FlopCounterMode above has
     counted it; only the shape is left."""
     batched = a.dim() == 3
@@ -187,22 +198,22 @@ def _matrix_product(a: torch.Tensor, b: torch.Tensor, *rest: Any, **kw: Any) -> 
     return a.new_empty((*a.shape[:-1], b.shape[-1]))
 
 
-def _same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
+def same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
     return x.new_empty(x.shape)
 
 
-def _filled_like(x: torch.Tensor, *_: Any, dtype: torch.dtype | None = None,
+def filled_like(x: torch.Tensor, *_: Any, dtype: torch.dtype | None = None,
                  **__: Any) -> torch.Tensor:
     """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient)."""
     return x.new_empty(x.shape, dtype=dtype or x.dtype)
 
 
-def _itself(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
+def itself(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
     """Initialisers and fills write values, which meta tensors do not have."""
     return x
 
 
-def _mean(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *_: Any) -> torch.Tensor:
+def mean(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *_: Any) -> torch.Tensor:
     """adaptive_avg_pool2d to 1x1 lowers to ``mean.dim`` (a network's global pool)."""
     return x.new_empty(_reduced(x, dims, keepdim))
 
@@ -220,7 +231,7 @@ def _reduced(x: torch.Tensor, dims: Any, keepdim: bool) -> list[int]:
     return [1 if i in axes else n for i, n in enumerate(x.shape) if keepdim or i not in axes]
 
 
-def _sum(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *,
+def sum_(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *,
          dtype: torch.dtype | None = None) -> torch.Tensor:
     """``sum``: a loss's total and a bias's gradient (integers and booleans sum to int64)."""
     exact = x.is_floating_point() or x.is_complex()
@@ -228,12 +239,12 @@ def _sum(x: torch.Tensor, dims: Any = None, keepdim: bool = False, *,
     return x.new_empty(_reduced(x, dims, keepdim), dtype=dtype)
 
 
-def _addmm(bias: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *_: Any) -> torch.Tensor:
+def addmm(bias: torch.Tensor, a: torch.Tensor, b: torch.Tensor, *_: Any) -> torch.Tensor:
     """nn.Linear's ``addmm``: FlopCounterMode has already counted it; only the shape is left."""
     return a.new_empty((a.shape[0], b.shape[1]))
 
 
-def _conv(x: torch.Tensor, w: torch.Tensor, bias: Any, stride: Any, padding: Any,
+def conv(x: torch.Tensor, w: torch.Tensor, bias: Any, stride: Any, padding: Any,
           dilation: Any, transposed: bool, output_padding: Any, groups: int) -> torch.Tensor:
     """``convolution``'s output shape by integer formula: the meta kernel's checks import
     sympy (about 1 s) on first use. A channel mismatch still raises, as the kernel would."""
@@ -255,7 +266,7 @@ def _pair(value: Any, default: Any) -> list[int]:
     return value * 2 if len(value) == 1 else value
 
 
-def _max_pool(x: torch.Tensor, kernel: Any, stride: Any = (), padding: Any = (0,),
+def max_pool(x: torch.Tensor, kernel: Any, stride: Any = (), padding: Any = (0,),
               dilation: Any = (1,), ceil_mode: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """``max_pool2d_with_indices`` by formula (the meta kernel's checks import sympy)."""
     k, p, d = _pair(kernel, ()), _pair(padding, (0,)), _pair(dilation, (1,))
@@ -274,7 +285,7 @@ def _like(tensor: torch.Tensor | None, wanted: bool) -> torch.Tensor | None:
     return tensor.new_empty(tensor.shape) if wanted and tensor is not None else None
 
 
-def _conv_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor,
+def conv_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor,
                    bias_sizes: Any, *rest: Any) -> tuple[torch.Tensor | None, ...]:
     """``convolution_backward``: gradients shaped like the input, the weight and the bias."""
     mask = rest[-1]
@@ -282,48 +293,16 @@ def _conv_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor,
     return _like(x, mask[0]), _like(weight, mask[1]), bias
 
 
-def _bn_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor | None,
+def bn_backward(grad: torch.Tensor, x: torch.Tensor, weight: torch.Tensor | None,
                  *rest: Any) -> tuple[torch.Tensor | None, ...]:
     """``native_batch_norm_backward``: gradients shaped like the input and the affine weight."""
     mask = rest[-1]
     return _like(x, mask[0]), _like(weight, mask[1]), _like(weight, mask[2])
 
 
-def _pool_backward(grad: torch.Tensor, x: torch.Tensor, *_: Any) -> torch.Tensor:
+def pool_backward(grad: torch.Tensor, x: torch.Tensor, *_: Any) -> torch.Tensor:
     """``max_pool2d_with_indices_backward``: a gradient shaped like the pooled input."""
     return x.new_empty(x.shape)
-
-
-_SHAPE_ONLY: dict[Any, Callable[..., Any]] = {
-    **({aten._safe_softmax.default: _safe_softmax}  # torch >= 2.5
-       if hasattr(aten, "_safe_softmax") else {}),
-    aten.convolution.default: _conv,
-    aten.max_pool2d_with_indices.default: _max_pool,
-    aten.mean.dim: _mean,
-    aten.sum.default: _sum,
-    aten.sum.dim_IntList: _sum,
-    aten.addmm.default: _addmm,
-    aten._native_batch_norm_legit_no_training.default: _bn_eval,
-    aten.native_layer_norm.default: _layer_norm,
-    aten.native_group_norm.default: _group_norm,
-    aten._softmax.default: _softmax,
-    aten._log_softmax.default: _softmax,
-    aten.cat.default: _cat,
-    aten.stack.default: _stack,
-    aten.mm.default: _matrix_product,
-    aten.bmm.default: _matrix_product,
-    aten.embedding.default: _embedding,
-    aten.native_dropout.default: _dropout,
-    aten._to_copy.default: _to_copy,
-    aten.clone.default: _same,
-    **dict.fromkeys((aten.ones_like.default, aten.zeros_like.default,
-                     aten.empty_like.default), _filled_like),
-    aten.convolution_backward.default: _conv_backward,
-    aten.native_batch_norm_backward.default: _bn_backward,
-    aten.max_pool2d_with_indices_backward.default: _pool_backward,
-    **dict.fromkeys((aten.normal_.default, aten.uniform_.default, aten.zero_.default,
-                     aten.fill_.Scalar), _itself),
-}
 
 
 @contextmanager

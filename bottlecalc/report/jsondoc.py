@@ -144,6 +144,12 @@ def reconcile_dict(r: Reconcile) -> dict[str, Any]:
             "count": r.count, "modules": list(r.modules), "explained": r.explained}
 
 
+def unknown_ops(measured: Measured) -> list[dict[str, Any]]:
+    """The ops no formula counts: each with its module and the parameters it read."""
+    return [{"op": u.op, "module": u.module, "params": list(u.params), "count": u.count}
+            for u in measured.unknown_ops]
+
+
 def modules_list(measured: Measured) -> list[dict[str, Any]]:
     """Every module that holds parameters or does MACs itself (not in a child): the
     per-module record a later ``--baseline`` compares against."""

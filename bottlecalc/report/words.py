@@ -32,18 +32,27 @@ def complete_line(m: Measured) -> str | None:
         return None
     line = (f"complete {fmt(m.macs)} MACs = FlopCounterMode {fmt(m.torch_flops or 0)} FLOPs / 2 "
             f"({m.torch_device} device)")
+    if m.macs_ops is not None:
+        line += f"; op formulas {fmt(m.macs_ops)} {MARK[m.macs_ops == m.macs]}"
     if m.macs_modules is not None:
-        agree = m.macs_modules == m.macs
-        line += f"; module formulas {fmt(m.macs_modules)} {MARK[agree]}"
-        if not agree:
-            line += f" ({fmt(m.macs - m.macs_modules)} in modules with no formula)" \
-                if not m.unexplained else " (see the warnings)"
+        line += f"; module formulas {fmt(m.macs_modules)}{_modules_mark(m)}"
     return line
 
 
 def paths(modules: Sequence[str]) -> str:
     """Module paths in natural order ('h.2' before 'h.10'), comma-separated."""
     return ", ".join(sorted(modules, key=natural))
+
+
+def _modules_mark(m: Measured) -> str:
+    """✓ when the module formulas give the complete count, ✗ when a covered module's formula
+    disagrees (an error); otherwise they cover part of the model, which is said, not marked."""
+    if m.macs_modules == m.macs:
+        return f" {MARK[True]}"
+    if any(r.engine == "modules" and not r.explained for r in m.reconcile):
+        return f" {MARK[False]} (see the warnings)"
+    return f" (covered modules only; {fmt((m.macs or 0) - (m.macs_modules or 0))} in modules " \
+        "with no formula)"
 
 
 def _row(r: Reconcile) -> str:
@@ -56,13 +65,14 @@ def _row(r: Reconcile) -> str:
 def reconcile_lines(m: Measured) -> list[str]:
     """Every route's difference from the complete count, in integers, one line per route."""
     lines = []
-    for engine, label in (("modules", "module formulas"), ("fvcore", "fvcore")):
-        rows = [r for r in m.reconcile if r.engine == engine and r.macs]
+    for engine, label in (("ops", "op formulas"), ("modules", "module formulas"),
+                          ("fvcore", "fvcore")):
+        rows = [r for r in m.reconcile if r.engine == engine and (r.macs or not r.explained)]
         if rows:
             total = sum(r.macs for r in rows)
             lines.append(f"{label} {total:+,} against the complete count: "
                          + "; ".join(_row(r) for r in rows))
-    idle = [r for r in m.reconcile if r.engine == "fvcore" and not r.macs]
+    idle = [r for r in m.reconcile if r.engine == "fvcore" and not r.macs and r.explained]
     if idle:
         listed = ", ".join(f"{r.op} x{r.count}" for r in idle)
         lines.append(f"fvcore also skipped ops that carry no multiply-accumulates: {listed}")

@@ -62,6 +62,7 @@ def test_user_model_counts_every_way() -> None:
     assert measured["trainable_params"] == SMALL_TRAINABLE
     assert measured["macs"] == SMALL_CONV_LINEAR_MACS  # max-macs: the complete count
     assert measured["macs_routes"] == {"torch": SMALL_CONV_LINEAR_MACS,
+                                       "ops": SMALL_CONV_LINEAR_MACS,
                                        "modules": SMALL_CONV_LINEAR_MACS, "fvcore": SMALL_MACS}
     assert measured["macs_fvcore"] == SMALL_MACS
     assert measured["flops_torch"] == SMALL_FLOPS

@@ -81,7 +81,7 @@ def test_to_dict_carries_the_defaults_and_the_views() -> None:
     assert (data["depth"], data["pass"]) == (2, "train")
     entry = data["networks"][0]
     assert entry["name"] == "Net<v1>"
-    assert entry["macs"] == {"complete": MACS, "torch": MACS, "modules": MACS - 1_000,
+    assert entry["macs"] == {"complete": MACS, "torch": MACS, "ops": None, "modules": MACS - 1_000,
                              "fvcore": 3_539_712_000}
     assert [r["name"] for r in FOUND.to_dict(1, sort="name")["networks"][0]["breakdown"]] \
         == ["encoder", "head", "(other)"]

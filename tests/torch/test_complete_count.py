@@ -21,7 +21,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.cli import cli
 from bottlecalc.measure.engines import torch_flops
-from bottlecalc.measure.fused import custom_mapping
+from bottlecalc.measure.ops import custom_mapping
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODELS = f"{FIXTURES / 'models.py'}"
@@ -156,7 +156,8 @@ def test_fvcore_misses_the_whole_lstm_and_says_so() -> None:
     found = budget(check("LSTMClassifier", "--input", "1,16,64", "--max-macs", "4M"))
     (row,) = [r for r in found["reconcile"] if r["macs"]]
     assert (row["op"], row["macs"], row["modules"]) == ("aten::lstm", -(LSTM - 1280), ["lstm"])
-    assert found["measured"]["macs_routes"] == {"torch": LSTM, "modules": LSTM, "fvcore": 1280}
+    assert found["measured"]["macs_routes"] == {"torch": LSTM, "ops": LSTM, "modules": LSTM,
+                                                "fvcore": 1280}
 
 
 def test_a_preset_reconciles_batchnorm_and_pooling() -> None:

@@ -243,30 +243,29 @@ class GroupedExperts(nn.Module):
         return torch._grouped_mm(x.reshape(-1, 16), self.w, offs=offsets)
 
 
-def test_a_product_without_a_formula_is_unknown_not_zero() -> None:
+def test_a_product_without_a_formula_is_unknown_not_zero(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """bottlecalc's registry has a formula for _grouped_mm; taken away (as in a torch and a
+    bottlecalc that know none), the product is refused by name, never counted as 0."""
     from torch.utils.flop_counter import FlopCounterMode
 
-    from bottlecalc.measure.fused import custom_mapping
+    from bottlecalc.measure import forward, ops
 
-    if torch.ops.aten._grouped_mm in {**FlopCounterMode().flop_registry, **custom_mapping()}:
-        pytest.skip("this torch (or bottlecalc) has a formula for _grouped_mm")
+    if torch.ops.aten._grouped_mm in FlopCounterMode().flop_registry:
+        pytest.skip("this torch has its own formula for _grouped_mm")
+    mapping = {op: f for op, f in ops.custom_mapping().items()
+               if op is not torch.ops.aten._grouped_mm}
+    monkeypatch.setattr(forward, "custom_mapping", lambda: mapping)
     with pytest.raises(MeasureError, match=r"no formula for aten._grouped_mm"):
         bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1,
                          active=False)
 
 
-def test_grouped_experts_say_their_active_parameters_include_every_expert(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a formula for _grouped_mm (this test gives one: 2 FLOPs per row, K and N), the
+def test_grouped_experts_say_their_active_parameters_include_every_expert() -> None:
+    """_grouped_mm has a formula (bottlecalc's registry: a MAC per row, K and N), so the
     count is known, but one op reads every expert: the active figure says so."""
-    from bottlecalc.measure import forward, fused
     from bottlecalc.measure.sequence import GROUPED
 
-    def grouped(x: list[int], w: list[int], *_: object, **__: object) -> int:
-        return 2 * x[0] * w[1] * w[2]
-
-    mapping = {**fused.custom_mapping(), torch.ops.aten._grouped_mm: grouped}
-    monkeypatch.setattr(forward, "custom_mapping", lambda: mapping)
     found = bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1)
     assert found.scaling is not None and found.active is not None
     assert found.scaling.points[0].macs == 8 * 16 * 16

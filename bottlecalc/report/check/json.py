@@ -7,7 +7,14 @@ from typing import Any
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
-from bottlecalc.report.jsondoc import dumps, header, modules_list, reconcile_dict, tensor_dict
+from bottlecalc.report.jsondoc import (
+    dumps,
+    header,
+    modules_list,
+    reconcile_dict,
+    tensor_dict,
+    unknown_ops,
+)
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Measured
 
@@ -59,8 +66,9 @@ def measured_dict(m: Measured) -> dict[str, Any]:
         "macs_fvcore": m.fvcore, "flops_torch": m.torch_flops, "flops_device": m.torch_device,
         "macs": m.macs,
         "macs_routes": {"torch": None if m.torch_flops is None else m.torch_flops // 2,
-                        "modules": m.macs_modules, "fvcore": m.fvcore},
+                        "ops": m.macs_ops, "modules": m.macs_modules, "fvcore": m.fvcore},
         "params_unused": m.params_unused, "unused_modules": list(m.unused_modules),
+        "unknown_ops": unknown_ops(m),
         "flops_train": m.train_flops,
     }
 

@@ -28,6 +28,7 @@ from bottlecalc.report.jsondoc import (
     tensor_dict,
     time_dict,
     timed_header,
+    unknown_ops,
 )
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import (
@@ -169,6 +170,7 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
            if report.by is By.KIND else {}),
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),
+        "unknown_ops": unknown_ops(m),
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "reconcile": [reconcile_dict(r) for r in m.reconcile],
         "notes": list(m.notes),
@@ -190,7 +192,7 @@ def timed_keys(time: Timing | None, roofline: Roofline | None,
 def macs_routes(result: ModelResult) -> dict[str, int | None]:
     m = result.measured
     torch = None if m.torch_flops is None else m.torch_flops // 2
-    return {"torch": torch, "modules": m.macs_modules, "fvcore": m.fvcore}
+    return {"torch": torch, "ops": m.macs_ops, "modules": m.macs_modules, "fvcore": m.fvcore}
 
 
 def row_dict(row: ModuleRow, result: ModelResult,

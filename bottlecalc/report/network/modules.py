@@ -216,7 +216,8 @@ def _formulas_agree(m: Measured) -> bool | None:
     nothing (the difference is explained in the lines below)."""
     if m.macs_modules == m.macs:
         return True
-    return False if m.unexplained else None
+    return False if any(r.engine == "modules" and not r.explained for r in m.reconcile) \
+        else None
 
 
 def convention_gaps(report: ModelReport) -> list[str]:
@@ -261,7 +262,11 @@ def agreement_line(report: ModelReport) -> str:
     """Which routes ran, and whether every difference between them is explained."""
     m = report.result.measured
     routes = ["instantiated", f"FlopCounterMode ({m.torch_device or 'not run'} device)",
+              *(["op formulas"] if m.macs_ops is not None else []),
               "module formulas", *(["fvcore"] if m.fvcore is not None else [])]
+    if m.unknown_ops:
+        return (f"routes: {', '.join(routes)}: INCOMPLETE: {len(m.unknown_ops)} op(s) that no "
+                "formula counts (see the warnings)")
     if not m.unexplained:
         return f"routes: {', '.join(routes)}: every difference explained"
     return (f"routes: {', '.join(routes)}: DISAGREE: {fmt(m.unexplained)} MACs differ with no "
