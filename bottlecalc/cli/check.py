@@ -14,6 +14,7 @@ from bottlecalc.budget.files import load_budgets
 from bottlecalc.budget.model import Budget, CheckReport, Metric, make_limits
 from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.budget.targets import Kind, Target, resolve
+from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
 from bottlecalc.cli.output import pick_format, write
@@ -183,8 +184,8 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
     sys.stdout.flush()  # the summary follows the payload on a terminal
     for outcome in outcomes:
         if outcome.error is not None:  # the cause, even when the payload went to a file
-            click.echo(f"bottlecalc check: error: {outcome.budget.name}: {outcome.error}",
-                       err=True)
+            click.echo(f"bottlecalc check: error: {one_line(outcome.budget.name)}: "
+                       f"{one_line(outcome.error)}", err=True)
     click.echo(summary(report), err=True)
     return report.exit_code
 

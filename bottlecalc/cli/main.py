@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 import click
 
 from bottlecalc import __version__
-from bottlecalc.errors import BottlecalcError
+from bottlecalc.budget.text import one_line
+from bottlecalc.errors import BottlecalcError, MeasureError
 
 # name -> (module, attribute). Each module is imported only when its command runs or
 # its help is shown; none of them imports torch at module level.
@@ -81,11 +82,14 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             raise Interrupted(_where(ctx)) from None
         except Exception as exc:
-            where = _where(ctx)
-            command = self.get_command(ctx, ctx.invoked_subcommand or "")
-            measures = command is not None and any(
-                p.name == "no_measure" for p in command.params)
-            raise CommandFailed(where, exc, debug=debug_enabled(ctx), measures=measures) from exc
+            raise self._failed(ctx, exc) from exc
+        except BaseException as exc:  # CancelledError, GeneratorExit, a stray SystemExit
+            raise self._failed(ctx, MeasureError(_base_text(exc))) from exc
+
+    def _failed(self, ctx: click.Context, exc: Exception) -> CommandFailed:
+        command = self.get_command(ctx, ctx.invoked_subcommand or "")
+        measures = command is not None and any(p.name == "no_measure" for p in command.params)
+        return CommandFailed(_where(ctx), exc, debug=debug_enabled(ctx), measures=measures)
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -106,6 +110,12 @@ class LazyGroup(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def _base_text(exc: BaseException) -> str:
+    """What a BaseException that is not an Exception says: never exit 1 (budget exceeded)."""
+    said = f": {exc}" if str(exc) else ""
+    return f"the run was stopped by {type(exc).__name__}{said}"
+
+
 def _where(ctx: click.Context) -> str:
     """'bottlecalc compare': the command an error happened in (set once it was invoked)."""
     return " ".join(filter(None, [ctx.command_path, ctx.invoked_subcommand]))
@@ -118,12 +128,6 @@ def _usage_error(exc: click.ClickException) -> NoReturn:
     hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
     click.echo(f"{where}: error: {one_line(exc.format_message())}{hint}", err=True)
     sys.exit(exc.exit_code)
-
-
-def one_line(message: str) -> str:
-    """``message`` with newlines and other control characters escaped: one stderr line,
-    whatever the user typed (click quotes some values without escaping them)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _failure(failed: CommandFailed) -> NoReturn:

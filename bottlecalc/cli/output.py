@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.shell_completion import CompletionItem
 
+from bottlecalc.budget.text import one_line
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.render import Format, Registry, RenderOptions, choices
 
@@ -218,8 +219,9 @@ def write_file(path: Path, data: str | bytes) -> None:
     try:
         _write(Path(os.path.expanduser(path)), payload)
     except OSError as exc:
-        raise BottlecalcError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {path}", err=True)
+        raise BottlecalcError(f"cannot write {one_line(repr(str(path)))}: "
+                              f"{exc.strerror or exc}") from exc
+    click.echo(f"wrote {one_line(str(path))}", err=True)
 
 
 def _write(path: Path, payload: bytes) -> None:

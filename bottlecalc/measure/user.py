@@ -6,7 +6,8 @@ and cost no weight memory. Example inputs are shapes (``--input 1,16:int64``, ze
 another callable returning a tuple (positional) or a dict (keyword) of tensors.
 
 The user's code is contained: what it prints goes to stderr (never into the JSON or JUnit
-on stdout), and ``sys.exit`` inside it is one clear error, not the end of bottlecalc.
+on stdout), and ``sys.exit`` inside it (or any BaseException but Ctrl-C, such as
+``asyncio.CancelledError``) is one clear error, not the end of bottlecalc.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def contained(what: str) -> Iterator[None]:
             yield
     except SystemExit as exc:
         raise MeasureError(f"{what} called sys.exit({exc.code!r})") from None
+    except KeyboardInterrupt:
+        raise  # Ctrl-C stays Ctrl-C (exit 130)
+    except Exception:
+        raise
+    except BaseException as exc:  # CancelledError, GeneratorExit...: the hook failed
+        raise MeasureError(f"{what} raised {type(exc).__name__}"
+                           f"{f': {exc}' if str(exc) else ''}") from None
     finally:
         sys.stderr.flush()
         _restore_fd1(saved)
@@ -144,11 +152,22 @@ def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
 
     def inputs(device: str) -> Inputs:
         if not made:
-            with torch.device("cpu"), contained(target):
-                made.append(as_inputs(factory(), target))
+            made.append(as_inputs(_call_inputs(factory, target), target))
         return made[0].to(device)
 
     return inputs
+
+
+def _call_inputs(factory: Callable[[], Any], target: str) -> Any:
+    """Call an ``--inputs`` callable; what it raises is an error naming it (exit 3)."""
+    try:
+        with torch.device("cpu"), contained(target):
+            return factory()
+    except MeasureError:
+        raise
+    except Exception as exc:
+        raise MeasureError(f"the --inputs callable {target} failed: "
+                           f"{type(exc).__name__}: {exc}") from exc
 
 
 def as_inputs(value: Any, target: str) -> Inputs:
