@@ -116,7 +116,7 @@ def count(value: object) -> int | None:
     """A count in a baseline: an integer or null (not measured); anything else (1e400,
     a float, a string, true) is a malformed document, never rounded into a number."""
     if value is None or (type(value) is int and value >= 0):
-        return value  # type: ignore[return-value]
+        return value
     raise ValueError(f"{value!r} is not a count (a non-negative integer)")
 
 
