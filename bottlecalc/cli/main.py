@@ -17,6 +17,7 @@ import click
 
 from bottlecalc import __version__
 from bottlecalc.budget.text import one_line
+from bottlecalc.cli.streams import ClosedStdout, reader_left, stdout_broken, stdout_failed
 from bottlecalc.errors import BottlecalcError, MeasureError
 
 # name -> (module, attribute). Each module is imported only when its command runs or
@@ -81,6 +82,8 @@ class LazyGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise Interrupted(_where(ctx)) from None
+        except OSError as exc:
+            raise self._failed(ctx, _stdout_error(exc)) from exc
         except Exception as exc:
             raise self._failed(ctx, exc) from exc
         except BaseException as exc:  # CancelledError, GeneratorExit, a stray SystemExit
@@ -97,8 +100,18 @@ class LazyGroup(click.Group):
         """Like click's, but every outcome is one exit code, and errors one stderr line."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        if sys.stdout is None:  # closed by the shell (`>&-`)
+            sys.stdout = ClosedStdout()
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
+            sys.stdout.flush()  # here, not at exit, where a failure is a traceback
+        except BrokenPipeError:
+            reader_left()
+            rv = 0
+        except OSError as exc:  # --help or --version to a closed or full stdout
+            reader_left()
+            click.echo(f"{prog_name or 'bottlecalc'}: error: {stdout_failed(exc)}", err=True)
+            sys.exit(3)
         except click.ClickException as exc:
             _usage_error(exc)
         except (click.Abort, Interrupted) as exc:
@@ -108,6 +121,15 @@ class LazyGroup(click.Group):
         except CommandFailed as failed:
             _failure(failed)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _stdout_error(exc: OSError) -> Exception:
+    """An OSError from writing to a closed or full stdout (a subcommand's --help) is the
+    one line emit gives data it cannot write; any other OSError is the run's own."""
+    if not stdout_broken(exc):
+        return exc
+    reader_left()
+    return BottlecalcError(stdout_failed(exc))
 
 
 def _base_text(exc: BaseException) -> str:

@@ -263,3 +263,78 @@ def test_github_annotations_point_at_inline_and_dotted_budgets(tmp_path: Path,
     first, second = result.stdout.splitlines()
     assert first.startswith(f"::error file={str(path).replace(':', '%3A')},line=2,")
     assert second.startswith(f"::notice file={str(path).replace(':', '%3A')},line=4,")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), prog_name="bottlecalc")
+
+
+@pytest.mark.parametrize("args", [
+    ("compare", "--in", "8", "--mid", "8", "--size", "4", "--time", "--device", "CPU",
+     "--dtype", "FLOAT32", "--threads", "1"),
+    ("network", "resnet18", "--size", "32", "--dtype", "FLOAT16", "--no-measure"),
+])
+def test_choices_are_case_insensitive(args: tuple[str, ...], short_timing: None) -> None:
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+
+
+def test_schema_names_are_case_insensitive() -> None:
+    assert run("schema", "CHECK").stdout == run("schema", "check").stdout
+    assert run("schema", "BottleCalc.Network").stdout == run("schema", "network").stdout
+    assert run("schema", "CHECK").exit_code == 0
+
+
+def test_more_threads_than_cpus_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    result = run("compare", "--in", "8", "--mid", "8", "--time", "--threads", "3")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "this machine has 2 CPUs; give at most 2" in result.stderr
+
+
+def test_a_config_name_too_long_for_the_system_is_one_line_exit_2() -> None:
+    result = invoke("--config", "a" * 5000)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert "File name too long" in result.stderr
+
+
+def test_schema_writes_json_names_only(tmp_path: Path) -> None:
+    result = run("schema", "check", "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 2
+    assert "the name must end in .json" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    assert run("schema", "check", "-o", str(tmp_path / "s.json")).exit_code == 0
+
+
+def test_the_report_never_replaces_a_file_the_run_reads(hooks: Path, tmp_path: Path) -> None:
+    config = budget_file(tmp_path, hooks, ["one"], inputs={"one": "example"})
+    base = tmp_path / "base.json"
+    base.write_text(check_doc("[]"), encoding="utf-8")
+    (tmp_path / "link.toml").symlink_to(config)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    for args, what in [
+        (("--config", str(config), "-o", str(config)), "budget file"),
+        (("--config", str(config), "-o", str(tmp_path / "link.toml")), "budget file"),
+        (("--config", str(config), "-o", str(hooks), "--format", "table"), "model file"),
+        (("--config", str(config), "-o", str(base), "--baseline", str(base)), "--baseline file"),
+        ((f"{hooks}:build", "--input", "1,4", "--max-params", "1", "-o",
+          f"{tmp_path}/../{tmp_path.name}/hooks.py"), "model file"),
+        ((f"{hooks}:build", "--inputs", f"{hooks}:example", "--max-params", "1", "-o",
+          str(hooks)), "model file"),
+    ]:
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"is the {what} this run reads" in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_inputs_file_apart_from_the_model_is_protected(hooks: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.py"
+    feed.write_text("import torch\n\ndef example():\n    return (torch.zeros(1, 4),)\n",
+                    encoding="utf-8")
+    result = invoke(f"{hooks}:build", "--inputs", f"{feed}:example", "--max-params", "1k",
+                    "-o", str(feed))
+    assert result.exit_code == 2
+    assert "is the --inputs file this run reads" in result.stderr
