@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from typing import Any, NoReturn
 
 import click
@@ -156,6 +155,8 @@ def _failure(failed: CommandFailed) -> NoReturn:
     """bottlecalc's own errors carry their exit code; anything else is a tool error (3)."""
     error = failed.error
     if failed.debug:
+        import traceback  # only now: it costs every run's start-up otherwise
+
         traceback.print_exception(error)
     if isinstance(error, BottlecalcError):
         click.echo(f"{failed.where}: error: {one_line(str(error))}", err=True)
