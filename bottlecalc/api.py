@@ -114,9 +114,10 @@ def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions)
 def time_results(results: tuple[Counted[S], ...],
                  timing: TimeOptions) -> tuple[tuple[Counted[S], ...], Machine]:
     """Probe the machine's roofs, then time every result's forward pass."""
-    from bottlecalc.measure.timing import probe_machine
+    from bottlecalc.measure.timing import check_duration, probe_machine
 
     machine = probe_machine(timing)
+    check_duration(sum(r.counts.flops for r in results), machine, layers=timing.layers)
     return tuple(time_result(result, timing) for result in results), machine
 
 
@@ -204,8 +205,10 @@ def time_model(result: ModelResult, subject: Subject, timing: TimeOptions, *,
     from bottlecalc.breakdown import rows_at
     from bottlecalc.measure import timing as clock
 
-    clock.check_memory(model_memory(result.measured, timing.dtype), timing.device)
+    clock.check_memory(model_memory(result.measured, timing.dtype), timing.device,
+                       smaller="give a smaller --input (or --inputs), or a smaller --dtype")
     machine = clock.probe_machine(timing)
+    clock.check_duration(result.flops, machine, layers=True)  # rows are timed too
     rows = tuple(row.name for row in rows_at(result.measured.modules, depth))
     timed = clock.time_model(subject, rows, timing, flops=result.flops, machine=machine)
     return replace(result, timed=timed)

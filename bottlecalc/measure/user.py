@@ -72,8 +72,14 @@ def _restore_fd1(saved: int | None) -> None:
         os.close(saved)
 
 
-def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
-    """Import the module or file of ``target`` and return its callable."""
+MODEL = "a callable that returns an nn.Module (point at a function or class)"
+INPUTS = ("a callable that returns the example inputs: a tensor, a tuple of them "
+          "(positional) or a dict (keyword)")
+
+
+def load_factory(target: str, *, base: Path, wanted: str = MODEL) -> Callable[[], Any]:
+    """Import the module or file of ``target`` and return its callable (``wanted`` says
+    what it should be, for the error when it is not)."""
     where, attr = split_target(target)
     with contained(f"importing {where}"):
         module = _import_file(where, base) if is_file_path(where) else _import_module(where, base)
@@ -83,9 +89,19 @@ def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
             raise MeasureError(f"{where} has no attribute {part!r}")
         obj = getattr(obj, part)
     if isinstance(obj, nn.Module) or not callable(obj):
-        raise MeasureError(f"{attr} is a {type(obj).__name__}, not a callable "
-                           "that returns an nn.Module (point at a function or class)")
+        named = f"--inputs {target}: " if wanted is INPUTS else ""  # a model's name leads
+        raise MeasureError(f"{named}{attr} is {what_it_is(obj)}, not {wanted}")
     return obj
+
+
+def what_it_is(obj: object) -> str:
+    """'an int (5)', 'a Linear module', 'a str ('x')': what a name points at, in words."""
+    kind = type(obj).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    if isinstance(obj, nn.Module):
+        return f"{article} {kind} module (an instance; point at what builds it)"
+    shown = repr(obj)
+    return f"{article} {kind} ({shown})" if len(shown) <= 40 else f"{article} {kind}"
 
 
 def _import_module(name: str, base: Path) -> ModuleType:
@@ -147,7 +163,7 @@ def model_maker(factory: Callable[[], Any], target: str) -> Make:
 
 def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
     """``--inputs pkg.mod:callable``: its tuple, dict or tensor, made once, moved per device."""
-    factory = load_factory(target, base=base)
+    factory = load_factory(target, base=base, wanted=INPUTS)
     made: list[Inputs] = []
 
     def inputs(device: str) -> Inputs:

@@ -338,3 +338,84 @@ def test_inputs_file_apart_from_the_model_is_protected(hooks: Path, tmp_path: Pa
                     "-o", str(feed))
     assert result.exit_code == 2
     assert "is the --inputs file this run reads" in result.stderr
+
+
+def slow_machine(monkeypatch: pytest.MonkeyPatch, gflops: float) -> None:
+    """A CPU whose probes reached ``gflops`` in bfloat16 (one without native bf16 units)."""
+    from bottlecalc.analytic import DType
+    from bottlecalc.measure import timing
+    from bottlecalc.results import Machine
+
+    machine = Machine(cpu="test", device="cpu", dtype=DType.BFLOAT16, threads=1,
+                      matmul_gflops=gflops, conv_gflops=gflops * 2, bandwidth_gbs=1.0)
+    monkeypatch.setattr(timing, "probe_machine", lambda options: machine)
+
+
+# The Linear(4, 2) on 1x4 computes 2 * 8 = 16 FLOPs a forward; network TARGET --time times
+# it whole and row by row: at least 3 calls each, 2 * 3 * 16 = 96 FLOPs at the slower roof.
+TIMED_FLOPS = 2 * 3 * 2 * 4 * 2
+
+
+def test_timing_that_would_take_minutes_is_refused_before_it_runs(
+        hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bottlecalc.measure import timing
+
+    slow_machine(monkeypatch, TIMED_FLOPS / 600 / 1e9)  # 600 s: 10 minutes
+    monkeypatch.setattr(timing, "time_model", lambda *a, **k: pytest.fail("timed"))
+    result = run("network", f"{hooks}:build", "--input", "1,4", "--time", "--dtype",
+                 "bfloat16", "--threads", "1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert "--time in bfloat16 would take about 10 minutes" in result.stderr
+    assert "time in float32" in result.stderr
+
+
+def test_timing_that_takes_seconds_is_announced_first(
+        hooks: Path, monkeypatch: pytest.MonkeyPatch, short_timing: None) -> None:
+    slow_machine(monkeypatch, TIMED_FLOPS / 30 / 1e9)  # 30 s
+    result = run("network", f"{hooks}:build", "--input", "1,4", "--time", "--dtype",
+                 "bfloat16", "--threads", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "bottlecalc: --time: timing takes about 30 s: this cpu runs bfloat16" \
+        in result.stderr
+
+
+def test_timing_that_takes_a_moment_says_nothing(
+        hooks: Path, monkeypatch: pytest.MonkeyPatch, short_timing: None) -> None:
+    slow_machine(monkeypatch, TIMED_FLOPS / 1 / 1e9)  # 1 s
+    result = run("network", f"{hooks}:build", "--input", "1,4", "--time", "--threads", "1",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "timing takes about" not in result.stderr
+
+
+def test_inputs_naming_no_callable_says_what_it_names(tmp_path: Path, hooks: Path) -> None:
+    feed = tmp_path / "feed.py"
+    feed.write_text("import torch\nSHAPE = 5\nTENSOR = torch.zeros(1, 4)\n", encoding="utf-8")
+    result = invoke(f"{hooks}:build", "--inputs", f"{feed}:SHAPE", "--max-params", "1k")
+    assert result.exit_code == 3
+    assert ("SHAPE is an int (5), not a callable that returns the example inputs"
+            in one_error_line(result))
+    assert "nn.Module" not in result.stderr
+    result = invoke(f"{hooks}:build", "--inputs", f"{feed}:TENSOR", "--max-params", "1k")
+    assert "TENSOR is a Tensor" in one_error_line(result)
+
+
+def test_a_module_instance_is_told_to_point_at_what_builds_it(tmp_path: Path) -> None:
+    model = tmp_path / "inst.py"
+    model.write_text("from torch import nn\nMODEL = nn.Linear(4, 2)\n", encoding="utf-8")
+    result = invoke(f"{model}:MODEL", "--input", "1,4", "--max-params", "1k")
+    assert result.exit_code == 3
+    assert "MODEL is a Linear module (an instance; point at what builds it)" \
+        in one_error_line(result)
+
+
+def test_the_memory_refusal_for_a_model_suggests_what_a_model_takes(
+        hooks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bottlecalc.measure import timing
+
+    monkeypatch.setattr(timing, "available_bytes", lambda device: 1)
+    result = run("network", f"{hooks}:build", "--input", "1,4", "--time", "--threads", "1")
+    assert result.exit_code == 2, result.output
+    assert "give a smaller --input (or --inputs)" in result.stderr
+    assert "--size" not in result.stderr and "--batch" not in result.stderr
