@@ -84,7 +84,9 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     if plan.fvcore and skip is None:
         fv = _fvcore(built, subject)
     elif plan.fvcore:
-        built.notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the meta device")
+        counted = f"on the {forward.device} device" if forward is not None else "not run"
+        built.notes.append(f"fvcore not run: {skip}; the complete count is FlopCounterMode's "
+                           f"({counted})")
     return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 

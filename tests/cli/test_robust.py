@@ -419,3 +419,47 @@ def test_the_memory_refusal_for_a_model_suggests_what_a_model_takes(
     assert result.exit_code == 2, result.output
     assert "give a smaller --input (or --inputs)" in result.stderr
     assert "--size" not in result.stderr and "--batch" not in result.stderr
+
+
+VALUE_READER = '''
+from torch import nn
+
+
+class ReadsValues(nn.Module):
+    """Its forward reads an input value, which the meta device has not: counted on the CPU."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x) if float(x.sum()) >= 0 else -self.fc(x)
+'''
+
+
+@pytest.fixture
+def cpu_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A model counted on the CPU, too big (here: over 1 MAC) for fvcore to trace."""
+    from bottlecalc.measure import pipeline
+
+    monkeypatch.setattr(pipeline, "TRACE_MAX_MACS", 1)
+    path = tmp_path / "reads.py"
+    path.write_text(VALUE_READER, encoding="utf-8")
+    return f"{path}:ReadsValues"
+
+
+def test_notes_say_where_the_count_was_made(cpu_counted: str) -> None:
+    result = invoke(cpu_counted, "--input", "1,4", "--max-macs", "1k", "--format", "json")
+    notes = json.loads(result.stdout)["budgets"][0]["notes"]
+    assert any(n.startswith("counted on the CPU") for n in notes), notes
+    fvcore = [n for n in notes if n.startswith("fvcore not run")]
+    assert fvcore == ["fvcore not run: tracing for real would compute 8 MACs; the complete "
+                      "count is FlopCounterMode's (on the cpu device)"]
+    assert not any("meta" in n for n in notes if not n.startswith("counted on the CPU"))
+
+
+def test_conventions_name_the_device_that_counted(cpu_counted: str) -> None:
+    result = run("network", cpu_counted, "--input", "1,4", "--conventions")
+    assert result.exit_code == 0, result.output
+    assert "2 per multiply-add (cpu device)" in result.stdout
+    assert "(meta device)" not in result.stdout
