@@ -463,3 +463,53 @@ def test_conventions_name_the_device_that_counted(cpu_counted: str) -> None:
     assert result.exit_code == 0, result.output
     assert "2 per multiply-add (cpu device)" in result.stdout
     assert "(meta device)" not in result.stdout
+
+
+DETECTOR = '''
+import torch
+from torch import nn
+
+
+class Concat(nn.Module):
+    def forward(self, xs):
+        return torch.cat(xs, 1)
+
+
+class Detector(nn.Module):
+    """Stride 4, as a YOLO is stride 32: two stride-2 convs, the deeper features upsampled
+    and joined to the shallower ones, so the input side must be a multiple of 4."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 4, 3, 2, 1)
+        self.down = nn.Conv2d(4, 4, 3, 2, 1)
+        self.up = nn.Upsample(scale_factor=2)
+        self.join = Concat()
+        self.head = nn.Conv2d(8, 2, 1)
+        self.stride = {stride}
+
+    def forward(self, x):
+        a = self.stem(x)
+        return self.head(self.join([a, self.up(self.down(a))]))
+'''
+
+
+@pytest.mark.parametrize(("stride", "said"), [("torch.tensor([2.0, 4.0])", "stride (4)."),
+                                              ("None", "stride.")])
+def test_an_input_the_model_rejects_names_the_module_and_the_stride(
+        tmp_path: Path, stride: str, said: str) -> None:
+    path = tmp_path / "det.py"
+    path.write_text(DETECTOR.format(stride=stride), encoding="utf-8")
+    result = invoke(f"{path}:Detector", "--input", "1,3,10,10", "--max-macs", "1M")
+    assert result.exit_code == 3, result.output
+    line = one_error_line(result)
+    assert "failed on input 1x3x10x10 in module join (Concat): RuntimeError: " in line
+    assert line.endswith(f"The input size may need to be a multiple of the model's {said}")
+    # 10 -> 5 -> 3, upsampled to 6 against 5; a multiple of 4 fits: 16 -> 8 -> 4 -> 8
+    assert invoke(f"{path}:Detector", "--input", "1,3,16,16", "--max-macs", "1M").exit_code == 0
+
+
+def test_an_error_in_the_models_own_forward_names_its_class(hooks: Path) -> None:
+    result = invoke(f"{hooks}:forward_runtime", "--input", "1,4", "--max-params", "1k")
+    assert "failed on input 1x4 in Forward.forward: RuntimeError: line one\\nline two" \
+        in one_error_line(result)
