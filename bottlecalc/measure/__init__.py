@@ -6,6 +6,7 @@
   route on one subject, returning one :class:`~bottlecalc.results.Measured`;
 * :mod:`~bottlecalc.measure.engines` — the routes: instantiated, fvcore, FlopCounterMode;
 * :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device;
+* :mod:`~bottlecalc.measure.rejected` — why a model rejected its input: the module, the stride;
 * :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one stderr line outside.
 """
 
