@@ -422,18 +422,20 @@ def test_the_memory_refusal_for_a_model_suggests_what_a_model_takes(
 
 
 VALUE_READER = '''
+import torch
 from torch import nn
 
 
 class ReadsValues(nn.Module):
-    """Its forward reads an input value, which the meta device has not: counted on the CPU."""
+    """Its forward takes the input through numpy, which a meta tensor cannot reach: counted
+    on the CPU."""
 
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(4, 2)
 
     def forward(self, x):
-        return self.fc(x) if float(x.sum()) >= 0 else -self.fc(x)
+        return self.fc(torch.from_numpy(x.numpy()))
 '''
 
 
