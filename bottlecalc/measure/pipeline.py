@@ -84,10 +84,9 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     fv = None
     if plan.fvcore and skip is None:
         fv = _fvcore(built, subject)
-    elif plan.fvcore:
-        counted = f"on the {forward.device} device" if forward is not None else "not run"
-        built.notes.append(f"fvcore not run: {skip}; the complete count is FlopCounterMode's "
-                           f"({counted})")
+    elif plan.fvcore and forward is not None:
+        built.notes.append(f"fvcore not run: {skip}; FlopCounterMode measured on the "
+                           f"{'meta device' if forward.device == 'meta' else forward.device}")
     return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 

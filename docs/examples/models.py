@@ -58,3 +58,26 @@ class Encoder(nn.Module):
 
 def encoder() -> nn.Module:
     return Encoder()
+
+
+def gpt2() -> nn.Module:
+    """A small GPT-2 from transformers (2 layers, 128 wide, 4 heads; vocabulary 1000) for
+    docs/sequence-models.md's commands: a causal language model returning its KV cache."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    return GPT2LMHeadModel(GPT2Config(n_layer=2, n_embd=128, n_head=4, vocab_size=1000,
+                                      n_positions=8192, bos_token_id=999, eos_token_id=999))
+
+
+gpt = gpt2  # docs/network.md's name for it
+
+
+def llama() -> nn.Module:
+    """A small Llama from transformers (2 layers, 128 wide, 4 heads sharing 2 key/value
+    heads: grouped-query attention; vocabulary 1000)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    return LlamaForCausalLM(LlamaConfig(num_hidden_layers=2, hidden_size=128,
+                                        intermediate_size=256, num_attention_heads=4,
+                                        num_key_value_heads=2, vocab_size=1000,
+                                        max_position_embeddings=8192))

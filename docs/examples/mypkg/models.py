@@ -58,8 +58,8 @@ class Tagger(nn.Module):
         self.encoder = nn.TransformerEncoder(layer, 1, enable_nested_tensor=False)
         self.tags = nn.Linear(dim, tags)
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(self.embed(ids), src_key_padding_mask=mask.bool())
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.encoder(self.embed(input_ids), src_key_padding_mask=attention_mask.bool())
         return self.tags(hidden)  # type: ignore[no-any-return]
 
 
