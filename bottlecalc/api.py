@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import Layer, count, layers_of
-from bottlecalc.breakdown import ModelResult, rows_at
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
@@ -29,6 +28,7 @@ from bottlecalc.results import (
 from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
+    from bottlecalc.breakdown import ModelResult  # and models' breakdowns when counted
     from bottlecalc.budget.baseline import Baseline
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
@@ -113,9 +113,10 @@ def prepare_timing(layer_sets: Iterable[tuple[Layer, ...]], timing: TimeOptions)
 def time_results(results: tuple[Counted[S], ...],
                  timing: TimeOptions) -> tuple[tuple[Counted[S], ...], Machine]:
     """Probe the machine's roofs, then time every result's forward pass."""
-    from bottlecalc.measure.timing import probe_machine
+    from bottlecalc.measure.timing import check_duration, probe_machine
 
     machine = probe_machine(timing)
+    check_duration(sum(r.counts.flops for r in results), machine, layers=timing.layers)
     return tuple(time_result(result, timing) for result in results), machine
 
 
@@ -193,6 +194,7 @@ def count_model(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None
     """A user's model (``pkg.mod:callable`` or ``file.py:callable``) counted by every route,
     per module: what ``bottlecalc network TARGET`` shows. With ``timing`` it is also timed,
     and so is each of its rows at ``depth`` (refused first if it would not fit)."""
+    from bottlecalc.breakdown import ModelResult
     from bottlecalc.measure.pipeline import Plan, measure
     from bottlecalc.measure.timing import check_device
     from bottlecalc.measure.user import model_subject
@@ -209,10 +211,13 @@ def time_model(result: ModelResult, subject: Subject, timing: TimeOptions, *,
                depth: int) -> ModelResult:
     """The counted model timed for real, and every call of its rows' modules at ``depth``,
     after checking, from its count on meta, that it fits in memory (exit 2 if not)."""
+    from bottlecalc.breakdown import rows_at
     from bottlecalc.measure import timing as clock
 
-    clock.check_memory(clock.model_memory(result.measured, timing.dtype), timing.device)
+    clock.check_memory(clock.model_memory(result.measured, timing.dtype), timing.device,
+                       smaller="give a smaller --input (or --inputs), or a smaller --dtype")
     machine = clock.probe_machine(timing)
+    clock.check_duration(result.flops, machine, layers=True)  # rows are timed too
     rows = tuple(row.name for row in rows_at(result.measured.modules, depth))
     timed = clock.time_model(subject, rows, timing, flops=result.flops, machine=machine)
     return replace(result, timed=timed)

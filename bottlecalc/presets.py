@@ -7,7 +7,6 @@ kind, blocks per stage, and the ResNeXt / Wide ResNet width arguments (``groups`
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 
 from bottlecalc.errors import SpecError
@@ -42,6 +41,8 @@ PRESETS: dict[str, NetworkSpec] = dict(
 
 def suggest(name: str, choices: list[str]) -> str:
     """'; did you mean 'resnet50'?' for the closest choice, or '' when nothing is close."""
+    import difflib  # only for a name that is not known: it costs every start-up otherwise
+
     close = difflib.get_close_matches(name, choices, n=1)
     return f"; did you mean {close[0]!r}?" if close else f"; choose from {', '.join(choices)}"
 

@@ -56,16 +56,12 @@ class Baseline:
 
 def load_baseline(path: Path) -> Baseline:
     """Read an earlier check or network JSON document; anything else is one clear error."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SpecError(f"--baseline {path}: cannot read it: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
+    doc = _parse(path, _read(path))
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if schema not in READERS:
         raise SpecError(f"--baseline {path}: expected the JSON of 'bottlecalc check' or "
                         f"'bottlecalc network', got schema {schema!r}")
+    _check_version(path, schema, doc.get("version"))
     key, read = READERS[schema]
     try:
         entries = {entry["name"]: read(entry) for entry in doc.get(key, [])}
@@ -75,22 +71,75 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(source=str(path), snapshots=entries)
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"--baseline {path}: cannot read it: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
+
+
+def _parse(path: Path, text: str) -> Any:
+    """JSON as bottlecalc writes it: no Infinity or NaN, nothing nested past the stack."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
+    except ValueError as exc:  # a constant refused by _no_constant
+        raise SpecError(f"--baseline {path}: not a bottlecalc document ({exc})") from exc
+    except RecursionError as exc:
+        raise SpecError(f"--baseline {path}: not a bottlecalc document (nested too "
+                        "deep to read)") from exc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a count; bottlecalc writes exact integers")
+
+
+# The document versions a baseline may have: the ones this bottlecalc writes
+# (report/jsondoc.py's SCHEMA_VERSIONS; a test keeps them equal). Check version 1's
+# max-macs was fvcore's count, not the complete one: its totals would mislead.
+VERSIONS = {"bottlecalc.check": 2, "bottlecalc.network": 1}
+
+
+def _check_version(path: Path, schema: str, version: object) -> None:
+    wanted = VERSIONS[schema]
+    if type(version) is int and version == wanted:
+        return
+    said = "no version" if version is None else f"version {version!r}"
+    raise SpecError(f"--baseline {path}: a {schema} document of {said}; this bottlecalc "
+                    f"reads version {wanted}: write the baseline again with it")
+
+
+def count(value: object) -> int | None:
+    """A count in a baseline: an integer or null (not measured); anything else (1e400,
+    a float, a string, true) is a malformed document, never rounded into a number."""
+    if value is None or (type(value) is int and value >= 0):
+        return value
+    raise ValueError(f"{value!r} is not a count (a non-negative integer)")
+
+
 def _modules(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    return {row["name"]: {m: int(row.get(m) or 0) for m in METRICS} for row in rows}
+    return {row["name"]: {m: count(row.get(m)) or 0 for m in METRICS} for row in rows}
 
 
 def _from_check(budget: dict[str, Any]) -> Snapshot:
     measured = budget.get("measured") or {}
     totals = {"params": measured.get("params"), "macs": measured.get("macs"),
               "flops": measured.get("flops_torch"), "train-flops": measured.get("flops_train")}
-    return Snapshot(totals, _modules(budget.get("modules", [])))
+    return Snapshot(_counts(totals), _modules(budget.get("modules", [])))
 
 
 def _from_network(entry: dict[str, Any]) -> Snapshot:
     params, macs, flops = entry.get("params", {}), entry.get("macs", {}), entry.get("flops", {})
     totals = {"params": params.get("total"), "macs": macs.get("complete", macs.get("conv")),
               "flops": flops.get("torch"), "train-flops": (flops.get("train") or {}).get("torch")}
-    return Snapshot(totals, _modules(entry.get("modules", [])))
+    return Snapshot(_counts(totals), _modules(entry.get("modules", [])))
+
+
+def _counts(totals: dict[str, object]) -> dict[str, int | None]:
+    return {metric: count(value) for metric, value in totals.items()}
 
 
 READERS = {"bottlecalc.check": ("budgets", _from_check),

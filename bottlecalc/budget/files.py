@@ -115,11 +115,49 @@ def _check_keys(where: str, table: dict[str, Any], known: tuple[str, ...]) -> No
             raise SpecError(f"{where}: unknown key {key!r}{hint} (known: {', '.join(known)})")
 
 
+# TOML keys as written: bare, "basic" (with escapes) or 'literal', dotted with dots.
+KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+DOTTED = rf"{KEY_PART}(?:\s*\.\s*{KEY_PART})*"
+HEADER = re.compile(rf"^\s*\[\s*({DOTTED})\s*\]")
+ASSIGN = re.compile(rf"^\s*({DOTTED})\s*=")
+BUDGETS_PATH = ["tool", "bottlecalc", "budgets"]
+
+
 def _line_of(text: str, name: str) -> int | None:
-    """1-based line of the budget's table header, so annotations can point at it."""
-    quoted = rf"(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')"
-    pattern = re.compile(rf"^\s*\[\s*tool\s*\.\s*bottlecalc\s*\.\s*budgets\s*\.\s*{quoted}\s*\]")
+    """1-based line where the budget is first named, so annotations can point at it: its
+    ``[tool.bottlecalc.budgets.<name>]`` header, a dotted key (``<name>.target = ...``)
+    or an inline table (``<name> = { target = ... }``) under any parent table."""
+    wanted, prefix = [*BUDGETS_PATH, name], []
     for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
+        if line.lstrip().startswith("[["):
+            prefix = ["[["]  # an array of tables: no budget lives there
+        elif header := HEADER.match(line):
+            prefix = _key_parts(header.group(1))
+            if prefix[:4] == wanted:
+                return number
+        elif assign := ASSIGN.match(line):
+            path = prefix + _key_parts(assign.group(1))
+            inline = path == wanted[:len(path)] and _names_key(line[assign.end():], name)
+            if path[:4] == wanted or inline:
+                return number
     return None
+
+
+def _key_parts(dotted: str) -> list[str]:
+    """``tool."a.b".c`` -> ['tool', 'a.b', 'c'] (quotes removed, escapes decoded)."""
+    return [_unquote(part) for part in re.findall(KEY_PART, dotted)]
+
+
+def _unquote(part: str) -> str:
+    if part.startswith('"'):
+        try:
+            return str(tomllib.loads(f"k = {part}")["k"])
+        except tomllib.TOMLDecodeError:
+            return part
+    return part[1:-1] if part.startswith("'") else part
+
+
+def _names_key(value: str, name: str) -> bool:
+    """An inline table's text (``{ tiny = { target = ... } }``) has ``name`` as a key."""
+    return any(_unquote(key) == name for key in
+               re.findall(rf"[{{,]\s*({KEY_PART})\s*[=.]", value))

@@ -13,10 +13,11 @@ from bottlecalc.budget.baseline import Baseline, load_baseline
 from bottlecalc.budget.files import load_budgets
 from bottlecalc.budget.model import Budget, CheckReport, Metric, make_limits
 from bottlecalc.budget.numbers import parse_tolerance
-from bottlecalc.budget.targets import Kind, Target, resolve
+from bottlecalc.budget.targets import Kind, Target, is_file_path, resolve, split_target
+from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
-from bottlecalc.cli.output import pick_format, write
+from bottlecalc.cli.output import pick_format, refuse_inputs, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
 from bottlecalc.report.check.words import summary
@@ -167,6 +168,18 @@ def build_config(ctx: click.Context, target: str | None, kind: BlockKind | None,
     return file_jobs(config)
 
 
+def files_read(config: CheckConfig, baseline: Path | None) -> list[tuple[str, Path]]:
+    """The files a run reads: the budget file, the baseline, and model and --inputs files."""
+    read = [("budget file", Path(config.source))] if config.source is not None else []
+    read += [("--baseline file", baseline)] if baseline is not None else []
+    for budget, _ in config.jobs:
+        for what, named in (("model file", budget.target), ("--inputs file", budget.inputs)):
+            where = split_target(named)[0] if named is not None and ":" in named else ""
+            if is_file_path(where):
+                read.append((what, config.base / where))
+    return read
+
+
 def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
             color: bool | None = None, train: bool = False,
             baseline: Baseline | None = None, fvcore: bool | None = None) -> int:
@@ -183,8 +196,8 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
     sys.stdout.flush()  # the summary follows the payload on a terminal
     for outcome in outcomes:
         if outcome.error is not None:  # the cause, even when the payload went to a file
-            click.echo(f"bottlecalc check: error: {outcome.budget.name}: {outcome.error}",
-                       err=True)
+            click.echo(f"bottlecalc check: error: {one_line(outcome.budget.name)}: "
+                       f"{one_line(outcome.error)}", err=True)
     click.echo(summary(report), err=True)
     return report.exit_code
 
@@ -247,6 +260,7 @@ def check(target: str | None, *, kind: str | None, block: options.BlockOptions[i
     ctx = click.get_current_context()
     block_kind = BlockKind(kind) if kind is not None else None
     plan = build_config(ctx, target, block_kind, block, Limits(**limits), config)
+    refuse_inputs(output, files_read(plan, baseline))
     before = None if baseline is None else load_baseline(baseline)  # bad file: exit 2 now
     return execute(plan, chosen, output, color=color, train=train, baseline=before,
                    fvcore=fvcore)

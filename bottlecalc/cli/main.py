@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from typing import Any, NoReturn
 
 import click
 
 from bottlecalc import __version__
-from bottlecalc.errors import BottlecalcError
+from bottlecalc.budget.text import one_line
+from bottlecalc.cli.streams import ClosedStdout, reader_left, stdout_broken, stdout_failed
+from bottlecalc.errors import BottlecalcError, MeasureError
 
 # name -> (module, attribute). Each module is imported only when its command runs or
 # its help is shown; none of them imports torch at module level.
@@ -81,12 +82,17 @@ class LazyGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise Interrupted(_where(ctx)) from None
+        except OSError as exc:
+            raise self._failed(ctx, _stdout_error(exc)) from exc
         except Exception as exc:
-            where = _where(ctx)
-            command = self.get_command(ctx, ctx.invoked_subcommand or "")
-            measures = command is not None and any(
-                p.name == "no_measure" for p in command.params)
-            raise CommandFailed(where, exc, debug=debug_enabled(ctx), measures=measures) from exc
+            raise self._failed(ctx, exc) from exc
+        except BaseException as exc:  # CancelledError, GeneratorExit, a stray SystemExit
+            raise self._failed(ctx, MeasureError(_base_text(exc))) from exc
+
+    def _failed(self, ctx: click.Context, exc: Exception) -> CommandFailed:
+        command = self.get_command(ctx, ctx.invoked_subcommand or "")
+        measures = command is not None and any(p.name == "no_measure" for p in command.params)
+        return CommandFailed(_where(ctx), exc, debug=debug_enabled(ctx), measures=measures)
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -94,8 +100,18 @@ class LazyGroup(click.Group):
         """Like click's, but every outcome is one exit code, and errors one stderr line."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        if sys.stdout is None:  # closed by the shell (`>&-`)
+            sys.stdout = ClosedStdout()
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
+            sys.stdout.flush()  # here, not at exit, where a failure is a traceback
+        except BrokenPipeError:
+            reader_left()
+            rv = 0
+        except OSError as exc:  # --help or --version to a closed or full stdout
+            reader_left()
+            click.echo(f"{prog_name or 'bottlecalc'}: error: {stdout_failed(exc)}", err=True)
+            sys.exit(3)
         except click.ClickException as exc:
             _usage_error(exc)
         except (click.Abort, Interrupted) as exc:
@@ -105,6 +121,21 @@ class LazyGroup(click.Group):
         except CommandFailed as failed:
             _failure(failed)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _stdout_error(exc: OSError) -> Exception:
+    """An OSError from writing to a closed or full stdout (a subcommand's --help) is the
+    one line emit gives data it cannot write; any other OSError is the run's own."""
+    if not stdout_broken(exc):
+        return exc
+    reader_left()
+    return BottlecalcError(stdout_failed(exc))
+
+
+def _base_text(exc: BaseException) -> str:
+    """What a BaseException that is not an Exception says: never exit 1 (budget exceeded)."""
+    said = f": {exc}" if str(exc) else ""
+    return f"the run was stopped by {type(exc).__name__}{said}"
 
 
 def _where(ctx: click.Context) -> str:
@@ -121,16 +152,12 @@ def _usage_error(exc: click.ClickException) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
-def one_line(message: str) -> str:
-    """``message`` with newlines and other control characters escaped: one stderr line,
-    whatever the user typed (click quotes some values without escaping them)."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-
-
 def _failure(failed: CommandFailed) -> NoReturn:
     """bottlecalc's own errors carry their exit code; anything else is a tool error (3)."""
     error = failed.error
     if failed.debug:
+        import traceback  # only now: it costs every run's start-up otherwise
+
         traceback.print_exception(error)
     if isinstance(error, BottlecalcError):
         click.echo(f"{failed.where}: error: {one_line(str(error))}", err=True)

@@ -173,7 +173,7 @@ def sequence_options(func: Any) -> Any:
         click.option("--seq-dim", type=click.IntRange(min=0), default=None, metavar="N",
                      help="The inputs' sequence dimension  [default: 1 of inputs named "
                      "input_ids, attention_mask, inputs_embeds...]"),
-        click.option("--phase", type=click.Choice(PHASES), default=None,
+        click.option("--phase", type=options.choice(PHASES), default=None,
                      help="A model TARGET: the prefill of --context tokens, or one decoding "
                      "step against the KV cache it built (with the cache's bytes)."),
         click.option("--context", type=click.IntRange(min=1), default=None, metavar="N",

@@ -73,7 +73,7 @@ class ReadPath(_PathType):
         text = value if isinstance(value, str) else os.fsdecode(value)
         if not text.strip() or "\0" in text:
             self.fail(f"{text!r} is not a file name", param, ctx)
-        if Path(text).is_dir():
+        if os.path.isdir(text):  # False, not OSError, for a name too long to look up
             self.fail(f"{text!r} is a directory", param, ctx)
         return Path(text)
 
@@ -291,14 +291,14 @@ def _time_decorators(own_dtype: bool) -> list[Decorator]:
         click.option("--time", "time", is_flag=True, help="Also time the forward pass for "
                      "real (torch.utils.benchmark) and set it beside the counts and the "
                      "roofline."),
-        click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
+        click.option("--device", type=choice(["cpu", "cuda"]), default=None,
                      help="With --time: where to run  [default: cpu]"),
         click.option("--threads", type=click.IntRange(1, 4096), default=None, metavar="N",
                      help="With --time: CPU threads  [default: torch's, for this machine]"),
     ]
     if own_dtype:
         decorators.append(click.option(
-            "--dtype", type=click.Choice([str(d) for d in DType]), default=None,
+            "--dtype", type=choice(DType), default=None,
             help="With --time: element type of weights and inputs  [default: float32]"))
     return decorators
 
@@ -332,8 +332,19 @@ def time_plan(raw: dict[str, Any], dtype: str | None, *,
         return None
     if no_measure:
         raise click.UsageError("--time runs torch; drop --no-measure")
+    _fits_the_machine(raw["threads"])
     return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
                        threads=raw["threads"])
+
+
+def _fits_the_machine(threads: int | None) -> None:
+    """More threads than CPUs would time their own contention (and then read as a busy
+    machine): refused, as docs/cli.md says, rather than silently clamped."""
+    cpus = os.cpu_count()
+    if threads is not None and cpus is not None and threads > cpus:
+        raise click.BadParameter(f"{threads}: this machine has {cpus} CPUs; give at most "
+                                 f"{cpus} (more threads only time their contention)",
+                                 param_hint="'--threads'")
 
 
 class Pass(StrEnum):

@@ -13,6 +13,10 @@ Data goes to stdout, or to the file named with ``-o`` (also ``--svg``, ``--plot`
   a directory, a missing or unwritable directory, an unwritable file, or an extension
   that names another format is a usage error (exit 2) naming the option and the path.
 
+Data that cannot reach stdout (closed with ``>&-``, or ``/dev/full``) is one error line
+and exit 3, as GNU tools report a write error; a reader that left (``| head``) is not an
+error: the rest of the data goes nowhere and the exit code is the run's.
+
 Width (:func:`output_width`): the terminal's when stdout is one, else ``COLUMNS``,
 else unbounded. Colour (:func:`use_color`): ``--color/--no-color``, else none in files,
 else ``NO_COLOR``, ``FORCE_COLOR``, ``TERM=dumb``, else only on a terminal.
@@ -31,6 +35,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.shell_completion import CompletionItem
 
+from bottlecalc.budget.text import one_line
+from bottlecalc.cli.streams import reader_left, stdout_failed
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.render import Format, Registry, RenderOptions, choices
 
@@ -116,6 +122,28 @@ class OutputPath(_PathType):
             return None
         wanted = " or ".join(f".{f}" for f in self.formats)
         return f"this option writes {'/'.join(self.formats)}: the name must end in {wanted}"
+
+
+def refuse_inputs(output: Path | None, read: list[tuple[str, Path]]) -> None:
+    """``-o`` naming a file the run reads (``check --config b.toml -o b.toml``) is a usage
+    error, told before any work: the report must never replace its own input."""
+    if output is None:
+        return
+    for what, path in read:
+        if _same_file(output, path):
+            raise click.UsageError(f"-o {one_line(repr(str(output)))} is the {what} this run "
+                                   "reads; write the report to another file")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """The same file, through links, ``~`` and relative names alike."""
+    first, second = (os.path.realpath(os.path.expanduser(p)) for p in (one, other))
+    if first == second:
+        return True
+    try:
+        return os.path.samefile(first, second)  # hard links
+    except (OSError, ValueError):
+        return False
 
 
 COLORED = (Format.TABLE,)  # the formats --color applies to
@@ -207,7 +235,10 @@ def emit(text: str, output: Path | None, *, color: bool = False) -> None:
             click.echo(text, nl=False, color=color)
             sys.stdout.flush()
         except BrokenPipeError:  # the reader left (`| head`): not an error of the run's
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            reader_left()
+        except OSError as exc:  # a closed stdout (`>&-`), a full disk (`>/dev/full`)
+            reader_left()
+            raise BottlecalcError(stdout_failed(exc)) from exc
         return
     write_file(output, text)
 
@@ -218,8 +249,9 @@ def write_file(path: Path, data: str | bytes) -> None:
     try:
         _write(Path(os.path.expanduser(path)), payload)
     except OSError as exc:
-        raise BottlecalcError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {path}", err=True)
+        raise BottlecalcError(f"cannot write {one_line(repr(str(path)))}: "
+                              f"{exc.strerror or exc}") from exc
+    click.echo(f"wrote {one_line(str(path))}", err=True)
 
 
 def _write(path: Path, payload: bytes) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bottlecalc.cli import options
-from bottlecalc.cli.output import emit
+from bottlecalc.cli.output import OutputPath, emit
 from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_text
 
 EXAMPLES = """
@@ -25,7 +25,7 @@ def document_name(ctx: click.Context, param: click.Parameter, value: str | None)
     """A document's name, bare (``network``) or as its ``schema`` key says it."""
     if value is None:
         return None
-    name = value.removeprefix(PREFIX)
+    name = value.lower().removeprefix(PREFIX)  # choices are case-insensitive everywhere
     if name not in SCHEMA_VERSIONS:
         raise click.BadParameter(f"{value!r} is not one of {', '.join(sorted(SCHEMA_VERSIONS))}")
     return name
@@ -33,7 +33,9 @@ def document_name(ctx: click.Context, param: click.Parameter, value: str | None)
 
 @click.command(epilog=EXAMPLES)
 @click.argument("name", required=False, metavar="NAME", callback=document_name)
-@options.output_option
+@click.option("-o", "--output", type=OutputPath(formats=("json",)), default=None,
+              metavar="FILE", help="Write the schema to FILE (a .json name, or none) "
+              "instead of stdout (- is stdout).")
 @options.debug_option
 def schema(*, name: str | None, output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of one JSON document bottlecalc writes.

@@ -12,6 +12,7 @@
 * :mod:`~bottlecalc.measure.formulas` — the module formulas;
 * :mod:`~bottlecalc.measure.reconcile` — every difference between the routes, in integers;
 * :mod:`~bottlecalc.measure.shape_only` — fast shape answers on the meta device;
+* :mod:`~bottlecalc.measure.rejected` — why a model rejected its input: the module, the stride;
 * :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one stderr line outside.
 """
 

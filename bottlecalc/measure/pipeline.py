@@ -30,6 +30,7 @@ from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, 
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
+from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
@@ -325,7 +326,8 @@ def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject,
         raise
     except Exception as exc:
         raise MeasureError(f"the forward pass of {subject.name} failed on input "
-                           f"{subject.input_text}: {type(exc).__name__}: {exc}") from exc
+                           f"{subject.input_text}{where_it_failed(exc, module)}: "
+                           f"{type(exc).__name__}: {exc}{shape_hint(exc, module)}") from exc
 
 
 def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) -> None:

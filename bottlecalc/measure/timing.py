@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import sys
 import time
 import timeit
 from collections.abc import Callable, Iterator, Sequence
@@ -111,12 +112,43 @@ def available_bytes(device: str) -> int | None:
     return None
 
 
-def check_memory(need: int, device: str) -> None:
-    """Refuse, before allocating, what would not fit in ``device``'s free memory (exit 2)."""
+SMALLER = "use smaller widths, --size or --batch"  # what shrinks a block or a preset
+
+
+def check_memory(need: int, device: str, *, smaller: str = SMALLER) -> None:
+    """Refuse, before allocating, what would not fit in ``device``'s free memory (exit 2);
+    ``smaller`` says how to shrink the run (a model has no --size or --batch)."""
     free = available_bytes(device)
     if free is not None and need > free:
         raise SpecError(f"--time: timing needs about {need / 2**30:,.1f} GiB but {device} has "
-                        f"{free / 2**30:,.1f} GiB free; use smaller widths, --size or --batch")
+                        f"{free / 2**30:,.1f} GiB free; {smaller}")
+
+
+ANNOUNCE_S = 10.0  # say so on stderr, before starting, when timing would take this long
+MOST_S = 120.0  # refuse (exit 2) timing that would take longer than this
+CALLS = 3  # a timed forward runs at least this often: the warm-up, the sizing, a block
+
+
+def expected_seconds(flops: int, machine: Machine, *, layers: bool) -> float:
+    """A floor on how long timing a forward of ``flops`` takes: the calls it needs at the
+    rate this device reached in its probes (a CPU without native bfloat16 or float16 units
+    runs them 100x slower than float32); each layer timed again costs as much again."""
+    rate = min(machine.matmul_gflops, machine.conv_gflops) * 1e9
+    return CALLS * flops / rate * (2 if layers else 1) if rate > 0 else 0.0
+
+
+def check_duration(flops: int, machine: Machine, *, layers: bool) -> None:
+    """Refuse timing that would take minutes (exit 2), and announce, on one stderr line,
+    timing that takes more than a few seconds, both before any of it runs."""
+    seconds = expected_seconds(flops, machine, layers=layers)
+    rate = f"{min(machine.matmul_gflops, machine.conv_gflops):,.1f} GFLOP/s"
+    where = f"this {machine.device} runs {machine.dtype} at {rate} (its probe)"
+    if seconds > MOST_S:
+        raise SpecError(f"--time in {machine.dtype} would take about {seconds / 60:,.0f} "
+                        f"minutes: {where}; time in float32, or a smaller input")
+    if seconds > ANNOUNCE_S:
+        print(f"bottlecalc: --time: timing takes about {seconds:,.0f} s: {where}",
+              file=sys.stderr, flush=True)
 
 
 def resolved_threads(options: TimeOptions) -> int:

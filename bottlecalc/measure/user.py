@@ -6,7 +6,8 @@ and cost no weight memory. Example inputs are shapes (``--input 1,16:int64``, ze
 another callable returning a tuple (positional) or a dict (keyword) of tensors.
 
 The user's code is contained: what it prints goes to stderr (never into the JSON or JUnit
-on stdout), and ``sys.exit`` inside it is one clear error, not the end of bottlecalc.
+on stdout), and ``sys.exit`` inside it (or any BaseException but Ctrl-C, such as
+``asyncio.CancelledError``) is one clear error, not the end of bottlecalc.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def contained(what: str) -> Iterator[None]:
             yield
     except SystemExit as exc:
         raise MeasureError(f"{what} called sys.exit({exc.code!r})") from None
+    except KeyboardInterrupt:
+        raise  # Ctrl-C stays Ctrl-C (exit 130)
+    except Exception:
+        raise
+    except BaseException as exc:  # CancelledError, GeneratorExit...: the hook failed
+        raise MeasureError(f"{what} raised {type(exc).__name__}"
+                           f"{f': {exc}' if str(exc) else ''}") from None
     finally:
         sys.stderr.flush()
         _restore_fd1(saved)
@@ -65,8 +73,14 @@ def _restore_fd1(saved: int | None) -> None:
         os.close(saved)
 
 
-def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
-    """Import the module or file of ``target`` and return its callable."""
+MODEL = "a callable that returns an nn.Module (point at a function or class)"
+INPUTS = ("a callable that returns the example inputs: a tensor, a tuple of them "
+          "(positional) or a dict (keyword)")
+
+
+def load_factory(target: str, *, base: Path, wanted: str = MODEL) -> Callable[[], Any]:
+    """Import the module or file of ``target`` and return its callable (``wanted`` says
+    what it should be, for the error when it is not)."""
     where, attr = split_target(target)
     with contained(f"importing {where}"):
         module = _import_file(where, base) if is_file_path(where) else _import_module(where, base)
@@ -76,9 +90,19 @@ def load_factory(target: str, *, base: Path) -> Callable[[], Any]:
             raise MeasureError(f"{where} has no attribute {part!r}")
         obj = getattr(obj, part)
     if isinstance(obj, nn.Module) or not callable(obj):
-        raise MeasureError(f"{attr} is a {type(obj).__name__}, not a callable "
-                           "that returns an nn.Module (point at a function or class)")
+        named = f"--inputs {target}: " if wanted is INPUTS else ""  # a model's name leads
+        raise MeasureError(f"{named}{attr} is {what_it_is(obj)}, not {wanted}")
     return obj
+
+
+def what_it_is(obj: object) -> str:
+    """'an int (5)', 'a Linear module', 'a str ('x')': what a name points at, in words."""
+    kind = type(obj).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    if isinstance(obj, nn.Module):
+        return f"{article} {kind} module (an instance; point at what builds it)"
+    shown = repr(obj)
+    return f"{article} {kind} ({shown})" if len(shown) <= 40 else f"{article} {kind}"
 
 
 def _import_module(name: str, base: Path) -> ModuleType:
@@ -160,16 +184,27 @@ def check_keywords(module: nn.Module, names: tuple[str, ...]) -> None:
 
 def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
     """``--inputs pkg.mod:callable``: its tuple, dict or tensor, made once, moved per device."""
-    factory = load_factory(target, base=base)
+    factory = load_factory(target, base=base, wanted=INPUTS)
     made: list[Inputs] = []
 
     def inputs(device: str) -> Inputs:
         if not made:
-            with torch.device("cpu"), contained(target):
-                made.append(as_inputs(factory(), target))
+            made.append(as_inputs(_call_inputs(factory, target), target))
         return made[0].to(device)
 
     return inputs
+
+
+def _call_inputs(factory: Callable[[], Any], target: str) -> Any:
+    """Call an ``--inputs`` callable; what it raises is an error naming it (exit 3)."""
+    try:
+        with torch.device("cpu"), contained(target):
+            return factory()
+    except MeasureError:
+        raise
+    except Exception as exc:
+        raise MeasureError(f"the --inputs callable {target} failed: "
+                           f"{type(exc).__name__}: {exc}") from exc
 
 
 def as_inputs(value: Any, target: str) -> Inputs:

@@ -6,7 +6,8 @@ render function; the CLI derives its ``--format`` choices from that registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
@@ -38,6 +39,25 @@ class RenderOptions:
 R = TypeVar("R")
 Renderer = Callable[[R, RenderOptions], str]
 Registry = Mapping[Format, Renderer[R]]
+
+
+class LazyRegistry(Mapping[Format, Renderer[R]]):
+    """A registry naming each format's module (which has ``render``), imported when the
+    format is used: ``compare --format table`` never imports the JSON or CSV writers (a
+    start-up cost every torch-free run would pay)."""
+
+    def __init__(self, modules: Mapping[Format, str]) -> None:
+        self._modules = dict(modules)
+
+    def __getitem__(self, fmt: Format) -> Renderer[R]:
+        render: Renderer[R] = importlib.import_module(self._modules[fmt]).render
+        return render
+
+    def __iter__(self) -> Iterator[Format]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
 
 
 def choices(registry: Registry[R]) -> list[str]:

@@ -165,7 +165,8 @@ def test_a_budget_missing_from_the_baseline_is_new(model: Path, tmp_path: Path) 
     (None, "cannot read it"),
     ("not json", "not a JSON document"),
     ('{"schema": "bottlecalc.compare", "version": 1}', "got schema 'bottlecalc.compare'"),
-    ('{"schema": "bottlecalc.check", "budgets": [{"measured": 1}]}', "malformed 'budgets'"),
+    ('{"schema": "bottlecalc.check", "version": 2, "budgets": [{"measured": 1}]}',
+     "malformed 'budgets'"),
 ])
 def test_an_unusable_baseline_is_a_usage_error_before_measuring(
         tmp_path: Path, content: str | None, message: str) -> None:

@@ -6,6 +6,12 @@ was asked to write; and a run that fails changes no file that was there before.
 
 Bounded: commands run in-process (CliRunner) with ``--no-measure`` where they measure,
 except ``check``, whose targets are kept small enough to measure in milliseconds.
+
+Issue 20's classes follow: budget names with control characters (never a split line, a
+forged ``::error`` or JUnit that does not parse), deep, huge and odd baseline JSON (exit 2
+in one line, never a traceback), every choice of every command in any case, stdout closed
+or full (one line, exit 3), and every kind of BaseException from every user hook (the
+factory, the --inputs callable, the forward): exit 3 in one line, 130 for Ctrl-C.
 """
 
 from __future__ import annotations
@@ -211,3 +217,224 @@ def test_fuzz_command(name: str, data: st.DataObject) -> None:
                 max_size=5))
 def test_fuzz_anything_at_all(args: list[str]) -> None:
     check_run(args)
+
+
+# --- Issue 20's classes: control characters in names, deep and huge JSON, every choice in
+# every case, closed and full streams, every kind of BaseException from every user hook.
+
+CONTROL = st.text(st.characters(min_codepoint=0, max_codepoint=0x9f,
+                                exclude_characters="\0"), min_size=1, max_size=12)
+NAMES = st.one_of(CONTROL, st.text(min_size=1, max_size=12).filter(lambda s: "\0" not in s),
+                  st.sampled_from(["a\n::error::x", "\r", "\x1b[2J", "\u2028", "b\x85c"]))
+# Examples that measure a model each (a few hundred milliseconds): a quarter as many.
+FEW = settings(max_examples=max(5, int(os.environ.get("BOTTLECALC_FUZZ_EXAMPLES", "100")) // 4),
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SMALL_BUDGET = 'target = "resnet18"\ninput = "1,3,8,8"\nmax-params = "{limit}"\n'
+
+
+@FEW
+@given(names=st.lists(NAMES, min_size=1, max_size=3, unique=True),
+       fmt=st.sampled_from(["table", "json", "github", "junit", "markdown"]),
+       over=st.booleans())
+def test_fuzz_budget_names_never_split_a_line(names: list[str], fmt: str, over: bool) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    with scratch_directory() as root:
+        tables = [f"[tool.bottlecalc.budgets.{toml_string(name)}]\n"
+                  + SMALL_BUDGET.format(limit="1k" if over else "12M") for name in names]
+        (root / "b.toml").write_text("\n".join(tables), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", "--config", "b.toml", "--format", fmt],
+                                    prog_name="bottlecalc")
+    assert result.exit_code == (1 if over else 0), (names, result.output)
+    assert [line for line in result.stderr.splitlines()
+            if not line.startswith("bottlecalc check: ")] == [], (names, result.stderr)
+    if fmt == "github":
+        assert len(result.stdout.splitlines()) == len(names), (names, result.stdout)
+    if fmt == "junit":
+        ET.fromstring(result.stdout.encode())
+    if fmt == "json":
+        assert [b["name"] for b in json.loads(result.stdout)["budgets"]] == names
+
+
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string: anything but printable ASCII escaped."""
+    def escaped(c: str) -> str:
+        if " " <= c <= "~" and c not in '"\\':
+            return c
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+    return '"' + "".join(map(escaped, text)) + '"'
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+JSON_TEXTS = st.one_of(
+    st.integers(1, 200_000).map(nested),
+    st.integers(1, 200_000).map(lambda d: '{"schema": "bottlecalc.check", "version": 2, '
+                                          f'"budgets": {nested(d)}}}'),
+    st.sampled_from(["Infinity", "-Infinity", "NaN", "1e400", "-1", "1.5", "true", "null",
+                     '"12"', "9" * 5000, "[]", "{}"]).map(
+        lambda v: '{"schema": "bottlecalc.check", "version": 2, "budgets": [{"name": '
+                  f'"resnet18", "measured": {{"params": {v}}}, "modules": [{{"name": "x", '
+                  f'"params": {v}}}]}}]}}'),
+    st.integers(0, 200_000).map(
+        lambda n: '{"schema": "bottlecalc.check", "version": 2, "budgets": [{"name": '
+                  '"resnet18", "modules": [' + ", ".join(
+                      f'{{"name": "m{i}", "params": {i}, "macs": {i}}}' for i in range(n))
+                  + "]}]}"),
+    st.one_of(st.integers(-3, 100), st.text(max_size=3), st.none()).map(
+        lambda v: f'{{"schema": "bottlecalc.check", "version": {__import__("json").dumps(v)}'
+                  ', "budgets": []}'),
+    st.text(max_size=200),
+)
+
+
+@FEW
+@given(text=JSON_TEXTS)
+def test_fuzz_baselines_deep_huge_or_odd(text: str) -> None:
+    with scratch_directory() as root:
+        (root / "base.json").write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", "resnet18", "--input", "1,3,8,8",
+                                          "--max-params", "12M", "--baseline", "base.json"],
+                                    prog_name="bottlecalc")
+    assert result.exit_code in (0, 2), (text[:200], result.output[-500:])
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stderr.count("\n") == 1 and result.stdout == "", result.stderr[:500]
+
+
+def choice_params() -> list[tuple[str, str, list[str]]]:
+    """(command, option, choices) for every choice option of every command."""
+    from bottlecalc.cli.main import COMMANDS as ALL
+
+    ctx = cli.make_context("bottlecalc", ["--help"], resilient_parsing=True)
+    found = []
+    for name in ALL:
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        for param in command.params:
+            if isinstance(param.type, click_choice()):
+                found.append((name, param.opts[-1], [str(c) for c in param.type.choices]))
+    return found
+
+
+def click_choice() -> type:
+    import click
+
+    return click.Choice
+
+
+@pytest.mark.parametrize(("command", "option", "choices"), choice_params())
+@FUZZ
+@given(data=st.data())
+def test_fuzz_every_choice_in_any_case(command: str, option: str, choices: list[str],
+                                       data: st.DataObject) -> None:
+    """docs/cli.md: choices are case-insensitive everywhere."""
+    from bottlecalc.cli.main import COMMANDS as ALL  # noqa: F401  (the registry above)
+
+    value = data.draw(st.sampled_from(choices))
+    cased = "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in value)
+    ctx = cli.make_context("bottlecalc", ["--help"], resilient_parsing=True)
+    param = next(p for p in cli.get_command(ctx, command).params  # type: ignore[union-attr]
+                 if p.opts[-1] == option)
+    assert param.type.convert(cased, param, None) == value
+
+
+@FUZZ
+@given(name=st.sampled_from(["check", "compare", "network", "sweep", "bottlecalc.check",
+                             "bottlecalc.network"]), data=st.data())
+def test_fuzz_schema_names_in_any_case(name: str, data: st.DataObject) -> None:
+    cased = "".join(c.upper() if data.draw(st.booleans()) else c for c in name)
+    result = CliRunner().invoke(cli, ["schema", cased], prog_name="bottlecalc")
+    assert result.exit_code == 0, (cased, result.stderr)
+
+
+HOOKS = '''
+import asyncio
+import torch
+from torch import nn
+
+class Own(BaseException):
+    pass
+
+KINDS = {"KeyboardInterrupt": KeyboardInterrupt, "SystemExit": SystemExit,
+         "GeneratorExit": GeneratorExit, "CancelledError": asyncio.CancelledError,
+         "Own": Own, "RuntimeError": RuntimeError, "ValueError": ValueError,
+         "MemoryError": MemoryError, "RecursionError": RecursionError}
+RAISE = "{kind}"
+
+def boom():
+    raise KINDS[RAISE]("no\\nluck")
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        boom()
+
+def factory():
+    boom()
+
+def model():
+    return nn.Linear(4, 2)
+
+def forward():
+    return Net()
+
+def inputs():
+    boom()
+'''
+BASE_KINDS = ["KeyboardInterrupt", "SystemExit", "GeneratorExit", "CancelledError", "Own",
+              "RuntimeError", "ValueError", "MemoryError", "RecursionError"]
+
+
+@FUZZ
+@given(kind=st.sampled_from(BASE_KINDS), hook=st.sampled_from(["factory", "forward", "inputs"]),
+       command=st.sampled_from(["check", "network"]))
+def test_fuzz_whatever_a_user_hook_raises(kind: str, hook: str, command: str) -> None:
+    with scratch_directory() as root:
+        (root / "hooks.py").write_text(HOOKS.replace("{kind}", kind), encoding="utf-8")
+        target = "hooks.py:model" if hook == "inputs" else f"hooks.py:{hook}"
+        feed = ["--inputs", "hooks.py:inputs"] if hook == "inputs" else ["--input", "1,4"]
+        limits = ["--max-params", "1k"] if command == "check" else []
+        result = CliRunner().invoke(cli, [command, target, *feed, *limits],
+                                    prog_name="bottlecalc")
+    assert "Traceback" not in result.output, (kind, hook, result.output)
+    if kind == "KeyboardInterrupt":
+        assert result.exit_code == 130, (kind, hook, result.output)
+        assert result.stderr.count("\n") == 1
+        return
+    assert result.exit_code == 3, (kind, hook, command, result.output)  # never 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1, (kind, hook, result.stderr)
+    assert "internal error" not in result.stderr
+
+
+STREAM_COMMANDS = st.sampled_from([
+    ["compare", "--in", "8", "--mid", "8", "--no-measure"], ["schema", "network"],
+    ["sweep", "--in", "8", "--mid", "8,16"], ["diagram", "--in", "8", "--mid", "8"],
+    ["network", "resnet18", "--no-measure", "--format", "csv"], ["--help"], ["sweep", "--help"],
+    ["handout", "--in", "8", "--mid", "8", "--no-measure", "--format", "markdown"]])
+
+
+@settings(max_examples=max(4, int(os.environ.get("BOTTLECALC_FUZZ_EXAMPLES", "100")) // 10),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(args=STREAM_COMMANDS, closed=st.booleans())
+def test_fuzz_closed_and_full_stdout(args: list[str], closed: bool) -> None:
+    import subprocess
+    import sys
+
+    if not closed and not Path("/dev/full").exists():
+        return
+    with open(os.devnull if closed else "/dev/full", "w", encoding="utf-8") as sink:
+        result = subprocess.run(
+            [sys.executable, "-m", "bottlecalc", *args], stdout=sink, stderr=subprocess.PIPE,
+            text=True, timeout=120, check=False,
+            preexec_fn=(lambda: os.close(1)) if closed else None)
+    assert result.returncode == 3, (args, closed, result.stderr)
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "cannot write to stdout" in result.stderr

@@ -197,7 +197,7 @@ def test_a_model_too_large_for_memory_is_refused_before_it_is_built(
     need = 4 * params + 5 * 4 * largest + 4 * 50_000 + timing.PROBE_BYTES
     assert result.stderr.strip() == (
         f"bottlecalc network: error: --time: timing needs about {need / 2**30:,.1f} GiB but "
-        "cpu has 8.0 GiB free; use smaller widths, --size or --batch")
+        "cpu has 8.0 GiB free; give a smaller --input (or --inputs), or a smaller --dtype")
     assert result.stdout == ""
 
 

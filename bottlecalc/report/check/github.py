@@ -7,6 +7,7 @@ request shows the failure on the line that set the limit.
 from __future__ import annotations
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
+from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import WORD, outcome_lines, title
 from bottlecalc.report.render import RenderOptions
 
@@ -32,7 +33,7 @@ def annotation(outcome: Outcome, source: str | None, baseline: str | None = None
     props = []
     if source is not None and outcome.budget.line is not None:
         props += [f"file={escape_property(source)}", f"line={outcome.budget.line}"]
-    head = f"bottlecalc {outcome.budget.name}: {WORD[outcome.status]}"
+    head = f"bottlecalc {one_line(outcome.budget.name)}: {WORD[outcome.status]}"
     props.append(f"title={escape_property(head)}")
     message = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
     return f"::{LEVEL[outcome.status]} {','.join(props)}::{escape_data(message)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
@@ -22,7 +23,22 @@ def render(report: CheckReport, options: RenderOptions) -> str:
     root.set("name", "bottlecalc")
     root.append(suite)
     ET.indent(root)
+    for element in root.iter():
+        if element.text is not None:
+            element.text = xml_safe(element.text)
+        for key, attr in element.attrib.items():
+            element.set(key, xml_safe(attr))
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+# Characters XML 1.0 cannot hold, even escaped (ElementTree writes them as they are, and
+# every parser then rejects the file): control characters but tab, newline and return.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML cannot hold written as escapes (``\\x01``)."""
+    return NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def cases(outcome: Outcome, baseline: str | None = None) -> list[ET.Element]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
+from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
 from bottlecalc.report.markdown import table
 from bottlecalc.report.numbers import shape_text
@@ -37,14 +38,15 @@ def render(report: CheckReport, options: RenderOptions) -> str:
 
 def headline(report: CheckReport) -> str:
     n = len(report.outcomes)
-    failed = [o.budget.name for o in report.outcomes if o.status in (Status.FAIL, Status.ERROR)]
+    failed = [one_line(o.budget.name) for o in report.outcomes
+              if o.status in (Status.FAIL, Status.ERROR)]
     if failed:
         return f"### ❌ bottlecalc check: {len(failed)} of {n} budgets failed ({', '.join(failed)})"
     return f"### ✅ bottlecalc check: {n} budget{'s' if n != 1 else ''} within budget"
 
 
 def rows_of(outcome: Outcome, with_baseline: bool) -> list[list[str]]:
-    name = f"`{outcome.budget.name}`"
+    name = f"`{one_line(outcome.budget.name)}`"
     if outcome.error is not None:
         row = [name, "—", "—", "—", "—", "—", f"{ICON[Status.ERROR]} {WORD[Status.ERROR]}"]
         return [row + (["—"] if with_baseline else [])]
@@ -66,7 +68,8 @@ def delta_cell(outcome: Outcome, verdict: Verdict) -> str:
 
 def sections(outcome: Outcome, baseline: str | None) -> list[str]:
     """What carries each exceeded quantity, what moved, and the details of one budget."""
-    lines = ["", f"**{outcome.budget.name}** — {outcome.kind} `{outcome.budget.target}`, "
+    lines = ["", f"**{one_line(outcome.budget.name)}** — {outcome.kind} "
+             f"`{one_line(outcome.budget.target)}`, "
              f"input {shape_text(outcome.input)}"]
     if outcome.error is not None:
         lines += ["", f"Could not be measured: {outcome.error}"]

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
+from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import (
     WORD,
     baseline_lines,
@@ -44,8 +45,8 @@ def render(report: CheckReport, options: RenderOptions) -> str:
 
 def rows(outcome: Outcome) -> list[tuple[str | Text, ...]]:
     budget = outcome.budget
-    shown = "" if budget.target == budget.name else budget.target  # CLI runs: name is target
-    head = (budget.name, shown, shape_text(outcome.input))
+    shown = "" if budget.target == budget.name else one_line(budget.target)  # CLI: name=target
+    head = (one_line(budget.name), shown, shape_text(outcome.input))
     if outcome.error is not None:
         verdict = Text(WORD[Status.ERROR], style=STYLE[Status.ERROR])
         return [(*head, "—", "—", "—", "—", verdict)]
@@ -61,9 +62,9 @@ def cells(verdict: Verdict) -> tuple[str | Text, ...]:
 def footnotes(report: CheckReport) -> list[str]:
     lines = []
     for outcome in report.outcomes:
-        name = outcome.budget.name
+        name = one_line(outcome.budget.name)
         if outcome.error is not None:
-            lines.append(f"{name}: could not be measured: {outcome.error}")
+            lines.append(f"{name}: could not be measured: {one_line(outcome.error)}")
         lines.extend(f"{name}: {line}" for line in [*top_lines(outcome),
                                                      *baseline_lines(outcome, report.baseline)])
         if (measured := measured_line(outcome)) is not None:

@@ -6,6 +6,7 @@ from bottlecalc.analytic import fmt
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import RANKED_BY, TopModule
 from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
+from bottlecalc.budget.text import one_line
 from bottlecalc.report.numbers import exact, shape_text
 from bottlecalc.report.words import complete_line, reconcile_lines, unused_line
 
@@ -34,7 +35,7 @@ def verdict_line(verdict: Verdict) -> str:
 
 def title(outcome: Outcome) -> str:
     """'resnet50 (preset resnet50, input 1x3x224x224)'."""
-    return (f"{outcome.budget.name} ({outcome.kind} {outcome.budget.target}, "
+    return (f"{one_line(outcome.budget.name)} ({outcome.kind} {one_line(outcome.budget.target)}, "
             f"input {shape_text(outcome.input)})")
 
 
@@ -91,11 +92,12 @@ def baseline_lines(outcome: Outcome, source: str | None) -> list[str]:
     if source is None or outcome.measurement is None:
         return []
     if outcome.baseline is None:
-        return [f"baseline: no budget named {outcome.budget.name!r} in {source} (new)"]
+        return [f"baseline: no budget named {one_line(repr(outcome.budget.name))} in "
+                f"{one_line(source)} (new)"]
     moved = totals_moved(outcome.baseline, snapshot_of(outcome.measurement))
     totals = "; ".join(f"{c.metric} {fmt(c.before)} -> {fmt(c.after)} ({c.delta:+,})"
                        for c in moved)
-    lines = [f"against {source}: {totals or 'no totals to compare'}"]
+    lines = [f"against {one_line(source)}: {totals or 'no totals to compare'}"]
     shown = outcome.changes[:SHOWN_CHANGES]
     if shown:
         more = len(outcome.changes) - len(shown)
@@ -113,7 +115,7 @@ def outcome_lines(outcome: Outcome, baseline: str | None = None) -> list[str]:
     baseline, what was measured, and the details: a fact a line."""
     lines = [verdict_line(v) for v in outcome.verdicts]
     if outcome.error is not None:
-        lines.append(f"could not be measured: {outcome.error}")
+        lines.append(f"could not be measured: {one_line(outcome.error)}")
     lines += top_lines(outcome) + baseline_lines(outcome, baseline)
     if (measured := measured_line(outcome)) is not None:
         lines.append(measured)
@@ -126,7 +128,7 @@ def summary(report: CheckReport) -> str:
     parts = [f"{report.count(Status.PASS)} within"]
     for status, word in ((Status.TOLERATED, "tolerated"), (Status.FAIL, "exceeded"),
                          (Status.ERROR, "not measured")):
-        names = [o.budget.name for o in report.outcomes if o.status is status]
+        names = [one_line(o.budget.name) for o in report.outcomes if o.status is status]
         if names:
             parts.append(f"{len(names)} {word} ({', '.join(names)})")
     verdict = "FAILED" if report.exit_code else "ok"

@@ -1,14 +1,14 @@
-"""The formats of ``bottlecalc compare``; ``--format`` takes its choices from these keys."""
+"""The formats of ``bottlecalc compare``; ``--format`` takes its choices from these keys.
+Each module is imported when its format is used (``compare --no-measure`` starts fast)."""
 
 from __future__ import annotations
 
-from bottlecalc.report.compare import csv, json, markdown, table
-from bottlecalc.report.render import Format, Registry
+from bottlecalc.report.render import Format, LazyRegistry, Registry
 from bottlecalc.results import CompareResult
 
-RENDERERS: Registry[CompareResult] = {
-    Format.TABLE: table.render,
-    Format.JSON: json.render,
-    Format.CSV: csv.render,
-    Format.MARKDOWN: markdown.render,
-}
+RENDERERS: Registry[CompareResult] = LazyRegistry({
+    Format.TABLE: "bottlecalc.report.compare.table",
+    Format.JSON: "bottlecalc.report.compare.json",
+    Format.CSV: "bottlecalc.report.compare.csv",
+    Format.MARKDOWN: "bottlecalc.report.compare.markdown",
+})

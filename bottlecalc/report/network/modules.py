@@ -39,7 +39,7 @@ TIME_LEGEND = (
 CONVENTIONS: tuple[tuple[str, str], ...] = (
     ("complete MACs", "torchvision's \"GFLOPS\": every multiply-add, whichever kernel runs"),
     ("fvcore", "FlopCountAnalysis: also BN and pooling; skips what it cannot trace"),
-    ("FlopCounterMode FLOPs", "torch.utils.flop_counter: 2 per multiply-add (meta device)"),
+    ("FlopCounterMode FLOPs", "torch.utils.flop_counter: 2 per multiply-add ({device} device)"),
     ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
 )
 TRAIN = ("training step FLOPs", "FlopCounterMode, forward + backward: a gradient for every "
@@ -201,7 +201,7 @@ def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
     """(label, exact count, short form and mark, what it is) per convention."""
     m = report.result.measured
     values = [m.macs, m.fvcore, m.torch_flops, m.macs_modules]
-    rows = [(label, exact(n), human(n), meaning)
+    rows = [(label, exact(n), human(n), meaning.format(device=m.torch_device or "no"))
             for (label, meaning), n in zip(CONVENTIONS, values, strict=True)]
     if m.macs_modules is not None:
         label, count, short, meaning = rows[-1]
