@@ -47,7 +47,6 @@ class Plan:
 
     forward: bool = False  # the complete count: FlopCounterMode, module formulas, usage
     fvcore: bool = True
-    trace_limit: bool = True  # skip fvcore past TRACE_MAX_MACS / TRACE_MAX_BYTES
     train: bool = False  # also a training step's FLOPs (forward + backward) on meta
 
 
@@ -79,12 +78,11 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     """Every route ``plan`` asks for on ``subject``; failures become :class:`MeasureError`."""
     built = _build(subject)
     made = instantiated(built.module)
-    skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes) if plan.trace_limit \
-        else None
+    skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes)
     forward = _forward(built, subject) if plan.forward or (plan.fvcore and skip) else None
     train = _train(built, subject) if plan.train else None
     if forward is not None and skip is None:
-        skip = _fvcore_skip(forward, built, subject, plan)
+        skip = _fvcore_skip(forward, built, subject)
     fv = None
     if plan.fvcore and skip is None:
         fv = _fvcore(built, subject)
@@ -94,12 +92,12 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 
-def _fvcore_skip(forward: Forward, built: _Built, subject: Subject, plan: Plan) -> str | None:
+def _fvcore_skip(forward: Forward, built: _Built, subject: Subject) -> str | None:
     """Why fvcore would fail or cost too much here, known from the count on meta."""
     if built.untraceable is not None:
         return (f"the forward's output holds an object of type {built.untraceable}, which "
                 "torch.jit cannot trace")
-    if not plan.trace_limit or subject.trace_macs is not None:
+    if subject.trace_macs is not None:
         return None
     # fvcore traces with autograd on, so activations stay alive: a lower bound on them
     activations = ACTIVATIONS * 4 * forward.largest
