@@ -19,3 +19,11 @@ class MeasureError(BottlecalcError):
     """torch, fvcore or a user's model failed while being built or measured (exit 3)."""
 
     exit_code = 3
+
+
+class BottlecalcWarning(UserWarning):
+    """Root of bottlecalc's warnings; the CLI shows each as one ``bottlecalc: warning:`` line."""
+
+
+class UntestedTorchWarning(BottlecalcWarning):
+    """The torch in use is outside the range bottlecalc's counts were tested on."""

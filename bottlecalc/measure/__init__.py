@@ -17,9 +17,9 @@
 * :mod:`~bottlecalc.measure.sequence` — sequence models: counts at several lengths, decoding;
 * :mod:`~bottlecalc.measure.timing` — wall-clock time and the machine's roofs (``--time``);
 * :mod:`~bottlecalc.measure.rejected` — why a model rejected its input: the module, the stride;
-* :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one stderr line outside.
+* :mod:`~bottlecalc.measure.torch_range` — the tested torch releases; one warning outside.
 """
 
-from bottlecalc.measure.torch_range import say_if_untested
+from bottlecalc.measure.torch_range import warn_if_untested
 
-say_if_untested()  # once per process: the first import of any measuring module
+warn_if_untested()  # once per process: the first import of any measuring module
