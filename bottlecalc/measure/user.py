@@ -27,10 +27,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from bottlecalc.budget.targets import is_file_path, split_target
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.subject import Inputs, Make, Subject, zeros_of
-from bottlecalc.spec import TensorSpec
+from bottlecalc.spec import TensorSpec, is_file_path, split_target
 
 
 @contextlib.contextmanager
