@@ -32,7 +32,7 @@ from bottlecalc.measure.known import KnownValues, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
-from bottlecalc.measure.subject import Inputs, Subject, dtype_guard, untraceable
+from bottlecalc.measure.subject import Inputs, Origin, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
 from bottlecalc.results import Measured, ModuleCount, UnknownOp
 
@@ -45,7 +45,7 @@ ACTIVATIONS = 5  # activation-sized tensors alive at once in a real forward (an 
 class Plan:
     """Which routes run besides the instantiated count (always run: it is free on meta)."""
 
-    forward: bool = False  # the complete count: FlopCounterMode, module formulas, usage
+    complete: bool = False  # the complete count: FlopCounterMode, module formulas, usage
     fvcore: bool = True
     train: bool = False  # also a training step's FLOPs (forward + backward) on meta
 
@@ -79,7 +79,7 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     built = _build(subject)
     made = instantiated(built.module)
     skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes)
-    forward = _forward(built, subject) if plan.forward or (plan.fvcore and skip) else None
+    forward = _forward(built, subject) if plan.complete or (plan.fvcore and skip) else None
     train = _train(built, subject) if plan.train else None
     if forward is not None and skip is None:
         skip = _fvcore_skip(forward, built, subject)
@@ -123,7 +123,7 @@ def _weight_bytes(module: nn.Module) -> int:
 
 
 def _user_code(subject: Subject) -> AbstractContextManager[None]:
-    return nullcontext() if subject.own else contained(subject.name)
+    return nullcontext() if subject.origin is Origin.OWN else contained(subject.name)
 
 
 def _on_meta(module: nn.Module) -> bool:
@@ -143,7 +143,8 @@ def _build(subject: Subject) -> _Built:
         return _Built(_cpu_build(subject), subject.home, [note])
     if _on_meta(module):
         return _Built(module, "meta")
-    notes = [] if subject.given else ["built on the CPU: the factory placed its tensors there"]
+    placed = "built on the CPU: the factory placed its tensors there"
+    notes = [] if subject.origin is Origin.GIVEN else [placed]
     return _Built(module, subject.home, notes)
 
 
@@ -353,13 +354,14 @@ def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
     inputs = subject.inputs(subject.home)
     try:
         with inference(module), _user_code(subject):
-            return fvcore_count(module, inputs.args, inputs.kwargs, grad=not subject.own)
+            return fvcore_count(module, inputs.args, inputs.kwargs,
+                                grad=subject.origin is not Origin.OWN)
     except BottlecalcError:
         raise
     except Exception as exc:
         message = (f"fvcore could not trace {subject.name} on input {subject.input_text}: "
                    f"{type(exc).__name__}: {exc}")
-        if subject.own:
+        if subject.origin is Origin.OWN:
             raise MeasureError(message) from exc
         built.notes.append(message)
         return None
@@ -373,7 +375,8 @@ def _real_module(built: _Built, subject: Subject) -> nn.Module:
                            "outside its parameters and buffers")
         built.module = _cpu_build(subject)
     else:
-        built.module = (materialize_shared if subject.own else materialize)(built.module)
+        own = subject.origin is Origin.OWN
+        built.module = (materialize_shared if own else materialize)(built.module)
     built.device = "cpu"
     return built.module
 

@@ -36,7 +36,7 @@ from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.pipeline import ACTIVATIONS, inference
-from bottlecalc.measure.subject import Subject
+from bottlecalc.measure.subject import Origin, Subject
 from bottlecalc.measure.user import contained
 from bottlecalc.results import (
     MIN_SAMPLES,
@@ -242,7 +242,7 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     args, kwargs = example_inputs(subject, device)
 
     def change(value: Any) -> Any:
-        return _random_like(value, dtype) if subject.own else _cast(value, dtype)
+        return _random_like(value, dtype) if subject.origin is Origin.OWN else _cast(value, dtype)
 
     return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
 
