@@ -92,12 +92,14 @@ def fvcore_convention(name: str, variant: StrideOn, shape: InputShape) -> tuple[
     return found.total, counts.fvcore
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_fvcore_agrees_with_analytic_for_every_preset(name: str) -> None:
     total, analytic = fvcore_convention(name, StrideOn.CONV3X3, IMAGENET)
     assert total == analytic
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_fvcore_agrees_with_analytic_for_every_preset_at_v1(name: str) -> None:
     # v1 moves strides (and so BN sizes); the convention does not depend on the image
