@@ -25,7 +25,7 @@ from torch import nn
 
 from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
-from bottlecalc.errors import BottlecalcError, MeasureError, SpecError
+from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, known_pairs
@@ -149,13 +149,8 @@ def _build(subject: Subject) -> _Built:
 
 
 def _cpu_build(subject: Subject) -> nn.Module:
-    try:
+    with failing_as(f"building {subject.name}", keep=(BottlecalcError,)):
         return subject.make(subject.home)
-    except BottlecalcError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"building {subject.name} failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
 
 
 def _forward(built: _Built, subject: Subject) -> Forward:
