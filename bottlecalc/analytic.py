@@ -229,11 +229,7 @@ def block_layers(spec: BlockSpec, shape: InputShape, prefix: str = "") -> tuple[
 def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
     if not prefix:
         return layers
-    return (_rename(layer, f"{prefix}.{layer.name}") for layer in layers)
-
-
-def _rename(layer: Layer, name: str) -> Layer:
-    return replace(layer, name=name)
+    return (replace(layer, name=f"{prefix}.{layer.name}") for layer in layers)
 
 
 # YOLO's blocks, as ultralytics' ``nn/modules/conv.py`` and ``block.py`` define them. Each

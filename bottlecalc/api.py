@@ -51,7 +51,7 @@ def count_spec(spec: S, shape: InputShape, *, measure: bool = True,
     from bottlecalc.measure.pipeline import measure as run
     from bottlecalc.measure.subject import spec_subject
 
-    plan = Plan(forward=cross_check, fvcore=fvcore, train=train)
+    plan = Plan(complete=cross_check, fvcore=fvcore, train=train)
     measured = run(spec_subject(spec, shape, result.counts), plan)
     return Counted(spec=spec, shape=shape, layers=result.layers, measured=measured)
 
@@ -150,7 +150,7 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     from bottlecalc.measure.pipeline import Plan, measure
 
     wanted = Metric.MACS in budget.metrics if fvcore is None else fvcore
-    plan = Plan(forward=True, fvcore=wanted,
+    plan = Plan(complete=True, fvcore=wanted,
                 train=train or Metric.TRAIN_FLOPS in budget.metrics)
     try:
         found = measure(_subject(budget, target, base=base), plan)
@@ -202,7 +202,7 @@ def count_model(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | None
     if timing is not None:
         check_device(timing.device)  # before the count: it may take a while
     subject = model_subject(target, feed=feed, inputs=inputs, base=base)
-    result = ModelResult(target, measure(subject, Plan(forward=True, fvcore=fvcore,
+    result = ModelResult(target, measure(subject, Plan(complete=True, fvcore=fvcore,
                                                        train=train)))
     return result if timing is None else time_model(result, subject, timing, depth=depth)
 

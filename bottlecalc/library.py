@@ -164,7 +164,7 @@ def count(model: Any, *inputs: Any, input_shape: Any = None,
 
     shown, train = _depth(1 if depth is None else depth), _train(pass_)
     subject = _subject(model, inputs, kwargs, input_shape, name)
-    measured = measure(subject, Plan(forward=True, fvcore=fvcore, train=train))
+    measured = measure(subject, Plan(complete=True, fvcore=fvcore, train=train))
     return Count(ModelResult(subject.name, measured), depth=shown, train=train)
 
 

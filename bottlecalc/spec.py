@@ -490,3 +490,24 @@ def _dtype(option: str, value: object, name: str) -> str:
         raise SpecError(f"{option}: unknown dtype {name.strip()!r} in {value!r}; use one of "
                         f"{', '.join(sorted(set(DTYPES.values())))}")
     return DTYPES[key]
+
+
+# ---- a user's model or inputs named as ``package.module:callable`` or ``file.py:callable``
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def is_file_path(where: str) -> bool:
+    return where.endswith(".py") or "/" in where or "\\" in where
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """('pkg.mod' or 'path/file.py', 'attr.path'), or SpecError naming the target."""
+    where, _, attr = target.rpartition(":")
+    if not where or not _DOTTED.fullmatch(attr):
+        raise SpecError(
+            f"target {target!r} must be package.module:callable or path/to/file.py:callable"
+        )
+    if not is_file_path(where) and not _DOTTED.fullmatch(where):
+        raise SpecError(f"target {target!r}: {where!r} is neither a module name nor a .py path")
+    return where, attr

@@ -97,10 +97,14 @@ class BlockConfig:
     bias: bool = False
     shape: InputShape = field(default_factory=InputShape)
 
+    @property
+    def out(self) -> int:
+        """The output channels: ``--out``, or mid x ``--expansion``, or ``--in``."""
+        return resolve_out(self.in_channels, self.mid, self.out_channels, self.expansion)
+
     def pair(self) -> tuple[BlockSpec, BlockSpec]:
-        """(basic, bottleneck), exactly as ``compare`` builds them."""
-        out = resolve_out(self.in_channels, self.mid, self.out_channels, self.expansion)
-        return block_pair(self.in_channels, self.mid, out, stride=self.stride,
+        """(basic, bottleneck): the blocks ``compare``, ``sweep`` and ``handout`` count."""
+        return block_pair(self.in_channels, self.mid, self.out, stride=self.stride,
                           groups=self.groups, stride_on=self.stride_on, bn=self.bn,
                           bias=self.bias)
 

@@ -81,7 +81,7 @@ class Limit:
 
 @dataclass(frozen=True)
 class Budget:
-    """One named budget: a target and up to three limits (``tolerance`` in percent)."""
+    """One named budget: a target and at most one limit per metric (``tolerance`` in percent)."""
 
     name: str
     target: str

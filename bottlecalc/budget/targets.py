@@ -6,14 +6,23 @@ resolved here without being imported (importing needs torch, :mod:`bottlecalc.me
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bottlecalc.budget.model import Budget
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import get_preset
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec, check_feed
+from bottlecalc.spec import (  # split_target and is_file_path: public here too, as before
+    BlockSpec,
+    InputShape,
+    NetworkSpec,
+    TensorSpec,
+    check_feed,
+    is_file_path,
+    split_target,
+)
+
+__all__ = ["DEFAULT_INPUT", "Kind", "Target", "is_file_path", "resolve", "split_target"]
 
 DEFAULT_INPUT = (TensorSpec((1, 3, 224, 224)),)
 
@@ -67,22 +76,3 @@ def resolve(budget: Budget, *, option: str = "input") -> Target:
         raise SpecError(f"{option} for {budget.target} must be one N,{network.in_channels},H,W "
                         f"float32 shape, got {', '.join(t.label for t in feed)}")
     return Target(Kind.PRESET, feed, network=network)
-
-
-_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-
-
-def is_file_path(where: str) -> bool:
-    return where.endswith(".py") or "/" in where or "\\" in where
-
-
-def split_target(target: str) -> tuple[str, str]:
-    """('pkg.mod' or 'path/file.py', 'attr.path'), or SpecError naming the target."""
-    where, _, attr = target.rpartition(":")
-    if not where or not _DOTTED.fullmatch(attr):
-        raise SpecError(
-            f"target {target!r} must be package.module:callable or path/to/file.py:callable"
-        )
-    if not is_file_path(where) and not _DOTTED.fullmatch(where):
-        raise SpecError(f"target {target!r}: {where!r} is neither a module name nor a .py path")
-    return where, attr

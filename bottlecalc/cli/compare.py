@@ -17,9 +17,7 @@ from bottlecalc.spec import (
     BlockKind,
     BlockSpec,
     YoloKind,
-    block_pair,
     parse_int,
-    resolve_out,
     yolo_block,
 )
 
@@ -107,11 +105,10 @@ def compare_specs(block: options.BlockOptions[int | None],
     if block.mid is None and yolo.blocks == DEFAULT_BLOCKS:  # the article's pair, as ever
         raise click.MissingParameter(param_hint="'--mid'", param_type="option")
     mid = max(cin // 4, 1) if block.mid is None else block.mid
-    out = resolve_out(cin, mid, block.out_channels, block.expansion)
-    basic, bottleneck = block_pair(cin, mid, out, stride=block.stride, groups=block.groups,
-                                   stride_on=block.stride_on, bn=block.bn, bias=block.bias)
-    resnet = {BlockKind.BASIC: basic, BlockKind.BOTTLENECK: bottleneck}
-    return tuple(resnet[k] if isinstance(k, BlockKind) else _yolo_spec(k, cin, out, block, yolo)
+    config = block.config(cin, mid)
+    resnet = dict(zip((BlockKind.BASIC, BlockKind.BOTTLENECK), config.pair(), strict=True))
+    return tuple(resnet[k] if isinstance(k, BlockKind)
+                 else _yolo_spec(k, cin, config.out, block, yolo)
                  for k in kinds)
 
 

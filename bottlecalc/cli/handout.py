@@ -14,7 +14,7 @@ from bottlecalc.report.handout.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS
-from bottlecalc.sweep import Axis, BlockConfig, default_mids, parse_values, run_sweep
+from bottlecalc.sweep import Axis, default_mids, parse_values, run_sweep
 
 EXAMPLES = """
 \b
@@ -26,14 +26,6 @@ Examples:
   bottlecalc handout --in 256 --mid 64 --time -o timed.html   # adds "MACs are not time"
   bottlecalc handout --in 256 --mid 64 --yolo --lang zh -o yolo.html  # "From ResNet to YOLO"
 """
-
-def block_config(block: options.BlockOptions[int]) -> BlockConfig:
-    """The options as typed: the sweep keeps --out fixed, or out = mid x --expansion."""
-    return BlockConfig(block.in_channels, block.mid, out_channels=block.out_channels,
-                       expansion=block.expansion, stride=block.stride, groups=block.groups,
-                       stride_on=block.stride_on, bn=block.bn, bias=block.bias,
-                       shape=block.shape())
-
 
 @click.command(epilog=EXAMPLES)
 @options.block_options(options.Form.REQUIRED)
@@ -64,7 +56,7 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     atomically. --time adds "MACs are not time": both blocks timed on this machine.
     """
     chosen = pick_format(RENDERERS, fmt, output, default=Format.HTML)
-    config = block_config(block)
+    config = block.config(block.in_channels, block.mid)  # the sweep keeps --out fixed
     _, bottleneck = config.pair()  # validates every option before anything is measured
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
             else default_mids(bottleneck.mid, bottleneck.groups))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 from typing import Any, NoReturn
 
 import click
@@ -17,7 +18,7 @@ import click
 from bottlecalc import __version__
 from bottlecalc.budget.text import one_line
 from bottlecalc.cli.streams import ClosedStdout, reader_left, stdout_broken, stdout_failed
-from bottlecalc.errors import BottlecalcError, MeasureError
+from bottlecalc.errors import BottlecalcError, BottlecalcWarning, MeasureError
 
 # name -> (module, attribute). Each module is imported only when its command runs or
 # its help is shown; none of them imports torch at module level.
@@ -102,6 +103,7 @@ class LazyGroup(click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         if sys.stdout is None:  # closed by the shell (`>&-`)
             sys.stdout = ClosedStdout()
+        warnings.showwarning = _one_line_warning(warnings.showwarning)
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
             sys.stdout.flush()  # here, not at exit, where a failure is a traceback
@@ -121,6 +123,22 @@ class LazyGroup(click.Group):
         except CommandFailed as failed:
             _failure(failed)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _one_line_warning(show: Any) -> Any:
+    """``warnings.showwarning`` that says bottlecalc's own warnings as one stderr line (Python's
+    form is two, with a file name and a source line) and passes any other warning to ``show``."""
+    if getattr(show, "bottlecalc", False):
+        return show
+
+    def say(message: Warning | str, category: type[Warning], *where: Any, **kw: Any) -> None:
+        if issubclass(category, BottlecalcWarning):
+            click.echo(f"bottlecalc: warning: {one_line(str(message))}", err=True)
+        else:
+            show(message, category, *where, **kw)
+
+    say.bottlecalc = True  # type: ignore[attr-defined]
+    return say
 
 
 def _stdout_error(exc: OSError) -> Exception:

@@ -25,7 +25,8 @@ from bottlecalc.cli.output import OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.results import TimeOptions
-from bottlecalc.spec import BlockSpec, InputShape, StrideOn, block_pair, resolve_out
+from bottlecalc.spec import InputShape, StrideOn
+from bottlecalc.sweep import BlockConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
@@ -62,6 +63,14 @@ class BlockOptions(Generic[T]):
     def shape(self) -> InputShape:
         return InputShape.parse(self.size, batch=self.batch)
 
+    def config(self, in_channels: int, mid: int, *, size: str | None = None) -> BlockConfig:
+        """The one point these options describe, ``--in`` and ``--mid`` (and, for a sweep,
+        ``--size``) given as numbers: every command builds its blocks from it."""
+        shape = InputShape.parse(self.size if size is None else size, batch=self.batch)
+        return BlockConfig(in_channels, mid, out_channels=self.out_channels,
+                           expansion=self.expansion, stride=self.stride, groups=self.groups,
+                           stride_on=self.stride_on, bn=self.bn, bias=self.bias, shape=shape)
+
 
 class ReadPath(_PathType):
     """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
@@ -80,14 +89,6 @@ class ReadPath(_PathType):
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[CompletionItem]:
         return [CompletionItem(incomplete, type="file")]
-
-
-def block_pair_of(block: BlockOptions[int]) -> tuple[BlockSpec, BlockSpec]:
-    """compare's basic and bottleneck blocks from the options."""
-    out = resolve_out(block.in_channels, block.mid, block.out_channels, block.expansion)
-    return block_pair(block.in_channels, block.mid, out, stride=block.stride,
-                      groups=block.groups, stride_on=block.stride_on, bn=block.bn,
-                      bias=block.bias)
 
 
 BLOCK_FIELDS = tuple(f.name for f in fields(BlockOptions))

@@ -10,7 +10,7 @@ from bottlecalc.cli import options
 from bottlecalc.cli.output import OutputPath, pick_format, write, write_file
 from bottlecalc.report.sweep.registry import RENDERERS
 from bottlecalc.results import TimeOptions
-from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, InputShape, parse_int
+from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, parse_int
 from bottlecalc.sweep import Axis, BlockConfig, Sweep, is_series, parse_values, run_sweep
 
 EXAMPLES = """
@@ -42,11 +42,7 @@ def base_config(block: options.BlockOptions[str], axis: Axis, first: int) -> Blo
     """The fixed options; the swept one starts at its first value."""
     in_ch = first if axis is Axis.IN else parse_int("--in", block.in_channels, high=MAX_CHANNELS)
     mid = first if axis is Axis.MID else parse_int("--mid", block.mid, high=MAX_CHANNELS)
-    size = str(first) if axis is Axis.SIZE else block.size
-    return BlockConfig(in_ch, mid, out_channels=block.out_channels, expansion=block.expansion,
-                       stride=block.stride, groups=block.groups, stride_on=block.stride_on,
-                       bn=block.bn, bias=block.bias,
-                       shape=InputShape.parse(size, batch=block.batch))
+    return block.config(in_ch, mid, size=str(first) if axis is Axis.SIZE else None)
 
 
 def draw_plot(sweep: Sweep, path: Path) -> bytes | str:

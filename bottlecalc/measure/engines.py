@@ -1,12 +1,12 @@
-"""The torch-side routes: instantiated parameter counts, fvcore, and FlopCounterMode.
+"""Two torch-side routes: instantiated parameter counts and fvcore.
 
 * **instantiated** — sum of ``numel()`` over the parameters torch created (meta device),
   and over the weights and biases packed in quantized modules (``quantize_dynamic``,
   static quantization): packed weights are parameters to the user, though not to torch.
 * **fvcore** — ``FlopCountAnalysis(module, inputs).total()``; it traces with ``torch.jit``,
   so it needs real tensors. Its unsupported-op report comes back as data, never as log lines.
-* **FlopCounterMode** — ``torch.utils.flop_counter``, an independent engine that counts at
-  the dispatcher. It runs on meta tensors, so its cost does not grow with width.
+
+FlopCounterMode (the complete count) runs in :mod:`~bottlecalc.measure.forward`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ from typing import Any
 import torch
 from torch import nn
 from torch.utils._pytree import tree_leaves
-from torch.utils.flop_counter import FlopCounterMode
-
-from bottlecalc.measure.ops import DISPATCH, custom_mapping
-from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 
 
 @contextmanager
@@ -161,11 +157,3 @@ def _unwrap(table: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
                 if name.startswith("model.")})
     return out
 
-
-def torch_flops(module: nn.Module, inputs: tuple[Any, ...]) -> int:
-    """FlopCounterMode's total (2 per multiply-accumulate) for one forward pass, with the
-    fused kernels torch may pick on real tensors counted too (the same count on any device)."""
-    with no_lazy_dynamo(DISPATCH), torch.no_grad(), ShapeOnly(), \
-            FlopCounterMode(display=False, custom_mapping=custom_mapping()) as counter:
-        module(*inputs)
-    return int(counter.get_total_flops())

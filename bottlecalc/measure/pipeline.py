@@ -25,14 +25,14 @@ from torch import nn
 
 from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
-from bottlecalc.errors import BottlecalcError, MeasureError, SpecError
+from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
-from bottlecalc.measure.subject import Inputs, Subject, dtype_guard, untraceable
+from bottlecalc.measure.subject import Inputs, Origin, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
 from bottlecalc.results import Measured, ModuleCount, UnknownOp
 
@@ -45,9 +45,8 @@ ACTIVATIONS = 5  # activation-sized tensors alive at once in a real forward (an 
 class Plan:
     """Which routes run besides the instantiated count (always run: it is free on meta)."""
 
-    forward: bool = False  # the complete count: FlopCounterMode, module formulas, usage
+    complete: bool = False  # the complete count: FlopCounterMode, module formulas, usage
     fvcore: bool = True
-    trace_limit: bool = True  # skip fvcore past TRACE_MAX_MACS / TRACE_MAX_BYTES
     train: bool = False  # also a training step's FLOPs (forward + backward) on meta
 
 
@@ -79,12 +78,11 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     """Every route ``plan`` asks for on ``subject``; failures become :class:`MeasureError`."""
     built = _build(subject)
     made = instantiated(built.module)
-    skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes) if plan.trace_limit \
-        else None
-    forward = _forward(built, subject) if plan.forward or (plan.fvcore and skip) else None
+    skip = too_big_to_trace(subject.trace_macs, subject.trace_bytes)
+    forward = _forward(built, subject) if plan.complete or (plan.fvcore and skip) else None
     train = _train(built, subject) if plan.train else None
     if forward is not None and skip is None:
-        skip = _fvcore_skip(forward, built, subject, plan)
+        skip = _fvcore_skip(forward, built, subject)
     fv = None
     if plan.fvcore and skip is None:
         fv = _fvcore(built, subject)
@@ -94,12 +92,12 @@ def measure(subject: Subject, plan: Plan) -> Measured:
     return replace(_assemble(made, forward, fv, built, subject), train_flops=train)
 
 
-def _fvcore_skip(forward: Forward, built: _Built, subject: Subject, plan: Plan) -> str | None:
+def _fvcore_skip(forward: Forward, built: _Built, subject: Subject) -> str | None:
     """Why fvcore would fail or cost too much here, known from the count on meta."""
     if built.untraceable is not None:
         return (f"the forward's output holds an object of type {built.untraceable}, which "
                 "torch.jit cannot trace")
-    if not plan.trace_limit or subject.trace_macs is not None:
+    if subject.trace_macs is not None:
         return None
     # fvcore traces with autograd on, so activations stay alive: a lower bound on them
     activations = ACTIVATIONS * 4 * forward.largest
@@ -125,7 +123,7 @@ def _weight_bytes(module: nn.Module) -> int:
 
 
 def _user_code(subject: Subject) -> AbstractContextManager[None]:
-    return nullcontext() if subject.own else contained(subject.name)
+    return nullcontext() if subject.origin is Origin.OWN else contained(subject.name)
 
 
 def _on_meta(module: nn.Module) -> bool:
@@ -145,18 +143,14 @@ def _build(subject: Subject) -> _Built:
         return _Built(_cpu_build(subject), subject.home, [note])
     if _on_meta(module):
         return _Built(module, "meta")
-    notes = [] if subject.given else ["built on the CPU: the factory placed its tensors there"]
+    placed = "built on the CPU: the factory placed its tensors there"
+    notes = [] if subject.origin is Origin.GIVEN else [placed]
     return _Built(module, subject.home, notes)
 
 
 def _cpu_build(subject: Subject) -> nn.Module:
-    try:
+    with failing_as(f"building {subject.name}", keep=(BottlecalcError,)):
         return subject.make(subject.home)
-    except BottlecalcError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"building {subject.name} failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
 
 
 def _forward(built: _Built, subject: Subject) -> Forward:
@@ -355,13 +349,14 @@ def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
     inputs = subject.inputs(subject.home)
     try:
         with inference(module), _user_code(subject):
-            return fvcore_count(module, inputs.args, inputs.kwargs, grad=not subject.own)
+            return fvcore_count(module, inputs.args, inputs.kwargs,
+                                grad=subject.origin is not Origin.OWN)
     except BottlecalcError:
         raise
     except Exception as exc:
         message = (f"fvcore could not trace {subject.name} on input {subject.input_text}: "
                    f"{type(exc).__name__}: {exc}")
-        if subject.own:
+        if subject.origin is Origin.OWN:
             raise MeasureError(message) from exc
         built.notes.append(message)
         return None
@@ -375,7 +370,8 @@ def _real_module(built: _Built, subject: Subject) -> nn.Module:
                            "outside its parameters and buffers")
         built.module = _cpu_build(subject)
     else:
-        built.module = (materialize_shared if subject.own else materialize)(built.module)
+        own = subject.origin is Origin.OWN
+        built.module = (materialize_shared if own else materialize)(built.module)
     built.device = "cpu"
     return built.module
 

@@ -10,6 +10,7 @@ import copy
 import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import torch
@@ -169,6 +170,14 @@ def zeros_of(tensors: tuple[TensorSpec, ...]) -> Callable[[str], Inputs]:
     return make
 
 
+class Origin(StrEnum):
+    """Where a subject's module comes from, which decides how freely it may be handled."""
+
+    OWN = "own"  # bottlecalc's own module: weights may alias, no user code runs
+    FACTORY = "factory"  # built by the user's factory: user code, built again when needed
+    GIVEN = "given"  # an existing module handed to count(): used as it is, never rebuilt
+
+
 @dataclass(frozen=True)
 class Subject:
     """A module to measure: how to build it, what to feed it, and how to name it."""
@@ -177,13 +186,12 @@ class Subject:
     make: Make
     inputs: Callable[[str], Inputs]  # device -> the example inputs there
     feed: tuple[TensorSpec, ...] = ()  # the inputs' shapes, when known before building
-    own: bool = False  # bottlecalc's own module: weights may alias, no user code runs
+    origin: Origin = Origin.FACTORY
     # What fvcore would compute and allocate to trace it for real (fp32 weights), where
     # known in advance (bottlecalc's own modules); otherwise measured on meta first.
     trace_macs: int | None = None
     trace_bytes: int | None = None
     home: str = "cpu"  # where real tensors go (a model handed over on a GPU stays there)
-    given: bool = False  # an existing module handed to count(): used as it is, never rebuilt
 
     @property
     def input_text(self) -> str:
@@ -195,7 +203,7 @@ def spec_subject(spec: BlockSpec | NetworkSpec, shape: InputShape, counts: Count
     name = f"network {spec.name!r}" if isinstance(spec, NetworkSpec) else f"the {spec.kind} block"
     feed = (TensorSpec((shape.batch, spec.in_channels, shape.height, shape.width)),)
     return Subject(name=name, make=lambda device: build(spec, device=device),
-                   inputs=zeros_of(feed), feed=feed, own=True, trace_macs=counts.macs,
+                   inputs=zeros_of(feed), feed=feed, origin=Origin.OWN, trace_macs=counts.macs,
                    trace_bytes=4 * (counts.total + counts.buffers))
 
 
@@ -219,4 +227,4 @@ def given_subject(module: nn.Module, inputs: Inputs, name: str) -> Subject:
         return copy.deepcopy(module) if on_meta else module
 
     return Subject(name=name, make=make, inputs=inputs.to, feed=tuple(t for _, t in inputs.specs()),
-                   home=home_of(module), given=True)
+                   home=home_of(module), origin=Origin.GIVEN)

@@ -22,7 +22,7 @@ import sys
 import time
 import timeit
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,9 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
-from bottlecalc.errors import MeasureError, SpecError
+from bottlecalc.errors import SpecError, failing_as
 from bottlecalc.measure.pipeline import ACTIVATIONS, inference
-from bottlecalc.measure.subject import Subject
+from bottlecalc.measure.subject import Origin, Subject
 from bottlecalc.measure.user import contained
 from bottlecalc.results import (
     MIN_SAMPLES,
@@ -216,14 +216,9 @@ def input_text(subject: Subject) -> str:
 def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
     """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
     dtype = TORCH_DTYPES[options.dtype]
-    try:
+    with failing_as(f"building {subject.name} on {options.device} in {options.dtype}"):
         module = _real(subject.make(options.device), options.device).to(dtype=dtype)
         inputs = prepared(subject, options.device, dtype)
-    except MeasureError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"building {subject.name} on {options.device} in {options.dtype} "
-                           f"failed: {type(exc).__name__}: {exc}") from exc
     return module, inputs
 
 
@@ -242,29 +237,22 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     args, kwargs = example_inputs(subject, device)
 
     def change(value: Any) -> Any:
-        return _random_like(value, dtype) if subject.own else _cast(value, dtype)
+        return _random_like(value, dtype) if subject.origin is Origin.OWN else _cast(value, dtype)
 
     return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
 
 
-@contextmanager
-def failing_as(subject: Subject, options: TimeOptions) -> Iterator[None]:
+def timing_failure(subject: Subject, options: TimeOptions) -> AbstractContextManager[None]:
     """An error while timing ``subject`` as one line naming it, its input, the device and
     the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
-    try:
-        yield
-    except MeasureError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"timing {subject.name} on input {input_text(subject)} "
-                           f"({options.device}, {options.dtype}) failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
+    return failing_as(f"timing {subject.name} on input {input_text(subject)} "
+                             f"({options.device}, {options.dtype})")
 
 
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
     module, (args, kwargs) = built(subject, options)
-    with failing_as(subject, options), inference(module):
+    with timing_failure(subject, options), inference(module):
         total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
                       budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
         calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
@@ -287,7 +275,7 @@ def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, f
     ``rows`` timed on its own."""
     module, inputs = built(subject, options)
     calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
-    with failing_as(subject, options), inference(module), contained(subject.name):
+    with timing_failure(subject, options), inference(module), contained(subject.name):
         total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
                       budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
         moved = calls.run(module, inputs, rows) + weight_bytes(module)
@@ -419,11 +407,9 @@ def cpu_name() -> str:
 
 def probe_machine(options: TimeOptions) -> Machine:
     """Both roofs, probed once per device, dtype and thread count in a process."""
-    try:
+    with failing_as(f"probing the machine's roofs on {options.device} in "
+                           f"{options.dtype}", keep=()):
         return _probe(options.device, options.dtype, resolved_threads(options))
-    except Exception as exc:
-        raise MeasureError(f"probing the machine's roofs on {options.device} in "
-                           f"{options.dtype} failed: {type(exc).__name__}: {exc}") from exc
 
 
 @functools.cache

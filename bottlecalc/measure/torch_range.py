@@ -4,15 +4,18 @@ The measuring routes lean on torch internals that change between releases (FlopC
 dispatch mode, meta-device kernels, module tracking). ``tools/torch_matrix.py`` runs the test
 suite on the oldest and newest releases below; docs/compatibility.md has the results.
 pyproject.toml requires at least :data:`OLDEST`; a newer minor release than :data:`NEWEST`
-installs, and counting on it says once on stderr that it was not tested.
+installs, and counting on it warns once (:class:`~bottlecalc.errors.UntestedTorchWarning`)
+that it was not tested; the CLI shows that as one stderr line.
 """
 
 from __future__ import annotations
 
 import re
-import sys
+import warnings
 
 import torch
+
+from bottlecalc.errors import UntestedTorchWarning
 
 OLDEST = (2, 3, 1)  # pyproject.toml: torch>=2.3.1
 NEWEST = (2, 15, 0)  # any 2.15.x counts as tested
@@ -33,12 +36,12 @@ def untested_note(version: str) -> str | None:
     if found >= OLDEST and found[:2] <= NEWEST[:2]:
         return None
     oldest, newest = ".".join(map(str, OLDEST)), ".".join(map(str, NEWEST[:2]))
-    return (f"bottlecalc: warning: torch {version} is outside the tested range {oldest} to "
+    return (f"torch {version} is outside the tested range {oldest} to "
             f"{newest}.x; counts may differ (see docs/compatibility.md)")
 
 
-def say_if_untested() -> None:
-    """Say :func:`untested_note` for the torch in use on stderr (called once, on import)."""
+def warn_if_untested() -> None:
+    """Warn :func:`untested_note` for the torch in use (called once, on import)."""
     note = untested_note(str(torch.__version__))
     if note is not None:
-        print(note, file=sys.stderr)
+        warnings.warn(note, UntestedTorchWarning, stacklevel=2)

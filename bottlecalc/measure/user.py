@@ -27,10 +27,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from bottlecalc.budget.targets import is_file_path, split_target
-from bottlecalc.errors import MeasureError, SpecError
+from bottlecalc.errors import MeasureError, SpecError, failing_as
 from bottlecalc.measure.subject import Inputs, Make, Subject, zeros_of
-from bottlecalc.spec import TensorSpec
+from bottlecalc.spec import TensorSpec, is_file_path, split_target
 
 
 @contextlib.contextmanager
@@ -197,14 +196,8 @@ def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
 
 def _call_inputs(factory: Callable[[], Any], target: str) -> Any:
     """Call an ``--inputs`` callable; what it raises is an error naming it (exit 3)."""
-    try:
-        with torch.device("cpu"), contained(target):
-            return factory()
-    except MeasureError:
-        raise
-    except Exception as exc:
-        raise MeasureError(f"the --inputs callable {target} failed: "
-                           f"{type(exc).__name__}: {exc}") from exc
+    with failing_as(f"the --inputs callable {target}"), torch.device("cpu"), contained(target):
+        return factory()
 
 
 def as_inputs(value: Any, target: str) -> Inputs:

@@ -19,7 +19,7 @@ from bottlecalc.measure.user import load_factory, model_maker
 from bottlecalc.spec import TensorSpec
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-ALL = Plan(forward=True, fvcore=True)
+ALL = Plan(complete=True, fvcore=True)
 
 
 def test_a_model_is_left_exactly_as_it_came() -> None:

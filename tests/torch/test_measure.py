@@ -15,8 +15,9 @@ from torch import nn
 from bottlecalc.analytic import block_layers, count
 from bottlecalc.api import compare_blocks, count_spec
 from bottlecalc.build import Bottleneck, build, materialize
-from bottlecalc.measure.engines import instantiated, torch_flops
+from bottlecalc.measure.engines import instantiated
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, StrideOn, block_pair
+from tests.torch.flop_counter import flop_counter_total
 
 AT_56 = InputShape(56, 56)
 
@@ -56,7 +57,7 @@ def test_shape_only_mode_does_not_change_the_count() -> None:
 
     with FlopCounterMode(display=False) as plain, torch.no_grad():
         real(x)
-    meta = torch_flops(build(spec), (x.to("meta"),))
+    meta = flop_counter_total(build(spec), (x.to("meta"),))
     assert meta == plain.get_total_flops()
 
 
@@ -69,7 +70,7 @@ def test_article_sample_crashes_without_projection() -> None:
         broken(torch.zeros(1, 64, 56, 56))
     # The meta-device engine catches the same mismatch, without computing anything.
     with pytest.raises(RuntimeError, match="broadcast"):
-        torch_flops(_without_projection(spec), (torch.empty(1, 64, 56, 56, device="meta"),))
+        flop_counter_total(_without_projection(spec), (torch.empty(1, 64, 56, 56, device="meta"),))
     fixed = materialize(build(spec))
     assert fixed(torch.zeros(1, 64, 56, 56)).shape == (1, 256, 56, 56)
 

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from bottlecalc.analytic import Op, count, network_layers
 from bottlecalc.api import count_spec
 from bottlecalc.build import build, materialize, materialize_shared
-from bottlecalc.measure.engines import fvcore_count, torch_flops
+from bottlecalc.measure.engines import fvcore_count
 from bottlecalc.measure.pipeline import TRACE_MAX_MACS
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn
+from tests.torch.flop_counter import flop_counter_total
 
 IMAGENET = InputShape(224, 224)
 
@@ -63,7 +64,7 @@ def test_instantiated_and_flopcountermode_agree_for_every_preset(
     assert sum(p.numel() for p in module.parameters()) == counts.total
     assert sum(b.numel() for b in module.buffers()) == counts.buffers
     # FlopCounterMode counts 2 FLOPs per multiply-accumulate of conv and linear layers.
-    assert torch_flops(module, (network_input(spec, IMAGENET, "meta"),)) == 2 * counts.macs
+    assert flop_counter_total(module, (network_input(spec, IMAGENET, "meta"),)) == 2 * counts.macs
 
 
 def test_resnet152_is_small_enough_for_fvcore_to_trace() -> None:
@@ -91,12 +92,14 @@ def fvcore_convention(name: str, variant: StrideOn, shape: InputShape) -> tuple[
     return found.total, counts.fvcore
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_fvcore_agrees_with_analytic_for_every_preset(name: str) -> None:
     total, analytic = fvcore_convention(name, StrideOn.CONV3X3, IMAGENET)
     assert total == analytic
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_fvcore_agrees_with_analytic_for_every_preset_at_v1(name: str) -> None:
     # v1 moves strides (and so BN sizes); the convention does not depend on the image

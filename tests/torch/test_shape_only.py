@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from bottlecalc.measure.engines import torch_flops
 from bottlecalc.measure.shape_only import ShapeOnly
+from tests.torch.flop_counter import flop_counter_total
 
 
 @st.composite
@@ -43,7 +43,7 @@ def meta_count(module: nn.Module, shape: tuple[int, ...]) -> tuple[int, tuple[in
     x = torch.empty(shape, device="meta")
     with ShapeOnly(), torch.no_grad():
         out_shape = tuple(meta(x).shape)
-    return torch_flops(meta, (x,)), out_shape
+    return flop_counter_total(meta, (x,)), out_shape
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,7 +69,7 @@ def test_channel_mismatch_still_raises() -> None:
     conv = nn.Conv2d(8, 4, 3).to("meta")
     x = torch.empty(1, 6, 10, 10, device="meta")
     with pytest.raises(RuntimeError, match="expects 8 input channels, got 6"):
-        torch_flops(conv, (x,))
+        flop_counter_total(conv, (x,))
 
 
 # ---- the ops transformers and RNNs use: shapes and dtypes as torch's own CPU kernels give

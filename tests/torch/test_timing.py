@@ -17,7 +17,7 @@ from bottlecalc.api import compare_blocks, time_result
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure import timing
 from bottlecalc.measure.forward import count_forward
-from bottlecalc.measure.subject import Inputs, Make, Subject, spec_subject, zeros_of
+from bottlecalc.measure.subject import Inputs, Make, Origin, Subject, spec_subject, zeros_of
 from bottlecalc.results import TimeOptions, align, analytic_result
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
 
@@ -153,8 +153,8 @@ def test_a_users_model_is_timed_row_by_row_with_the_bytes_each_call_moved() -> N
 def test_bottlecalcs_own_inputs_are_random_a_users_are_its_own_cast() -> None:
     feed = (TensorSpec((2, 3)), TensorSpec((2, 3), "int64"))
     mine = Subject(name="own", make=lambda device: nn.Identity(), inputs=zeros_of(feed),
-                   feed=feed, own=True)
-    theirs = replace(mine, own=False)
+                   feed=feed, origin=Origin.OWN)
+    theirs = replace(mine, origin=Origin.FACTORY)
     (floats, ints), _ = timing.prepared(theirs, "cpu", torch.bfloat16)
     assert floats.dtype == torch.bfloat16 and not floats.any()  # zeros stay zeros
     assert ints.dtype == torch.int64

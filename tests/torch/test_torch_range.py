@@ -58,25 +58,61 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, check=True)
 
 
-def test_counting_on_an_untested_torch_says_so_once_on_stderr() -> None:
+UNTESTED = ("torch 2.99.0 is outside the tested range 2.3.1 to 2.15.x; counts may differ "
+            "(see docs/compatibility.md)")
+
+
+def test_counting_on_an_untested_torch_warns_once() -> None:
     proc = run("""
+        import warnings
         import torch
         torch.__version__ = "2.99.0"
-        from bottlecalc.api import compare_blocks
-        from bottlecalc.spec import InputShape, block_pair
-        for _ in range(2):
-            compare_blocks(block_pair(8, 4, 8), InputShape(8, 8), cross_check=True)
-        import bottlecalc.measure.engines, bottlecalc.measure.pipeline
-        print("counted")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            from bottlecalc.api import compare_blocks
+            from bottlecalc.spec import InputShape, block_pair
+            for _ in range(2):
+                compare_blocks(block_pair(8, 4, 8), InputShape(8, 8), cross_check=True)
+            import bottlecalc.measure.engines, bottlecalc.measure.pipeline
+        for w in caught:
+            print(w.category.__module__, w.category.__name__, w.message)
     """)
-    assert proc.stdout == "counted\n"
-    assert proc.stderr.splitlines() == [
-        "bottlecalc: warning: torch 2.99.0 is outside the tested range 2.3.1 to 2.15.x; "
-        "counts may differ (see docs/compatibility.md)"
-    ]
+    assert proc.stdout.splitlines() == [f"bottlecalc.errors UntestedTorchWarning {UNTESTED}"]
+    assert proc.stderr == ""
 
 
-def test_the_torch_in_use_gets_its_line_or_none() -> None:
+def test_the_cli_says_it_in_one_stderr_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import torch; torch.__version__ = '2.99.0'; "
+         "from bottlecalc.cli import main; main()",
+         "compare", "--in", "8", "--mid", "4", "--out", "8", "--size", "8", "--cross-check"],
+        capture_output=True, text=True, timeout=300, check=True)
+    assert proc.stderr.splitlines() == [f"bottlecalc: warning: {UNTESTED}"]
+    assert "fvcore" in proc.stdout
+
+
+def test_the_cli_passes_other_warnings_on_as_python_shows_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bottlecalc.cli.main import _one_line_warning
+    from bottlecalc.errors import UntestedTorchWarning
+
+    shown: list[object] = []
+    say = _one_line_warning(lambda message, *rest, **kw: shown.append(message))
+    say(UserWarning("plain"), UserWarning, "f.py", 1)
+    say(UntestedTorchWarning("out\nof range"), UntestedTorchWarning, "f.py", 1)
+    assert [str(m) for m in shown] == ["plain"]
+    assert capsys.readouterr().err == "bottlecalc: warning: out\\nof range\n"  # one line
+    assert _one_line_warning(say) is say
+
+
+def test_the_torch_in_use_gets_its_warning_or_none() -> None:
     note = untested_note(str(torch.__version__))
-    proc = run("import bottlecalc.measure.pipeline")
-    assert proc.stderr == ("" if note is None else note + "\n")
+    proc = run("""
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            import bottlecalc.measure.pipeline
+        print([str(w.message) for w in caught])
+    """)
+    assert proc.stdout == f"{[] if note is None else [note]}\n"

@@ -190,7 +190,7 @@ def test_strides_computed_in_init_build_on_the_cpu_and_count_on_meta() -> None:
     feed = (TensorSpec((1, 3, 32, 32)),)
     subject = Subject(name="strided", make=lambda device: _on(device), inputs=zeros_of(feed),
                       feed=feed)
-    found = measure(subject, Plan(forward=True, fvcore=False))
+    found = measure(subject, Plan(complete=True, fvcore=False))
     assert found.torch_device == "meta"
     assert found.notes[0].startswith("built on the CPU: the meta device failed")
     # 3x3 convs to 16x16 and 8x8 (bias), then the 1x1 head on 8x8
@@ -216,7 +216,7 @@ def test_a_model_built_on_the_cpu_is_refused_when_its_activations_would_not_fit(
     subject = Subject(name="reader", make=lambda device: _on(device, fx.StridedReader),
                       inputs=zeros_of(feed), feed=feed)
     with pytest.raises(SpecError) as caught:
-        measure(subject, Plan(forward=True, fvcore=False))
+        measure(subject, Plan(complete=True, fvcore=False))
     need = 4 * 3 * 32 * 32  # nothing reached before the weights are read
     assert f"would take at least {need / 2**30:,.1f} GiB where 0.0 GiB are free" \
         in str(caught.value)

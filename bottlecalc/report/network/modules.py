@@ -69,15 +69,11 @@ def inputs_text(m: Measured) -> str:
 
 def title(report: ModelReport) -> str:
     """'pkg.models:build: input 1x3x224x224; modules at depth 2, by MACs (top 5)'."""
-    order = "by name" if report.sort is Sort.NAME else f"by {_sort_word(report.sort)}"
+    order = {Sort.NAME: "by name", Sort.MACS: "by MACs", Sort.PARAMS: "by parameters"}[report.sort]
     top = f" (top {report.top})" if report.top is not None else ""
     rows = "module kinds" if report.by is By.KIND else f"modules at depth {report.depth}"
     return (f"{report.result.name}: input {inputs_text(report.result.measured)}; {rows}, "
             f"{order}{top}")
-
-
-def _sort_word(sort: Sort) -> str:
-    return "MACs" if sort is Sort.MACS else "parameters"
 
 
 def header(report: ModelReport) -> tuple[str, ...]:
