@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from bottlecalc.report.console import to_str
-from bottlecalc.report.layout import Column, Prose, Sheet, fit
+from bottlecalc.report.glossary import SWEEP_LEGEND, TIME_LEGEND
+from bottlecalc.report.layout import BOXED, Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import human
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.report.sweep.words import LEGEND, TIMED_HEADER, row, time_notes, title
-from bottlecalc.report.timing import TIME_LEGEND, duration
+from bottlecalc.report.sweep.words import TIMED_HEADER, row, time_notes, title
+from bottlecalc.report.timing import duration
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint
 
@@ -41,7 +41,7 @@ def sheet(sweep: Sweep) -> Sheet:
     columns = (Column(sweep.axis.option), *map(Column, heads))
     return Sheet(columns, tuple(tuple(row(point)) for point in sweep.points),
                  title=title(sweep),
-                 style={"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold"})
+                 style=BOXED)
 
 
 def _macs(point: SweepPoint, kind: BlockKind) -> float:
@@ -88,5 +88,5 @@ def render(sweep: Sweep, options: RenderOptions) -> str:
     parts: list[RenderableType] = [
         fit(sheet(sweep), options.width), Prose(heading, style="bold"),
         _chart(sweep, options.width, _macs, lambda n: human(int(n))),
-        *_timed(sweep, options.width), Prose(LEGEND, style="dim")]
+        *_timed(sweep, options.width), Prose(SWEEP_LEGEND, style="dim")]
     return to_str(Group(*parts), color=options.color, width=options.width)
