@@ -24,10 +24,6 @@ HEADER = ("basic params", "bottleneck params", "x fewer params",
 TIMED_HEADER = ("basic time", "bottleneck time", "x faster (measured)")
 
 
-def header(sweep: Sweep) -> tuple[str, ...]:
-    return HEADER + (TIMED_HEADER if sweep.machine is not None else ())
-
-
 def row(point: SweepPoint) -> list[str]:
     """The swept value, both blocks' parameters and MACs, the ratios (and --time's times)."""
     a, b, r = point.basic, point.bottleneck, point.result.ratios()
