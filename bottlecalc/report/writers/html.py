@@ -42,7 +42,8 @@ def block(part: doc.Block) -> str:
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):
-        return f'<p class="{part.kind}">{_text(part.text)}</p>'
+        kind = "" if part.kind is doc.Kind.TEXT else f' class="{part.kind}"'
+        return f"<p{kind}>{_text(part.text)}</p>"
     if isinstance(part, doc.List):
         items = "".join(f"<li>{_text(item)}</li>" for item in part.items)
         return f'<ul class="{part.kind}">{items}</ul>'
