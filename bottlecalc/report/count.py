@@ -1,6 +1,6 @@
 """What ``bottlecalc.count(model, x)`` shows: the table of ``bottlecalc network TARGET``
 (the same rows, totals, notes and words), as a rich renderable that fits any width, as
-plain text, and as an HTML table for Jupyter.
+plain text, and as an HTML table for Jupyter (the HTML writer, drawing :func:`document`).
 
 Numbers are exact integers with thousands separators, never cut: at a narrow width the
 table is stacked or turned into records (:func:`~bottlecalc.report.layout.fit`).
@@ -8,16 +8,15 @@ table is stacked or turned into records (:func:`~bottlecalc.report.layout.fit`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from html import escape
-
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 
 from bottlecalc.breakdown import ModelReport
+from bottlecalc.report import document as doc
 from bottlecalc.report.network import modules as words
 from bottlecalc.report.network import table
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.writers import html as writers_html
 
 
 class Fitted:
@@ -38,12 +37,6 @@ def text(report: ModelReport, *, width: int | None = None) -> str:
     return table.render(report, RenderOptions(width=width))
 
 
-def _html_row(values: Sequence[str], tag: str) -> str:
-    items = (f'<{tag} style="text-align:{"left" if i < words.NAMED else "right"}">'
-             f"{escape(v)}</{tag}>" for i, v in enumerate(values))
-    return f"<tr>{''.join(items)}</tr>"
-
-
 def lines(report: ModelReport) -> list[str]:
     """The words below the table: totals, conventions, agreement and footnotes."""
     gaps = words.convention_gaps(report) if report.conventions else []
@@ -51,11 +44,16 @@ def lines(report: ModelReport) -> list[str]:
             *words.footnotes(report)]
 
 
+def document(report: ModelReport) -> doc.Document:
+    """The breakdown as a sheet (its total as the footer), then the lines as paragraphs."""
+    *rows, total = words.rows(report)
+    columns = tuple(doc.Column(name, right=i >= words.NAMED)
+                    for i, name in enumerate(words.header(report)))
+    sheet = doc.Sheet(columns, tuple(map(tuple, rows)), title=words.title(report),
+                      footer=tuple(total), keys=words.NAMED)
+    return doc.Document((sheet, *map(doc.Prose, lines(report))))
+
+
 def html(report: ModelReport) -> str:
     """An HTML ``<table>`` (every name and note escaped), then the lines as paragraphs."""
-    *rows, total = words.rows(report)
-    body = "\n".join(_html_row(row, "td") for row in rows)
-    paragraphs = "\n".join(f"<p>{escape(line)}</p>" for line in lines(report))
-    return (f'<table class="bottlecalc">\n<caption>{escape(words.title(report))}</caption>\n'
-            f"<thead>{_html_row(words.header(report), 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n"
-            f"<tfoot>{_html_row(total, 'th')}</tfoot>\n</table>\n{paragraphs}\n")
+    return writers_html.render(document(report), RenderOptions())

@@ -128,8 +128,11 @@ class Sheet:
         return table
 
 
-PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold",
-         "pad_edge": False}
+# The table styles, as rich Table keywords: every table bottlecalc draws uses one of these.
+BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold"}
+BOXED_RULED = {**BOXED, "show_lines": True}  # a rule between rows (multi-line cells)
+PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold"}
+PLAIN_FLUSH = {**PLAIN, "pad_edge": False}  # no padding outside the first and last columns
 
 
 def plain_sheet(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], *,
@@ -137,7 +140,7 @@ def plain_sheet(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]
     """A plain table: the first ``keys`` columns name a row (left-aligned), numbers right."""
     columns = tuple(Column(name, right=i >= keys) for i, name in enumerate(header))
     return Sheet(columns, tuple(tuple(row) for row in rows), title=title, keys=keys,
-                 style=PLAIN)
+                 style=PLAIN_FLUSH)
 
 
 def fit(sheet: Sheet, width: int | None, *, turn: bool = False) -> RenderableType:

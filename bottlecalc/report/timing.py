@@ -22,14 +22,6 @@ from bottlecalc.results import (
 )
 
 DASH = "—"
-TIME_LEGEND = (
-    "time = median of many forward passes (torch.utils.benchmark; eval mode, inference_mode, "
-    "random inputs); IQR = interquartile range. GFLOP/s = FLOPs (2 x MACs) / median. "
-    "roofline = per layer max(FLOPs / peak, bytes / bandwidth), each layer reading its input "
-    "and weights and writing its output once; a layer is memory-bound when its MACs/byte are "
-    "below the ridge (peak / 2 / bandwidth). Layers are timed one at a time on the input they "
-    "get in the forward pass; the residual add is no module and is timed only inside its block."
-)
 NOISY_NOTE = (
     f"noisy: the IQR is over {NOISY_IQR:.0%} of the median, or fewer than {MIN_SAMPLES} timed "
     "blocks: other programs competed for the machine, or the run was too short to tell; "

@@ -12,7 +12,7 @@ import pytest
 from bottlecalc.report.render import Format, RenderOptions, choices
 from bottlecalc.report.sweep.json import sweep_dict
 from bottlecalc.report.sweep.registry import RENDERERS
-from bottlecalc.report.sweep.table import bar
+from bottlecalc.report.writers.rich import bar
 from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep
 
 MIDS = (16, 32, 64, 128, 256)

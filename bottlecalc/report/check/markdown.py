@@ -11,6 +11,7 @@ from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
+from bottlecalc.report.glossary import CHECK_LEGEND
 from bottlecalc.report.markdown import table
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.render import RenderOptions
@@ -21,8 +22,6 @@ HEADER = ["budget", "option", "counted as", "limit", "actual", "headroom", "verd
 
 
 MARKER = "<!-- bottlecalc check -->"  # lets a workflow find and update its own comment
-LEGEND = ("<sub>MAC = one multiply-accumulate (papers' and torchvision's \"FLOP\"); "
-          "FLOP = 2 MACs (torch's FlopCounterMode). Headroom = (limit - actual) / limit.</sub>")
 
 
 def render(report: CheckReport, options: RenderOptions) -> str:
@@ -32,7 +31,7 @@ def render(report: CheckReport, options: RenderOptions) -> str:
     lines += table(header, rows)
     for outcome in report.outcomes:
         lines += sections(outcome, report.baseline)
-    lines += ["", LEGEND]
+    lines += ["", f"<sub>{CHECK_LEGEND}</sub>"]
     return "\n".join(lines) + "\n"
 
 

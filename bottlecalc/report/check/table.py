@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -18,16 +17,13 @@ from bottlecalc.report.check.words import (
     top_lines,
 )
 from bottlecalc.report.console import to_str
-from bottlecalc.report.layout import GLUE, Column, Prose, Sheet, fit
+from bottlecalc.report.glossary import CHECK_LEGEND, HEADROOM_FORMULA
+from bottlecalc.report.layout import GLUE, PLAIN, Column, Prose, Sheet, fit
 from bottlecalc.report.numbers import shape_text
 from bottlecalc.report.render import RenderOptions
 
 STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",
          Status.ERROR: "bold red"}
-LEGEND = ("MAC = one multiply-accumulate (papers' and torchvision's \"FLOP\"); the complete "
-          "count has every MAC of conv, linear, matmul, attention and recurrent layers, none "
-          "for norms, pooling or elementwise ops. FLOP = 2 x MAC (torch's FlopCounterMode). "
-          "Headroom = " + "(limit - actual) / limit.".replace(" ", GLUE))  # one formula, unbroken
 HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
            "verdict")
 
@@ -36,9 +32,9 @@ def render(report: CheckReport, options: RenderOptions) -> str:
     columns = tuple(Column(header, right=False) for header in HEADERS)
     body = tuple(row for outcome in report.outcomes for row in rows(outcome))
     sheet = Sheet(columns, body, title="bottlecalc check",
-                  style={"box": box.SIMPLE_HEAD, "title_justify": "left"})
+                  style=PLAIN)
     parts: list[RenderableType] = [fit(sheet, options.width)]
-    parts.append(Prose(LEGEND))
+    parts.append(Prose(CHECK_LEGEND.replace(HEADROOM_FORMULA, HEADROOM_FORMULA.replace(" ", GLUE))))
     parts.extend(Prose(line, hang=2) for line in footnotes(report))
     return to_str(Group(*parts), color=options.color, width=options.width)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from bottlecalc.report import jsondoc
 from bottlecalc.report.compare.words import thop_macs
-from bottlecalc.report.conventions import CONVENTIONS
+from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import BlockResult, CompareResult, Machine

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bottlecalc.analytic import Op
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.compare import words
 from bottlecalc.report.markdown import table
 from bottlecalc.report.numbers import exact, human
@@ -46,7 +46,7 @@ def render(result: CompareResult, options: RenderOptions) -> str:
     lines += table(header, [_row(block, result) for block in result.blocks])
     lines += ["", *(f"**{line}**" for line in words.ratio_lines(result)), "",
               words.agreement_line(result), "",
-              f"_{words.LEGEND}_"]
+              f"_{glossary.COMPARE_LEGEND}_"]
     lines += [""] + [f"- {note}" for note in words.footnotes(result)]
     lines += timed_lines(result)
     for block in result.blocks if options.explain else ():
@@ -67,4 +67,4 @@ def timed_lines(result: CompareResult) -> list[str]:
         lines += ["", f"#### {title}", "", *table(timing.LAYER_HEADER, rows), ""]
         lines += [f"- {line}" for line in notes]
     notes = timing.time_notes(result.blocks, machine)
-    return [*lines, "", f"_{timing.TIME_LEGEND}_", "", *(f"- {note}" for note in notes)]
+    return [*lines, "", f"_{glossary.TIME_LEGEND}_", "", *(f"- {note}" for note in notes)]

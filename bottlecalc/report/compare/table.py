@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from bottlecalc.analytic import Op
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.compare import words
 from bottlecalc.report.console import to_str
-from bottlecalc.report.layout import Column, Prose, Sheet, fit, plain_sheet
+from bottlecalc.report.layout import BOXED_RULED, PLAIN, Column, Prose, Sheet, fit, plain_sheet
 from bottlecalc.report.numbers import exact, human, shape_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
@@ -18,8 +17,6 @@ from bottlecalc.results import BlockResult, CompareResult
 
 HEADERS = ("conv\nweights", "BN\nparams", "shortcut\nparams", "total\nparams",
            "MACs\n(conv)", "fvcore\n(MACs + BN)", "FLOPs\n(2 x MACs)")
-BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold",
-         "show_lines": True}
 DERIVATION = ("layer", "shape (in → out)", "parameters", "MACs / fvcore")
 
 
@@ -55,7 +52,7 @@ def summary(result: CompareResult) -> Sheet:
     heads = [*HEADERS, *([TRAIN] if result.train else [])]
     columns = (Column("block", right=False), *(Column(name) for name in heads))
     rows = tuple(_row(block, result) for block in result.blocks)
-    return Sheet(columns, rows, title=_title(result), style=BOXED)
+    return Sheet(columns, rows, title=_title(result), style=BOXED_RULED)
 
 
 def _row(block: BlockResult, result: CompareResult) -> tuple[Text, ...]:
@@ -104,8 +101,7 @@ def derivation(block: BlockResult) -> Sheet:
     )
     return Sheet(tuple(Column(name, right=False) for name in DERIVATION), rows,
                  title=f"{block.spec.kind}: per-layer derivation",
-                 style={"box": box.SIMPLE_HEAD, "title_justify": "left",
-                        "header_style": "bold"})
+                 style=PLAIN)
 
 
 def _explain(block: BlockResult, width: int | None) -> list[RenderableType]:
@@ -115,10 +111,10 @@ def _explain(block: BlockResult, width: int | None) -> list[RenderableType]:
 def _footer(result: CompareResult) -> Group:
     style = "green" if result.all_agree else "bold red"
     lines: list[RenderableType] = [Prose(words.agreement_line(result), style=style)]
-    lines.append(Prose(words.LEGEND, style="dim"))
+    lines.append(Prose(glossary.COMPARE_LEGEND, style="dim"))
     lines.extend(Prose(f"* {note}", style="yellow", hang=2) for note in words.footnotes(result))
     if result.machine is not None:
-        lines.append(Prose(timing.TIME_LEGEND, style="dim"))
+        lines.append(Prose(glossary.TIME_LEGEND, style="dim"))
         lines.extend(Prose(f"* {note}", style="yellow", hang=2)
                      for note in timing.time_notes(result.blocks, result.machine))
     return Group(*lines)

@@ -11,13 +11,6 @@ from bottlecalc.spec import BlockKind, BlockSpec, YoloKind
 
 ARTICLE_PAIR = (BlockKind.BASIC, BlockKind.BOTTLENECK)
 
-LEGEND = (
-    "MAC = one multiply-accumulate (what papers and fvcore call a \"FLOP\"); "
-    "FLOP = one floating-point operation, so FLOPs = 2 x MACs (torch's FlopCounterMode). "
-    "Conv weights = main-path conv weights only, no bias/BN/shortcut (the article's count). "
-    "MACs count conv (and linear) layers only; fvcore adds BN (2 per element) and skips the "
-    "residual add and ReLU."
-)
 
 
 def is_article_pair(result: CompareResult) -> bool:

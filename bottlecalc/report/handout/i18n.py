@@ -11,12 +11,10 @@ test checks both. No count is ever part of these strings (only fixed facts such 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
+from bottlecalc.report.glossary import TERMS, Lang
 
-class Lang(StrEnum):
-    EN = "en"
-    ZH = "zh"
+__all__ = ["EN", "STRINGS", "ZH", "Lang", "strings"]
 
 
 EN: dict[str, str] = {
@@ -41,10 +39,10 @@ EN: dict[str, str] = {
                        "of the real PyTorch module; fvcore: FlopCountAnalysis run on the "
                        "module; FlopCounterMode: torch's own FLOP counter.",
     "count": "count",
-    "agree": "all routes agree",
-    "disagree": "the routes DISAGREE: see the ✗ marks",
+    "agree": TERMS[Lang.EN]["agree"],
+    "disagree": TERMS[Lang.EN]["disagree"],
     "analytic_only": "analytic counts only (made with --no-measure)",
-    "row_conv": "conv weights (the article's count)",
+    "row_conv": TERMS[Lang.EN]["conv_weights_article"],
     "row_bn": "BatchNorm parameters",
     "row_shortcut": "shortcut parameters",
     "row_total": "total parameters, analytic",
@@ -64,22 +62,20 @@ EN: dict[str, str] = {
     "shape": "output shape",
     "params": "parameters",
     "macs": "MACs",
-    "sum_conv": "conv weights",
+    "sum_conv": TERMS[Lang.EN]["conv_weights"],
     "sum_total": "total parameters = conv + BN + bias + shortcut",
     "sum_macs": "MACs (conv layers, shortcut included)",
-    "sum_flops": "FLOPs = 2 x MACs",
+    "sum_flops": TERMS[Lang.EN]["flops_are_2_macs"],
     "sweep": "How the cost changes with the bottleneck width",
     "sweep_note": "Parameters and MACs of both blocks as --mid varies (analytic counts, "
                   "log scale). The basic block does not use mid, so its line is flat; the "
                   "bottleneck stays cheaper for as long as mid is well below in.",
     "axis_params": "parameters (count)",
-    "axis_macs": "MACs (multiply-accumulates)",
-    "axis_mid": "bottleneck width --mid (channels)",
+    "axis_macs": TERMS[Lang.EN]["macs_axis"],
+    "axis_mid": TERMS[Lang.EN]["mid_axis"],
     "flops_title": "MACs or FLOPs?",
-    "flops_mac": "A MAC is one multiply-accumulate: a x b + c. Papers (the ResNet paper's "
-                 "\"FLOPs\") and fvcore count MACs.",
-    "flops_flop": "A FLOP is one floating-point operation, so one MAC is two FLOPs. "
-                  "torch.utils.flop_counter.FlopCounterMode counts FLOPs.",
+    "flops_mac": TERMS[Lang.EN]["mac"],
+    "flops_flop": TERMS[Lang.EN]["flop"],
     "flops_example": "This bottleneck block: {macs} MACs = {flops} FLOPs.",
     "flops_torch": "FlopCounterMode measured {torch} FLOPs.",
     "flops_bn": "fvcore also counts BatchNorm (2 per element): {fvcore} for this block.",
@@ -196,10 +192,10 @@ ZH: dict[str, str] = {
                        "fvcore：对模块运行 FlopCountAnalysis；FlopCounterMode：torch 自带的 "
                        "FLOP 计数器。",
     "count": "计数",
-    "agree": "各方法结果一致",
-    "disagree": "各方法结果不一致：见 ✗ 标记",
+    "agree": TERMS[Lang.ZH]["agree"],
+    "disagree": TERMS[Lang.ZH]["disagree"],
     "analytic_only": "仅解析计数（使用了 --no-measure）",
-    "row_conv": "卷积权重（原文的算法）",
+    "row_conv": TERMS[Lang.ZH]["conv_weights_article"],
     "row_bn": "BatchNorm 参数",
     "row_shortcut": "捷径参数",
     "row_total": "总参数量（解析）",
@@ -219,22 +215,20 @@ ZH: dict[str, str] = {
     "shape": "输出形状",
     "params": "参数量",
     "macs": "MACs",
-    "sum_conv": "卷积权重",
+    "sum_conv": TERMS[Lang.ZH]["conv_weights"],
     "sum_total": "总参数量 = 卷积 + BN + 偏置 + 捷径",
     "sum_macs": "MACs（卷积层，含捷径）",
-    "sum_flops": "FLOPs = 2 x MACs",
+    "sum_flops": TERMS[Lang.ZH]["flops_are_2_macs"],
     "sweep": "计算量如何随瓶颈宽度变化",
     "sweep_note": "两种块的参数量与 MACs 随 --mid 的变化（解析计数，对数坐标）。"
                   "基本块不使用 mid，所以是一条水平线；只要 mid 明显小于输入通道数，"
                   "瓶颈块就更省。",
     "axis_params": "参数量（个）",
-    "axis_macs": "MACs（乘加次数）",
-    "axis_mid": "瓶颈宽度 --mid（通道）",
+    "axis_macs": TERMS[Lang.ZH]["macs_axis"],
+    "axis_mid": TERMS[Lang.ZH]["mid_axis"],
     "flops_title": "MACs 还是 FLOPs？",
-    "flops_mac": "一次 MAC 是一次乘加：a x b + c。论文（ResNet 论文中的“FLOPs”）和 fvcore "
-                 "统计的都是 MACs。",
-    "flops_flop": "一次 FLOP 是一次浮点运算，所以一次 MAC 等于两次 FLOP。"
-                  "torch.utils.flop_counter.FlopCounterMode 统计的是 FLOPs。",
+    "flops_mac": TERMS[Lang.ZH]["mac"],
+    "flops_flop": TERMS[Lang.ZH]["flop"],
     "flops_example": "本瓶颈块：{macs} MACs = {flops} FLOPs。",
     "flops_torch": "FlopCounterMode 实测 {torch} FLOPs。",
     "flops_bn": "fvcore 还会统计 BatchNorm（每个元素 2 次）：本块为 {fvcore}。",

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from bottlecalc import __version__
 from bottlecalc.analytic import Counts, Layer, Op, fmt
 from bottlecalc.report import timing
-from bottlecalc.report.conventions import CONVENTIONS
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
+from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
 from bottlecalc.report.numbers import shape_text

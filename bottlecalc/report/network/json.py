@@ -14,7 +14,7 @@ from typing import Any
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow
 from bottlecalc.report import jsondoc
-from bottlecalc.report.conventions import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
+from bottlecalc.report.glossary import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import (
     dumps,
     header,

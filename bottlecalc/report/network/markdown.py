@@ -4,7 +4,7 @@ presets side by side or a user's model module by module."""
 from __future__ import annotations
 
 from bottlecalc.breakdown import ModelReport
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.markdown import document, ending, table
 from bottlecalc.report.network import modules, words
 from bottlecalc.report.render import RenderOptions
@@ -21,7 +21,7 @@ def _conventions(view: NetworkReport) -> list[str]:
     header = ["convention", *(r.name for r in view.results), "what it is"]
     columns = [words.convention_cells(r) for r in view.results]
     rows = [[label, *(_giga(column[i]) for column in columns), meaning]
-            for i, (label, meaning) in enumerate(words.CONVENTIONS)]
+            for i, (label, meaning) in enumerate(glossary.NETWORK_CONVENTION_ROWS)]
     gaps = [f"- {words.convention_gaps(r)}" for r in view.results]
     return ["", "### One count, four conventions", "", *table(header, rows), "", *gaps]
 
@@ -58,7 +58,7 @@ def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
     for result in view.results if view.depth is not Depth.NETWORK else ():
         lines += _breakdown(result, view)
     lines += _timed_layers(view)
-    legends = [words.LEGEND, *([timing.TIME_LEGEND] if view.machine is not None else [])]
+    legends = words.legends(view)
     return document(lines + ending(words.agreement_line(view), legends, words.footnotes(view)))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, human
 from bottlecalc.report.words import MARK, complete_line, paths, reconcile_lines
 from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
@@ -18,43 +18,6 @@ TRAIN_HEADER = ("training FLOPs",)  # --pass train: the total's (no module's own
 TIME_HEADER = ("time", "GFLOP/s", "bound")  # --time
 NAMED = 2  # the columns that name a row; the others are numbers
 TOTAL = "total"
-LEGEND = (
-    "MAC = one multiply-accumulate. MACs are the complete count: every multiply-add of conv, "
-    "linear, matmul, attention and recurrent layers, none for norms, pooling or elementwise "
-    "ops (torchvision's \"GFLOPS\"). FLOPs = 2 x MACs (torch's FlopCounterMode). fvcore = "
-    "FlopCountAnalysis: also BatchNorm and pooling, nothing for what it cannot trace. A row "
-    "is a module and everything inside it; (other) is the work done outside the rows (in a "
-    "parent's own forward); rows and (other) sum to the total."
-)
-TIME_LEGEND = (
-    "time = median of many calls (torch.utils.benchmark; eval mode, inference_mode, the "
-    "example inputs, floating ones in --dtype). total: the whole forward pass; a row: each "
-    "call of its module timed on its own, on the input it gets in the forward pass, summed "
-    "over its calls; (other) is not timed (it is no module). GFLOP/s = FLOPs (2 x MACs) / "
-    "median. bound: the roofline's verdict on the module taken whole, MACs per byte of its "
-    "weights, inputs and outputs (as its calls got and returned them) against the ridge "
-    "(peak / 2 / bandwidth); roofline time = max(FLOPs / peak, bytes / bandwidth)."
-)
-# (label, what it is, the count under it): --conventions, one row each.
-CONVENTIONS: tuple[tuple[str, str], ...] = (
-    ("complete MACs", "torchvision's \"GFLOPS\": every multiply-add, whichever kernel runs"),
-    ("fvcore", "FlopCountAnalysis: also BN and pooling; skips what it cannot trace"),
-    ("FlopCounterMode FLOPs", "torch.utils.flop_counter: 2 per multiply-add ({device} device)"),
-    ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
-)
-TRAIN = ("training step FLOPs", "FlopCounterMode, forward + backward: a gradient for every "
-         "parameter, none for the inputs")
-KIND_LEGEND = (
-    "--by kind: a row per module class, its instances each with everything inside it; kinds "
-    "nest (an attention holds its Linear layers), so the rows overlap and do not sum to the "
-    "total: each is a share of it."
-)
-MARKS = (
-    "(shared with X): parameters tied to X's (one tensor, as GPT-2's wte and lm_head), counted "
-    "once, in the module holding them first. (shared by N parents): one module object held by "
-    "N parents; every call of it, from any of them, is in this row. (xN): N identical "
-    "numbered siblings in one row, their sums."
-)
 
 
 def percent(part: int, whole: int) -> str:
@@ -198,12 +161,13 @@ def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
     m = report.result.measured
     values = [m.macs, m.fvcore, m.torch_flops, m.macs_modules]
     rows = [(label, exact(n), human(n), meaning.format(device=m.torch_device or "no"))
-            for (label, meaning), n in zip(CONVENTIONS, values, strict=True)]
+            for (label, meaning), n in zip(glossary.MODEL_CONVENTION_ROWS, values, strict=True)]
     if m.macs_modules is not None:
         label, count, short, meaning = rows[-1]
         rows[-1] = (label, f"{count} {MARK[_formulas_agree(m)]}".rstrip(), short, meaning)
     if report.train:
-        rows.append((TRAIN[0], exact(m.train_flops), human(m.train_flops), TRAIN[1]))
+        label, meaning = glossary.TRAIN_CONVENTION_ROW
+        rows.append((label, exact(m.train_flops), human(m.train_flops), meaning))
     return rows
 
 
@@ -243,8 +207,9 @@ def legends(report: ModelReport) -> list[str]:
     --time add."""
     shown = report.rows if report.by is By.MODULE else ()
     marks = any(r.tied or r.parents > 1 or r.instances > 1 for r in shown)
-    return [LEGEND, *([KIND_LEGEND] if report.by is By.KIND else []),
-            *([MARKS] if marks else []), *([TIME_LEGEND] if report.machine is not None else [])]
+    return [glossary.MODEL_LEGEND, *([glossary.KIND_LEGEND] if report.by is By.KIND else []),
+            *([glossary.SHARED_LEGEND] if marks else []),
+            *([glossary.MODEL_TIME_LEGEND] if report.machine is not None else [])]
 
 
 def any_noisy(report: ModelReport) -> bool:

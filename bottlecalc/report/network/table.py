@@ -3,22 +3,17 @@ by module (also what ``bottlecalc.count`` shows): each laid out to fit the width
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from bottlecalc.breakdown import By, ModelReport
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.console import to_str
-from bottlecalc.report.layout import Column, Prose, Sheet, fit, plain_sheet
+from bottlecalc.report.layout import BOXED_RULED, PLAIN, Column, Prose, Sheet, fit, plain_sheet
 from bottlecalc.report.network import modules, words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
-
-BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold",
-         "show_lines": True}
-PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold"}
 
 
 def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
@@ -54,7 +49,7 @@ def summary(view: NetworkReport) -> Sheet:
     columns = (Column("", right=False), *(Column(r.name) for r in view.results))
     rows = tuple((Text(label, style="bold"), *map(_cell, cells))
                  for label, cells in words.summary(view))
-    return Sheet(columns, rows, title=words.title(view), style=BOXED)
+    return Sheet(columns, rows, title=words.title(view), style=BOXED_RULED)
 
 
 def conventions(view: NetworkReport) -> Sheet:
@@ -64,9 +59,9 @@ def conventions(view: NetworkReport) -> Sheet:
     rows = tuple(
         (Text(label, style="bold"), *(_giga(column[i]) for column in cells),
          Text(meaning, style="dim"))
-        for i, (label, meaning) in enumerate(words.CONVENTIONS)
+        for i, (label, meaning) in enumerate(glossary.NETWORK_CONVENTION_ROWS)
     )
-    return Sheet(columns, rows, title="One count, four conventions", style=BOXED)
+    return Sheet(columns, rows, title="One count, four conventions", style=BOXED_RULED)
 
 
 def _conventions(view: NetworkReport, width: int | None) -> list[RenderableType]:
@@ -101,7 +96,7 @@ def _timed_layers(view: NetworkReport, width: int | None) -> list[RenderableType
 
 
 def _footer(view: NetworkReport) -> Group:
-    legends = [words.LEGEND, *([timing.TIME_LEGEND] if view.machine is not None else [])]
+    legends = words.legends(view)
     return footer(words.agreement_line(view), agree=view.all_agree, legends=legends,
                   notes=words.footnotes(view))
 
@@ -148,7 +143,7 @@ def model_conventions(report: ModelReport) -> Sheet:
                Column("what it is", right=False))
     rows = tuple((Text(label, style="bold"), _count(count, short), Text(meaning, style="dim"))
                  for label, count, short, meaning in modules.convention_rows(report))
-    return Sheet(columns, rows, title="One model, every convention", style=BOXED)
+    return Sheet(columns, rows, title="One model, every convention", style=BOXED_RULED)
 
 
 def _count(count: str, short: str) -> Text:

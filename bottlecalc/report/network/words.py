@@ -9,19 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic, v1_macs
-from bottlecalc.report import timing
+from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, giga, human, nbytes
 from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
 from bottlecalc.results import Depth, LayerGroup, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import BlockKind, StrideOn
 
-LEGEND = (
-    "MAC = one multiply-accumulate (torchvision's and the ResNet paper's \"FLOP\"); "
-    "FLOPs = 2 x MACs (torch's FlopCounterMode). fvcore = conv + linear MACs + BatchNorm "
-    "(2 per element, eval) + global avg-pool (1 per element); max-pool and residual adds are "
-    "unsupported there (0). Intensity = MACs per byte of weights + input + output, each "
-    "layer reading and writing memory once (no fusion)."
-)
+
+def legends(view: NetworkReport) -> list[str]:
+    """What the counts mean, and what --time's columns mean when they are shown."""
+    return [glossary.NETWORK_LEGEND,
+            *([glossary.TIME_LEGEND] if view.machine is not None else [])]
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,6 @@ def count_cell(n: int | None, mark: bool | None = None, *,
                measured: int | None = None) -> Cell:
     seen = fmt(measured) if mark is False and measured is not None else None
     return Cell(exact(n), human(n), mark, seen)
-
-
 
 
 def bytes_cell(n: int) -> Cell:
@@ -210,14 +206,6 @@ def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell
 
 def _op_sum(result: NetworkResult, op: Op) -> int:
     return sum(r.fvcore for r in result.layers if r.op is op)
-
-
-CONVENTIONS: tuple[tuple[str, str], ...] = (
-    ("conv + linear MACs", "torchvision's \"GFLOPS\"; what papers call FLOPs"),
-    ("v1: stride on the first 1x1", "the ResNet paper's Table 1 (v1.5 = torchvision)"),
-    ("fvcore total", "MACs + BatchNorm 2/element + avg-pool 1/element"),
-    ("FLOPs = 2 x MACs", "torch's FlopCounterMode: a multiply and an add per MAC"),
-)
 
 
 def convention_cells(result: NetworkResult) -> list[Cell]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bottlecalc.report.render import Format, Registry
-from bottlecalc.report.sweep import csv, json, markdown, table
+from bottlecalc.report.sweep import csv, document, json
 from bottlecalc.sweep import Sweep
 
 RENDERERS: Registry[Sweep] = {
-    Format.TABLE: table.render,
+    Format.TABLE: document.render_table,
     Format.JSON: json.render,
     Format.CSV: csv.render,
-    Format.MARKDOWN: markdown.render,
+    Format.MARKDOWN: document.render_markdown,
 }

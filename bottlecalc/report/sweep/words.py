@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bottlecalc.analytic import fmt
 from bottlecalc.report import timing
+from bottlecalc.report.glossary import TERMS, Lang
 from bottlecalc.report.timing import duration, times
 from bottlecalc.results import Timing
 from bottlecalc.spec import BlockKind
@@ -12,21 +13,15 @@ from bottlecalc.sweep import Axis, Sweep, SweepPoint
 # Axis titles with their unit, for tables and plots.
 AXIS_LABELS = {
     Axis.IN: "input channels --in (channels)",
-    Axis.MID: "bottleneck width --mid (channels)",
+    Axis.MID: TERMS[Lang.EN]["mid_axis"],
     Axis.SIZE: "feature-map size --size (pixels per side)",
 }
 
 HEADER = ("basic params", "bottleneck params", "x fewer params",
           "basic MACs", "bottleneck MACs", "x fewer MACs")
-LEGEND = ("MAC = one multiply-accumulate (papers' and fvcore's \"FLOP\"); FLOPs = 2 x "
-          "MACs. Parameters include BN and any projection shortcut.")
 
 
 TIMED_HEADER = ("basic time", "bottleneck time", "x faster (measured)")
-
-
-def header(sweep: Sweep) -> tuple[str, ...]:
-    return HEADER + (TIMED_HEADER if sweep.machine is not None else ())
 
 
 def row(point: SweepPoint) -> list[str]:

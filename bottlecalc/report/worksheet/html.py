@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from bottlecalc.report.handout.i18n import Lang
+from bottlecalc.report.glossary import Lang
 from bottlecalc.report.worksheet.model import Exercise, Worksheet
 from bottlecalc.spec import BlockSpec
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bottlecalc.report.handout.i18n import Lang
+from bottlecalc.report.glossary import Lang
 
 EN: dict[str, str] = {
     "title": "Counting a block: exercises",

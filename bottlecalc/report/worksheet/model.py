@@ -15,7 +15,7 @@ from enum import StrEnum
 from bottlecalc.analytic import Layer, Op, conv_out, fmt, ratio
 from bottlecalc.report.compare.words import totals_text
 from bottlecalc.report.diagram.yolo import CLASS
-from bottlecalc.report.handout.i18n import Lang
+from bottlecalc.report.glossary import Lang
 from bottlecalc.report.worksheet.i18n import strings
 from bottlecalc.results import BlockResult, analytic_result
 from bottlecalc.spec import YOLO_DEFAULTS, BlockKind, BlockSpec, InputShape, YoloKind, yolo_block

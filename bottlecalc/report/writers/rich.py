@@ -1,0 +1,82 @@
+"""Any document as terminal text, through :mod:`bottlecalc.report.layout`: each table
+in the first form that fits the width (whole, stacked, or one record per row), prose
+wrapped between words, so no number or name is ever cut."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from bottlecalc.report import document as doc
+from bottlecalc.report import layout
+from bottlecalc.report.console import to_str
+from bottlecalc.report.render import RenderOptions
+
+LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
+         doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH}
+# How a paragraph of each kind looks: (prefix, style, hanging indent)
+PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
+         doc.Kind.RATIO: ("", "bold", 2), doc.Kind.VERDICT: ("", "green", 0),
+         doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2)}
+SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
+EIGHTHS = " ▏▎▍▌▋▊▉█"
+BAR_WIDTH = 40  # the longest bar, when the width allows
+
+
+def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar, linear in ``value``, in eighths of a character."""
+    eighths = round(8 * width * value / largest) if largest else 0
+    if value and not eighths:
+        eighths = 1  # a non-zero count never draws as nothing
+    full, part = divmod(eighths, 8)
+    return "█" * full + (EIGHTHS[part] if part else "")
+
+
+def chart(figure: doc.Chart, width: int | None) -> Text:
+    """A bar per series in each group, on one linear scale, as wide as ``width`` allows
+    (the numbers are never cut: at the narrowest, bars shrink to a character)."""
+    largest = max((v for g in figure.groups for v in g.values), default=0)
+    label = max(len(g.label) for g in figure.groups)
+    name = max(len(s) for s in figure.series)
+    shown = max(len(s) for g in figure.groups for s in g.shown)
+    room = BAR_WIDTH if width is None else width - label - name - 3 - shown
+    out = Text(no_wrap=True, overflow="ignore")
+    for group in figure.groups:
+        for i, series in enumerate(figure.series):
+            out.append(f"{group.label if i == 0 else '':>{label}} {series:<{name}} ")
+            out.append(bar(group.values[i], largest, max(1, min(BAR_WIDTH, room))),
+                       style=SERIES[i % len(SERIES)])
+            out.append(f" {group.shown[i]}\n")
+    return out
+
+
+def sheet(table: doc.Sheet) -> layout.Sheet:
+    columns = tuple(layout.Column(c.header, right=c.right) for c in table.columns)
+    return layout.Sheet(columns, table.rows, title=table.title, total=table.footer,
+                        keys=table.keys, style=LOOKS[table.look])
+
+
+def prose(part: doc.Prose) -> layout.Prose:
+    prefix, style, hang = PROSE[part.kind]
+    if part.kind is doc.Kind.VERDICT and not part.good:
+        style = "bold red"
+    return layout.Prose(prefix + part.text, style=style, hang=hang)
+
+
+def block(part: doc.Block, width: int | None) -> list[RenderableType]:
+    if isinstance(part, doc.Heading):
+        return [layout.Prose(part.text, style="bold")]
+    if isinstance(part, doc.Sheet):
+        return [layout.fit(sheet(part), width)]
+    if isinstance(part, doc.Prose):
+        return [prose(part)]
+    if isinstance(part, doc.List):
+        return [prose(doc.Prose(item, part.kind)) for item in part.items]
+    return [layout.Prose(part.title, style="bold"), chart(part, width)]
+
+
+def render(document: doc.Document, options: RenderOptions) -> str:
+    parts: list[RenderableType] = ([layout.Prose(document.title, style="bold")]
+                                   if document.title else [])
+    parts += [r for part in document.blocks for r in block(part, options.width)]
+    return to_str(Group(*parts), color=options.color, width=options.width)

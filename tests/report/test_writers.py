@@ -1,0 +1,67 @@
+"""The three writers draw any document: each block as the format writes it, and no
+number ever cut, whatever the width."""
+
+from __future__ import annotations
+
+import pytest
+
+from bottlecalc.report import document as doc
+from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.writers import html, markdown, rich
+
+COLUMNS = (doc.Column("layer", right=False), doc.Column("conv weights", short="conv\nweights"),
+           doc.Column("MACs"))
+SHEET = doc.Sheet(COLUMNS, (("conv1", "16,384", "3,211,264"), ("conv2 <a|b>", "36,864",
+                                                                 "1,806,336\nnoisy")),
+                  title="per layer", footer=("total", "53,248", "5,017,600"))
+CHART = doc.Chart("MACs by layer", ("basic", "bottleneck"),
+                  (doc.Bars("64", (4.0, 1.0), ("4 M", "1 M")),))
+DOCUMENT = doc.Document((
+    doc.Heading("A block"), SHEET, CHART,
+    doc.Prose("4.0x fewer MACs", doc.Kind.RATIO),
+    doc.Prose("MAC = one multiply-accumulate", doc.Kind.LEGEND),
+    doc.List(("busy machine", "noisy times")),
+), title="bottlecalc")
+
+
+def test_markdown_writes_each_block_its_way() -> None:
+    assert markdown.render(DOCUMENT, RenderOptions()) == (
+        "## bottlecalc\n\n"
+        "## A block\n\n"
+        "| layer | conv weights | MACs |\n"
+        "|---|---:|---:|\n"
+        "| conv1 | 16,384 | 3,211,264 |\n"
+        "| conv2 <a\\|b> | 36,864 | 1,806,336 noisy |\n"
+        "| **total** | **53,248** | **5,017,600** |\n\n"
+        "**4.0x fewer MACs**\n\n"
+        "_MAC = one multiply-accumulate_\n\n"
+        "- busy machine\n"
+        "- noisy times\n")
+
+
+def test_html_escapes_and_aligns() -> None:
+    page = html.render(DOCUMENT, RenderOptions())
+    assert page.startswith("<h2>bottlecalc</h2>\n<h2>A block</h2>\n")
+    assert "<caption>per layer</caption>" in page
+    assert '<td style="text-align:left">conv2 &lt;a|b&gt;</td>' in page
+    assert '<td style="text-align:right">1,806,336 noisy</td>' in page
+    assert '<tfoot><tr><th style="text-align:left">total</th>' in page
+    assert '<p class="legend">MAC = one multiply-accumulate</p>' in page
+    assert '<ul class="note"><li>busy machine</li><li>noisy times</li></ul>' in page
+    assert "<caption>MACs by layer</caption>" in page  # the chart, as its values
+
+
+def test_rich_draws_the_chart_and_the_notes() -> None:
+    text = rich.render(DOCUMENT, RenderOptions())
+    assert "64 basic      " + "█" * 40 + " 4 M" in text
+    assert "   bottleneck " + "█" * 10 + " 1 M" in text
+    assert "* busy machine" in text
+    assert "conv weights" not in text  # the terminal's short header, over two lines
+    assert "  layer         weights        MACs" in text
+
+
+@pytest.mark.parametrize("width", [20, 30, 45, 80, None])
+def test_rich_never_cuts_a_number(width: int | None) -> None:
+    text = rich.render(DOCUMENT, RenderOptions(width=width))
+    for number in ("16,384", "3,211,264", "36,864", "1,806,336", "53,248", "5,017,600"):
+        assert number in text
