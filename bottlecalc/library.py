@@ -156,7 +156,7 @@ def count(model: Any, *inputs: Any, input_shape: Any = None,
     Feed it example ``inputs`` (tensors, positional; ``kwargs`` for keyword inputs) or
     ``input_shape`` (zeros: ``(1, 3, 224, 224)``, ``"1,16:int64"``, or a list of shapes for
     several inputs). ``pass_="train"`` (``pass`` is a Python keyword) also counts a training
-    step: forward and backward, a gradient for every parameter and none for the inputs.
+    step: forward and backward, a gradient for every trainable parameter and none for the inputs.
     ``fvcore=False`` skips fvcore's trace (the slowest route). The model is never changed.
     Bad arguments raise :class:`~bottlecalc.errors.SpecError`; a model that fails to run
     raises :class:`~bottlecalc.errors.MeasureError`."""

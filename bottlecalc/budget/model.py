@@ -9,7 +9,7 @@ A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one
   normalisation, pooling or elementwise work. torchvision's "GFLOPS" convention;
 * ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate);
 * ``max-train-flops`` — FlopCounterMode for a training step: the forward pass and the
-  backward pass (a gradient for every parameter, none for the inputs), on meta.
+  backward pass (a gradient for every trainable parameter, none for the inputs), on meta.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ ENGINES = {
     "1 per multiply-add)",
     Metric.FLOPS: "FLOPs (FlopCounterMode, 2 per multiply-add)",
     Metric.TRAIN_FLOPS: "training-step FLOPs (FlopCounterMode on meta: forward and backward, "
-    "a gradient for every parameter; 2 per multiply-add)",
+    "a gradient for every trainable parameter; 2 per multiply-add)",
 }
 LABELS = {
     Metric.PARAMS: "params (torch)",

@@ -207,7 +207,8 @@ def limit_options(func: Any) -> Any:
                      help="Most FLOPs allowed, held against FlopCounterMode's count."),
         click.option("--max-train-flops", default=None, metavar="N",
                      help="Most FLOPs a training step may take (forward and backward, a "
-                     "gradient for every parameter), held against FlopCounterMode on meta."),
+                     "gradient for every trainable parameter), held against "
+                     "FlopCounterMode on meta."),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
         *options.INPUT_OPTIONS,

@@ -7,7 +7,12 @@ from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import RANKED_BY, TopModule
 from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
 from bottlecalc.report.numbers import exact, shape_text
-from bottlecalc.report.words import complete_line, reconcile_lines, unused_line
+from bottlecalc.report.words import (
+    complete_line,
+    reconcile_lines,
+    train_ratio_line,
+    unused_line,
+)
 
 WORD = {
     Status.PASS: "within budget",
@@ -49,6 +54,7 @@ def measured_line(outcome: Outcome) -> str | None:
         parts.append(complete)
     if m.fvcore is not None:
         parts.append(f"fvcore {fmt(m.fvcore)} MACs")
+    parts.extend(line for line in (train_ratio_line(m),) if line is not None)
     return "measured: " + "; ".join(parts)
 
 

@@ -9,7 +9,13 @@ from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import timing
 from bottlecalc.report.numbers import exact, human
-from bottlecalc.report.words import MARK, complete_line, paths, reconcile_lines
+from bottlecalc.report.words import (
+    MARK,
+    complete_line,
+    paths,
+    reconcile_lines,
+    train_ratio_line,
+)
 from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
@@ -43,7 +49,7 @@ CONVENTIONS: tuple[tuple[str, str], ...] = (
     ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
 )
 TRAIN = ("training step FLOPs", "FlopCounterMode, forward + backward: a gradient for every "
-         "parameter, none for the inputs")
+         "trainable parameter, none for the inputs")
 KIND_LEGEND = (
     "--by kind: a row per module class, its instances each with everything inside it; kinds "
     "nest (an attention holds its Linear layers), so the rows overlap and do not sum to the "
@@ -161,6 +167,7 @@ def totals_line(report: ModelReport) -> str:
     if report.train:
         parts.append(f"training step {exact(m.train_flops)} FLOPs (forward + backward, "
                      "FlopCounterMode on the meta device)")
+        parts.extend(line for line in (train_ratio_line(m),) if line is not None)
     return "total: " + "; ".join(parts)
 
 
