@@ -130,3 +130,20 @@ def test_check_budget_holds_the_partial_training_cost(tmp_path: Any) -> None:
     measured = json.loads(ok.stdout)["budgets"][0]["measured"]
     assert (measured["flops_train"], measured["trainable_params"]) == (
         train, HIDDEN * CLASSES + CLASSES)
+
+
+def test_reports_give_the_ratio_to_the_forward_and_why_it_is_not_3x(tmp_path: Any) -> None:
+    path = tmp_path / "partial.py"
+    path.write_text("from torch import nn\n\n\ndef frozen_first():\n"
+                    f"    model = nn.Sequential(nn.Linear({D_IN}, {HIDDEN}), nn.ReLU(),\n"
+                    f"                          nn.Linear({HIDDEN}, {CLASSES}))\n"
+                    "    model[0].requires_grad_(False)\n    return model\n", encoding="utf-8")
+    first, head = BATCH * D_IN * HIDDEN, BATCH * HIDDEN * CLASSES
+    ratio = f"{(first + 2 * head) / (first + head):.2f}x"  # only the head's weight gradient
+    frozen, total = D_IN * HIDDEN + HIDDEN, D_IN * HIDDEN + HIDDEN + HIDDEN * CLASSES + CLASSES
+    args = [f"{path}:frozen_first", "--input", f"{BATCH},{D_IN}"]
+    for command in (["check", *args, "--max-train-flops", "1G"],
+                    ["network", *args, "--pass", "train"]):
+        out = CliRunner().invoke(cli, command, env={"COLUMNS": "400"}).stdout
+        assert f"training step = {ratio} the forward (not 3x: {frozen:,} of {total:,} " \
+               "parameters are frozen" in " ".join(out.split())
