@@ -528,4 +528,9 @@ def count_target(model: Model, asked: Asked) -> SequenceReport:
     if asked.phase == "decode" and asked.context:
         step = decode(model, asked.context, seq_dim=asked.seq_dim)
     params = sum(p.numel() for p in model.module.parameters())
-    return SequenceReport(model.name, params, scaling, step, reads)
+    return SequenceReport(model.name, params, scaling, step, reads, trainable=trainable(model))
+
+
+def trainable(model: Model) -> int:
+    """Parameters with requires_grad (the meta copy keeps the model's flags)."""
+    return sum(p.numel() for p in model.module.parameters() if p.requires_grad)

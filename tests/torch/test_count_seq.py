@@ -34,3 +34,13 @@ def test_count_without_seq_has_no_sequence() -> None:
 def test_bad_lengths_are_refused_before_counting(seq: object) -> None:
     with pytest.raises(SpecError, match="seq"):
         bottlecalc.count(build("gpt2"), ids(1, 4), seq=seq)  # type: ignore[arg-type]
+
+
+def test_sequence_reports_give_trainable_beside_total_params() -> None:
+    model = build("gpt2", device="cpu")
+    model.blocks.requires_grad_(False)
+    want = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert 0 < want < sum(p.numel() for p in model.parameters())
+    found = bottlecalc.scale(model, ids(1, 8), seq=(8, 16), active=False)
+    assert found.trainable == want
+    assert bottlecalc.decode(model, ids(1, 8), context=4).trainable == want
