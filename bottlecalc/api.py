@@ -18,6 +18,7 @@ from bottlecalc.results import (
     CompareResult,
     Counted,
     Machine,
+    Measured,
     NetworkResult,
     S,
     Timed,
@@ -153,7 +154,8 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     plan = Plan(complete=True, fvcore=wanted,
                 train=train or Metric.TRAIN_FLOPS in budget.metrics)
     try:
-        found = measure(_subject(budget, target, base=base), plan)
+        subject = _subject(budget, target, base=base)
+        found = _decoded(budget, subject, measure(subject, plan))
     except MeasureError as exc:
         if debug:
             raise
@@ -166,6 +168,20 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
         analytic=expected, warnings=warnings(found, expected), error=problem,
     )
     return explained(outcome, baseline)
+
+
+def _decoded(budget: Budget, subject: Subject, found: Measured) -> Measured:
+    """``max-decode-macs``/``max-kv-bytes``: one decoding step at the budget's context
+    (measure/sequence.py: the prefill builds the cache on meta), added to the count."""
+    from bottlecalc.budget.model import DECODE_METRICS
+    from bottlecalc.measure.sequence import decode, on_meta
+
+    if budget.context is None or not budget.metrics & DECODE_METRICS:
+        return found
+    model = on_meta(subject.make, subject.inputs, subject.name)
+    step = decode(model, budget.context, seq_dim=budget.seq_dim)
+    return replace(found, decode_context=budget.context, decode_macs=step.macs,
+                   kv_bytes=step.kv_bytes)
 
 
 def _subject(budget: Budget, target: Target, *, base: Path) -> Subject:

@@ -13,12 +13,13 @@ light): torch is imported when :func:`count` runs, rich when a result is rendere
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, Sort
 from bottlecalc.errors import SpecError
+from bottlecalc.scaling import SequenceReport, check_lengths
 from bottlecalc.spec import TensorSpec, check_feed, parse_tensor
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Count:
     result: ModelResult
     depth: int = 1  # the breakdown depth by default (table, rich, HTML, to_dict)
     train: bool = False  # pass_="train": a training step's FLOPs were counted too
+    sequence: SequenceReport | None = None  # seq=[...]: the counts at every length, fitted
 
     @property
     def name(self) -> str:
@@ -150,22 +152,46 @@ class Count:
 
 def count(model: Any, *inputs: Any, input_shape: Any = None,
           kwargs: Mapping[str, Any] | None = None, depth: int | None = None,
-          pass_: str = "forward", fvcore: bool = True, name: str | None = None) -> Count:
+          pass_: str = "forward", fvcore: bool = True, name: str | None = None,
+          seq: Iterable[int] | None = None, seq_dim: int | None = None) -> Count:
     """Count ``model`` (an ``nn.Module`` on the CPU, a GPU or meta) on one forward pass.
 
     Feed it example ``inputs`` (tensors, positional; ``kwargs`` for keyword inputs) or
     ``input_shape`` (zeros: ``(1, 3, 224, 224)``, ``"1,16:int64"``, or a list of shapes for
     several inputs). ``pass_="train"`` (``pass`` is a Python keyword) also counts a training
-    step: forward and backward, a gradient for every parameter and none for the inputs.
-    ``fvcore=False`` skips fvcore's trace (the slowest route). The model is never changed.
+    step: forward and backward, a gradient for every trainable parameter and none for the inputs.
+    ``fvcore=False`` skips fvcore's trace (the slowest route). ``seq=[128, 512, ...]`` also
+    counts at each sequence length (:func:`bottlecalc.scale`, ``seq_dim`` as there) into
+    :attr:`Count.sequence`: MACs per token, attention's share, the exact polynomial in T.
+    The model is never changed.
     Bad arguments raise :class:`~bottlecalc.errors.SpecError`; a model that fails to run
     raises :class:`~bottlecalc.errors.MeasureError`."""
     from bottlecalc.measure.pipeline import Plan, measure
 
     shown, train = _depth(1 if depth is None else depth), _train(pass_)
+    lengths = None if seq is None else _lengths(seq)  # refused before anything is counted
     subject = _subject(model, inputs, kwargs, input_shape, name)
     measured = measure(subject, Plan(complete=True, fvcore=fvcore, train=train))
-    return Count(ModelResult(subject.name, measured), depth=shown, train=train)
+    sequence = None if lengths is None else _scaled(model, subject, lengths, seq_dim)
+    return Count(ModelResult(subject.name, measured), depth=shown, train=train,
+                 sequence=sequence)
+
+
+def _lengths(seq: Any) -> tuple[int, ...]:
+    if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
+        raise SpecError(f"seq must be a list of sequence lengths like [128, 512, 2048], "
+                        f"got {seq!r}")
+    return check_lengths(list(seq))
+
+
+def _scaled(model: Any, subject: Subject, lengths: tuple[int, ...],
+            seq_dim: int | None) -> SequenceReport:
+    """``seq=``: the same model and inputs counted at every length by scale()."""
+    from bottlecalc.library_seq import scale
+
+    given = subject.inputs("meta")
+    return scale(model, *given.args, kwargs=given.kwargs, seq=lengths, seq_dim=seq_dim,
+                 name=subject.name)
 
 
 def _subject(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,

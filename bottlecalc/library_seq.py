@@ -36,7 +36,8 @@ def scale(model: Any, *inputs: Any, seq: Iterable[int], kwargs: Mapping[str, Any
     dim = _dim(seq_dim)
     scaling = sequence.scale(found, lengths, seq_dim=dim)
     reads = sequence.active(found, seq_dim=dim) if active else None
-    return SequenceReport(found.name, scaling.params, scaling=scaling, active=reads)
+    return SequenceReport(found.name, scaling.params, scaling=scaling, active=reads,
+                          trainable=sequence.trainable(found))
 
 
 def decode(model: Any, *inputs: Any, context: int, kwargs: Mapping[str, Any] | None = None,
@@ -49,7 +50,8 @@ def decode(model: Any, *inputs: Any, context: int, kwargs: Mapping[str, Any] | N
         raise SpecError(f"context must be a whole number >= 1, got {context!r}")
     found = _model(model, inputs, kwargs, name)
     step = sequence.decode(found, context, seq_dim=_dim(seq_dim))
-    return SequenceReport(found.name, step.params, decode=step)
+    return SequenceReport(found.name, step.params, decode=step,
+                          trainable=sequence.trainable(found))
 
 
 def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,

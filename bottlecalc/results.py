@@ -94,6 +94,10 @@ class Measured:
     train_flops: int | None = None  # FlopCounterMode, forward and backward (--pass train)
     warnings: tuple[str, ...] = ()  # differences nobody could explain, data dependence
     largest: int | None = None  # elements of the largest floating tensor an op produced
+    # max-decode-macs / max-kv-bytes: one decoding step at a context, its cache built on meta
+    decode_context: int | None = None  # N: the tokens in the cache
+    decode_macs: int | None = None  # the step's MACs (one new token per sequence)
+    kv_bytes: int | None = None  # the cache's tensors at N, by their own shapes and dtypes
 
     @property
     def unexplained(self) -> int:

@@ -213,6 +213,13 @@ class SequenceReport:
     scaling: Scaling | None = None
     decode: Decode | None = None
     active: Active | None = None
+    trainable: int | None = None  # of ``params``, those with requires_grad
+
+    @property
+    def trainable_text(self) -> str:
+        """'216,384 params (216,384 trainable)': both, as every report gives them."""
+        shown = "" if self.trainable is None else f" ({self.trainable:,} trainable)"
+        return f"{self.params:,} params{shown}"
 
     @property
     def notes(self) -> tuple[str, ...]:

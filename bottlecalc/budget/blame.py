@@ -29,7 +29,8 @@ TOP = 5
 
 
 # What each exceeded limit's modules are ranked by: a training step's FLOPs by the forward
-# FLOPs done in each module, the part a module can be blamed for.
+# FLOPs done in each module, the part a module can be blamed for. A decoding step and its
+# cache are not ranked: the per-module counts are the forward's at the input.
 RANKED_BY = {Metric.PARAMS: "params", Metric.MACS: "macs", Metric.FLOPS: "flops",
              Metric.TRAIN_FLOPS: "flops"}
 
@@ -41,7 +42,7 @@ def _per_module(module: ModuleCount, metric: str) -> int:
 def top_modules(measured: Measured, exceeded: Sequence[Metric]) -> tuple[TopModule, ...]:
     """The modules that carry most of each exceeded quantity, with their share of it."""
     out: list[TopModule] = []
-    for metric in dict.fromkeys(RANKED_BY[m] for m in exceeded):
+    for metric in dict.fromkeys(RANKED_BY[m] for m in exceeded if m in RANKED_BY):
         values = [(m.name or ROOT, _per_module(m, metric)) for m in measured.modules]
         total = sum(v for _, v in values)
         ranked = sorted((item for item in values if item[1]), key=lambda item: -item[1])

@@ -14,7 +14,8 @@ from bottlecalc.errors import SpecError
 from bottlecalc.spec import TensorSpec, parse_tensor
 
 KNOWN_KEYS = ("target", "input", "inputs", "max-params", "max-macs", "max-flops",
-              "max-train-flops", "tolerance")
+              "max-train-flops", "max-decode-macs", "max-kv-bytes", "context", "seq-dim",
+              "tolerance")
 SECTION_KEYS = ("budgets",)  # what [tool.bottlecalc] itself may hold
 TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
               list: "an array", dict: "a table"}
@@ -87,6 +88,8 @@ def _budget(path: Path, name: str, table: object, text: str) -> Budget:
             inputs=_callable("inputs", table["inputs"]) if "inputs" in table else None,
             tolerance=parse_tolerance("tolerance", table.get("tolerance", 0)),
             line=_line_of(text, name),
+            context=_whole("context", table.get("context"), least=1),
+            seq_dim=_whole("seq-dim", table.get("seq-dim"), least=0),
         )
     except SpecError as exc:
         raise SpecError(f"{where}: {exc}") from exc
@@ -98,6 +101,15 @@ def parse_feed(option: str, value: object) -> tuple[TensorSpec, ...]:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(parse_tensor(f"{option}[{i}]", v) for i, v in enumerate(value))
     return (parse_tensor(option, value),)
+
+
+def _whole(key: str, value: object, *, least: int) -> int | None:
+    """``context = 2048``, ``seq-dim = 1``: a TOML integer of at least ``least``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise SpecError(f"{key} must be a whole number >= {least}, got {toml_type(value)}")
+    return value
 
 
 def _callable(option: str, value: object) -> str:

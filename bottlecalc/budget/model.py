@@ -9,7 +9,10 @@ A budget caps a target's parameters, MACs or FLOPs. Each cap is held against one
   normalisation, pooling or elementwise work. torchvision's "GFLOPS" convention;
 * ``max-flops``  — torch's FlopCounterMode (two FLOPs per multiply-accumulate);
 * ``max-train-flops`` — FlopCounterMode for a training step: the forward pass and the
-  backward pass (a gradient for every parameter, none for the inputs), on meta.
+  backward pass (a gradient for every trainable parameter, none for the inputs), on meta;
+* ``max-decode-macs`` — the complete count of one decoding step (one new token per sequence)
+  against a KV cache of ``context`` tokens that a prefill built on meta;
+* ``max-kv-bytes`` — that cache's bytes: its tensors' elements x their element size.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class Metric(StrEnum):
     MACS = "macs"
     FLOPS = "flops"
     TRAIN_FLOPS = "train-flops"
+    DECODE_MACS = "decode-macs"
+    KV_BYTES = "kv-bytes"
 
     @property
     def option(self) -> str:
@@ -57,20 +62,28 @@ ENGINES = {
     "1 per multiply-add)",
     Metric.FLOPS: "FLOPs (FlopCounterMode, 2 per multiply-add)",
     Metric.TRAIN_FLOPS: "training-step FLOPs (FlopCounterMode on meta: forward and backward, "
-    "a gradient for every parameter; 2 per multiply-add)",
+    "a gradient for every trainable parameter; 2 per multiply-add)",
+    Metric.DECODE_MACS: "decode-step MACs (complete count of one new token per sequence "
+    "against a KV cache of the context's tokens, built by a prefill on meta)",
+    Metric.KV_BYTES: "KV-cache bytes (the cache's tensors after a prefill of the context: "
+    "elements x element size)",
 }
 LABELS = {
     Metric.PARAMS: "params (torch)",
     Metric.MACS: "MACs (complete)",
     Metric.FLOPS: "FLOPs (FlopCounterMode)",
     Metric.TRAIN_FLOPS: "train FLOPs (fwd + bwd)",
+    Metric.DECODE_MACS: "decode MACs (1 token)",
+    Metric.KV_BYTES: "KV-cache bytes",
 }
+DECODE_METRICS = frozenset({Metric.DECODE_MACS, Metric.KV_BYTES})  # need a context
 
 
 def actual(measured: Measured, metric: Metric) -> int | None:
     """The measured count a limit on ``metric`` is held against (None: not measured)."""
     return {Metric.PARAMS: measured.params, Metric.MACS: measured.macs,
-            Metric.FLOPS: measured.torch_flops, Metric.TRAIN_FLOPS: measured.train_flops}[metric]
+            Metric.FLOPS: measured.torch_flops, Metric.TRAIN_FLOPS: measured.train_flops,
+            Metric.DECODE_MACS: measured.decode_macs, Metric.KV_BYTES: measured.kv_bytes}[metric]
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,17 @@ class Budget:
     tolerance: Fraction = Fraction(0)
     line: int | None = None  # where the table starts in the config file, for annotations
     inputs: str | None = None  # "pkg.mod:callable" returning the example inputs
+    context: int | None = None  # max-decode-macs/max-kv-bytes: tokens in the KV cache
+    seq_dim: int | None = None  # the inputs' sequence dimension (None: from input names)
+
+    def __post_init__(self) -> None:
+        decoding = bool(self.metrics & DECODE_METRICS)
+        if decoding and self.context is None:
+            raise SpecError("max-decode-macs and max-kv-bytes need the context: the tokens "
+                            "in the KV cache (--context N, or context = N in a budget file)")
+        if not decoding and (self.context is not None or self.seq_dim is not None):
+            raise SpecError("context and seq-dim apply only with max-decode-macs or "
+                            "max-kv-bytes")
 
     def limit(self, metric: Metric) -> int | None:
         return next((lim.value for lim in self.limits if lim.metric is metric), None)
@@ -210,7 +234,7 @@ def disagreement(measured: Measured, tolerance: Fraction) -> str | None:
 def incomplete(measured: Measured, metrics: frozenset[Metric]) -> str | None:
     """Why a limit on MACs or FLOPs cannot be held: ops ran whose multiply-accumulates no
     formula counts (unknown, not 0), so the count may be under the truth."""
-    if not measured.unknown_ops or metrics <= {Metric.PARAMS}:
+    if not measured.unknown_ops or metrics <= {Metric.PARAMS, Metric.KV_BYTES}:
         return None
     ops = "; ".join(f"{u.op} x{u.count} in {u.module or '(root)'}"
                     + (f" (read {', '.join(u.params)})" if u.params else "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bottlecalc.budget.model import Budget
+from bottlecalc.budget.model import DECODE_METRICS, Budget
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import get_preset
 from bottlecalc.spec import (  # split_target and is_file_path: public here too, as before
@@ -66,6 +66,9 @@ def resolve(budget: Budget, *, option: str = "input") -> Target:
             split_target(budget.inputs)
             return Target(Kind.MODEL, (), inputs=budget.inputs)
         return Target(Kind.MODEL, check_feed(option, budget.input or DEFAULT_INPUT))
+    if budget.metrics & DECODE_METRICS:
+        raise SpecError(f"max-decode-macs and max-kv-bytes apply to your own models (a "
+                        f"model that returns a KV cache); {budget.target} is a preset")
     network = get_preset(budget.target)
     if budget.inputs is not None:
         raise SpecError(f"inputs (a callable) apply to your own models; {budget.target} takes "

@@ -45,7 +45,9 @@ Numbers: 25557032, 25_557_032, 25.6M, 4.1G, 70k, 1e9 (k/K = 10^3, M = 10^6, G = 
 complete MAC count (every multiply-add of convolutions, linear layers, matrix products,
 attention and recurrent cells; nothing for normalisation or pooling), --max-flops against
 FlopCounterMode's count (2 per multiply-add), --max-train-flops against FlopCounterMode's
-count of a training step (forward + backward, on meta). fvcore's count is shown beside
+count of a training step (forward + backward, on meta, frozen parameters without a
+weight gradient), --max-decode-macs and --max-kv-bytes against one decoding step and its KV
+cache at --context N tokens (a model that returns its cache). fvcore's count is shown beside
 them, every difference explained. An exceeded limit names the five modules that carry most
 of it; --baseline names the modules whose counts moved.
 
@@ -55,7 +57,8 @@ Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration e
 130 interrupted (Ctrl-C).
 """
 
-TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops", "tolerance",
+TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops",
+                  "max_decode_macs", "max_kv_bytes", "context", "seq_dim", "tolerance",
                   "input_shape", "inputs")
 Job = tuple[Budget, Target]
 
@@ -71,14 +74,20 @@ class Limits:
     tolerance: str | None
     input_shape: tuple[str, ...]  # --input, once per positional input
     inputs: str | None  # --inputs pkg.mod:callable
+    max_decode_macs: str | None = None
+    max_kv_bytes: str | None = None
+    context: int | None = None  # --context N: the decoding step's KV-cache tokens
+    seq_dim: int | None = None  # --seq-dim N
 
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
-               Metric.FLOPS: self.max_flops, Metric.TRAIN_FLOPS: self.max_train_flops}
+               Metric.FLOPS: self.max_flops, Metric.TRAIN_FLOPS: self.max_train_flops,
+               Metric.DECODE_MACS: self.max_decode_macs, Metric.KV_BYTES: self.max_kv_bytes}
         feed = tuple(parse_tensor("--input", text) for text in self.input_shape) or None
         return Budget(name=name, target=name, limits=make_limits(raw), input=feed,
                       inputs=self.inputs, tolerance=parse_tolerance("--tolerance",
-                                                                   self.tolerance or 0))
+                                                                   self.tolerance or 0),
+                      context=self.context, seq_dim=self.seq_dim)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,9 @@ def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: 
         given = "--input" if limits.input_shape else "--inputs"
         raise click.UsageError(f"{given} applies to a TARGET; a --block's input is "
                                "--batch x --in x --size")
+    if limits.max_decode_macs is not None or limits.max_kv_bytes is not None:
+        raise click.UsageError("--max-decode-macs and --max-kv-bytes apply to a model TARGET "
+                               "that returns a KV cache, not to a --block")
     if block.in_channels is None:
         raise click.UsageError("--block needs --in (the block's input channels)")
     if block.mid is None and kind is BlockKind.BOTTLENECK:
@@ -220,7 +232,18 @@ def limit_options(func: Any) -> Any:
                      help="Most FLOPs allowed, held against FlopCounterMode's count."),
         click.option("--max-train-flops", default=None, metavar="N",
                      help="Most FLOPs a training step may take (forward and backward, a "
-                     "gradient for every parameter), held against FlopCounterMode on meta."),
+                     "gradient for every trainable parameter), held against "
+                     "FlopCounterMode on meta."),
+        click.option("--max-decode-macs", default=None, metavar="N",
+                     help="Most MACs one decoding step may take (one new token per sequence, "
+                     "the KV cache holding --context tokens), a model TARGET."),
+        click.option("--max-kv-bytes", default=None, metavar="N",
+                     help="Most bytes the KV cache may hold at --context tokens."),
+        click.option("--context", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Tokens in the KV cache for --max-decode-macs/--max-kv-bytes."),
+        click.option("--seq-dim", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="The inputs' sequence dimension  [default: 1 of inputs named "
+                     "input_ids, attention_mask, inputs_embeds...]"),
         click.option("--tolerance", default=None, metavar="PCT", help="Let counts exceed a "
                      "limit by this many percent (reported, not failed)."),
         *options.INPUT_OPTIONS,

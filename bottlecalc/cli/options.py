@@ -364,5 +364,5 @@ def pass_option(func: F) -> F:
     option = click.option(
         "--pass", "pass_", type=choice(Pass), default=str(Pass.FORWARD), show_default=True,
         help="train: also count a training step (forward + backward, a gradient for every "
-        "parameter, none for the inputs), on the meta device.")
+        "trainable parameter, none for the inputs), on the meta device.")
     return option(wrapper)  # type: ignore[return-value]

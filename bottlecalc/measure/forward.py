@@ -451,12 +451,12 @@ def _no_fast_paths() -> Iterator[None]:
 def count_training(module: nn.Module, inputs: Inputs, *, device: str,
                    values: TorchDispatchMode | None = None) -> int:
     """FlopCounterMode's FLOPs for one training step: the forward pass, then the backward
-    pass of the sum of its outputs, with a gradient for every parameter and none for the
-    inputs (they are data). The module's ``requires_grad`` flags and gradients are put back
-    after. ``values`` as for :func:`count_forward`."""
-    flags = [(p, p.requires_grad, p.grad) for p in module.parameters()]
-    for param, _, _ in flags:
-        param.requires_grad_(True)
+    pass of the sum of its outputs, with a gradient for the parameters that have
+    ``requires_grad`` and none for the inputs (they are data). A frozen parameter gets no
+    weight gradient, and autograd sends no gradient below the last layer that needs one, so
+    a frozen backbone or a LoRA adapter is counted as it trains. The module's gradients are
+    put back after. ``values`` as for :func:`count_forward`."""
+    flags = [(p, p.grad) for p in module.parameters()]
     try:
         with ExitStack() as stack:
             stack.enter_context(no_lazy_dynamo(DISPATCH))
@@ -470,8 +470,7 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str,
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())
     finally:
-        for param, wanted, grad in flags:
-            param.requires_grad_(wanted)
+        for param, grad in flags:
             param.grad = grad
 
 

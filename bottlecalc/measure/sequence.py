@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.forward import _allocates, _no_fast_paths, global_counter
-from bottlecalc.measure.ops import DISPATCH
+from bottlecalc.measure.ops import DISPATCH, evaluating, is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs, Make
@@ -50,10 +49,6 @@ from bottlecalc.scaling import (
 SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids",
                    "token_type_ids", "decoder_input_ids", "decoder_attention_mask", "labels")
 MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the new token
-# Ops that multiply tensors together: one FlopCounterMode has no formula for is unknown,
-# never 0 (``_grouped_mm`` experts, quantized matmuls), and the count is refused naming it.
-PRODUCTS = re.compile(r"mm(_|$)|mv$|(^|_)dot(_|$)|matmul|einsum|linear|tensordot|outer|"
-                      r"addr$|ger$|conv|scaled_dot_product")
 GROUPED = ("active parameters include every expert of a grouped product (_grouped_mm reads "
            "all experts' weights in one op): run the experts eagerly for the per-token figure")
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
@@ -111,13 +106,16 @@ class _Products(TorchDispatchMode):
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
-        self.flush()
         kwargs = kwargs or {}
+        if evaluating():  # a formula's own ops, inside the op being counted (as forward.py)
+            return func(*args, **kwargs)
+        self.flush()
         out = func(*args, **kwargs)
-        if func._overloadpacket not in self.counted and _unknown_product(func, out):
-            self.count.unknown.add(str(func._overloadpacket))
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         weighted = [t for t in tensors if id(t) in self.root]
+        if func._overloadpacket not in self.counted and is_unknown(
+                func, reads_parameter=self._reads_parameter(weighted)):
+            self.count.unknown.add(name_of(func))  # the complete count's rule (ops.py)
         if not weighted:
             if func._overloadpacket in self.counted:
                 self.pending = (func._overloadpacket, True)
@@ -132,6 +130,11 @@ class _Products(TorchDispatchMode):
         if func._overloadpacket in self.counted:
             self.pending = (func._overloadpacket, False)
         return out
+
+    def _reads_parameter(self, weighted: list[torch.Tensor]) -> bool:
+        """A parameter (or a view of one) is an operand; buffers are not parameters."""
+        return any((root := self.root[id(t)]) is not None and id(root) in self.params
+                   for t in weighted)
 
     def _derive(self, out: Any, root: torch.Tensor | None) -> None:
         for t in tree_leaves(out):
@@ -159,12 +162,6 @@ class _Products(TorchDispatchMode):
         self.seen[packet] = total
         if attention:
             self.count.attention_flops += flops
-
-
-def _unknown_product(func: Any, out: Any) -> bool:
-    name = str(func._overloadpacket).removeprefix("aten.")
-    floats = any(isinstance(t, torch.Tensor) and t.is_floating_point() for t in tree_leaves(out))
-    return floats and PRODUCTS.search(name) is not None
 
 
 def _span(view: torch.Tensor, root: torch.Tensor) -> tuple[int, int]:
@@ -531,4 +528,9 @@ def count_target(model: Model, asked: Asked) -> SequenceReport:
     if asked.phase == "decode" and asked.context:
         step = decode(model, asked.context, seq_dim=asked.seq_dim)
     params = sum(p.numel() for p in model.module.parameters())
-    return SequenceReport(model.name, params, scaling, step, reads)
+    return SequenceReport(model.name, params, scaling, step, reads, trainable=trainable(model))
+
+
+def trainable(model: Model) -> int:
+    """Parameters with requires_grad (the meta copy keeps the model's flags)."""
+    return sum(p.numel() for p in model.module.parameters() if p.requires_grad)

@@ -109,7 +109,7 @@ MODEL_CONVENTION_ROWS: tuple[tuple[str, str], ...] = (
     ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
 )
 TRAIN_CONVENTION_ROW = ("training step FLOPs", "FlopCounterMode, forward + backward: a "
-                        "gradient for every parameter, none for the inputs")
+                        "gradient for every trainable parameter, none for the inputs")
 
 # The JSON documents' "conventions": one line per count
 CONVENTIONS = {
@@ -142,7 +142,7 @@ MODEL_CONVENTIONS = {
     "trace (fused attention, recurrent kernels)",
     "flops.torch": "FlopCounterMode's FLOPs (2 per multiply-add)",
     "flops.train": "FlopCounterMode for a training step on meta: forward + backward, a "
-    "gradient for every parameter, none for the inputs",
+    "gradient for every trainable parameter, none for the inputs",
     "breakdown": "rows at --depth (and leaves above it) with their subtrees' counts; "
     "(other) is work done outside them; rows and (other) sum to the totals",
     "modules": "every module's own parameters and the MACs done in it and no child "

@@ -85,3 +85,26 @@ def unused_line(m: Measured) -> str | None:
         return None
     return (f"parameters the forward never used: {fmt(m.params_unused)} "
             f"({paths(m.unused_modules) or 'scattered'}); max-params counts them")
+
+
+def train_ratio_line(m: Measured) -> str | None:
+    """'training step = 1.09x the forward (not 3x: ...)': the step against FlopCounterMode's
+    forward, and which rule of docs/conventions.md ("Training cost") keeps it off 3x."""
+    forward = m.torch_flops if m.torch_flops is not None else (
+        None if m.macs is None else 2 * m.macs)
+    if m.train_flops is None or not forward:
+        return None
+    head = f"training step = {m.train_flops / forward:.2f}x the forward"
+    if m.train_flops == 3 * forward:
+        return f"{head} (1x forward, 1x input gradients, 1x weight gradients)"
+    return f"{head} (not 3x: {_why_not_three(m)})"
+
+
+def _why_not_three(m: Measured) -> str:
+    if m.trainable == 0:
+        return "no parameter is trainable, so there is no backward pass"
+    if m.trainable is not None and m.params is not None and m.trainable < m.params:
+        return (f"{fmt(m.params - m.trainable)} of {fmt(m.params)} parameters are frozen: no "
+                "weight gradient for them, and no input gradient below the last trainable "
+                "layer")
+    return "a layer reading the data needs no input gradient"

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from bottlecalc.budget.model import Metric
 from bottlecalc.cli import cli
 from bottlecalc.spec import TensorSpec
 
@@ -111,10 +112,12 @@ def test_toml_example_in_the_docs_is_a_valid_budget_file(tmp_path: Path) -> None
     from bottlecalc.budget.files import load_budgets
 
     (tmp_path / "pyproject.toml").write_text(blocks("toml")[0], encoding="utf-8")
-    backbone, detector, tagger, captioner = load_budgets(tmp_path / "pyproject.toml")
+    backbone, detector, tagger, captioner, chat = load_budgets(tmp_path / "pyproject.toml")
     assert (backbone.target, detector.input) == ("resnet50", (TensorSpec((1, 3, 512, 512)),))
     assert tagger.input == (TensorSpec((1, 128), "int64"),) * 2
     assert captioner.inputs == "mypkg.models:example_batch"
+    assert (chat.context, chat.limit(Metric.DECODE_MACS), chat.limit(Metric.KV_BYTES)) == (
+        4096, 7 * 10**9, 22 * 10**8)
 
 
 def test_github_workflow_saves_a_baseline_on_main_and_comments_on_pull_requests() -> None:

@@ -36,7 +36,8 @@ def report(lengths: tuple[int, ...] = (16, 48, 128, 200)) -> SequenceReport:
                   LINEAR + LAYERS * 2 * D * (n + 1), LAYERS * 2 * D * (n + 1),
                   2 * LAYERS * D * n * 4, 2 * LAYERS)
     active = Active("decoders.py:gpt2_small", PARAMS, PARAMS - 511 * D, LINEAR + 2 * D * LAYERS)
-    return SequenceReport("decoders.py:gpt2_small", PARAMS, scaling, step, active)
+    return SequenceReport("decoders.py:gpt2_small", PARAMS, scaling, step, active,
+                          trainable=PARAMS - VOCAB * D)  # as if the tied embedding were frozen
 
 
 def render(fmt: Format, found: SequenceReport) -> str:

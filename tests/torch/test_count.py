@@ -115,14 +115,18 @@ def test_a_linear_stack_trains_at_the_formula(widths: list[int], batch: int,
                                               frozen: list[bool]) -> None:
     layers = [nn.Linear(a, b) for a, b in itertools.pairwise(widths)]
     for layer, freeze in zip(layers, frozen, strict=False):
-        layer.requires_grad_(not freeze)  # frozen or not, every parameter gets a gradient
+        layer.requires_grad_(not freeze)
     model = nn.Sequential(*(m for layer in layers for m in (layer, nn.ReLU())))
     found = bottlecalc.count(model, torch.zeros(batch, widths[0]), pass_="train",
                              fvcore=False)
     products = [batch * a * b for a, b in itertools.pairwise(widths)]
+    trains = [not f for f in frozen[:len(layers)]] + [True] * (len(layers) - len(frozen))
     assert found.flops == 2 * sum(products)
-    # forward + grad-weight for every layer, + grad-input for all but the first
-    assert found.train_flops == 2 * (2 * sum(products) + sum(products[1:]))
+    # forward for every layer; grad-weight where it trains; grad-input where some layer
+    # below it trains (the first reads the data: never)
+    weights = sum(p for p, t in zip(products, trains, strict=True) if t)
+    inputs = sum(p for i, p in enumerate(products) if any(trains[:i]))
+    assert found.train_flops == 2 * (sum(products) + weights + inputs)
 
 
 # FlopCounterMode (torch 2.13) counts a grouped conv's backward as if it were dense

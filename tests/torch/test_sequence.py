@@ -256,6 +256,7 @@ def test_a_product_without_a_formula_is_unknown_not_zero(
     mapping = {op: f for op, f in ops.custom_mapping().items()
                if op is not torch.ops.aten._grouped_mm}
     monkeypatch.setattr(forward, "custom_mapping", lambda: mapping)
+    monkeypatch.delitem(ops.OPS, "aten._grouped_mm")  # the one registry decides: no record
     with pytest.raises(MeasureError, match=r"no formula for aten._grouped_mm"):
         bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1,
                          active=False)

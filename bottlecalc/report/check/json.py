@@ -70,6 +70,8 @@ def measured_dict(m: Measured) -> dict[str, Any]:
         "params_unused": m.params_unused, "unused_modules": list(m.unused_modules),
         "unknown_ops": unknown_ops(m),
         "flops_train": m.train_flops,
+        "decode_context": m.decode_context, "decode_macs": m.decode_macs,
+        "kv_bytes": m.kv_bytes,
     }
 
 

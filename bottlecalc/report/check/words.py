@@ -8,7 +8,13 @@ from bottlecalc.budget.blame import RANKED_BY, TopModule
 from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.numbers import exact, shape_text
-from bottlecalc.report.words import complete_line, reconcile_lines, unused_line
+from bottlecalc.report.words import (
+    complete_line,
+    reconcile_lines,
+    train_ratio_line,
+    unused_line,
+)
+from bottlecalc.results import Measured
 
 WORD = {
     Status.PASS: "within budget",
@@ -50,7 +56,16 @@ def measured_line(outcome: Outcome) -> str | None:
         parts.append(complete)
     if m.fvcore is not None:
         parts.append(f"fvcore {fmt(m.fvcore)} MACs")
+    parts.extend(line for line in (train_ratio_line(m), _decode_text(m)) if line is not None)
     return "measured: " + "; ".join(parts)
+
+
+def _decode_text(m: Measured) -> str | None:
+    """'a decoding step at context 100: 177,920 MACs, KV cache 25,600 bytes'."""
+    if m.decode_context is None or m.decode_macs is None or m.kv_bytes is None:
+        return None
+    return (f"a decoding step at context {fmt(m.decode_context)}: {fmt(m.decode_macs)} MACs, "
+            f"KV cache {fmt(m.kv_bytes)} bytes")
 
 
 def detail_lines(outcome: Outcome) -> list[str]:
@@ -74,7 +89,7 @@ def top_lines(outcome: Outcome, metric: Metric | None = None) -> list[str]:
     quantity (or only ``metric``'s), one line per quantity."""
     by_metric: dict[str, list[TopModule]] = {}
     for top in outcome.top_modules:
-        if metric is None or top.metric == RANKED_BY[metric]:
+        if metric is None or top.metric == RANKED_BY.get(metric):
             by_metric.setdefault(top.metric, []).append(top)
     return [f"most {metric}: " + ", ".join(f"{t.name} {fmt(t.value)} ({t.share:.1%})"
                                           for t in tops)

@@ -9,7 +9,13 @@ from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, human
-from bottlecalc.report.words import MARK, complete_line, paths, reconcile_lines
+from bottlecalc.report.words import (
+    MARK,
+    complete_line,
+    paths,
+    reconcile_lines,
+    train_ratio_line,
+)
 from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
@@ -120,6 +126,7 @@ def totals_line(report: ModelReport) -> str:
     if report.train:
         parts.append(f"training step {exact(m.train_flops)} FLOPs (forward + backward, "
                      "FlopCounterMode on the meta device)")
+        parts.extend(line for line in (train_ratio_line(m),) if line is not None)
     return "total: " + "; ".join(parts)
 
 

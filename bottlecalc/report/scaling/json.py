@@ -55,6 +55,7 @@ def report_dict(report: SequenceReport) -> dict[str, Any]:
         **header("scaling"),
         "model": report.name,
         "params": report.params,
+        "trainable_params": report.trainable,
         "scaling": None if report.scaling is None else scaling_dict(report.scaling),
         "decode": None if report.decode is None else decode_dict(report.decode),
         "active": None if report.active is None else active_dict(report.active),

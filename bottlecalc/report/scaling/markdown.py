@@ -14,7 +14,7 @@ def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def lines(report: SequenceReport) -> list[str]:
-    out = [f"## {report.name}", "", f"{fmt(report.params)} params", ""]
+    out = [f"## {report.name}", "", report.trainable_text, ""]
     if report.scaling is not None:
         s = report.scaling
         out += [*table(words.POINT_HEADERS, [words.point_row(p) for p in s.points]), ""]

@@ -38,7 +38,7 @@ def active_lines(found: Active) -> list[str]:
 
 
 def lines(report: SequenceReport) -> list[str]:
-    out = [f"{report.name}: {fmt(report.params)} params", ""]
+    out = [f"{report.name}: {report.trainable_text}", ""]
     if report.scaling is not None:
         out += [*scaling_lines(report.scaling), ""]
     if report.decode is not None:
