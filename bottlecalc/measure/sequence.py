@@ -50,7 +50,8 @@ SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids
                    "token_type_ids", "decoder_input_ids", "decoder_attention_mask", "labels")
 MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the new token
 GROUPED = ("active parameters include every expert of a grouped product (_grouped_mm reads "
-           "all experts' weights in one op): run the experts eagerly for the per-token figure")
+           "all experts' weights in one op, and its groups' sizes were not known on the meta "
+           "device): run the experts eagerly, or on the CPU, for the per-token figure")
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
 # A forward that fails on meta runs on the CPU when parameters x input elements stay below
 # this (a few seconds of zero-filled arithmetic at most); else the meta failure is the error.
@@ -124,7 +125,7 @@ class _Products(TorchDispatchMode):
             if id(tensors[0]) in self.root:
                 self._derive(out, self.root[id(tensors[0])])
         else:
-            self._read(func, weighted)
+            self._read(func, weighted, args, kwargs)
             if len(weighted) == len(tensors):  # computed from weights alone: a weight
                 self._derive(out, None)
         if func._overloadpacket in self.counted:
@@ -142,15 +143,18 @@ class _Products(TorchDispatchMode):
                 self.root[id(t)] = root
                 self.keep.append(t)
 
-    def _read(self, func: Any, weighted: list[torch.Tensor]) -> None:
+    def _read(self, func: Any, weighted: list[torch.Tensor], args: Any, kwargs: Any) -> None:
+        groups = _group_ends(func, args, kwargs)
         for t in weighted:
             root = self.root[id(t)]
             if root is None or id(root) not in self.params:
                 continue
-            whole = func._overloadpacket is torch.ops.aten.embedding
-            self.count.grouped |= "grouped_mm" in str(func._overloadpacket)
-            span = (0, root.numel()) if whole else _span(t, root)
-            self.count.read.setdefault(id(root), []).append(span)
+            spans = _expert_spans(t, root, groups) if groups else None
+            if spans is None:
+                whole = func._overloadpacket is torch.ops.aten.embedding
+                self.count.grouped |= "grouped_mm" in str(func._overloadpacket)
+                spans = [(0, root.numel()) if whole else _span(t, root)]
+            self.count.read.setdefault(id(root), []).extend(spans)
 
     def flush(self) -> None:
         if self.pending is None:
@@ -171,6 +175,31 @@ def _span(view: torch.Tensor, root: torch.Tensor) -> tuple[int, int]:
         return (start, start)
     dims = zip(view.shape, view.stride(), strict=True)
     return (start, start + 1 + sum((int(n) - 1) * abs(int(s)) for n, s in dims))
+
+
+def _group_ends(func: Any, args: Any, kwargs: Any) -> list[int] | None:
+    """Where each expert's rows end in a ``_grouped_mm`` (its ``offs``), when their values
+    are real (on meta they are unknown: every expert's weights are then counted read)."""
+    if "grouped_mm" not in str(func._overloadpacket):
+        return None
+    offs = kwargs.get("offs", args[2] if len(args) > 2 else None)
+    if not isinstance(offs, torch.Tensor) or offs.device.type == "meta" or offs.dim() != 1:
+        return None
+    return [int(end) for end in offs.tolist()]
+
+
+def _expert_spans(weight: torch.Tensor, root: torch.Tensor,
+                  ends: list[int]) -> list[tuple[int, int]] | None:
+    """The spans of the experts a grouped product gave rows to (a 3-D weight, one expert
+    per leading index); None when the weight is not laid out one expert per index."""
+    if weight.dim() != 3 or weight.shape[0] != len(ends):
+        return None
+    start = int(weight.storage_offset()) - int(root.storage_offset())
+    inner = 1 + sum((int(n) - 1) * abs(int(s))
+                    for n, s in zip(weight.shape[1:], weight.stride()[1:], strict=True))
+    sizes = [end - before for before, end in zip([0, *ends], ends, strict=False)]
+    return [(start + e * int(weight.stride(0)), start + e * int(weight.stride(0)) + inner)
+            for e, rows in enumerate(sizes) if rows > 0]
 
 
 def _covered(spans: list[tuple[int, int]], size: int) -> int:
@@ -489,9 +518,23 @@ def active(model: Model, *, seq_dim: int | None = None) -> Active:
     dim = 1 if seq_dim is None else seq_dim
     one = _one_token(at_length(model, names, dim, 1), names, dim, model)
     found = model.run(one, what="the one-token forward")
+    if found.grouped:  # which experts got rows is a value: read it on a CPU copy if cheap
+        found = _grouped_on_cpu(model, one, found)
     total = sum(p.numel() for p in model.module.parameters())
     notes = [*model.notes] + ([GROUPED] if found.grouped else [])
     return Active(model.name, total, found.read_params, found.macs, tuple(notes))
+
+
+def _grouped_on_cpu(model: Model, one: Inputs, on_meta: _Count) -> _Count:
+    """The one-token forward again on a zero-filled CPU copy, where a grouped product's
+    group sizes are real and only the experts given rows count as read; the meta count
+    (every expert read, with the note) when the copy would be too big."""
+    reason = MeasureError("a grouped product's group sizes are values the meta device "
+                          "does not hold")
+    try:
+        return model._on_cpu(one, reason)
+    except MeasureError:
+        return on_meta
 
 
 def _one_token(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -> Inputs:

@@ -262,13 +262,44 @@ def test_a_product_without_a_formula_is_unknown_not_zero(
                          active=False)
 
 
-def test_grouped_experts_say_their_active_parameters_include_every_expert() -> None:
-    """_grouped_mm has a formula (bottlecalc's registry: a MAC per row, K and N), so the
-    count is known, but one op reads every expert: the active figure says so."""
+def test_grouped_experts_given_rows_are_read() -> None:
+    """_grouped_mm has a formula (bottlecalc's registry: a MAC per row, K and N). Its
+    offsets here are fixed ([2, 4, 6, 8]): every expert gets rows, so every expert's
+    weights are read, and no note is needed (the group sizes were real)."""
     from bottlecalc.measure.sequence import GROUPED
 
     found = bottlecalc.scale(GroupedExperts(), torch.zeros(1, 8, 16), seq=(8,), seq_dim=1)
     assert found.scaling is not None and found.active is not None
     assert found.scaling.points[0].macs == 8 * 16 * 16
     assert found.active.active == found.active.params == 4 * 16 * 16
-    assert GROUPED in found.notes
+    assert GROUPED not in found.notes
+
+
+def test_a_grouped_moe_reads_only_the_experts_a_token_is_routed_to() -> None:
+    """Mixtral's default experts (``_grouped_mm``, offsets from the router): one token is
+    routed to TOP of EXPERTS experts, so it reads the router and TOP experts' gate_up and
+    down weights: DIM x EXPERTS + TOP x (DIM x 2 HIDDEN + HIDDEN x DIM), its MACs too."""
+    from tests.fixtures.experts import DIM, EXPERTS, HIDDEN, TOP, grouped_experts
+
+    found = bottlecalc.scale(grouped_experts(), torch.zeros(1, 4, DIM, dtype=torch.bfloat16),
+                             seq=(4,), seq_dim=1)
+    per_expert = DIM * 2 * HIDDEN + HIDDEN * DIM
+    assert found.active is not None
+    assert found.active.params == DIM * EXPERTS + EXPERTS * per_expert
+    assert found.active.active == DIM * EXPERTS + TOP * per_expert
+    assert found.active.macs == DIM * EXPERTS + TOP * per_expert
+
+
+def test_a_grouped_moe_too_big_for_a_cpu_copy_says_every_expert_is_counted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no CPU copy may be made, the group sizes stay unknown on meta: every expert
+    is counted as read, and the note says so (never a silently low figure)."""
+    from bottlecalc.measure import sequence
+    from tests.fixtures.experts import DIM, EXPERTS, HIDDEN, grouped_experts
+
+    monkeypatch.setattr(sequence, "CPU_MAX_WORK", 0)
+    found = bottlecalc.scale(grouped_experts(), torch.zeros(1, 4, DIM, dtype=torch.bfloat16),
+                             seq=(4,), seq_dim=1)
+    assert found.active is not None
+    assert found.active.active == DIM * EXPERTS + EXPERTS * (DIM * 2 * HIDDEN + HIDDEN * DIM)
+    assert sequence.GROUPED in found.notes
