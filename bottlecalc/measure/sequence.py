@@ -49,9 +49,9 @@ from bottlecalc.scaling import (
 SEQUENCE_INPUTS = ("input_ids", "attention_mask", "inputs_embeds", "position_ids",
                    "token_type_ids", "decoder_input_ids", "decoder_attention_mask", "labels")
 MASKS = ("attention_mask",)  # in a decoding step they cover the cache and the new token
-GROUPED = ("active parameters include every expert of a grouped product (_grouped_mm reads "
-           "all experts' weights in one op, and its groups' sizes were not known on the meta "
-           "device): run the experts eagerly, or on the CPU, for the per-token figure")
+GROUPED = ("active parameters include every expert: the experts a token is routed to are "
+           "values (a grouped product's offsets, a gather's indices) the meta device does not "
+           "hold, and no CPU copy was made: run the experts eagerly for the per-token figure")
 CACHE_NAMES = ("cache", "past_key_values", "past_key_value", "kv_cache", "past", "layer_past")
 # A forward that fails on meta runs on the CPU when parameters x input elements stay below
 # this (a few seconds of zero-filled arithmetic at most); else the meta failure is the error.
@@ -68,7 +68,7 @@ class _Count:
     read: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # param id -> spans
     read_params: int = 0  # elements of those parameters
     unknown: set[str] = field(default_factory=set)  # product ops with no formula
-    grouped: bool = False  # a parameter was read whole by a grouped (all-experts) product
+    grouped: bool = False  # experts read by an op whose routing values were not known (meta)
     output: Any = None
 
     @property
@@ -144,16 +144,18 @@ class _Products(TorchDispatchMode):
                 self.keep.append(t)
 
     def _read(self, func: Any, weighted: list[torch.Tensor], args: Any, kwargs: Any) -> None:
-        groups = _group_ends(func, args, kwargs)
         for t in weighted:
             root = self.root[id(t)]
             if root is None or id(root) not in self.params:
                 continue
-            spans = _expert_spans(t, root, groups) if groups else None
-            if spans is None:
-                whole = func._overloadpacket is torch.ops.aten.embedding
-                self.count.grouped |= "grouped_mm" in str(func._overloadpacket)
-                spans = [(0, root.numel()) if whole else _span(t, root)]
+            rows = _experts_used(func, args, kwargs, t)
+            self.count.grouped |= rows is UNKNOWN
+            if isinstance(rows, list):
+                spans = _row_spans(t, root, rows)
+            elif func._overloadpacket is torch.ops.aten.embedding:
+                spans = [(0, root.numel())]
+            else:
+                spans = [_span(t, root)]
             self.count.read.setdefault(id(root), []).extend(spans)
 
     def flush(self) -> None:
@@ -177,29 +179,57 @@ def _span(view: torch.Tensor, root: torch.Tensor) -> tuple[int, int]:
     return (start, start + 1 + sum((int(n) - 1) * abs(int(s)) for n, s in dims))
 
 
-def _group_ends(func: Any, args: Any, kwargs: Any) -> list[int] | None:
-    """Where each expert's rows end in a ``_grouped_mm`` (its ``offs``), when their values
-    are real (on meta they are unknown: every expert's weights are then counted read)."""
-    if "grouped_mm" not in str(func._overloadpacket):
-        return None
-    offs = kwargs.get("offs", args[2] if len(args) > 2 else None)
-    if not isinstance(offs, torch.Tensor) or offs.device.type == "meta" or offs.dim() != 1:
-        return None
-    return [int(end) for end in offs.tolist()]
+UNKNOWN = "unknown"  # which experts an op read: values the meta device does not hold
+GATHERS = (torch.ops.aten.index, torch.ops.aten.index_select)
 
 
-def _expert_spans(weight: torch.Tensor, root: torch.Tensor,
-                  ends: list[int]) -> list[tuple[int, int]] | None:
-    """The spans of the experts a grouped product gave rows to (a 3-D weight, one expert
-    per leading index); None when the weight is not laid out one expert per index."""
-    if weight.dim() != 3 or weight.shape[0] != len(ends):
+def _experts_used(func: Any, args: Any, kwargs: Any,
+                  weight: torch.Tensor) -> list[int] | str | None:
+    """The leading indices (experts) of a 3-D ``weight`` an op computes with: a grouped
+    product's experts given rows (its ``offs``), or the experts a gather picks (batched
+    experts: ``weight[top_k_index]``); :data:`UNKNOWN` where those are meta values; None
+    for any other op (its view's span is what it reads)."""
+    if weight.dim() != 3:
         return None
+    packet = func._overloadpacket
+    if "grouped_mm" in str(packet):
+        offs = kwargs.get("offs", args[2] if len(args) > 2 else None)
+        if not isinstance(offs, torch.Tensor) or offs.dim() != 1 \
+                or offs.shape[0] != weight.shape[0]:
+            return None
+        if offs.device.type == "meta":
+            return UNKNOWN
+        ends = [int(end) for end in offs.tolist()]
+        return [e for e, (before, end) in enumerate(zip([0, *ends], ends, strict=False))
+                if end > before]
+    if packet not in GATHERS or args[0] is not weight:
+        return None
+    index = _gather_index(packet, args)
+    if index is None:
+        return None
+    if index.device.type == "meta":
+        return UNKNOWN
+    return sorted({int(i) % int(weight.shape[0]) for i in index.flatten().tolist()})
+
+
+def _gather_index(packet: Any, args: Any) -> torch.Tensor | None:
+    """The index tensor of a gather along dimension 0, or None."""
+    if packet is torch.ops.aten.index_select:
+        return args[2] if int(args[1]) == 0 else None
+    indices = list(args[1])
+    if indices and isinstance(indices[0], torch.Tensor) and all(i is None for i in indices[1:]):
+        return indices[0] if indices[0].dtype != torch.bool else None
+    return None
+
+
+def _row_spans(weight: torch.Tensor, root: torch.Tensor,
+               rows: list[int]) -> list[tuple[int, int]]:
+    """The spans of ``weight[row]`` for each row, in ``root``'s elements."""
     start = int(weight.storage_offset()) - int(root.storage_offset())
     inner = 1 + sum((int(n) - 1) * abs(int(s))
                     for n, s in zip(weight.shape[1:], weight.stride()[1:], strict=True))
-    sizes = [end - before for before, end in zip([0, *ends], ends, strict=False)]
-    return [(start + e * int(weight.stride(0)), start + e * int(weight.stride(0)) + inner)
-            for e, rows in enumerate(sizes) if rows > 0]
+    step = int(weight.stride(0))
+    return [(start + row * step, start + row * step + inner) for row in rows]
 
 
 def _covered(spans: list[tuple[int, int]], size: int) -> int:
@@ -529,7 +559,7 @@ def _grouped_on_cpu(model: Model, one: Inputs, on_meta: _Count) -> _Count:
     """The one-token forward again on a zero-filled CPU copy, where a grouped product's
     group sizes are real and only the experts given rows count as read; the meta count
     (every expert read, with the note) when the copy would be too big."""
-    reason = MeasureError("a grouped product's group sizes are values the meta device "
+    reason = MeasureError("the experts a token is routed to are values the meta device "
                           "does not hold")
     try:
         return model._on_cpu(one, reason)

@@ -303,3 +303,25 @@ def test_a_grouped_moe_too_big_for_a_cpu_copy_says_every_expert_is_counted(
     assert found.active is not None
     assert found.active.active == DIM * EXPERTS + EXPERTS * (DIM * 2 * HIDDEN + HIDDEN * DIM)
     assert sequence.GROUPED in found.notes
+
+
+@pytest.mark.parametrize("implementation", ["eager", "batched_mm", "grouped_mm"])
+def test_transformers_mixtral_active_parameters_agree_for_every_experts_implementation(
+        implementation: str) -> None:
+    """One token of a small Mixtral reads its embedding row's table (conventionally whole),
+    attention, the router, its top-k experts, the norms and the head, whichever way
+    transformers runs the experts."""
+    transformers = pytest.importorskip("transformers")
+    vocab, dim, hidden, experts, top, kv = 100, 32, 64, 4, 2, 2
+    config = transformers.MixtralConfig(
+        vocab_size=vocab, hidden_size=dim, intermediate_size=hidden, num_hidden_layers=1,
+        num_attention_heads=4, num_key_value_heads=kv, num_local_experts=experts,
+        num_experts_per_tok=top, max_position_embeddings=64)
+    config._experts_implementation = implementation
+    model = transformers.MixtralForCausalLM(config)
+    found = bottlecalc.scale(model, torch.zeros(1, 8, dtype=torch.long), seq=(8,))
+    attention = dim * dim + 2 * dim * (dim // 4 * kv) + dim * dim  # q, k, v, o
+    active = vocab * dim + attention + dim * experts + top * 3 * dim * hidden + 3 * dim \
+        + vocab * dim
+    assert found.active is not None
+    assert found.active.active == active
