@@ -90,3 +90,14 @@ def build_captioner() -> nn.Module:
 def example_batch() -> dict[str, torch.Tensor]:
     """What a data loader would give the model: a batch of one 224x224 image."""
     return {"images": torch.zeros(1, 3, 224, 224)}
+
+
+def build_decoder() -> nn.Module:
+    """A causal language model that returns its KV cache (docs/ci.md's "chat" budget): the
+    small transformers Llama of models.py (needs transformers)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    return LlamaForCausalLM(LlamaConfig(num_hidden_layers=2, hidden_size=128,
+                                        intermediate_size=256, num_attention_heads=4,
+                                        num_key_value_heads=2, vocab_size=1000,
+                                        max_position_embeddings=8192))
