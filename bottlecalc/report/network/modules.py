@@ -42,6 +42,7 @@ CONVENTIONS: tuple[tuple[str, str], ...] = (
     ("FlopCounterMode FLOPs", "torch.utils.flop_counter: 2 per multiply-add (meta device)"),
     ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
 )
+OPS = ("op formulas", "bottlecalc's formula for every op the forward ran (not torch's)")
 TRAIN = ("training step FLOPs", "FlopCounterMode, forward + backward: a gradient for every "
          "parameter, none for the inputs")
 KIND_LEGEND = (
@@ -206,6 +207,9 @@ def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
     if m.macs_modules is not None:
         label, count, short, meaning = rows[-1]
         rows[-1] = (label, f"{count} {MARK[_formulas_agree(m)]}".rstrip(), short, meaning)
+    if m.macs_ops is not None:  # before the module formulas: it covers every op
+        rows.insert(-1, (OPS[0], f"{exact(m.macs_ops)} {MARK[m.macs_ops == m.macs]}",
+                         human(m.macs_ops), OPS[1]))
     if report.train:
         rows.append((TRAIN[0], exact(m.train_flops), human(m.train_flops), TRAIN[1]))
     return rows
