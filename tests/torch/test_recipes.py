@@ -165,3 +165,54 @@ def test_timm_vit_tiny(here: Path) -> None:
     assert found["params"]["total"] == params
     assert (found["macs"]["complete"], found["macs"]["ops"]) == (macs, macs)
     quoted(params, macs)
+
+
+DETECTOR = '''
+import math
+
+import torch
+from torch import nn
+
+
+class Head(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, 3, 1)
+        self.stride = torch.zeros(1)  # a plain attribute, as ultralytics' Detect.stride
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y * y.new_full((1, 1, *y.shape[-2:]), self.stride[0])  # reads its value
+
+
+class Detector(nn.Module):
+    """ultralytics' DetectionModel pattern: strides found by a dummy forward in
+    __init__, then read back as floats to initialise the head's bias."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(),
+                                  nn.Conv2d(8, 16, 3, stride=2, padding=1))
+        self.head = Head(16)
+        s = 64
+        self.head.stride = torch.tensor([s / self.body(torch.zeros(1, 3, s, s)).shape[-2]])
+        with torch.no_grad():
+            self.head.conv.bias.fill_(math.log(5 / 80 / (640 / self.head.stride[0]) ** 2))
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+def detector():
+    return Detector()
+'''
+
+
+def test_strides_computed_in_init_are_built_and_counted_on_meta(tmp_path: Path) -> None:
+    (tmp_path / "detector.py").write_text(DETECTOR, encoding="utf-8")
+    found = counted(f"bottlecalc network {tmp_path / 'detector.py'}:detector "
+                    "--input 1,3,64,64 --no-fvcore --format json")
+    macs = 32 * 32 * 8 * (3 * 3 * 3) + 16 * 16 * 16 * (3 * 3 * 8) + 16 * 16 * 3 * 16
+    assert (found["macs"]["complete"], found["macs"]["ops"]) == (macs, macs)
+    assert found["flops"]["torch_device"] == "meta"
+    assert not any("CPU" in note for note in found["notes"])
