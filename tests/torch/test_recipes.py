@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 from click.testing import CliRunner
 
 from bottlecalc.cli import cli
+from bottlecalc.measure.shape_only import grouped_mm
 
 PAGE = Path(__file__).parents[2] / "docs" / "recipes.md"
 FILE_BLOCK = re.compile(r"```python\n# (\w+\.py)\n(.*?)```", re.S)
@@ -119,6 +121,7 @@ def test_mixtral_grouped_mm_experts_are_counted_and_held_to_a_budget(here: Path)
     found = counted(command("bottlecalc", "network", "mixtral.py"))
     assert found["params"]["total"] == params
     assert (found["macs"]["complete"], found["macs"]["ops"]) == (macs, macs)
+    assert found["flops"]["torch_device"] == "meta"  # float32 _grouped_mm answered by shapes
     assert run(command("bottlecalc", "check", "mixtral.py", f"--max-macs {macs}")).exit_code == 0
     under = run(command("bottlecalc", "check", "mixtral.py", f"--max-macs {macs - 1}"))
     assert under.exit_code == 1
@@ -149,6 +152,7 @@ def test_yolo_from_its_yaml_gives_ultralytics_fused_gflops(here: Path) -> None:
     found = counted(command("bottlecalc", "network", "yolo.py"))
     assert found["flops"]["torch"] == ultralytics_flops == 2 * found["macs"]["complete"]
     assert found["macs"]["ops"] == found["macs"]["modules"] == found["macs"]["complete"]
+    assert found["flops"]["torch_device"] == "meta"
     quoted(ultralytics_flops, ultralytics_flops // 2, found["params"]["total"])
 
 
@@ -216,3 +220,19 @@ def test_strides_computed_in_init_are_built_and_counted_on_meta(tmp_path: Path) 
     assert (found["macs"]["complete"], found["macs"]["ops"]) == (macs, macs)
     assert found["flops"]["torch_device"] == "meta"
     assert not any("CPU" in note for note in found["notes"])
+
+
+@pytest.mark.parametrize(("a", "b", "offs"), [
+    ((16, 8), (4, 8, 12), (4, 8, 12, 16)),  # token rows split among experts (MoE)
+    ((4, 8, 8), (4, 8, 12), None),  # batched
+    ((8, 16), (16, 12), (4, 8, 12, 16)),  # the inner dimension split
+    ((4, 8, 8), (8, 16), (4, 8, 12, 16)),  # the columns split
+])
+def test_grouped_mm_on_meta_has_the_cpu_kernels_shape_in_float32(
+        a: tuple[int, ...], b: tuple[int, ...], offs: tuple[int, ...] | None) -> None:
+    """torch's meta kernel takes bfloat16 only; the CPU kernel (and bottlecalc) float32."""
+    x, w = torch.randn(a), torch.randn(b)
+    groups = None if offs is None else torch.tensor(offs, dtype=torch.int32)
+    real = torch._grouped_mm(x, w, groups)
+    meta = grouped_mm(x.to("meta"), w.to("meta"), None if groups is None else groups.to("meta"))
+    assert (meta.shape, meta.dtype, meta.device.type) == (real.shape, torch.float32, "meta")
