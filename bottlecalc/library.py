@@ -38,6 +38,9 @@ class RouteMacs:
     torch: int | None  # FlopCounterMode's FLOPs / 2, on meta tensors
     modules: int | None  # the module formulas (nn.Conv*, Linear, attention, ...)
     fvcore: int | None  # fvcore's FlopCountAnalysis (also BN, pooling; skips some ops)
+    # bottlecalc's own formula for every op the forward dispatched: independent of
+    # FlopCounterMode's formulas (last, with a default, so positional calls still hold)
+    ops: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class Count:
     def routes(self) -> RouteMacs:
         m = self.result.measured
         torch = None if m.torch_flops is None else m.torch_flops // 2
-        return RouteMacs(m.macs, torch, m.macs_modules, m.fvcore)
+        return RouteMacs(m.macs, torch, m.macs_modules, m.fvcore, ops=m.macs_ops)
 
     @property
     def inputs(self) -> tuple[tuple[str, TensorSpec], ...]:

@@ -40,13 +40,14 @@ Examples:
               help="Analytic counts only (no torch); the measured rows are left out.")
 @click.option("--yolo", is_flag=True, help="Add \"From ResNet to YOLO\": YOLO's Bottleneck, "
               "C3 and C2f at the same widths, and the three baselines the web confuses.")
+@options.fvcore_option
 @options.time_options(own_dtype=True)
 @options.format_option(RENDERERS, default="html")
 @options.output_option
 @options.debug_option
 def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
-            sweep_text: str | None, no_measure: bool, yolo: bool, timing: TimeOptions | None,
-            fmt: str | None, output: Path | None) -> None:
+            sweep_text: str | None, no_measure: bool, yolo: bool, fvcore: bool | None,
+            timing: TimeOptions | None, fmt: str | None, output: Path | None) -> None:
     """Write a one-page handout on basic vs bottleneck blocks for students.
 
     It holds both block diagrams with channel counts, the counts by every route
@@ -56,6 +57,7 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     atomically. --time adds "MACs are not time": both blocks timed on this machine.
     """
     chosen = pick_format(RENDERERS, fmt, output, default=Format.HTML)
+    options.check_measure_flags(cross_check=False, no_measure=no_measure, fvcore=fvcore)
     config = block.config(block.in_channels, block.mid)  # the sweep keeps --out fixed
     _, bottleneck = config.pair()  # validates every option before anything is measured
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
@@ -64,7 +66,7 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     from bottlecalc.report.handout.page import build_handout
 
     result = compare_blocks(config.pair(), config.shape, measure=not no_measure,
-                            cross_check=not no_measure,
+                            cross_check=not no_measure, fvcore=fvcore is not False,
                             timing=replace(timing, layers=True) if timing else None)
     page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
                          lang=Lang(lang), yolo=yolo)

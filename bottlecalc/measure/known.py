@@ -20,6 +20,7 @@ from collections import Counter
 from typing import Any
 
 import torch
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves, tree_map
 
@@ -141,6 +142,30 @@ class KnownValues(TorchDispatchMode):
 
     def _forget(self) -> None:
         self.values.clear()
+
+
+class PythonData(TorchFunctionMode):
+    """``torch.tensor(numbers)`` made on meta dispatches no op: remember its value in
+    ``values`` (computed again on the CPU) so later reads of it are answered."""
+
+    def __init__(self, values: KnownValues) -> None:
+        super().__init__()
+        self.known = values
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        if func is torch.tensor and isinstance(out, torch.Tensor) \
+                and out.device.type == "meta" and _numbers_only(args, kwargs) \
+                and out.numel() <= MAX_ELEMENTS:
+            self.known._remember(out, func(*args, **{**kwargs, "device": "cpu"}))
+        return out
+
+
+def _numbers_only(args: Any, kwargs: dict[str, Any]) -> bool:
+    leaves = tree_leaves((args[:1], kwargs.get("data")))
+    return all(isinstance(leaf, bool | int | float) for leaf in leaves if leaf is not None)
 
 
 def known_pairs(meta: Inputs, values: Inputs) -> list[tuple[torch.Tensor, torch.Tensor]]:

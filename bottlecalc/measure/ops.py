@@ -262,7 +262,7 @@ OPS: dict[str, Op] = {
     **dict.fromkeys(("aten._flash_attention_forward", "aten._efficient_attention_forward"),
                     _own(attention_blhe, gap=ATTENTION)),
     # products and fused kernels FlopCounterMode has no formula for
-    "aten._grouped_mm": Op(grouped, gap=PRODUCTS),
+    "aten._grouped_mm": Op(grouped, gap=PRODUCTS, shapes=(("default", so.grouped_mm),)),
     "aten._scaled_grouped_mm": Op(grouped, gap=PRODUCTS),
     "aten._scaled_grouped_mm_v2": Op(grouped, gap=PRODUCTS),
     "aten._int_mm": Op(matmul, gap=PRODUCTS),

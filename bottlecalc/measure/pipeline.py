@@ -28,7 +28,7 @@ from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
-from bottlecalc.measure.known import KnownValues, known_pairs
+from bottlecalc.measure.known import KnownValues, PythonData, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
@@ -72,6 +72,9 @@ class _Built:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     untraceable: str | None = None  # what in the forward's output torch.jit cannot trace
+    # (meta tensor, its value) for the plain tensor attributes the build computed from
+    # known values alone (ultralytics' strides, found by a dummy forward in __init__)
+    known: list[tuple[torch.Tensor, torch.Tensor]] = field(default_factory=list)
 
 
 def measure(subject: Subject, plan: Plan) -> Measured:
@@ -132,9 +135,13 @@ def _on_meta(module: nn.Module) -> bool:
 
 
 def _build(subject: Subject) -> _Built:
-    """Build on meta where the model allows it, else on the CPU."""
+    """Build on meta where the model allows it (values the build computes from Python
+    numbers alone are known, so ``math.log(stride)`` in an ``__init__`` works), else on
+    the CPU."""
+    values = KnownValues([])
     try:
-        with ShapeOnly():  # initialisers on meta need no Python reference kernels
+        # initialisers on meta need no Python reference kernels (ShapeOnly)
+        with ShapeOnly(), values, PythonData(values):
             module = subject.make("meta")
     except BottlecalcError:  # bottlecalc's own verdicts (a bad input: exit 2) stand
         raise
@@ -142,10 +149,22 @@ def _build(subject: Subject) -> _Built:
         note = f"built on the CPU: the meta device failed ({type(exc).__name__}: {exc})"
         return _Built(_cpu_build(subject), subject.home, [note])
     if _on_meta(module):
-        return _Built(module, "meta")
+        return _Built(module, "meta", known=_known_attributes(module, values))
     placed = "built on the CPU: the factory placed its tensors there"
     notes = [] if subject.origin is Origin.GIVEN else [placed]
     return _Built(module, subject.home, notes)
+
+
+def _known_attributes(module: nn.Module,
+                      values: KnownValues) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """(meta tensor, value) for every plain tensor attribute whose value the build knew."""
+    pairs = []
+    for sub in module.modules():
+        for item in vars(sub).values():
+            value = values.value(item) if isinstance(item, torch.Tensor) else None
+            if value is not None:
+                pairs.append((item, value))
+    return pairs
 
 
 def _cpu_build(subject: Subject) -> nn.Module:
@@ -192,7 +211,8 @@ def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward 
         return None
     reads = ", ".join(f"{op} x{n}" for op, n in sorted(answered.items()))
     built.notes.append(f"counted on the meta device: the forward reads values ({reads}), "
-                       "answered from the example inputs' known values")
+                       "answered from known values (the example inputs', and tensors the build "
+                       "made from numbers)")
     again, _ = _with_values(meta, subject, built, subject.inputs("cpu").randomized())
     if again is not None and again.macs != forward.macs:
         built.warnings.append(
@@ -205,7 +225,7 @@ def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward 
 def _with_values(meta: nn.Module, subject: Subject, built: _Built,
                  real: Inputs) -> tuple[Forward | None, dict[str, int]]:
     inputs = real.to("meta")
-    values = KnownValues(known_pairs(inputs, real))
+    values = KnownValues(known_pairs(inputs, real) + built.known)
     try:
         return _meta_forward(meta, subject, built, inputs=inputs, values=values), values.answered
     except BottlecalcError:

@@ -198,6 +198,26 @@ def matrix_product(a: torch.Tensor, b: torch.Tensor, *rest: Any, **kw: Any) -> t
     return a.new_empty((*a.shape[:-1], b.shape[-1]))
 
 
+def grouped_mm(a: torch.Tensor, b: torch.Tensor, offs: torch.Tensor | None = None,
+               bias: Any = None, out_dtype: torch.dtype | None = None) -> torch.Tensor:
+    """``_grouped_mm``'s output shape. torch's meta kernel takes bfloat16 only (CUDA's
+    rule) where the CPU kernel takes float32 too: a float32 MoE (transformers' default
+    experts) would otherwise leave meta. 2-d x 3-d: rows x n; 3-d x 3-d: batched; 2-d x
+    2-d: one m x n per group; 3-d x 2-d: m x every group's columns."""
+    fits = a.dtype == b.dtype and a.shape[-1] == b.shape[-2] \
+        and (offs is not None or a.dim() == b.dim() == 3)
+    if not fits:
+        return aten._grouped_mm.default(a, b, offs, bias, out_dtype)  # the kernel's error
+    if a.dim() == 2 and b.dim() == 2:
+        assert offs is not None
+        shape: tuple[int, ...] = (offs.shape[0], a.shape[0], b.shape[1])
+    elif a.dim() == 3 and b.dim() == 3:
+        shape = (a.shape[0], a.shape[1], b.shape[2])
+    else:
+        shape = (a.shape[-2], b.shape[-1])
+    return a.new_empty(shape, dtype=out_dtype or a.dtype)
+
+
 def same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
     return x.new_empty(x.shape)
 

@@ -108,6 +108,8 @@ MODEL_CONVENTION_ROWS: tuple[tuple[str, str], ...] = (
     ("FlopCounterMode FLOPs", "torch.utils.flop_counter: 2 per multiply-add ({device} device)"),
     ("module formulas", "nn.Conv*, Linear, MultiheadAttention, LSTM, ...: covered modules"),
 )
+OPS_CONVENTION_ROW = ("op formulas", "bottlecalc's formula for every op the forward ran "
+                      "(not torch's)")
 TRAIN_CONVENTION_ROW = ("training step FLOPs", "FlopCounterMode, forward + backward: a "
                         "gradient for every trainable parameter, none for the inputs")
 

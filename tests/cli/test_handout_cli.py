@@ -138,3 +138,21 @@ def test_chart_sweep_keeps_out_or_expansion_as_typed(option: list[str],
     rows = _sweep_rows(result.stdout)
     assert [(int(r[0]), r[2]) for r in rows] == [
         (m, f"{bottleneck_params(256, m, outs[m]):,}") for m in (32, 64)]
+
+
+def test_no_fvcore_leaves_fvcore_out_and_keeps_the_other_routes() -> None:
+    compare = json.loads(invoke("compare", *BLOCK, "--format", "json").stdout)
+    fvcore = " | ".join(f"{b['macs']['fvcore']:,} ✓" for b in compare["blocks"])
+    params = [f"{b['params']['instantiated']:,}" for b in compare["blocks"]]
+    with_fvcore = invoke("handout", *BLOCK, "--format", "markdown")
+    without = invoke("handout", *BLOCK, "--format", "markdown", "--no-fvcore")
+    assert (with_fvcore.exit_code, without.exit_code) == (0, 0)
+    assert f"| MACs + BN, fvcore (measured) | {fvcore} |" in with_fvcore.stdout
+    assert "fvcore (measured)" not in without.stdout
+    assert all(p in without.stdout for p in params)
+
+
+def test_no_fvcore_without_measuring_is_a_usage_error() -> None:
+    result = invoke("handout", *BLOCK, "--no-measure", "--no-fvcore")
+    assert result.exit_code == 2
+    assert "--no-fvcore applies only when measuring" in result.stderr

@@ -81,7 +81,7 @@ def tiny(path: Path) -> nn.Module:
 def test_count_gives_the_hand_formulas(tiny_file: Path) -> None:
     found = bottlecalc.count(tiny(tiny_file), torch.zeros(X))
     assert (found.params, found.macs, found.flops) == (PARAMS, MACS, 2 * MACS)
-    assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE)
+    assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE, ops=MACS)
     assert found.train_flops is None
     assert found.name == "TinyNet"
     assert found.inputs == (("0", TensorSpec(X)),)
@@ -238,7 +238,7 @@ def test_a_meta_model_stays_on_meta_and_gets_the_same_numbers(tiny_file: Path) -
     assert state(model)["training"] == before["training"]
     for found in (by_shape, by_tensor):
         # fvcore traced a zero-filled CPU copy, as the CLI does for models built on meta
-        assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE)
+        assert found.routes == RouteMacs(MACS, MACS, MACS, FVCORE, ops=MACS)
     assert by_shape.train_flops == TRAIN_FLOPS
 
 

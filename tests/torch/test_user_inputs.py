@@ -179,7 +179,7 @@ def test_random_and_uninitialised_values_are_never_known() -> None:
         assert torch.arange(4, device="meta").sum().item() == 6
 
 
-def test_strides_computed_in_init_build_on_the_cpu_and_count_on_meta() -> None:
+def test_strides_computed_in_init_build_and_count_on_meta() -> None:
     from bottlecalc.measure.pipeline import Plan, measure
     from bottlecalc.measure.subject import Subject, zeros_of
     from bottlecalc.spec import TensorSpec
@@ -192,7 +192,8 @@ def test_strides_computed_in_init_build_on_the_cpu_and_count_on_meta() -> None:
                       feed=feed)
     found = measure(subject, Plan(complete=True, fvcore=False))
     assert found.torch_device == "meta"
-    assert found.notes[0].startswith("built on the CPU: the meta device failed")
+    # the strides are a tensor made from numbers on meta: its value is known to the build
+    assert not any("CPU" in note for note in found.notes)
     # 3x3 convs to 16x16 and 8x8 (bias), then the 1x1 head on 8x8
     assert found.macs == 16 * 16 * D * 3 * 9 + 8 * 8 * D * D * 9 + 8 * 8 * 4 * D
 

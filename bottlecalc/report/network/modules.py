@@ -172,6 +172,10 @@ def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
     if m.macs_modules is not None:
         label, count, short, meaning = rows[-1]
         rows[-1] = (label, f"{count} {MARK[_formulas_agree(m)]}".rstrip(), short, meaning)
+    if m.macs_ops is not None:  # before the module formulas: it covers every op
+        label, meaning = glossary.OPS_CONVENTION_ROW
+        rows.insert(-1, (label, f"{exact(m.macs_ops)} {MARK[m.macs_ops == m.macs]}",
+                         human(m.macs_ops), meaning))
     if report.train:
         label, meaning = glossary.TRAIN_CONVENTION_ROW
         rows.append((label, exact(m.train_flops), human(m.train_flops), meaning))
