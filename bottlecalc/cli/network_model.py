@@ -160,7 +160,7 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
 
 # --- Sequence models (issue 18): --seq, --seq-dim, --phase, --context ----------------------
 SEQUENCE = ("seq", "seq_dim", "phase", "context")
-NOT_WITH_SEQUENCE = ("depth", "sort", "top", "conventions", "time", "pass_")
+NOT_WITH_SEQUENCE = ("depth", "sort", "top", "conventions", "time", "pass_", "by", "collapse")
 PHASES = ("prefill", "decode")
 
 
@@ -206,9 +206,15 @@ def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
                                "give that length in --seq")
     stray = options.typed(ctx, [n for n in NOT_WITH_SEQUENCE
                                 if n in {p.name for p in ctx.command.params}])
+    if ctx.params.get("fvcore"):  # --no-fvcore is true of --seq anyway: fvcore never runs
+        stray.append("--fvcore")
     if stray:
         raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to a single count, not "
                                "to --seq or --phase")
+    if not options.typed(ctx, ["input_shape", "inputs"]):
+        # The default input is an image; resized at a sequence dimension it is no token list.
+        raise click.UsageError("--seq and --phase resize the model's inputs: give them, e.g. "
+                               "--input 1,128:int64 (token ids) or --inputs MODULE:CALLABLE")
 
 
 def run_sequence(args: ModelArgs, asked: Asked, *, fmt: str | None, output: Path | None,

@@ -1,0 +1,90 @@
+"""Today's new options tried as a new user would: an option that would change nothing for
+what was asked is refused in one line (exit 2), never silently ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bottlecalc.cli import cli
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+GPT2 = f"{FIXTURES / 'decoders.py'}:gpt2_small"
+TOKENS = ("--input", "1,8:int64")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), prog_name="bottlecalc")
+
+
+def assert_usage_error(result: Result, needle: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert needle in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    ((*TOKENS, "--seq", "8,16", "--by", "kind"), "--by applies to a single count"),
+    ((*TOKENS, "--seq", "8,16", "--by", "module"), "--by applies to a single count"),
+    ((*TOKENS, "--seq", "8,16", "--no-collapse"), "--collapse applies to a single count"),
+    ((*TOKENS, "--seq", "8,16", "--fvcore"), "--fvcore applies to a single count"),
+    ((*TOKENS, "--phase", "decode", "--context", "8", "--by", "kind"), "--by applies"),
+    (("--seq", "8,16"), "--seq and --phase resize the model's inputs: give them"),
+    (("--phase", "decode", "--context", "8"), "--seq and --phase resize the model's inputs"),
+])
+def test_sequence_counts_refuse_what_they_would_ignore(args: tuple[str, ...],
+                                                       needle: str) -> None:
+    assert_usage_error(invoke("network", GPT2, *args), needle)
+
+
+def test_no_fvcore_is_true_of_a_sequence_count_and_accepted() -> None:
+    result = invoke("network", GPT2, *TOKENS, "--seq", "8,16", "--no-fvcore")
+    assert result.exit_code == 0, result.output
+    layers, d, ffn, vocab = 2, 64, 256, 1000  # tests/fixtures/decoders.py's gpt2_small
+    linear = layers * (4 * d * d + 2 * d * ffn) + d * vocab
+    assert f"{linear * 16 + 2 * layers * d * 16 * 16:,}" in result.stdout
+
+
+@pytest.mark.parametrize(("command", "args", "needle"), [
+    ("compare", ("--blocks", "c3,c2f", "--mid", "64"), "--mid applies to basic and"),
+    ("compare", ("--blocks", "c3,c2f", "--expansion", "4"), "--expansion applies to basic"),
+    ("compare", ("--blocks", "conv,sppf", "--stride", "2", "--stride-on", "1x1"),
+     "--stride-on applies to basic"),
+    ("diagram", ("--blocks", "c3,c2f", "--mid", "64"), "--mid applies to basic and"),
+])
+def test_resnet_options_with_yolo_blocks_alone_are_refused(command: str, args: tuple[str, ...],
+                                                            needle: str) -> None:
+    extra = ("--no-measure",) if command == "compare" else ()
+    assert_usage_error(invoke(command, "--in", "256", *extra, *args), needle)
+
+
+def test_mid_still_shapes_a_bottleneck_beside_a_yolo_block() -> None:
+    result = invoke("compare", "--in", "256", "--mid", "32", "--blocks", "bottleneck,c3",
+                    "--no-measure", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    weights = 256 * 32 + 9 * 32 * 32 + 32 * 256  # 1x1, 3x3, 1x1 convs, no bias
+    assert f"{weights}" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["sheet.txt", "sheet", "sheet.md"])
+def test_worksheet_output_must_be_html_or_pdf(tmp_path: Path, name: str) -> None:
+    assert_usage_error(invoke("worksheet", "-o", str(tmp_path / name)),
+                       "the name must end in .html or .pdf")
+    assert not (tmp_path / name).exists()
+
+
+def test_worksheet_key_cannot_overwrite_the_sheet(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.html"
+    same = tmp_path / "." / "sheet.html"
+    assert_usage_error(invoke("worksheet", "-o", str(sheet), "--key", str(same)),
+                       "is the file -o writes the sheet to")
+    assert not sheet.exists()
+
+
+def test_network_help_shows_the_sequence_options_in_use() -> None:
+    text = invoke("network", "--help").stdout
+    assert "--seq 128,512,2048,8192" in text.split("Examples:")[1]
+    assert "--phase decode --context" in text.split("Examples:")[1]
