@@ -75,11 +75,21 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                                f"only, not to {TARGET}")
     if timing is None and options.typed(ctx, ["dtype"]):
         raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
+    refuse_idle_by_kind(ctx, by)
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
                      timing=timing, by=By(by.lower()), collapse=collapse,
                      fvcore=fvcore is not False)
+
+
+def refuse_idle_by_kind(ctx: click.Context, by: str) -> None:
+    """``--by kind`` gathers every depth into a row per class: --depth and --collapse, which
+    choose and merge rows of the module tree, would change nothing."""
+    stray = options.typed(ctx, ["depth", "collapse"]) if by.lower() == By.KIND else []
+    if stray:
+        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to --by module only: "
+                               "--by kind has a row per module class, from every depth")
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:

@@ -88,3 +88,13 @@ def test_network_help_shows_the_sequence_options_in_use() -> None:
     text = invoke("network", "--help").stdout
     assert "--seq 128,512,2048,8192" in text.split("Examples:")[1]
     assert "--phase decode --context" in text.split("Examples:")[1]
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--by", "kind", "--depth", "2"), "--depth applies to --by module only"),
+    (("--by", "KIND", "--no-collapse"), "--collapse applies to --by module only"),
+    (("--by", "kind", "--collapse", "--depth", "1"), "--depth, --collapse apply to --by"),
+])
+def test_by_kind_refuses_the_tree_options(args: tuple[str, ...], needle: str) -> None:
+    model = f"{FIXTURES / 'small_cnn.py'}:Net"
+    assert_usage_error(invoke("network", model, "--input", "1,3,32,32", *args), needle)
