@@ -98,3 +98,20 @@ def test_network_help_shows_the_sequence_options_in_use() -> None:
 def test_by_kind_refuses_the_tree_options(args: tuple[str, ...], needle: str) -> None:
     model = f"{FIXTURES / 'small_cnn.py'}:Net"
     assert_usage_error(invoke("network", model, "--input", "1,3,32,32", *args), needle)
+
+
+MASKED = f"{FIXTURES / 'user_inputs.py'}:masked"  # forward(input_ids, attention_mask=None)
+
+
+@pytest.mark.parametrize(("command", "inputs", "needle"), [
+    ("network", ("input_ids=1,16:int64", "1,16:int64"), "multiple values for argument "
+     "'input_ids' of Masked.forward(input_ids"),
+    ("check", ("input_ids=1,16:int64", "1,16:int64"), "multiple values for argument"),
+    ("network", ("1,16:int64", "1,16:int64", "1,16:int64"), "--input: too many positional"),
+])
+def test_inputs_the_forward_cannot_bind_are_usage_errors(command: str,
+                                                         inputs: tuple[str, ...],
+                                                         needle: str) -> None:
+    limit = ("--max-macs", "1G") if command == "check" else ()
+    given = [word for shape in inputs for word in ("--input", shape)]
+    assert_usage_error(invoke(command, MASKED, *limit, *given), needle)
