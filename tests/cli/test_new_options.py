@@ -115,3 +115,11 @@ def test_inputs_the_forward_cannot_bind_are_usage_errors(command: str,
     limit = ("--max-macs", "1G") if command == "check" else ()
     given = [word for shape in inputs for word in ("--input", shape)]
     assert_usage_error(invoke(command, MASKED, *limit, *given), needle)
+
+
+def test_handout_yolo_refuses_a_strided_bottleneck(tmp_path: Path) -> None:
+    page = tmp_path / "yolo.html"
+    assert_usage_error(invoke("handout", "--in", "256", "--mid", "64", "--stride", "2",
+                              "--yolo", "--no-measure", "-o", str(page)),
+                       "drop --stride 2 or --yolo")
+    assert not page.exists()
