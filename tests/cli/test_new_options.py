@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bottlecalc.cli import cli
+from bottlecalc.report.sweep.svg import decade
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 GPT2 = f"{FIXTURES / 'decoders.py'}:gpt2_small"
@@ -123,3 +124,19 @@ def test_handout_yolo_refuses_a_strided_bottleneck(tmp_path: Path) -> None:
                               "--yolo", "--no-measure", "-o", str(page)),
                        "drop --stride 2 or --yolo")
     assert not page.exists()
+
+
+@pytest.mark.parametrize(("k", "label"), [(0, "1"), (3, "1k"), (20, "100E"), (21, "1e21"),
+                                          (25, "1e25")])
+def test_chart_ticks_past_exa_are_written_as_powers(k: int, label: str) -> None:
+    assert decade(k) == label
+
+
+def test_a_handout_whose_macs_pass_10_to_the_21_is_written(tmp_path: Path) -> None:
+    page = tmp_path / "big.html"  # found by the fuzzer: an IndexError ("internal error")
+    result = invoke("handout", "--no-measure", "--in", "1", "--mid", "13979", "--size",
+                    "59614", "-o", str(page))
+    assert result.exit_code == 0, result.output
+    macs = 13979 * 13979 * 9 * 59614 * 59614  # one 13979-wide 3x3 conv of the sweep's
+    assert 10**18 < macs < 10**19  # the chart's decades go past it, to 10**21 and beyond
+    assert ">1e21</text>" in page.read_text(encoding="utf-8")
