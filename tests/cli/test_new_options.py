@@ -3,6 +3,7 @@ what was asked is refused in one line (exit 2), never silently ignored."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,26 @@ def test_a_handout_whose_macs_pass_10_to_the_21_is_written(tmp_path: Path) -> No
     macs = 13979 * 13979 * 9 * 59614 * 59614  # one 13979-wide 3x3 conv of the sweep's
     assert 10**18 < macs < 10**19  # the chart's decades go past it, to 10**21 and beyond
     assert ">1e21</text>" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    # C3k2(2, 2): c = int(2 x 0.5) = 1; its Bottleneck(1, 1) or C3k(1, 1) is int(1 x 0.5) = 0
+    (("--in", "2", "--blocks", "conv,c3k2"), "c3k2's inner blocks int(1 x 0.5) = 0 hidden"),
+    (("--in", "2", "--blocks", "conv,c3k2", "--c3k"), "c3k2's inner blocks int(1 x 0.5)"),
+    (("--in", "4", "--blocks", "conv,c3k2", "--e", "0.25"), "int(4 x 0.25) = 1)"),
+    (("--in", "1", "--blocks", "sppf,conv"), "sppf's hidden width is --in // 2 = 1 // 2 = 0"),
+])
+@pytest.mark.parametrize("measure", [(), ("--no-measure",)], ids=["measured", "analytic"])
+def test_a_yolo_block_with_a_zero_wide_conv_is_refused(args: tuple[str, ...], needle: str,
+                                                       measure: tuple[str, ...]) -> None:
+    assert_usage_error(invoke("compare", *args, *measure), needle)  # was exit 3, or 0 MACs
+
+
+def test_the_narrowest_c3k2_is_counted() -> None:
+    result = invoke("compare", "--in", "4", "--blocks", "conv,c3k2", "--c3k", "--no-measure",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    c = 2  # int(4 x 0.5); C3k(2, 2, n=2): c_ = 1, two Bottleneck(1, 1, e=1.0) of 3x3 convs
+    c3k = 2 * c * 1 + 2 * (9 + 9) + 2 * 1 * c  # cv1, cv2 1x1; 2 x (3x3, 3x3); cv3 on 1 + 1
+    weights = 4 * 2 * c + c3k + (3 * c) * 4  # cv1 to 2c, one C3k, cv2 on the 3 chunks
+    assert json.loads(result.stdout)["blocks"][1]["params"]["conv"] == weights
