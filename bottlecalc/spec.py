@@ -247,9 +247,22 @@ def check_yolo(spec: BlockSpec) -> None:
     if not spec.bn or spec.bias:
         raise SpecError(f"{kind}: ultralytics' Conv always has BatchNorm and no conv bias; "
                         "drop --no-bn/--bias")
+    _check_hidden(kind, spec)
+
+
+def _check_hidden(kind: YoloKind, spec: BlockSpec) -> None:
+    """Every conv at least one channel wide, or ultralytics' module would not build; a C3k2's
+    inner blocks halve its width again (their own e = 0.5)."""
+    if kind is YoloKind.SPPF and spec.hidden < 1:
+        raise SpecError(f"sppf's hidden width is --in // 2 = {spec.in_channels} // 2 = 0; "
+                        "give --in 2 or more")
     if spec.hidden < 1:
         raise SpecError(f"--e {spec.expand} leaves {kind} int({spec.out_channels} x "
                         f"{spec.expand}) = 0 hidden channels")
+    if kind is YoloKind.C3K2 and int(spec.hidden * 0.5) < 1:
+        raise SpecError(f"--e {spec.expand} leaves c3k2's inner blocks int({spec.hidden} x 0.5)"
+                        f" = 0 hidden channels (c3k2's own: int({spec.out_channels} x "
+                        f"{spec.expand}) = {spec.hidden})")
 
 
 def _refuse_idle(kind: StrEnum, **given: bool) -> None:

@@ -95,11 +95,27 @@ def refuse_unused(kinds: tuple[BlockKind | YoloKind, ...], yolo: YoloOptions) ->
         raise SpecError(f"--c3k applies to c3k2 only, not to --blocks {yolo.blocks}")
 
 
+def refuse_resnet_only(kinds: tuple[BlockKind | YoloKind, ...],
+                       block: options.BlockOptions[int | None], blocks: str) -> None:
+    """--mid, --expansion and --stride-on shape basic and bottleneck blocks only: with
+    YOLO's blocks alone they would change nothing, so they are refused, not ignored."""
+    if any(isinstance(k, BlockKind) for k in kinds):
+        return
+    ctx = click.get_current_context(silent=True)
+    typed = options.typed(ctx, ["stride_on"]) if ctx is not None else []
+    given = ([*(["--mid"] if block.mid is not None else []),
+              *(["--expansion"] if block.expansion is not None else []), *typed])
+    if given:
+        raise SpecError(f"{given[0]} applies to basic and bottleneck blocks, none of "
+                        f"--blocks {blocks} (YOLO's widths come from --in, --out and --e)")
+
+
 def compare_specs(block: options.BlockOptions[int | None],
                   yolo: YoloOptions) -> tuple[BlockSpec, ...]:
     """The blocks to compare, from the options; the default is the article's pair."""
     kinds = parse_blocks(yolo.blocks)
     refuse_unused(kinds, yolo)
+    refuse_resnet_only(kinds, block, yolo.blocks)
     cin = block.in_channels
     assert cin is not None  # --in is required
     if block.mid is None and yolo.blocks == DEFAULT_BLOCKS:  # the article's pair, as ever

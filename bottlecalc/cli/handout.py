@@ -60,6 +60,9 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     options.check_measure_flags(cross_check=False, no_measure=no_measure, fvcore=fvcore)
     config = block.config(block.in_channels, block.mid)  # the sweep keeps --out fixed
     _, bottleneck = config.pair()  # validates every option before anything is measured
+    if yolo and block.stride != 1:  # "on the same input" would set a halved map beside full ones
+        raise click.UsageError("--yolo sets YOLO's Bottleneck, C3 and C2f, which keep the size, "
+                               f"beside the bottleneck: drop --stride {block.stride} or --yolo")
     mids = (parse_values("--sweep", sweep_text, high=MAX_CHANNELS) if sweep_text
             else default_mids(bottleneck.mid, bottleneck.groups))
     from bottlecalc.api import compare_blocks

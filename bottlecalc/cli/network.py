@@ -39,6 +39,8 @@ Examples:
   bottlecalc network models.py:encoder --input 1,16:int64 --conventions --pass train
   bottlecalc network models.py:vit --depth 2 --time --threads 2   # your model, each row timed
   bottlecalc network models.py:gpt --by kind      # attention vs MLP vs embeddings, all layers
+  bottlecalc network models.py:gpt2 --input 1,128:int64 --seq 128,512,2048,8192  # MACs(T)
+  bottlecalc network models.py:gpt2 --input 1,1:int64 --phase decode --context 4096
 
 \b
 NAME is one of: {", ".join(PRESETS)}, or "custom"; or one model TARGET,

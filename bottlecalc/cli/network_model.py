@@ -75,11 +75,21 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                                f"only, not to {TARGET}")
     if timing is None and options.typed(ctx, ["dtype"]):
         raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
+    refuse_idle_by_kind(ctx, by)
     split_target(names[0])
     return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
                      depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
                      timing=timing, by=By(by.lower()), collapse=collapse,
                      fvcore=fvcore is not False)
+
+
+def refuse_idle_by_kind(ctx: click.Context, by: str) -> None:
+    """``--by kind`` gathers every depth into a row per class: --depth and --collapse, which
+    choose and merge rows of the module tree, would change nothing."""
+    stray = options.typed(ctx, ["depth", "collapse"]) if by.lower() == By.KIND else []
+    if stray:
+        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to --by module only: "
+                               "--by kind has a row per module class, from every depth")
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -160,7 +170,7 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
 
 # --- Sequence models (issue 18): --seq, --seq-dim, --phase, --context ----------------------
 SEQUENCE = ("seq", "seq_dim", "phase", "context")
-NOT_WITH_SEQUENCE = ("depth", "sort", "top", "conventions", "time", "pass_")
+NOT_WITH_SEQUENCE = ("depth", "sort", "top", "conventions", "time", "pass_", "by", "collapse")
 PHASES = ("prefill", "decode")
 
 
@@ -206,9 +216,15 @@ def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
                                "give that length in --seq")
     stray = options.typed(ctx, [n for n in NOT_WITH_SEQUENCE
                                 if n in {p.name for p in ctx.command.params}])
+    if ctx.params.get("fvcore"):  # --no-fvcore is true of --seq anyway: fvcore never runs
+        stray.append("--fvcore")
     if stray:
         raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to a single count, not "
                                "to --seq or --phase")
+    if not options.typed(ctx, ["input_shape", "inputs"]):
+        # The default input is an image; resized at a sequence dimension it is no token list.
+        raise click.UsageError("--seq and --phase resize the model's inputs: give them, e.g. "
+                               "--input 1,128:int64 (token ids) or --inputs MODULE:CALLABLE")
 
 
 def run_sequence(args: ModelArgs, asked: Asked, *, fmt: str | None, output: Path | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
 from bottlecalc.cli.compare import KINDS
 from bottlecalc.cli.output import OutputPath, emit, write_file
@@ -111,7 +113,8 @@ def deliver(html: str, path: Path | None) -> None:
               help="beginner: one layer at a time; advanced: whole blocks, strides, groups.")
 @click.option("--lang", type=options.choice(Lang), default="en", show_default=True,
               help="Language of the sheet and the key.")
-@click.option("-o", "--output", type=OutputPath(formats=PAGE), default=None, metavar="FILE",
+@click.option("-o", "--output", type=OutputPath(formats=PAGE, strict=True),
+              default=None, metavar="FILE",
               help="The exercise sheet: .html, or .pdf (headless Chromium)  [default: stdout]")
 @click.option("--key", "key", type=OutputPath(dash=False, formats=PAGE, strict=True),
               default=None, metavar="FILE", help="Also write the answer key (.html or .pdf).")
@@ -122,6 +125,7 @@ def worksheet(*, seed: int, blocks: str, widths: str, size: str, count: int, lev
     with blanks, and with --key a separate answer key whose every figure is bottlecalc's
     exact count and derivation. English or Chinese; beginner or advanced.
     """
+    refuse_same_file(output, key)
     config = sheet_config(seed=seed, blocks=blocks, widths=widths, level=level, lang=lang,
                           count=count, size=size)
     if any(p is not None and p.suffix.lower() == ".pdf" for p in (output, key)):
@@ -130,6 +134,16 @@ def worksheet(*, seed: int, blocks: str, widths: str, size: str, count: int, lev
     deliver(render_sheet(sheet), output)
     if key is not None:
         deliver(render_key(sheet), key)
+
+
+def refuse_same_file(output: Path | None, key: Path | None) -> None:
+    """The key written over the sheet would leave the pupils the answers: one file each."""
+    if output is None or key is None:
+        return
+    if os.path.realpath(os.path.expanduser(output)) == os.path.realpath(
+            os.path.expanduser(key)):
+        raise click.UsageError(f"--key {one_line(repr(str(key)))} is the file -o writes the "
+                               "sheet to; give the answer key its own file")
 
 
 def build(config: SheetConfig) -> Worksheet:

@@ -148,9 +148,10 @@ def _prepend_path(directory: Path) -> None:
 
 
 def model_maker(factory: Callable[[], Any], target: str, *,
-                keywords: tuple[str, ...] = ()) -> Make:
+                keywords: tuple[str, ...] = (), positional: int = 0) -> Make:
     """Wrap a user's factory: call it with ``device`` as torch's default device; the
-    module's forward must take every keyword input given (``--input NAME=SHAPE``)."""
+    module's forward must take every keyword input given (``--input NAME=SHAPE``) beside
+    its ``positional`` inputs."""
 
     def make(device: str) -> nn.Module:
         with torch.device(device), contained(target):
@@ -158,27 +159,32 @@ def model_maker(factory: Callable[[], Any], target: str, *,
         if not isinstance(module, nn.Module):
             raise MeasureError(f"{target} returned a {type(module).__name__}, "
                                "not an nn.Module")
-        check_keywords(module, keywords)
+        check_keywords(module, keywords, positional=positional)
         return module
 
     return make
 
 
-def check_keywords(module: nn.Module, names: tuple[str, ...]) -> None:
-    """Refuse (exit 2) a keyword input the module's forward has no parameter for, naming
-    the signature; a forward taking ``**kwargs`` takes any name."""
+def check_keywords(module: nn.Module, names: tuple[str, ...], *, positional: int = 0) -> None:
+    """Refuse (exit 2) a keyword input the module's forward has no parameter for, or one
+    a positional input already fills, or more positional inputs than it takes, naming the
+    signature; a forward taking ``**kwargs`` takes any name."""
     try:
         signature = inspect.signature(module.forward)
     except (TypeError, ValueError):  # a forward inspect cannot read: torch will say
         return
     params = signature.parameters.values()
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return
     named = {p.name for p in params if p.kind is not p.POSITIONAL_ONLY}
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in params)
     for name in names:
-        if name not in named:
+        if name not in named and not takes_any:
             raise SpecError(f"keyword input {name!r} is not a parameter of "
                             f"{type(module).__name__}.forward{signature}")
+    try:  # what the call would raise as a TypeError in the forward (exit 3), told now
+        signature.bind_partial(*range(positional), **dict.fromkeys(names))
+    except TypeError as exc:
+        raise SpecError(f"--input: {exc} of {type(module).__name__}.forward{signature}"
+                        ) from None
 
 
 def inputs_maker(target: str, *, base: Path) -> Callable[[str], Inputs]:
@@ -216,7 +222,8 @@ def model_subject(target: str, *, feed: tuple[TensorSpec, ...], inputs: str | No
                   base: Path) -> Subject:
     """The user's model as a subject (imported now; built when measured)."""
     keywords = tuple(t.name for t in feed if t.name is not None)
-    make = model_maker(load_factory(target, base=base), target, keywords=keywords)
+    make = model_maker(load_factory(target, base=base), target, keywords=keywords,
+                       positional=0 if inputs is not None else len(feed) - len(keywords))
     if inputs is not None:
         return Subject(name=target, make=make, inputs=inputs_maker(inputs, base=base))
     return Subject(name=target, make=make, inputs=zeros_of(feed), feed=feed)

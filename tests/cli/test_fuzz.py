@@ -12,6 +12,9 @@ forged ``::error`` or JUnit that does not parse), deep, huge and odd baseline JS
 in one line, never a traceback), every choice of every command in any case, stdout closed
 or full (one line, exit 3), and every kind of BaseException from every user hook (the
 factory, the --inputs callable, the forward): exit 3 in one line, 130 for Ctrl-C.
+
+Today's options join the classes: compare's and diagram's --blocks with --n/--e/--k/
+--shortcut/--c3k, handout --yolo, and worksheet (its -o and --key among the writes).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ ADVERSARIAL = [
 PATHS = ["out.txt", "out.json", "out.csv", "out.md", "out.html", "out.svg", "out.png",
          "-", "keep.txt", "link.txt", os.devnull]
 BAD_PATHS = ["", "nodir/x.json", "adir", "a\nb.txt", "x\0y", "dangling.txt", "out.xml"]
-WRITES = ("-o", "--svg", "--plot")
+WRITES = ("-o", "--svg", "--plot", "--key")
 
 values = st.one_of(st.sampled_from(ADVERSARIAL), st.text(max_size=6),
                    st.integers(-5, 70_000).map(str), st.sampled_from(BAD_PATHS))
@@ -51,11 +54,17 @@ BLOCK = {
     "--size": ["56", "7x9", "1", "65536"], "--batch": ["1", "2"],
 }
 FLAGS = ["--bn", "--no-bn", "--bias", "--no-bias", "--debug", "--color", "--no-color"]
+# compare's and diagram's --blocks with ultralytics' arguments (YOLO blocks alone or beside
+# ResNet's, so that each option is sometimes one no chosen block takes: exit 2).
+YOLO = {"--blocks": ["basic,bottleneck", "c3,c2f", "bottleneck,c3,sppf", "C3,c3k2",
+                     "conv,yolo-bottleneck", "c3,c3"],
+        "--n": ["1", "3"], "--e": ["0.25", "0.5"], "--k": ["3", "5", "3,3"]}
+YOLO_FLAGS = ["--c3k", "--shortcut", "--no-shortcut"]
 # name: (always given, options that may be given and their usual values, flags)
 COMMANDS: dict[str, tuple[list[str], dict[str, list[str]], list[str]]] = {
     "compare": (["--no-measure"], {
-        **BLOCK, "--format": ["table", "json", "csv", "markdown", "JSON"], "-o": PATHS},
-        [*FLAGS, "--explain", "--cross-check"]),
+        **BLOCK, **YOLO, "--format": ["table", "json", "csv", "markdown", "JSON"],
+        "-o": PATHS}, [*FLAGS, *YOLO_FLAGS, "--explain", "--cross-check"]),
     "network": (["--no-measure"], {
         "--variant": ["v1", "v1.5", "V1"], "--size": ["224", "32", "7x9"],
         "--batch": ["1", "2"], "--num-classes": ["10", "1000"],
@@ -68,11 +77,17 @@ COMMANDS: dict[str, tuple[list[str], dict[str, list[str]], list[str]]] = {
         **BLOCK, "--in": ["256", "64", "16,32"], "--mid": ["64", "32", "16:256:16"],
         "--size": ["56", "7,14", "1:9:4"], "--format": ["table", "json", "csv", "markdown"],
         "-o": PATHS, "--plot": ["plot.svg", "plot.png", *PATHS]}, FLAGS),
-    "diagram": ([], {**BLOCK, "-o": PATHS, "--svg": PATHS}, FLAGS[:5]),
+    "diagram": ([], {**BLOCK, **YOLO, "-o": PATHS, "--svg": PATHS}, [*FLAGS[:5], *YOLO_FLAGS]),
+    "worksheet": ([], {
+        "--seed": ["1", "7", "-3"], "--blocks": [*YOLO["--blocks"], "basic", "sppf"],
+        "--in": ["64,256", "64:256:64", "4"], "--size": ["56", "7x9"], "--count": ["1", "3"],
+        "--level": ["beginner", "advanced", "ADVANCED"], "--lang": ["en", "zh", "ZH"],
+        "-o": ["sheet.html", "out.txt", "keep.txt", "-", "link.txt"],
+        "--key": ["key.html", "sheet.html", "out.md", "-"]}, ["--debug"]),
     "handout": (["--no-measure"], {
         **BLOCK, "--title": ["Week 5", "<b>&amp;</b>", "# [x](y)", "周五"],
         "--lang": ["en", "zh", "ZH"], "--sweep": ["16,32", "8:64:8"],
-        "--format": ["html", "markdown"], "-o": PATHS}, FLAGS[:5]),
+        "--format": ["html", "markdown"], "-o": PATHS}, [*FLAGS[:5], "--yolo"]),
 }
 CHECK_OUTPUT = {"--format": ["table", "json", "github", "junit"], "-o": PATHS}
 LIMITS = {"--max-params": ["1k", "12M", "1.5T", "25_000"], "--max-macs": ["1k", "1G"],

@@ -62,8 +62,9 @@ def items(html: str) -> list[dict[str, str]]:
 def compare_json(spec: dict[str, Any], size: str = "56") -> dict[str, Any]:
     """The block counted by ``bottlecalc compare`` (the same block twice: --blocks K,K)."""
     args = ["compare", "--blocks", f"{spec['kind']},{spec['kind']}", "--in", str(spec["in"]),
-            "--mid", str(spec["mid"]), "--out", str(spec["out"]), "--size", size,
-            "--no-measure", "--format", "json"]
+            "--out", str(spec["out"]), "--size", size, "--no-measure", "--format", "json"]
+    if spec["kind"] in ("basic", "bottleneck"):  # --mid shapes these only (refused for YOLO's)
+        args += ["--mid", str(spec["mid"])]
     if spec["stride"] != 1:
         args += ["--stride", str(spec["stride"])]
     if spec["groups"] != 1:

@@ -34,8 +34,10 @@ class ChartText:
 
 
 def decade(k: int) -> str:
-    """10**k written short: 1, 10, 100, 1k, 10k, ..., 1G."""
+    """10**k written short: 1, 10, 100, 1k, 10k, ..., 1G; past the last unit (exa), 1e21."""
     unit, power = divmod(k, 3)
+    if unit >= len(UNITS):  # a 65,536-wide map of 13,979-wide convs reaches 10**22 MACs
+        return f"1e{k}"
     return f"{10**power}{UNITS[unit]}"
 
 
