@@ -363,8 +363,10 @@ NO_MACS = re.compile(
     r"_assert\w*|sym_\w+|_functional_\w+)$")
 # Names of ops that compute products: without a formula, their MACs are unknown even when
 # they read no parameter (``x @ y`` of two activations).
+# Names of ops that multiply and add (a distance is a product; an FFT multiplies by the
+# twiddle factors): with no formula they are unknown, never 0, parameter or not.
 PRODUCT = re.compile(r"mm|conv|matmul|einsum|linear|attention|rnn|lstm|gru|bilinear|dot|"
-                     r"addmv|\.mv$|_tbc")
+                     r"addmv|\.mv$|_tbc|cdist|fft|stft")
 
 
 def name_of(func: Any) -> str:

@@ -294,7 +294,8 @@ def test_transformers_mixtral_is_counted_exactly_on_meta(
     (torch.ops.aten.mul.Tensor, True, False),  # elementwise (an RMSNorm's scale)
     (torch.ops.aten.t.default, True, False),  # a view
     (torch.ops.aten.mm.default, True, False),  # has a formula
-    (torch.ops.aten._cdist_forward.default, False, False),  # reads no parameter, not a product
+    (torch.ops.aten._cdist_forward.default, False, True),  # distances: products by name
+    (torch.ops.aten._fft_r2c.default, False, True),  # an FFT multiplies: no formula
     (torch.ops.aten.linalg_vecdot.default, False, True),  # a product by its name
 ])
 def test_which_ops_are_unknown(func: Any, reads: bool, unknown: bool) -> None:
