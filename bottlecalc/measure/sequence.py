@@ -291,10 +291,20 @@ def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _C
     if count.unknown:
         raise MeasureError(f"no formula for {', '.join(sorted(count.unknown))}: its MACs are "
                            "unknown (not 0), so the model cannot be counted exactly")
+    if _empty(count.output):
+        raise MeasureError("the forward returned an empty tensor (a dimension of size 0), so "
+                           "its count would be 0, not the model's: is the sequence past the "
+                           "model's position limit (its position embeddings)?")
     count.flops = int(counter.get_total_flops())
     count.read_params = sum(_covered(count.read.get(id(p), []), p.numel())
                             for p in module.parameters())
     return count
+
+
+def _empty(output: Any) -> bool:
+    """Some floating-point tensor of the output has no elements (a slice past the end)."""
+    return any(isinstance(t, torch.Tensor) and t.is_floating_point() and t.numel() == 0
+               for t in tree_leaves(output))
 
 
 def _fresh(inputs: Inputs) -> Inputs:

@@ -118,3 +118,11 @@ def test_seq_dim_scales_an_encoder_by_its_hand_formula() -> None:
     assert dense["b"] == {"numerator": layers * (4 * d * d + 2 * d * ffn), "denominator": 1}
     assert dense["c"] == {"numerator": layers * 2 * d, "denominator": 1}
     assert scaling["polynomial"]["causal"] == dense  # not causal: nothing skipped
+
+
+def test_a_decode_step_past_the_position_limit_is_an_error_not_zero() -> None:
+    """The small GPT-2 has 512 positions: a step at context 512 is the 513th position, an
+    empty slice of its position embeddings on meta; its count is refused, never 0."""
+    result = run(GPT2, "--input", "1,8:int64", "--phase", "decode", "--context", "512")
+    assert result.exit_code == 3
+    assert "empty tensor" in result.stderr and result.stdout == ""
