@@ -10,6 +10,8 @@ example is a command that works. Skipped, and listed by the test ids:
   shared CI machine (``compare``, ``sweep`` and ``handout --time`` run, with brief timing
   budgets);
 * nothing here needs Chromium: no documented command writes a PDF or PNG handout;
+* docs/recipes.md, whose commands read the model files written in the page itself:
+  tests/torch/test_recipes.py writes them and runs every command there;
 * a command whose example model needs an optional library (transformers, ultralytics, timm)
   that is not installed: it is still run where the library installs.
 
@@ -38,7 +40,10 @@ from bottlecalc.cli import cli
 
 ROOT = Path(__file__).parent.parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+# recipes.md carries its own model files in the page: tests/torch/test_recipes.py writes
+# them and runs its every command.
+DOCS = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md")
+                                    if p.name != "recipes.md")]
 FENCE = re.compile(r"```[\w-]*\n(.*?)```", flags=re.DOTALL)
 COMMAND = re.compile(r"^(?:\$ )?(bottlecalc (?:.*))$")
 SYNOPSIS = re.compile(r"\[|\.\.\.|\bNAME\b|\bCOMMAND\b|\bFILE\b|\|")
