@@ -161,20 +161,49 @@ class _Calls:
                 handle.remove()
 
 
-class _Attribution(TorchDispatchMode):
+class RunningTotals(TorchDispatchMode):
+    """A mode below FlopCounterMode that books, op by op, what FlopCounterMode counted.
+    FlopCounterMode counts an op once it has returned from here, so the FLOPs of the op held
+    in :attr:`pending` are read from its running total when the next op (or :meth:`flush`)
+    arrives: one count, never a formula evaluated twice. Subclasses say where they go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.totals: dict[Any, int] = {}  # FlopCounterMode's running total per op
+        self.seen: dict[Any, int] = defaultdict(int)  # what has been booked of it
+        self.counted: set[Any] = set()  # the ops FlopCounterMode has a formula for
+        self.pending: tuple[Any, Any] | None = None  # (op, where): counted, not yet booked
+
+    def follow(self, counter: FlopCounterMode) -> None:
+        """Read ``counter``'s totals (it must be entered above this mode)."""
+        self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # nothing here is ever compiled; skipping needs torch._dynamo
+
+    def flush(self) -> None:
+        """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
+        if self.pending is None:
+            return
+        packet, where = self.pending
+        self.pending = None
+        total = self.totals.get(packet, 0)
+        self.book(packet, where, total - self.seen[packet])
+        self.seen[packet] = total
+
+    def book(self, packet: Any, where: Any, flops: int) -> None:
+        raise NotImplementedError
+
+
+class _Attribution(RunningTotals):
     """Sees every op FlopCounterMode counts, and books what it counted to the module the op
-    ran in. FlopCounterMode sits above this mode and counts an op once it has returned
-    from here, so each op's FLOPs are read from its running total when the next op (or
-    :meth:`flush`) arrives: one count, never a formula evaluated twice. The op registry's
-    own count of each op is booked beside it, and ops no formula counts are recorded."""
+    ran in (:class:`RunningTotals`). The op registry's own count of each op is booked beside
+    it, and ops no formula counts are recorded."""
 
     def __init__(self, calls: _Calls, watched: dict[int, str], inputs: Inputs) -> None:
         super().__init__()
         self.calls, self.watched = calls, watched
-        self.totals: dict[Any, int] = {}  # FlopCounterMode's running total per op
-        self.seen: dict[Any, int] = defaultdict(int)  # what has been booked of it
-        self.counted: set[Any] = set()  # the ops FlopCounterMode has a formula for
-        self.pending: tuple[str, Any] | None = None  # the last counted op, not yet booked
         self.own: dict[str, int] = defaultdict(int)
         self.own_ops: dict[str, int] = defaultdict(int)
         self.ops: dict[str, Counter[str]] = defaultdict(Counter)
@@ -184,14 +213,6 @@ class _Attribution(TorchDispatchMode):
         self.ran = 0  # ops dispatched
         self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
         self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
-
-    def follow(self, counter: FlopCounterMode) -> None:
-        """Read ``counter``'s totals (it must be entered above this mode)."""
-        self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
@@ -231,21 +252,14 @@ class _Attribution(TorchDispatchMode):
             self.own_ops[path] += macs
         counted = func._overloadpacket in self.counted
         if counted:
-            self.pending = (path, func._overloadpacket)
+            self.pending = (func._overloadpacket, path)
         elif macs is None and is_unknown(func, reads_parameter=bool(read)):
             calls, params = self.unknown.get((name_of(func), path), (0, set()))
             self.unknown[(name_of(func), path)] = (calls + 1, params | read)
 
-    def flush(self) -> None:
-        """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
-        if self.pending is None:
-            return
-        path, packet = self.pending
-        self.pending = None
-        total = self.totals.get(packet, 0)
-        self.own[path] += total - self.seen[packet]
-        self.seen[packet] = total
-        self.ops[path][str(packet)] += 1
+    def book(self, packet: Any, where: Any, flops: int) -> None:
+        self.own[where] += flops
+        self.ops[where][str(packet)] += 1
 
     def unknown_ops(self) -> tuple[UnknownOp, ...]:
         return tuple(UnknownOp(op, path, tuple(sorted(params)), calls)

@@ -24,12 +24,11 @@ from typing import Any
 import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import _allocates, _no_fast_paths, global_counter
+from bottlecalc.measure.forward import RunningTotals, _allocates, _no_fast_paths, global_counter
 from bottlecalc.measure.ops import DISPATCH, evaluating, is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
@@ -76,10 +75,9 @@ class _Count:
         return self.flops // 2
 
 
-class _Products(TorchDispatchMode):
+class _Products(RunningTotals):
     """Books each op FlopCounterMode counts as attention (no operand derived from a
-    parameter or buffer) or not, reading FlopCounterMode's running total per op when the
-    next op arrives (it counts an op after it returns from here), as forward.py does.
+    parameter or buffer) or not (:class:`~bottlecalc.measure.forward.RunningTotals`).
 
     It also notes which elements of each parameter some op computed with: a view of a
     parameter (``select`` of one expert from a 3-D experts tensor) reads only the elements
@@ -93,17 +91,6 @@ class _Products(TorchDispatchMode):
         self.root: dict[int, torch.Tensor | None] = {id(t): t for t in weights}
         self.keep: list[Any] = list(weights)  # ids stay unique while the tensors live
         self.count = count
-        self.totals: dict[Any, int] = {}
-        self.seen: dict[Any, int] = {}
-        self.counted: set[Any] = set()
-        self.pending: tuple[Any, bool] | None = None
-
-    def follow(self, counter: Any) -> None:
-        self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
                            kwargs: Any = None) -> Any:
@@ -158,15 +145,8 @@ class _Products(TorchDispatchMode):
                 spans = [_span(t, root)]
             self.count.read.setdefault(id(root), []).extend(spans)
 
-    def flush(self) -> None:
-        if self.pending is None:
-            return
-        packet, attention = self.pending
-        self.pending = None
-        total = self.totals.get(packet, 0)
-        flops = total - self.seen.get(packet, 0)
-        self.seen[packet] = total
-        if attention:
+    def book(self, packet: Any, where: Any, flops: int) -> None:
+        if where:  # an attention product
             self.count.attention_flops += flops
 
 
