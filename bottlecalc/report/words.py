@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bottlecalc.analytic import fmt
-from bottlecalc.breakdown import natural
 from bottlecalc.results import Measured, Reconcile, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}
@@ -41,6 +40,8 @@ def complete_line(m: Measured) -> str | None:
 
 def paths(modules: Sequence[str]) -> str:
     """Module paths in natural order ('h.2' before 'h.10'), comma-separated."""
+    from bottlecalc.breakdown import natural  # only a model's report needs the breakdown
+
     return ", ".join(sorted(modules, key=natural))
 
 
