@@ -103,8 +103,8 @@ class Count:
                collapse: bool = True) -> ModelReport:
         """The breakdown asked for, as the renderers read it."""
         shown = self.depth if depth is None else _depth(depth)
-        return ModelReport(self.result, shown, _sort(sort), _top(top), train=self.train,
-                           by=_by(by), collapse=bool(collapse))
+        return ModelReport(self.result, shown, _choice(Sort, "sort", sort), _top(top),
+                           train=self.train, by=_choice(By, "by", by), collapse=bool(collapse))
 
     def by_module(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
                   top: int | None = None, collapse: bool = True) -> tuple[ModuleRow, ...]:
@@ -298,20 +298,13 @@ def _top(value: Any) -> int | None:
     return value
 
 
-def _sort(value: Any) -> Sort:
+def _choice(kind: type[Sort] | type[By], name: str, value: Any) -> Any:
+    """``value`` as one of ``kind``'s members, or a SpecError naming the choices."""
     try:
-        return Sort(value)
+        return kind(value)
     except ValueError:
-        choices = ", ".join(repr(str(s)) for s in Sort)
-        raise SpecError(f"sort must be one of {choices}, got {value!r}") from None
-
-
-def _by(value: Any) -> By:
-    try:
-        return By(value)
-    except ValueError:
-        choices = ", ".join(repr(str(b)) for b in By)
-        raise SpecError(f"by must be one of {choices}, got {value!r}") from None
+        choices = ", ".join(repr(str(member)) for member in kind)
+        raise SpecError(f"{name} must be one of {choices}, got {value!r}") from None
 
 
 def _train(value: Any) -> bool:

@@ -9,10 +9,7 @@ softmax and embedding lookups carry no MACs.
 
 from __future__ import annotations
 
-import importlib.util
 from fractions import Fraction
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 import torch
@@ -21,20 +18,12 @@ from torch import nn
 
 import bottlecalc
 from bottlecalc.errors import MeasureError, SpecError
+from tests.fixtures import decoders
 
 LENGTHS = (16, 48, 128, 200, 333)
 
 
-def _decoders() -> ModuleType:
-    path = Path(__file__).parent.parent / "fixtures" / "decoders.py"
-    spec = importlib.util.spec_from_file_location("bottlecalc_test_decoders", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DEC = _decoders()
+DEC = decoders
 SHAPES = {  # layers, d, heads, kv heads, ffn, vocab, SwiGLU
     "gpt2": (2, 64, 4, 4, 256, 1000, False),
     "llama": (2, 64, 8, 2, 176, 1000, True),

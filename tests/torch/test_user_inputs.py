@@ -8,10 +8,8 @@ a Linear(i, o) on n rows is n*i*o MACs; QK^T over L cached keys is n*D*L, and AV
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import torch
@@ -21,21 +19,14 @@ import bottlecalc
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure.known import KnownValues
 from bottlecalc.measure.subject import Inputs
+from tests.fixtures import user_inputs
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "user_inputs.py"
 D = 8
 CACHED = 127
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("user_inputs_fixture", FIXTURE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fx = _load()
+fx = user_inputs
 
 
 def decoder_macs(tokens: int, cached: int) -> int:
