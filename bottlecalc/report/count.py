@@ -13,10 +13,11 @@ from rich.measure import Measurement
 
 from bottlecalc.breakdown import ModelReport
 from bottlecalc.report import document as doc
+from bottlecalc.report.network import document as network
 from bottlecalc.report.network import modules as words
-from bottlecalc.report.network import table
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html as writers_html
+from bottlecalc.report.writers import rich
 
 
 class Fitted:
@@ -26,15 +27,16 @@ class Fitted:
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield table.model_parts(self.report, options.max_width)
+        yield rich.renderable(network.model(self.report), options.max_width)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, table.model_parts(self.report, None))
+        return Measurement.get(console, options,
+                               rich.renderable(network.model(self.report), None))
 
 
 def text(report: ModelReport, *, width: int | None = None) -> str:
     """The table and its lines as plain text (``width=None``: as wide as the table needs)."""
-    return table.render(report, RenderOptions(width=width))
+    return network.render_table(report, RenderOptions(width=width))
 
 
 def lines(report: ModelReport) -> list[str]:
