@@ -1,6 +1,6 @@
-"""What ``bottlecalc.count(model, x)`` shows: the table of ``bottlecalc network TARGET``
-(the same rows, totals, notes and words), as a rich renderable that fits any width, as
-plain text, and as an HTML table for Jupyter (the HTML writer, drawing :func:`document`).
+"""What ``bottlecalc.count(model, x)`` shows: the document of ``bottlecalc network TARGET``
+(:mod:`bottlecalc.report.network.document`: the same rows, totals, notes and words) as a rich
+renderable that fits any width, as plain text, and as HTML for Jupyter.
 
 Numbers are exact integers with thousands separators, never cut: at a narrow width the
 table is stacked or turned into records (:func:`~bottlecalc.report.layout.fit`).
@@ -12,11 +12,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 
 from bottlecalc.breakdown import ModelReport
-from bottlecalc.report import document as doc
-from bottlecalc.report.network import modules as words
-from bottlecalc.report.network import table
+from bottlecalc.report.network.document import model, render_table
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html as writers_html
+from bottlecalc.report.writers import rich
 
 
 class Fitted:
@@ -26,34 +25,18 @@ class Fitted:
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield table.model_parts(self.report, options.max_width)
+        yield rich.renderable(model(self.report), options.max_width)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, table.model_parts(self.report, None))
+        return Measurement.get(console, options, rich.renderable(model(self.report), None))
 
 
 def text(report: ModelReport, *, width: int | None = None) -> str:
     """The table and its lines as plain text (``width=None``: as wide as the table needs)."""
-    return table.render(report, RenderOptions(width=width))
-
-
-def lines(report: ModelReport) -> list[str]:
-    """The words below the table: totals, conventions, agreement and footnotes."""
-    gaps = words.convention_gaps(report) if report.conventions else []
-    return [words.totals_line(report), *gaps, words.agreement_line(report),
-            *words.footnotes(report)]
-
-
-def document(report: ModelReport) -> doc.Document:
-    """The breakdown as a sheet (its total as the footer), then the lines as paragraphs."""
-    *rows, total = words.rows(report)
-    columns = tuple(doc.Column(name, right=i >= words.NAMED)
-                    for i, name in enumerate(words.header(report)))
-    sheet = doc.Sheet(columns, tuple(map(tuple, rows)), title=words.title(report),
-                      footer=tuple(total), keys=words.NAMED)
-    return doc.Document((sheet, *map(doc.Prose, lines(report))))
+    return render_table(report, RenderOptions(width=width))
 
 
 def html(report: ModelReport) -> str:
-    """An HTML ``<table>`` (every name and note escaped), then the lines as paragraphs."""
-    return writers_html.render(document(report), RenderOptions())
+    """The title, the breakdown as a ``<table>``, the lines as paragraphs, the notes as a
+    list: every name and note escaped."""
+    return writers_html.render(model(report), RenderOptions())

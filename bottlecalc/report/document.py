@@ -62,7 +62,11 @@ class Sheet:
     """A table. ``title`` is its caption (the terminal's title line, HTML's
     ``<caption>``; a Markdown pipe table has none: a title every format must show is a
     :class:`Heading`). ``footer`` is a total row, set off below the rows; the first
-    ``keys`` columns name a row and are repeated when a terminal stacks the table."""
+    ``keys`` columns name a row and are repeated when a terminal stacks the table.
+    ``heading``: a level at which formats without captions (Markdown) show the title as a
+    heading over the table (0: they leave it out). ``flat``: the rows written on one line
+    each, for the formats that fold a cell's lines ("25,557,032 ✓ (25.56 M)" where the
+    terminal stacks the short form under the exact one); empty: the rows, folded."""
 
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -70,6 +74,8 @@ class Sheet:
     footer: tuple[str, ...] | None = None
     keys: int = 1
     look: Look = Look.PLAIN
+    heading: int = 0
+    flat: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

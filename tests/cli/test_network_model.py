@@ -115,7 +115,7 @@ def test_csv_rows_sum_to_the_total_row() -> None:
 def test_markdown_is_a_github_table_with_the_hand_counts() -> None:
     lines = output(*NET, "--depth", "2", "--format", "markdown").splitlines()
     assert "| module | kind | params | % params | MACs | % MACs | FLOPs | fvcore |" in lines
-    assert "|---|---|---|---|---|---|---|---|" in lines
+    assert "|---|---|---:|---:|---:|---:|---:|---:|" in lines  # names left, numbers right
     conv = f"| body.0 | Conv2d | {CONV1[0]:,} | {pct(*CONV1[:1], PARAMS)} | {CONV1[1]:,} |"
     assert any(line.startswith(conv) for line in lines)
     assert f"| **total** |  | **{PARAMS:,}** | **100.0%** | **{MACS:,}** |" in "\n".join(lines)

@@ -65,3 +65,14 @@ def test_rich_never_cuts_a_number(width: int | None) -> None:
     text = rich.render(DOCUMENT, RenderOptions(width=width))
     for number in ("16,384", "3,211,264", "36,864", "1,806,336", "53,248", "5,017,600"):
         assert number in text
+
+
+def test_a_headed_sheet_shows_its_title_where_tables_have_no_caption() -> None:
+    headed = doc.Sheet(COLUMNS[:2], (("conv1", "16,384\n16.38 k"),), title="per layer",
+                       heading=3, flat=(("conv1", "16,384 (16.38 k)"),))
+    assert markdown.render(doc.Document((headed,)), RenderOptions()) == (
+        "### per layer\n\n| layer | conv weights |\n|---|---:|\n| conv1 | 16,384 (16.38 k) |\n")
+    page = html.render(doc.Document((headed,)), RenderOptions())
+    assert "<caption>per layer</caption>" in page and "16,384 (16.38 k)" in page
+    text = rich.render(doc.Document((headed,)), RenderOptions())
+    assert "### per layer" not in text and "16.38 k" in text and "(16.38 k)" not in text

@@ -7,15 +7,15 @@ Each renders presets and ``custom`` (a :class:`NetworkReport`) or a user's model
 from __future__ import annotations
 
 from bottlecalc.breakdown import ModelReport
-from bottlecalc.report.network import csv, json, markdown, table
+from bottlecalc.report.network import csv, document, json
 from bottlecalc.report.render import Format, Registry
 from bottlecalc.results import NetworkReport
 
 NetworkView = NetworkReport | ModelReport
 
 RENDERERS: Registry[NetworkView] = {
-    Format.TABLE: table.render,
+    Format.TABLE: document.render_table,
     Format.JSON: json.render,
     Format.CSV: csv.render,
-    Format.MARKDOWN: markdown.render,
+    Format.MARKDOWN: document.render_markdown,
 }

@@ -13,7 +13,7 @@ MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}
 
 def sheet(table: doc.Sheet) -> list[str]:
     """A pipe table (its caption left out: pipe tables have none), the footer in bold."""
-    rows = [*table.rows, *((tuple(f"**{c}**" if c else c for c in table.footer),)
+    rows = [*(table.flat or table.rows), *((tuple(f"**{c}**" if c else c for c in table.footer),)
                            if table.footer else ())]
     return ["| " + " | ".join(cell(c.name) for c in table.columns) + " |",
             "|" + "".join("---:|" if c.right else "---|" for c in table.columns),
@@ -24,6 +24,8 @@ def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
         return [f"{'#' * part.level} {part.text}"]
+    if isinstance(part, doc.Sheet) and part.heading and part.title:
+        return [*block(doc.Heading(part.title, part.heading)), "", *sheet(part)]
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):

@@ -75,8 +75,15 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
     return [layout.Prose(part.title, style="bold"), chart(part, width)]
 
 
-def render(document: doc.Document, options: RenderOptions) -> str:
+def renderable(document: doc.Document, width: int | None) -> Group:
+    """The document laid out for ``width`` (None: as wide as its tables need), for a
+    console that prints it (``bottlecalc.count`` in a notebook or a terminal)."""
     parts: list[RenderableType] = ([layout.Prose(document.title, style="bold")]
                                    if document.title else [])
-    parts += [r for part in document.blocks for r in block(part, options.width)]
-    return to_str(Group(*parts), color=options.color, width=options.width)
+    parts += [r for part in document.blocks for r in block(part, width)]
+    return Group(*parts)
+
+
+def render(document: doc.Document, options: RenderOptions) -> str:
+    return to_str(renderable(document, options.width), color=options.color,
+                  width=options.width)
