@@ -36,17 +36,34 @@ def chart(figure: doc.Chart) -> str:
     return sheet(doc.Sheet(columns, rows, title=figure.title))
 
 
+def heading(part: doc.Heading) -> str:
+    anchor = f' id="{escape(part.anchor)}"' if part.anchor else ""
+    return f"<h{part.level}{anchor}>{_text(part.text)}</h{part.level}>"
+
+
+def items(part: doc.List) -> str:
+    terms = [f"<b>{_text(term)}</b>: " for term in part.terms] or [""] * len(part.items)
+    shown = "".join(f"<li>{term}{_text(item)}</li>"
+                    for term, item in zip(terms, part.items, strict=True))
+    return f'<ul class="{part.kind}">{shown}</ul>'
+
+
 def block(part: doc.Block) -> str:
     if isinstance(part, doc.Heading):
-        return f"<h{part.level}>{_text(part.text)}</h{part.level}>"
+        return heading(part)
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):
         kind = "" if part.kind is doc.Kind.TEXT else f' class="{part.kind}"'
         return f"<p{kind}>{_text(part.text)}</p>"
     if isinstance(part, doc.List):
-        items = "".join(f"<li>{_text(item)}</li>" for item in part.items)
-        return f'<ul class="{part.kind}">{items}</ul>'
+        return items(part)
+    if isinstance(part, doc.Code):
+        return f'<pre class="{escape(part.language)}">{escape(part.text)}</pre>'
+    if isinstance(part, doc.Figure):
+        return f'<div class="figure">{part.svg}</div>'  # bottlecalc's own SVG, escaped there
+    if isinstance(part, doc.Rule):
+        return "<hr>"
     return chart(part)
 
 
