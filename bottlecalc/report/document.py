@@ -35,6 +35,10 @@ class Kind(StrEnum):
     LEGEND = "legend"  # what the columns and counts mean (from report/glossary.py)
     NOTE = "note"  # a remark on this run (a warning, the machine timed on)
     ASIDE = "aside"  # a box of key facts beside the argument (Markdown quotes it)
+    QUESTION = "question"  # an exercise's question
+    ANSWER = "answer"  # its answer (an answer key's)
+    BLANK = "blank"  # a line to write the answer on (the words before it: "Answer:")
+    WORK = "work"  # a space to work in (the words at its top: "Working:")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,25 @@ class Rule:
     conventions)."""
 
 
-Block = Heading | Sheet | Prose | List | Chart | Code | Figure | Rule
+@dataclass(frozen=True)
+class Entry:
+    """One item of a numbered list, made of blocks (an exercise: its question, its answer);
+    ``data`` are facts about it for programs to read (HTML's ``data-`` attributes: the
+    exact answer, the block asked about); other formats leave them out."""
+
+    blocks: tuple[Block, ...]
+    data: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Entries:
+    """A numbered list of entries; ``label`` says what each is (HTML's class)."""
+
+    entries: tuple[Entry, ...]
+    label: str = "entry"
+
+
+Block = Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries
 
 
 @dataclass(frozen=True)

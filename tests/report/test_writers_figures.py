@@ -59,3 +59,42 @@ def test_rich_draws_text_fallbacks_uncut(width: int | None) -> None:
     assert "32,915,456" in text and "218,365,952" in text
     assert "mac: one multiply-accumulate" in text
     assert "│ 1 MAC = 2 FLOPs" in text
+
+
+EXERCISES = doc.Document((doc.Entries((
+    doc.Entry((doc.Prose("How many weights?", doc.Kind.QUESTION),
+               doc.Prose("147,456", doc.Kind.ANSWER), doc.Code("3x3x128x128 = 147,456")),
+              data=(("kind", "weights"), ("answer", '1 < "2"'))),
+    doc.Entry((doc.Prose("How many MACs?", doc.Kind.QUESTION),
+               doc.Prose("Answer:", doc.Kind.BLANK), doc.Prose("Working:", doc.Kind.WORK))),
+), label="exercise"),))
+
+
+def test_html_numbers_entries_and_carries_their_data() -> None:
+    assert html.render(EXERCISES, RenderOptions()) == (
+        '<ol><li class="exercise" data-kind="weights" data-answer="1 &lt; &quot;2&quot;">'
+        '<p class="question">How many weights?</p><p class="answer">147,456</p>'
+        '<pre class="text">3x3x128x128 = 147,456</pre></li>'
+        '<li class="exercise"><p class="question">How many MACs?</p>'
+        '<p class="blank">Answer:</p><p class="work">Working:</p></li></ol>\n')
+
+
+def test_markdown_indents_each_entry_under_its_number() -> None:
+    assert markdown.render(EXERCISES, RenderOptions()) == (
+        "1. How many weights?\n\n   **147,456**\n\n   ```text\n   3x3x128x128 = 147,456\n"
+        "   ```\n\n"
+        "2. How many MACs?\n\n   Answer: ______\n\n   _Working:_\n")
+
+
+def test_rich_numbers_entries() -> None:
+    text = rich.render(EXERCISES, RenderOptions(width=40))
+    assert text.index("1.") < text.index("How many weights?") < text.index("147,456")
+    assert text.index("2.") < text.index("How many MACs?")
+
+
+def test_page_wraps_the_body_with_its_language_title_and_styles() -> None:
+    page = html.page(doc.Document((doc.Heading("Hi", level=1),)), title="A <b>", lang="zh-CN",
+                     css="h1 { color: red; }")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">')
+    assert "<title>A &lt;b&gt;</title>\n<style>h1 { color: red; }</style>" in page
+    assert page.endswith("<main>\n<h1>Hi</h1>\n</main>\n</body>\n</html>\n")

@@ -4,10 +4,8 @@ resources)."""
 
 from __future__ import annotations
 
-from html import escape
-
+from bottlecalc.report.glossary import HTML_LANG
 from bottlecalc.report.handout.document import build
-from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.handout.page import Handout
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html
@@ -54,12 +52,7 @@ hr ~ * { font-size: 12px; }
   table { font-size: 9pt; }
 }
 """
-LANGS = {Lang.EN: "en", Lang.ZH: "zh-CN"}
 
 
 def render(h: Handout, options: RenderOptions) -> str:
-    """The page: UTF-8, no scripts, no external resources, A4 print styles."""
-    return (f'<!DOCTYPE html>\n<html lang="{LANGS[h.lang]}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(h.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-            f"{html.render(build(h), options)}</main>\n</body>\n</html>\n")
+    return html.page(build(h), title=h.title, lang=HTML_LANG[h.lang], css=CSS)

@@ -48,6 +48,16 @@ def items(part: doc.List) -> str:
     return f'<ul class="{part.kind}">{shown}</ul>'
 
 
+def entries(part: doc.Entries) -> str:
+    """An ordered list; each item its blocks, its data as ``data-`` attributes."""
+    items = []
+    for entry in part.entries:
+        data = "".join(f' data-{name}="{escape(value)}"' for name, value in entry.data)
+        items.append(f'<li class="{escape(part.label)}"{data}>'
+                     f"{''.join(map(block, entry.blocks))}</li>")
+    return f"<ol>{''.join(items)}</ol>"
+
+
 def block(part: doc.Block) -> str:
     if isinstance(part, doc.Heading):
         return heading(part)
@@ -64,7 +74,18 @@ def block(part: doc.Block) -> str:
         return f'<div class="figure">{part.svg}</div>'  # bottlecalc's own SVG, escaped there
     if isinstance(part, doc.Rule):
         return "<hr>"
+    if isinstance(part, doc.Entries):
+        return entries(part)
     return chart(part)
+
+
+def page(document: doc.Document, *, title: str, lang: str, css: str) -> str:
+    """The document as one self-contained page (UTF-8, no scripts, no external resources):
+    its ``title``, its language tag (``lang``: 'en', 'zh-CN'), its styles."""
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+            f"<main>\n{render(document, RenderOptions())}</main>\n</body>\n</html>\n")
 
 
 def render(document: doc.Document, options: RenderOptions) -> str:

@@ -11,7 +11,8 @@ from bottlecalc.report.render import RenderOptions
 # How a paragraph of each kind is set off.
 MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}**",
           doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}",
-          doc.Kind.ASIDE: "> {}"}
+          doc.Kind.ASIDE: "> {}", doc.Kind.QUESTION: "{}", doc.Kind.ANSWER: "**{}**",
+          doc.Kind.BLANK: "{} ______", doc.Kind.WORK: "_{}_"}
 MARKUP_CHARACTERS = "\\`*_[]#<>!|"
 
 
@@ -45,6 +46,17 @@ def figure(part: doc.Figure) -> list[str]:
     return sheet(part.sheet) if part.sheet else []
 
 
+def entries(part: doc.Entries) -> list[str]:
+    """A numbered list, each entry's blocks indented under its number."""
+    lines = []
+    for number, entry in enumerate(part.entries, 1):
+        inner = "\n\n".join("\n".join(block(b)) for b in entry.blocks).splitlines()
+        lead = f"{number}. "
+        lines += [lead + inner[0], *(" " * len(lead) + line if line else line
+                                     for line in inner[1:]), ""]
+    return lines[:-1]
+
+
 def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
@@ -61,6 +73,8 @@ def block(part: doc.Block) -> list[str]:
         return figure(part)
     if isinstance(part, doc.Rule):
         return ["---"]
+    if isinstance(part, doc.Entries):
+        return entries(part)
     return []
 
 

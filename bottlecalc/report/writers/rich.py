@@ -19,7 +19,9 @@ LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
          doc.Kind.RATIO: ("", "bold", 2), doc.Kind.VERDICT: ("", "green", 0),
          doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2),
-         doc.Kind.ASIDE: ("│ ", "", 2)}
+         doc.Kind.ASIDE: ("│ ", "", 2), doc.Kind.QUESTION: ("", "", 2),
+         doc.Kind.ANSWER: ("", "bold", 2), doc.Kind.BLANK: ("", "", 2),
+         doc.Kind.WORK: ("", "dim", 2)}
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
@@ -78,6 +80,10 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
                 for term, item in zip(terms, part.items, strict=True)]
     if isinstance(part, doc.Chart):
         return [layout.Prose(part.title, style="bold"), chart(part, width)]
+    if isinstance(part, doc.Entries):
+        return [r for number, entry in enumerate(part.entries, 1)
+                for r in [layout.Prose(f"{number}.", style="bold"),
+                          *(r for b in entry.blocks for r in block(b, width))]]
     return drawn(part, width)
 
 
