@@ -13,6 +13,7 @@ from bottlecalc.report import document as doc
 from bottlecalc.report.diagram.model import BlockDiagram
 from bottlecalc.report.diagram.svg import render_svg
 from bottlecalc.report.diagram.text import render_pair_text
+from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.handout import page
 from bottlecalc.report.handout import yolo as ryolo
 from bottlecalc.report.handout.bars import bars_svg, bars_text
@@ -129,8 +130,8 @@ def yolo(h: Handout) -> Blocks:
 def footer(h: Handout) -> Blocks:
     """Who made the page, the conventions its counts follow, the notes on this run."""
     t, notes = h.text, tuple(h.result.notes)
-    conventions = doc.List(tuple(h.conventions.values()), doc.Kind.LEGEND,
-                           terms=tuple(h.conventions))
+    conventions = doc.List(tuple(CONVENTIONS.values()), doc.Kind.LEGEND,
+                           terms=tuple(CONVENTIONS))
     noted: Blocks = [doc.Prose(f"{t['notes']}:"), doc.List(notes)] if notes else []
     return [doc.Rule(), doc.Prose(page.footer_text(h)), doc.Prose(f"{t['conventions']}:"),
             conventions, *noted]

@@ -45,7 +45,8 @@ def sheet(ws: Worksheet) -> doc.Document:
                       for e in ws.exercises)
     return doc.Document((doc.Heading(t["title"], level=1),
                          doc.Prose(t["name"], doc.Kind.LEGEND), meta(ws),
-                         doc.Prose(t["intro"], doc.Kind.LEGEND), doc.Entries(exercises, label="exercise")))
+                         doc.Prose(t["intro"], doc.Kind.LEGEND),
+                         doc.Entries(exercises, label="exercise")))
 
 
 def key(ws: Worksheet) -> doc.Document:

@@ -50,7 +50,7 @@ def entries(part: doc.Entries) -> list[str]:
     """A numbered list, each entry's blocks indented under its number."""
     lines = []
     for number, entry in enumerate(part.entries, 1):
-        inner = "\n\n".join("\n".join(block(b)) for b in entry.blocks).splitlines()
+        inner = "\n\n".join("\n".join(block(b)) for b in entry.blocks).splitlines() or [""]
         lead = f"{number}. "
         lines += [lead + inner[0], *(" " * len(lead) + line if line else line
                                      for line in inner[1:]), ""]
