@@ -34,12 +34,23 @@ class Kind(StrEnum):
     VERDICT = "verdict"  # whether the routes agree or a budget held
     LEGEND = "legend"  # what the columns and counts mean (from report/glossary.py)
     NOTE = "note"  # a remark on this run (a warning, the machine timed on)
+    ASIDE = "aside"  # a box of key facts beside the argument (Markdown quotes it)
+    QUESTION = "question"  # an exercise's question
+    ANSWER = "answer"  # its answer (an answer key's)
+    BLANK = "blank"  # a line to write the answer on (the words before it: "Answer:")
+    WORK = "work"  # a space to work in (the words at its top: "Working:")
 
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading; ``anchor`` names it for links (HTML's ``id``), ``typed`` says the user
+    typed its words (a ``--title``): Markdown escapes their markup so they cannot inject
+    links or HTML."""
+
     text: str
     level: int = 2
+    anchor: str = ""
+    typed: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,8 +98,11 @@ class Prose:
 
 @dataclass(frozen=True)
 class List:
+    """Items in a list; with ``terms``, each item defines its term, set in bold before it."""
+
     items: tuple[str, ...]
     kind: Kind = Kind.NOTE
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,51 @@ class Chart:
     groups: tuple[Bars, ...]
 
 
-Block = Heading | Sheet | Prose | List | Chart
+@dataclass(frozen=True)
+class Code:
+    """Preformatted text, kept line for line (a program, an error message); ``language``
+    names it for Markdown's fence."""
+
+    text: str
+    language: str = "text"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A drawing bottlecalc made as SVG (a block diagram, a chart). HTML embeds ``svg``;
+    formats that cannot draw it show ``text``, a drawing in characters, when there is
+    one, else the ``sheet`` of its numbers, else nothing."""
+
+    svg: str
+    text: str = ""
+    sheet: Sheet | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A line across the page: what follows closes the document (who made it, the
+    conventions)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a numbered list, made of blocks (an exercise: its question, its answer);
+    ``data`` are facts about it for programs to read (HTML's ``data-`` attributes: the
+    exact answer, the block asked about); other formats leave them out."""
+
+    blocks: tuple[Block, ...]
+    data: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Entries:
+    """A numbered list of entries; ``label`` says what each is (HTML's class)."""
+
+    entries: tuple[Entry, ...]
+    label: str = "entry"
+
+
+Block = Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries
 
 
 @dataclass(frozen=True)

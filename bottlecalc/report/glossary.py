@@ -20,6 +20,9 @@ class Lang(StrEnum):
     ZH = "zh"
 
 
+HTML_LANG = {Lang.EN: "en", Lang.ZH: "zh-CN"}  # a page's language tag (<html lang=...>)
+
+
 HEADROOM_FORMULA = "(limit - actual) / limit."  # one formula: never broken over lines
 HEADROOM = f"Headroom = {HEADROOM_FORMULA}"
 

@@ -200,7 +200,7 @@ def test_sweep_time_refuses_too_many_points() -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_handout_time_section(lang: str) -> None:
     page = invoke("handout", *SMALL, *TIMED, "--lang", lang, "--format", "html").stdout
-    assert '<section id="time">' in page and 'class="time-chart"' in page
+    assert '<h2 id="time">' in page and 'class="time-chart"' in page
     assert "timed on " in page  # the chart names the machine that made it
     md = invoke("handout", *SMALL, *TIMED, "--lang", lang, "--format", "markdown").stdout
     assert "```text" in md and "x" in md
@@ -209,4 +209,4 @@ def test_handout_time_section(lang: str) -> None:
 
 def test_handout_without_time_has_no_time_section() -> None:
     page = invoke("handout", *SMALL, "--no-measure", "--format", "html").stdout
-    assert '<section id="time">' not in page
+    assert '<h2 id="time">' not in page

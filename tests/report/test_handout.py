@@ -13,7 +13,8 @@ import pytest
 from bottlecalc import __version__
 from bottlecalc.api import compare_blocks
 from bottlecalc.report.compare.json import compare_dict
-from bottlecalc.report.handout import html, markdown
+from bottlecalc.report.handout import html
+from bottlecalc.report.handout.document import render_markdown as markdown_page
 from bottlecalc.report.handout.i18n import EN, STRINGS, ZH, Lang
 from bottlecalc.report.handout.page import Handout, build_handout, lesson_spec
 from bottlecalc.report.render import RenderOptions
@@ -28,7 +29,7 @@ def render_html(page: Handout) -> str:
 
 
 def render_markdown(page: Handout) -> str:
-    return markdown.render(page, RenderOptions())
+    return markdown_page(page, RenderOptions())
 
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")

@@ -95,7 +95,6 @@ EN: dict[str, str] = {
               "results as: bottlecalc compare --format json",
     "conventions": "Conventions",
     "notes": "Notes",
-    "not_measured": "—",
     "time_title": "MACs are not time",
     "time_note": "bottlecalc ran both blocks for real on the computer that made this page, "
                  "each forward pass many times (torch.utils.benchmark, eval mode, random "
@@ -247,7 +246,6 @@ ZH: dict[str, str] = {
               "bottlecalc compare --format json",
     "conventions": "约定",
     "notes": "说明",
-    "not_measured": "—",
     "time_title": "MACs 不等于时间",
     "time_note": "bottlecalc 在生成本页的这台计算机上真实运行了两种块，每次前向传播都重复多次"
                  "（torch.utils.benchmark，eval 模式，随机输入）。表中给出时间的中位数和离散程度"

@@ -14,7 +14,6 @@ from bottlecalc import __version__
 from bottlecalc.analytic import Counts, Layer, Op, fmt
 from bottlecalc.report import timing
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
-from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
 from bottlecalc.report.numbers import shape_text
@@ -52,10 +51,6 @@ class Handout:
     @property
     def lesson_diagram(self) -> BlockDiagram:
         return block_diagram(self.lesson)
-
-    @property
-    def conventions(self) -> Mapping[str, str]:
-        return CONVENTIONS
 
 
 def lesson_spec() -> BlockSpec:

@@ -36,18 +36,56 @@ def chart(figure: doc.Chart) -> str:
     return sheet(doc.Sheet(columns, rows, title=figure.title))
 
 
+def heading(part: doc.Heading) -> str:
+    anchor = f' id="{escape(part.anchor)}"' if part.anchor else ""
+    return f"<h{part.level}{anchor}>{_text(part.text)}</h{part.level}>"
+
+
+def items(part: doc.List) -> str:
+    terms = [f"<b>{_text(term)}</b>: " for term in part.terms] or [""] * len(part.items)
+    shown = "".join(f"<li>{term}{_text(item)}</li>"
+                    for term, item in zip(terms, part.items, strict=True))
+    return f'<ul class="{part.kind}">{shown}</ul>'
+
+
+def entries(part: doc.Entries) -> str:
+    """An ordered list; each item its blocks, its data as ``data-`` attributes."""
+    items = []
+    for entry in part.entries:
+        data = "".join(f' data-{name}="{escape(value)}"' for name, value in entry.data)
+        items.append(f'<li class="{escape(part.label)}"{data}>'
+                     f"{''.join(map(block, entry.blocks))}</li>")
+    return f"<ol>{''.join(items)}</ol>"
+
+
 def block(part: doc.Block) -> str:
     if isinstance(part, doc.Heading):
-        return f"<h{part.level}>{_text(part.text)}</h{part.level}>"
+        return heading(part)
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):
         kind = "" if part.kind is doc.Kind.TEXT else f' class="{part.kind}"'
         return f"<p{kind}>{_text(part.text)}</p>"
     if isinstance(part, doc.List):
-        items = "".join(f"<li>{_text(item)}</li>" for item in part.items)
-        return f'<ul class="{part.kind}">{items}</ul>'
+        return items(part)
+    if isinstance(part, doc.Code):
+        return f'<pre class="{escape(part.language)}">{escape(part.text)}</pre>'
+    if isinstance(part, doc.Figure):
+        return f'<div class="figure">{part.svg}</div>'  # bottlecalc's own SVG, escaped there
+    if isinstance(part, doc.Rule):
+        return "<hr>"
+    if isinstance(part, doc.Entries):
+        return entries(part)
     return chart(part)
+
+
+def page(document: doc.Document, *, title: str, lang: str, css: str) -> str:
+    """The document as one self-contained page (UTF-8, no scripts, no external resources):
+    its ``title``, its language tag (``lang``: 'en', 'zh-CN'), its styles."""
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+            f"<main>\n{render(document, RenderOptions())}</main>\n</body>\n</html>\n")
 
 
 def render(document: doc.Document, options: RenderOptions) -> str:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bottlecalc.report import document as doc
 from bottlecalc.report.markdown import cell
 from bottlecalc.report.render import RenderOptions
 
 # How a paragraph of each kind is set off.
 MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}**",
-          doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}"}
+          doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}",
+          doc.Kind.ASIDE: "> {}", doc.Kind.QUESTION: "{}", doc.Kind.ANSWER: "**{}**",
+          doc.Kind.BLANK: "{} ______", doc.Kind.WORK: "_{}_"}
+MARKUP_CHARACTERS = "\\`*_[]#<>!|"
+
+
+def escaped(text: str) -> str:
+    """Words the user typed, their Markdown (and HTML) escaped: a title cannot inject
+    links or tags."""
+    return escape("".join(f"\\{c}" if c in MARKUP_CHARACTERS else c for c in text),
+                  quote=False)
 
 
 def sheet(table: doc.Sheet) -> list[str]:
@@ -20,10 +32,35 @@ def sheet(table: doc.Sheet) -> list[str]:
             *("| " + " | ".join(map(cell, row)) + " |" for row in rows)]
 
 
+def items(part: doc.List) -> list[str]:
+    if part.terms:
+        return [f"- **{term}**: {item}" for term, item in zip(part.terms, part.items,
+                                                              strict=True)]
+    return [f"- {item}" for item in part.items]
+
+
+def figure(part: doc.Figure) -> list[str]:
+    """A drawing in characters, or the sheet of its numbers, or nothing."""
+    if part.text:
+        return block(doc.Code(part.text))
+    return sheet(part.sheet) if part.sheet else []
+
+
+def entries(part: doc.Entries) -> list[str]:
+    """A numbered list, each entry's blocks indented under its number."""
+    lines = []
+    for number, entry in enumerate(part.entries, 1):
+        inner = "\n\n".join("\n".join(block(b)) for b in entry.blocks).splitlines() or [""]
+        lead = f"{number}. "
+        lines += [lead + inner[0], *(" " * len(lead) + line if line else line
+                                     for line in inner[1:]), ""]
+    return lines[:-1]
+
+
 def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
-        return [f"{'#' * part.level} {part.text}"]
+        return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.text}"]
     if isinstance(part, doc.Sheet) and part.heading and part.title:
         return [*block(doc.Heading(part.title, part.heading)), "", *sheet(part)]
     if isinstance(part, doc.Sheet):
@@ -31,7 +68,15 @@ def block(part: doc.Block) -> list[str]:
     if isinstance(part, doc.Prose):
         return [MARKUP[part.kind].format(part.text)]
     if isinstance(part, doc.List):
-        return [f"- {item}" for item in part.items]
+        return items(part)
+    if isinstance(part, doc.Code):
+        return [f"```{part.language}", part.text, "```"]
+    if isinstance(part, doc.Figure):
+        return figure(part)
+    if isinstance(part, doc.Rule):
+        return ["---"]
+    if isinstance(part, doc.Entries):
+        return entries(part)
     return []
 
 

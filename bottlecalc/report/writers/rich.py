@@ -5,6 +5,7 @@ wrapped between words, so no number or name is ever cut."""
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.rule import Rule
 from rich.text import Text
 
 from bottlecalc.report import document as doc
@@ -17,7 +18,10 @@ LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
 # How a paragraph of each kind looks: (prefix, style, hanging indent)
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
          doc.Kind.RATIO: ("", "bold", 2), doc.Kind.VERDICT: ("", "green", 0),
-         doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2)}
+         doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2),
+         doc.Kind.ASIDE: ("│ ", "", 2), doc.Kind.QUESTION: ("", "", 2),
+         doc.Kind.ANSWER: ("", "bold", 2), doc.Kind.BLANK: ("", "", 2),
+         doc.Kind.WORK: ("", "dim", 2)}
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
@@ -71,8 +75,26 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
     if isinstance(part, doc.Prose):
         return [prose(part)]
     if isinstance(part, doc.List):
-        return [prose(doc.Prose(item, part.kind)) for item in part.items]
-    return [layout.Prose(part.title, style="bold"), chart(part, width)]
+        terms = [f"{term}: " for term in part.terms] or [""] * len(part.items)
+        return [prose(doc.Prose(term + item, part.kind))
+                for term, item in zip(terms, part.items, strict=True)]
+    if isinstance(part, doc.Chart):
+        return [layout.Prose(part.title, style="bold"), chart(part, width)]
+    if isinstance(part, doc.Entries):
+        return [r for number, entry in enumerate(part.entries, 1)
+                for r in [layout.Prose(f"{number}.", style="bold"),
+                          *(r for b in entry.blocks for r in block(b, width))]]
+    return drawn(part, width)
+
+
+def drawn(part: doc.Code | doc.Figure | doc.Rule, width: int | None) -> list[RenderableType]:
+    """Text kept line for line (never wrapped: a line too wide runs on, uncut); a figure
+    as its drawing in characters, or its sheet; a rule as a line."""
+    if isinstance(part, doc.Rule):
+        return [Rule(style="dim")]
+    if isinstance(part, doc.Figure) and not part.text:
+        return [layout.fit(sheet(part.sheet), width)] if part.sheet else []
+    return [Text(part.text, no_wrap=True, overflow="ignore")]
 
 
 def renderable(document: doc.Document, width: int | None) -> Group:
