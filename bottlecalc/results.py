@@ -6,7 +6,7 @@ Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -24,22 +24,73 @@ from bottlecalc.analytic import (
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 
+class Why(StrEnum):
+    """Why a route's count differs from the complete count; ``Reconcile.reason`` words it."""
+
+    NO_FORMULA = "no_formula"  # modules: work in a module of a type no formula covers
+    FORMULA = "formula"  # modules: a covered module's formula gives another count
+    OPS = "ops"  # ops: the op registry's formulas give another count in a module
+    EXTRA = "extra"  # fvcore: its per-element count for an op without MACs
+    NOT_COUNTED = "not_counted"  # fvcore: MAC work in ops it has no handle for
+    UNACCOUNTED = "unaccounted"  # fvcore: a difference no op it skipped explains
+    NO_MACS = "no_macs"  # fvcore: an op it skipped that carries no MACs
+    REMAINDER = "remainder"  # fvcore: its float estimates leave a fraction of a MAC
+
+
 @dataclass(frozen=True)
 class Reconcile:
-    """Where one route's count differs from the complete count, by how much, and why."""
+    """Where one route's count differs from the complete count, by how much, and why: the
+    cause as a ``Why`` and the facts behind it, so every language can word it."""
 
     engine: str  # the route that differs: "fvcore", "modules" or "ops"
     op: str  # the op (aten::layer_norm) or module type (CustomAttention) it is in
     macs: int  # that route's count minus the complete count (0: it carries no MACs)
-    reason: str
+    why: Why
     count: int = 1  # occurrences (ops) or modules
     modules: tuple[str, ...] = ()  # where: module paths
     explained: bool = True  # False: nothing known accounts for it (a warning)
+    ours: int | None = None  # the route's own MACs there (FORMULA, OPS; EXTRA: predicted)
+    seen: int | None = None  # FlopCounterMode's MACs there (FORMULA, OPS)
+    ops: tuple[tuple[str, int], ...] = ()  # ops that ran (or fvcore skipped) there, and calls
+    detail: str = ""  # the op registry's words: fvcore's extra count, the work it skips
+    estimated: tuple[str, ...] = ()  # ops fvcore counted there by a float estimate
+    remainder: float = 0.0  # REMAINDER: what fvcore's float estimates leave past whole MACs
 
     def merge(self, other: Reconcile) -> Reconcile:
         """The same difference seen in another module: counts add up, modules are listed."""
         return replace(self, macs=self.macs + other.macs, count=self.count + other.count,
                        modules=self.modules + other.modules)
+
+    @property
+    def reason(self) -> str:
+        """The cause in English, as JSON's ``reason`` and the warnings give it."""
+        estimate = ", ".join(self.estimated)
+        return _REASONS[self.why](self) + (
+            f"; fvcore's count here includes its float estimate of {estimate}, which no "
+            "exact count reproduces" if estimate else "")
+
+
+def _calls(r: Reconcile) -> str:
+    return ", ".join(f"{op} x{n}" for op, n in r.ops)
+
+
+_REASONS: dict[Why, Callable[[Reconcile], str]] = {
+    Why.NO_FORMULA: lambda r: f"no module formula for {r.op} (FlopCounterMode counted its "
+                              f"{', '.join(op for op, _ in r.ops)})",
+    Why.FORMULA: lambda r: f"the {r.op} formula and FlopCounterMode disagree "
+                           f"({r.ours:,} vs {r.seen:,} MACs)",
+    Why.OPS: lambda r: f"bottlecalc's op formulas give {r.ours:,} MACs here, FlopCounterMode "
+                       f"{r.seen:,} ({_calls(r) or 'none'})",
+    Why.EXTRA: lambda r: r.detail + ("" if r.ours is None else
+                                     f"; the module formulas predict {r.ours:,}"),
+    Why.NOT_COUNTED: lambda r: f"{r.detail} not counted: fvcore has no handle for it",
+    Why.UNACCOUNTED: lambda r: "fvcore's count differs from the complete count here; it "
+                               f"skipped {_calls(r) or 'nothing'} here",
+    Why.NO_MACS: lambda r: "skipped by fvcore; it carries no multiply-accumulates, so no MAC "
+                           "convention counts it",
+    Why.REMAINDER: lambda r: f"fvcore's float estimates leave {r.remainder!r} past whole MACs; "
+                             "no integer count explains it",
+}
 
 
 @dataclass(frozen=True)
