@@ -6,7 +6,7 @@ Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -64,33 +64,32 @@ class Reconcile:
     @property
     def reason(self) -> str:
         """The cause in English, as JSON's ``reason`` and the warnings give it."""
-        estimate = ", ".join(self.estimated)
-        return _REASONS[self.why](self) + (
-            f"; fvcore's count here includes its float estimate of {estimate}, which no "
-            "exact count reproduces" if estimate else "")
+        calls = ", ".join(f"{op} x{n}" for op, n in self.ops)
+        text = _REASONS[self.why].format(
+            op=self.op, ours=self.ours, seen=self.seen, detail=self.detail,
+            remainder=self.remainder, names=", ".join(op for op, _ in self.ops),
+            calls=calls or "none", skipped=calls or "nothing",
+            predicted="" if self.ours is None else f"; the module formulas predict {self.ours:,}")
+        return text + (_ESTIMATED.format(", ".join(self.estimated)) if self.estimated else "")
 
 
-def _calls(r: Reconcile) -> str:
-    return ", ".join(f"{op} x{n}" for op, n in r.ops)
-
-
-_REASONS: dict[Why, Callable[[Reconcile], str]] = {
-    Why.NO_FORMULA: lambda r: f"no module formula for {r.op} (FlopCounterMode counted its "
-                              f"{', '.join(op for op, _ in r.ops)})",
-    Why.FORMULA: lambda r: f"the {r.op} formula and FlopCounterMode disagree "
-                           f"({r.ours:,} vs {r.seen:,} MACs)",
-    Why.OPS: lambda r: f"bottlecalc's op formulas give {r.ours:,} MACs here, FlopCounterMode "
-                       f"{r.seen:,} ({_calls(r) or 'none'})",
-    Why.EXTRA: lambda r: r.detail + ("" if r.ours is None else
-                                     f"; the module formulas predict {r.ours:,}"),
-    Why.NOT_COUNTED: lambda r: f"{r.detail} not counted: fvcore has no handle for it",
-    Why.UNACCOUNTED: lambda r: "fvcore's count differs from the complete count here; it "
-                               f"skipped {_calls(r) or 'nothing'} here",
-    Why.NO_MACS: lambda r: "skipped by fvcore; it carries no multiply-accumulates, so no MAC "
-                           "convention counts it",
-    Why.REMAINDER: lambda r: f"fvcore's float estimates leave {r.remainder!r} past whole MACs; "
-                             "no integer count explains it",
+# Each cause in English, worded from a row's facts (another language words the same facts):
+_REASONS = {
+    Why.NO_FORMULA: "no module formula for {op} (FlopCounterMode counted its {names})",
+    Why.FORMULA: "the {op} formula and FlopCounterMode disagree ({ours:,} vs {seen:,} MACs)",
+    Why.OPS: "bottlecalc's op formulas give {ours:,} MACs here, FlopCounterMode {seen:,} "
+             "({calls})",
+    Why.EXTRA: "{detail}{predicted}",
+    Why.NOT_COUNTED: "{detail} not counted: fvcore has no handle for it",
+    Why.UNACCOUNTED: "fvcore's count differs from the complete count here; it skipped "
+                     "{skipped} here",
+    Why.NO_MACS: "skipped by fvcore; it carries no multiply-accumulates, so no MAC convention "
+                 "counts it",
+    Why.REMAINDER: "fvcore's float estimates leave {remainder!r} past whole MACs; no integer "
+                   "count explains it",
 }
+_ESTIMATED = ("; fvcore's count here includes its float estimate of {}, which no exact count "
+              "reproduces")
 
 
 @dataclass(frozen=True)
