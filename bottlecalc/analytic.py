@@ -85,10 +85,6 @@ class Layer:
         return 2 * self.macs
 
 
-def fmt(n: int) -> str:
-    return f"{n:,}"
-
-
 def numel(shape: Shape) -> int:
     total = 1
     for dim in shape:
@@ -121,11 +117,11 @@ def conv(
     biases = out_channels if bias else 0
     macs = n * weights * out[2] * out[3]
     cin = f"({c}/{groups})" if groups > 1 else f"{c}"
-    formula = f"{kernel}x{kernel}x{cin}x{out_channels} = {fmt(weights)}"
+    formula = f"{kernel}x{kernel}x{cin}x{out_channels} = {weights:,}"
     if biases:
-        formula += f" + {fmt(biases)} bias = {fmt(weights + biases)}"
+        formula += f" + {biases:,} bias = {weights + biases:,}"
     batch = f"{n}x" if n > 1 else ""
-    macs_formula = f"{fmt(weights)} x {batch}{out[2]}x{out[3]} = {fmt(macs)}"
+    macs_formula = f"{weights:,} x {batch}{out[2]}x{out[3]} = {macs:,}"
     return Layer(
         name, Op.CONV, x, out, weights=weights, bias=biases, params=weights + biases,
         macs=macs, fvcore=macs, formula=formula, macs_formula=macs_formula, shortcut=shortcut,
@@ -138,8 +134,8 @@ def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
     fv = 2 * numel(x)  # fvcore, eval mode with affine: 2 per input element
     return Layer(
         name, Op.BN, x, x, params=2 * c, buffers=2 * c + 1, fvcore=fv,
-        formula=f"2x{c} = {fmt(2 * c)} (+{fmt(2 * c + 1)} buffers)",
-        macs_formula=f"fvcore: 2 x {'x'.join(map(str, x))} = {fmt(fv)}",
+        formula=f"2x{c} = {2 * c:,} (+{2 * c + 1:,} buffers)",
+        macs_formula=f"fvcore: 2 x {'x'.join(map(str, x))} = {fv:,}",
         shortcut=shortcut,
     )
 
@@ -151,7 +147,7 @@ def relu(name: str, x: Shape) -> Layer:
 def add(name: str, x: Shape) -> Layer:
     return Layer(
         name, Op.ADD, x, x, formula="no parameters",
-        macs_formula=f"{fmt(numel(x))} additions, counted by no engine here",
+        macs_formula=f"{numel(x):,} additions, counted by no engine here",
     )
 
 
@@ -167,7 +163,7 @@ def avgpool(name: str, x: Shape) -> Layer:
     n, c, _, _ = x
     fv = numel(x)  # fvcore: adaptive_avg_pool2d counts one per input element
     return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv, formula="no parameters",
-                 macs_formula=f"fvcore: {'x'.join(map(str, x))} = {fmt(fv)}")
+                 macs_formula=f"fvcore: {'x'.join(map(str, x))} = {fv:,}")
 
 
 def linear(name: str, x: Shape, out_features: int, *, bias: bool = True) -> Layer:
@@ -175,13 +171,13 @@ def linear(name: str, x: Shape, out_features: int, *, bias: bool = True) -> Laye
     weights = f * out_features
     biases = out_features if bias else 0
     macs = n * weights
-    formula = f"{f}x{out_features} = {fmt(weights)}"
+    formula = f"{f}x{out_features} = {weights:,}"
     if biases:
-        formula += f" + {fmt(biases)} bias = {fmt(weights + biases)}"
+        formula += f" + {biases:,} bias = {weights + biases:,}"
     return Layer(
         name, Op.LINEAR, (n, f), (n, out_features), weights=weights, bias=biases,
         params=weights + biases, macs=macs, fvcore=macs, formula=formula,
-        macs_formula=f"{fmt(weights)} x {n} = {fmt(macs)}",
+        macs_formula=f"{weights:,} x {n} = {macs:,}",
     )
 
 

@@ -24,22 +24,72 @@ from bottlecalc.analytic import (
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 
+class Why(StrEnum):
+    """Why a route's count differs from the complete count; ``Reconcile.reason`` words it."""
+
+    NO_FORMULA = "no_formula"  # modules: work in a module of a type no formula covers
+    FORMULA = "formula"  # modules: a covered module's formula gives another count
+    OPS = "ops"  # ops: the op registry's formulas give another count in a module
+    EXTRA = "extra"  # fvcore: its per-element count for an op without MACs
+    NOT_COUNTED = "not_counted"  # fvcore: MAC work in ops it has no handle for
+    UNACCOUNTED = "unaccounted"  # fvcore: a difference no op it skipped explains
+    NO_MACS = "no_macs"  # fvcore: an op it skipped that carries no MACs
+    REMAINDER = "remainder"  # fvcore: its float estimates leave a fraction of a MAC
+
+
 @dataclass(frozen=True)
 class Reconcile:
-    """Where one route's count differs from the complete count, by how much, and why."""
+    """Where one route's count differs from the complete count, by how much, and why: the
+    cause as a ``Why`` and the facts behind it, so every language can word it."""
 
     engine: str  # the route that differs: "fvcore", "modules" or "ops"
     op: str  # the op (aten::layer_norm) or module type (CustomAttention) it is in
     macs: int  # that route's count minus the complete count (0: it carries no MACs)
-    reason: str
+    why: Why
     count: int = 1  # occurrences (ops) or modules
     modules: tuple[str, ...] = ()  # where: module paths
     explained: bool = True  # False: nothing known accounts for it (a warning)
+    ours: int | None = None  # the route's own MACs there (FORMULA, OPS; EXTRA: predicted)
+    seen: int | None = None  # FlopCounterMode's MACs there (FORMULA, OPS)
+    ops: tuple[tuple[str, int], ...] = ()  # ops that ran (or fvcore skipped) there, and calls
+    detail: str = ""  # the op registry's words: fvcore's extra count, the work it skips
+    estimated: tuple[str, ...] = ()  # ops fvcore counted there by a float estimate
+    remainder: float = 0.0  # REMAINDER: what fvcore's float estimates leave past whole MACs
 
     def merge(self, other: Reconcile) -> Reconcile:
         """The same difference seen in another module: counts add up, modules are listed."""
         return replace(self, macs=self.macs + other.macs, count=self.count + other.count,
                        modules=self.modules + other.modules)
+
+    @property
+    def reason(self) -> str:
+        """The cause in English, as JSON's ``reason`` and the warnings give it."""
+        calls = ", ".join(f"{op} x{n}" for op, n in self.ops)
+        text = _REASONS[self.why].format(
+            op=self.op, ours=self.ours, seen=self.seen, detail=self.detail,
+            remainder=self.remainder, names=", ".join(op for op, _ in self.ops),
+            calls=calls or "none", skipped=calls or "nothing",
+            predicted="" if self.ours is None else f"; the module formulas predict {self.ours:,}")
+        return text + (_ESTIMATED.format(", ".join(self.estimated)) if self.estimated else "")
+
+
+# Each cause in English, worded from a row's facts (another language words the same facts):
+_REASONS = {
+    Why.NO_FORMULA: "no module formula for {op} (FlopCounterMode counted its {names})",
+    Why.FORMULA: "the {op} formula and FlopCounterMode disagree ({ours:,} vs {seen:,} MACs)",
+    Why.OPS: "bottlecalc's op formulas give {ours:,} MACs here, FlopCounterMode {seen:,} "
+             "({calls})",
+    Why.EXTRA: "{detail}{predicted}",
+    Why.NOT_COUNTED: "{detail} not counted: fvcore has no handle for it",
+    Why.UNACCOUNTED: "fvcore's count differs from the complete count here; it skipped "
+                     "{skipped} here",
+    Why.NO_MACS: "skipped by fvcore; it carries no multiply-accumulates, so no MAC convention "
+                 "counts it",
+    Why.REMAINDER: "fvcore's float estimates leave {remainder!r} past whole MACs; no integer "
+                   "count explains it",
+}
+_ESTIMATED = ("; fvcore's count here includes its float estimate of {}, which no exact count "
+              "reproduces")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from bottlecalc.analytic import fmt
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
@@ -111,7 +110,7 @@ def too_big_to_trace(macs: int | None, weight_bytes: int | None,
                      activation_bytes: int = 0) -> str | None:
     """Why fvcore must not trace this for real, or None when it may (or the cost is unknown)."""
     if macs is not None and macs > TRACE_MAX_MACS:
-        return f"tracing for real would compute {fmt(macs)} MACs"
+        return f"tracing for real would compute {macs:,} MACs"
     if weight_bytes is None:
         return None
     total = weight_bytes + activation_bytes
@@ -217,8 +216,8 @@ def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward 
     if again is not None and again.macs != forward.macs:
         built.warnings.append(
             f"the forward's control flow depends on input values: the count holds for the "
-            f"example input given ({fmt(forward.macs)} MACs); on a random input of the same "
-            f"shape it is {fmt(again.macs)} MACs")
+            f"example input given ({forward.macs:,} MACs); on a random input of the same "
+            f"shape it is {again.macs:,} MACs")
     return forward
 
 
@@ -358,8 +357,8 @@ def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) ->
     if again.macs != forward.macs:
         built.warnings.append(
             f"the forward's control flow depends on input values: the count holds for the "
-            f"example input given ({fmt(forward.macs)} MACs); on a random input of the same "
-            f"shape it is {fmt(again.macs)} MACs")
+            f"example input given ({forward.macs:,} MACs); on a random input of the same "
+            f"shape it is {again.macs:,} MACs")
 
 
 def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:

@@ -21,12 +21,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import ROOT
 from bottlecalc.measure.engines import FvcoreCount
 from bottlecalc.measure.forward import Forward
 from bottlecalc.measure.ops import lookup
-from bottlecalc.results import Reconcile
+from bottlecalc.results import Reconcile, Why
 
 
 def modules_rows(forward: Forward) -> list[Reconcile]:
@@ -35,18 +34,15 @@ def modules_rows(forward: Forward) -> list[Reconcile]:
     for path, flops in sorted(forward.own.items()):
         macs, made = flops // 2, forward.formulas.get(path)
         if made is None and macs:
-            kind = forward.kinds.get(path, "?")
-            ops = ", ".join(sorted(forward.ops[path]))
-            rows.append(Reconcile("modules", kind, -macs, f"no module formula for {kind} "
-                                  f"(FlopCounterMode counted its {ops})",
-                                  modules=(path or ROOT,)))
+            rows.append(Reconcile("modules", forward.kinds.get(path, "?"), -macs,
+                                  Why.NO_FORMULA, modules=(path or ROOT,),
+                                  ops=tuple(sorted(forward.ops[path].items()))))
     for path, made in sorted(forward.formulas.items()):
         seen = forward.own.get(path, 0) // 2
         if made.macs != seen:
-            rows.append(Reconcile("modules", made.kind, made.macs - seen,
-                                  f"the {made.kind} formula and FlopCounterMode disagree "
-                                  f"({fmt(made.macs)} vs {fmt(seen)} MACs)",
-                                  modules=(path or ROOT,), explained=False))
+            rows.append(Reconcile("modules", made.kind, made.macs - seen, Why.FORMULA,
+                                  modules=(path or ROOT,), explained=False,
+                                  ours=made.macs, seen=seen))
     return _merged(rows)
 
 
@@ -56,12 +52,10 @@ def ops_rows(forward: Forward) -> list[Reconcile]:
     for path in sorted(set(forward.own) | set(forward.own_ops)):
         ours, flops = forward.own_ops.get(path, 0), forward.own.get(path, 0)
         if 2 * ours != flops:
-            ops = sorted(forward.ops.get(path, {}).items())
-            seen = ", ".join(f"{op} x{n}" for op, n in ops)
             rows.append(Reconcile("ops", forward.kinds.get(path, "?"), ours - flops // 2 or 1,
-                                  f"bottlecalc's op formulas give {fmt(ours)} MACs here, "
-                                  f"FlopCounterMode {fmt(flops // 2)} ({seen or 'none'})",
-                                  modules=(path or ROOT,), explained=False))
+                                  Why.OPS, modules=(path or ROOT,), explained=False,
+                                  ours=ours, seen=flops // 2,
+                                  ops=tuple(sorted(forward.ops.get(path, {}).items()))))
     return rows
 
 
@@ -72,12 +66,10 @@ def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
     gaps = _gaps(forward, fv)
     rows.extend(gaps)
     if fv.remainder:
-        rows.append(Reconcile("fvcore", "float remainder", 0, f"fvcore's float estimates "
-                              f"leave {fv.remainder!r} past whole MACs; no integer count "
-                              "explains it", explained=False))
+        rows.append(Reconcile("fvcore", "float remainder", 0, Why.REMAINDER,
+                              explained=False, remainder=fv.remainder))
     named = {op for row in gaps for op in row.op.split(" + ")}
-    rows.extend(Reconcile("fvcore", op, 0, "skipped by fvcore; it carries no "
-                          "multiply-accumulates, so no MAC convention counts it", count=n)
+    rows.extend(Reconcile("fvcore", op, 0, Why.NO_MACS, count=n)
                 for op, n in sorted(fv.unsupported.items()) if op not in named)
     return rows
 
@@ -89,10 +81,9 @@ def _extra(op: str, n: int, forward: Forward) -> Reconcile:
     kinds = record.extra_modules if record else ()
     paths = [p for p, f in forward.formulas.items() if kinds and f.kind.startswith(kinds)]
     predicted = sum(forward.formulas[p].fvcore or 0 for p in paths)
-    reason = _extra_of(op) + ("" if predicted == n else
-                                 f"; the module formulas predict {fmt(predicted)}")
-    return Reconcile("fvcore", f"aten::{op}", n, reason, count=len(paths),
-                     modules=tuple(p or "(root)" for p in paths))
+    return Reconcile("fvcore", f"aten::{op}", n, Why.EXTRA, count=len(paths),
+                     modules=tuple(p or "(root)" for p in paths), detail=_extra_of(op),
+                     ours=None if predicted == n else predicted)
 
 
 def _gaps(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
@@ -116,9 +107,7 @@ def _estimated(row: Reconcile, ops: frozenset[str]) -> Reconcile:
     optimiser) is never explained away: the estimate is folded in, not a count."""
     if not ops:
         return row
-    named = ", ".join(f"aten::{op}" for op in sorted(ops))
-    return replace(row, explained=False, reason=f"{row.reason}; fvcore's count here includes "
-                   f"its float estimate of {named}, which no exact count reproduces")
+    return replace(row, explained=False, estimated=tuple(f"aten::{op}" for op in sorted(ops)))
 
 
 def _extra_of(op: str) -> str:
@@ -137,14 +126,11 @@ def _gap(path: str, macs: int, skipped: Counter[str]) -> Reconcile:
     carriers = {op: n for op, n in skipped.items() if _gap_of(op)}
     where = (path or "(root)",)
     if not carriers:
-        others = ", ".join(f"{op} x{n}" for op, n in sorted(skipped.items())) or "nothing"
-        return Reconcile("fvcore", f"module {where[0]}", macs, f"fvcore's count differs from "
-                         f"the complete count here; it skipped {others} here",
-                         modules=where, explained=False)
+        return Reconcile("fvcore", f"module {where[0]}", macs, Why.UNACCOUNTED,
+                         modules=where, explained=False, ops=tuple(sorted(skipped.items())))
     kinds = sorted({str(_gap_of(op)) for op in carriers})
-    return Reconcile("fvcore", " + ".join(sorted(carriers)), macs,
-                     f"{' and '.join(kinds)} not counted: fvcore has no handle for it",
-                     count=sum(carriers.values()), modules=where)
+    return Reconcile("fvcore", " + ".join(sorted(carriers)), macs, Why.NOT_COUNTED,
+                     count=sum(carriers.values()), modules=where, detail=" and ".join(kinds))
 
 
 def _own_skipped(path: str, kids: list[str], fv: FvcoreCount) -> Counter[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
-
 _UNITS = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
+
+
+def fmt(n: int) -> str:
+    """1179648 -> '1,179,648': every exact count, in every format, is written this way."""
+    return f"{n:,}"
 
 
 def exact(n: int | None) -> str:

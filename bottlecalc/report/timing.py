@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from bottlecalc.analytic import Layer, Op, fmt, ratio
+from bottlecalc.analytic import Layer, Op, ratio
+from bottlecalc.report.numbers import fmt
 from bottlecalc.results import (
     MIN_SAMPLES,
     NOISY_IQR,

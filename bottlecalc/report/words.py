@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bottlecalc.analytic import fmt
+from bottlecalc.report.numbers import fmt
 from bottlecalc.results import Measured, Reconcile, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}

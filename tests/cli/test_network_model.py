@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 import bottlecalc.api
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.cli import cli
-from bottlecalc.results import Measured, Reconcile
+from bottlecalc.results import Measured, Reconcile, Why
 
 TESTS = Path(__file__).parent.parent
 ROOT = TESTS.parent
@@ -236,8 +236,8 @@ def test_a_model_that_fails_to_import_build_or_run_exits_3(target: str, message:
 
 
 def test_unexplained_differences_exit_3_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
-    odd = Reconcile("modules", "Linear", -7, "formula and FlopCounterMode differ",
-                    modules=("fc",), explained=False)
+    odd = Reconcile("modules", "Linear", -7, Why.FORMULA, modules=("fc",), explained=False,
+                    ours=13, seen=20)
     measured = Measured(params=10, macs=20, torch_flops=40, reconcile=(odd,),
                         warnings=("modules: formula and FlopCounterMode differ in fc",))
     monkeypatch.setattr(bottlecalc.api, "count_model",

@@ -7,13 +7,12 @@ the details in a collapsed block. Numbers are exact; module names are code spans
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import WORD, detail_lines, headroom_text, measured_line
 from bottlecalc.report.glossary import CHECK_LEGEND
 from bottlecalc.report.markdown import table
-from bottlecalc.report.numbers import shape_text
+from bottlecalc.report.numbers import fmt, shape_text
 from bottlecalc.report.render import RenderOptions
 
 ICON = {Status.PASS: "✅", Status.TOLERATED: "⚠️", Status.FAIL: "❌", Status.ERROR: "❌"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from bottlecalc.analytic import fmt
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.check.words import (
@@ -19,7 +18,7 @@ from bottlecalc.report.check.words import (
 from bottlecalc.report.console import to_str
 from bottlecalc.report.glossary import CHECK_LEGEND, HEADROOM_FORMULA
 from bottlecalc.report.layout import GLUE, PLAIN, Column, Prose, Sheet, fit
-from bottlecalc.report.numbers import shape_text
+from bottlecalc.report.numbers import fmt, shape_text
 from bottlecalc.report.render import RenderOptions
 
 STYLE = {Status.PASS: "green", Status.TOLERATED: "yellow", Status.FAIL: "bold red",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import RANKED_BY, TopModule
 from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
-from bottlecalc.report.numbers import exact, shape_text
+from bottlecalc.report.numbers import exact, fmt, shape_text
 from bottlecalc.report.words import (
     complete_line,
     reconcile_lines,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bottlecalc.analytic import Layer, Op, fmt, numel, ratio
+from bottlecalc.analytic import Layer, Op, numel, ratio
+from bottlecalc.report.numbers import fmt
 from bottlecalc.report.words import NO_MEASURE, routes_line
 from bottlecalc.results import BlockResult, CompareResult
 from bottlecalc.spec import BlockKind, BlockSpec, YoloKind

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bottlecalc import __version__
-from bottlecalc.analytic import Counts, Layer, Op, fmt
+from bottlecalc.analytic import Counts, Layer, Op
 from bottlecalc.report import timing
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
 from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
-from bottlecalc.report.numbers import shape_text
+from bottlecalc.report.numbers import fmt, shape_text
 from bottlecalc.report.sweep.svg import ChartText
 from bottlecalc.results import NOISY_IQR, BlockResult, CompareResult, Machine, analytic_result
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, resolve_out

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bottlecalc.analytic import Op, fmt, ratio
+from bottlecalc.analytic import Op, ratio
+from bottlecalc.report.numbers import fmt
 from bottlecalc.results import BlockResult, CompareResult, analytic_result
 from bottlecalc.spec import BlockKind, BlockSpec, YoloKind, yolo_block
 

@@ -5,10 +5,9 @@ notes. Renderers only lay these out; :mod:`.words` holds the presets' own.
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import glossary, timing
-from bottlecalc.report.numbers import exact, human
+from bottlecalc.report.numbers import exact, fmt, human
 from bottlecalc.report.words import (
     MARK,
     complete_line,

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bottlecalc.analytic import Layer, Op, Traffic, fmt, ratio, traffic, v1_macs
+from bottlecalc.analytic import Layer, Op, Traffic, ratio, traffic, v1_macs
 from bottlecalc.report import glossary, timing
-from bottlecalc.report.numbers import exact, giga, human, nbytes
+from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
 from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
 from bottlecalc.results import Depth, LayerGroup, NetworkReport, NetworkResult, breakdown
 from bottlecalc.spec import BlockKind, StrideOn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
+from bottlecalc.report.numbers import fmt
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.scaling import words
 from bottlecalc.scaling import SequenceReport

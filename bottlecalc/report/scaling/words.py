@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from bottlecalc.analytic import fmt
+from bottlecalc.report.numbers import fmt
 from bottlecalc.scaling import Decode, Fit, SeqPoint, share
 
 DENSE = "dense: every MAC the kernels compute, causal attention's masked half included"

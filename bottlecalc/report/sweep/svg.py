@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from bottlecalc.analytic import Counts, fmt
+from bottlecalc.analytic import Counts
+from bottlecalc.report.numbers import fmt
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bottlecalc.analytic import fmt
 from bottlecalc.report import timing
 from bottlecalc.report.glossary import TERMS, Lang
+from bottlecalc.report.numbers import fmt
 from bottlecalc.report.timing import duration, times
 from bottlecalc.results import Timing
 from bottlecalc.spec import BlockKind

@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bottlecalc.analytic import Layer, Op, conv_out, fmt, ratio
+from bottlecalc.analytic import Layer, Op, conv_out, ratio
 from bottlecalc.report.compare.words import totals_text
 from bottlecalc.report.diagram.yolo import CLASS
 from bottlecalc.report.glossary import Lang
+from bottlecalc.report.numbers import fmt
 from bottlecalc.report.worksheet.i18n import strings
 from bottlecalc.results import BlockResult, analytic_result
 from bottlecalc.spec import YOLO_DEFAULTS, BlockKind, BlockSpec, InputShape, YoloKind, yolo_block
