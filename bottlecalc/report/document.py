@@ -34,12 +34,29 @@ class Kind(StrEnum):
     VERDICT = "verdict"  # whether the routes agree or a budget held
     LEGEND = "legend"  # what the columns and counts mean (from report/glossary.py)
     NOTE = "note"  # a remark on this run (a warning, the machine timed on)
+    FOOTNOTE = "footnote"  # small print at the end (a pull-request comment's legend)
+
+
+class Tone(StrEnum):
+    """How a cell reads at a glance (a terminal colours it; the words say it all)."""
+
+    PLAIN = ""
+    GOOD = "good"  # within budget
+    WARNING = "warning"  # over, within tolerance
+    BAD = "bad"  # exceeded, not measured
 
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading; a verdict's heading (``good`` set) opens with ✅ or ❌."""
+
     text: str
     level: int = 2
+    good: bool | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.good is None else f"{'✅' if self.good else '❌'} {self.text}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,7 @@ class Sheet:
     footer: tuple[str, ...] | None = None
     keys: int = 1
     look: Look = Look.PLAIN
+    tones: tuple[tuple[Tone, ...], ...] = ()  # a tone per cell, row by row (none: plain)
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,24 @@ class Chart:
     groups: tuple[Bars, ...]
 
 
-Block = Heading | Sheet | Prose | List | Chart
+@dataclass(frozen=True)
+class Comment:
+    """A line for machines, not readers (the marker a CI bot finds its comment by):
+    Markdown and HTML carry it as an HTML comment, the terminal leaves it out."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Details:
+    """Blocks a reader opens on demand: Markdown and HTML fold them under ``summary``
+    (``<details>``), the terminal shows them in place."""
+
+    summary: str
+    blocks: tuple[Block, ...]
+
+
+Block = Heading | Sheet | Prose | List | Chart | Comment | Details
 
 
 @dataclass(frozen=True)

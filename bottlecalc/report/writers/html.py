@@ -38,7 +38,7 @@ def chart(figure: doc.Chart) -> str:
 
 def block(part: doc.Block) -> str:
     if isinstance(part, doc.Heading):
-        return f"<h{part.level}>{_text(part.text)}</h{part.level}>"
+        return f"<h{part.level}>{_text(part.shown)}</h{part.level}>"
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):
@@ -47,6 +47,11 @@ def block(part: doc.Block) -> str:
     if isinstance(part, doc.List):
         items = "".join(f"<li>{_text(item)}</li>" for item in part.items)
         return f'<ul class="{part.kind}">{items}</ul>'
+    if isinstance(part, doc.Comment):
+        return f"<!-- {_text(part.text)} -->"
+    if isinstance(part, doc.Details):
+        inner = "\n".join(map(block, part.blocks))
+        return f"<details><summary>{_text(part.summary)}</summary>\n{inner}\n</details>"
     return chart(part)
 
 

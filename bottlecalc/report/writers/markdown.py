@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bottlecalc.report import document as doc
 from bottlecalc.report.markdown import cell
 from bottlecalc.report.render import RenderOptions
 
 # How a paragraph of each kind is set off.
 MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}**",
-          doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}"}
+          doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}",
+          doc.Kind.FOOTNOTE: "<sub>{}</sub>"}
 
 
 def sheet(table: doc.Sheet) -> list[str]:
@@ -23,17 +26,27 @@ def sheet(table: doc.Sheet) -> list[str]:
 def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
-        return [f"{'#' * part.level} {part.text}"]
+        return [f"{'#' * part.level} {part.shown}"]
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):
         return [MARKUP[part.kind].format(part.text)]
     if isinstance(part, doc.List):
         return [f"- {item}" for item in part.items]
+    if isinstance(part, doc.Comment):
+        return [f"<!-- {part.text} -->"]
+    if isinstance(part, doc.Details):
+        return [f"<details><summary>{escape(part.summary)}</summary>", "",
+                *joined(part.blocks), "", "</details>"]
     return []
 
 
+def joined(blocks: tuple[doc.Block, ...]) -> list[str]:
+    """The blocks' lines, a blank line between blocks."""
+    parts = [lines for lines in map(block, blocks) if lines]
+    return [line for n, lines in enumerate(parts) for line in ([""] if n else []) + lines]
+
+
 def render(document: doc.Document, options: RenderOptions) -> str:
-    parts = [block(doc.Heading(document.title))] if document.title else []
-    parts += [lines for lines in map(block, document.blocks) if lines]
-    return "\n\n".join("\n".join(lines) for lines in parts) + "\n"
+    title = (doc.Heading(document.title),) if document.title else ()
+    return "\n".join(joined((*title, *document.blocks))) + "\n"
