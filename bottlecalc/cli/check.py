@@ -222,23 +222,22 @@ def importable(directory: Path) -> None:
         sys.path.insert(0, entry)
 
 
+def _limit(name: str, help: str) -> options.Decorator:
+    return click.option(name, default=None, metavar="N", help=help)
+
+
 def limit_options(func: Any) -> Any:
     decorators = [
-        click.option("--max-params", default=None, metavar="N", help="Most parameters allowed."),
-        click.option("--max-macs", default=None, metavar="N",
-                     help="Most MACs allowed, held against the complete count (every "
-                     "multiply-add: conv, linear, matmul, attention, recurrent)."),
-        click.option("--max-flops", default=None, metavar="N",
-                     help="Most FLOPs allowed, held against FlopCounterMode's count."),
-        click.option("--max-train-flops", default=None, metavar="N",
-                     help="Most FLOPs a training step may take (forward and backward, a "
-                     "gradient for every trainable parameter), held against "
-                     "FlopCounterMode on meta."),
-        click.option("--max-decode-macs", default=None, metavar="N",
-                     help="Most MACs one decoding step may take (one new token per sequence, "
-                     "the KV cache holding --context tokens), a model TARGET."),
-        click.option("--max-kv-bytes", default=None, metavar="N",
-                     help="Most bytes the KV cache may hold at --context tokens."),
+        _limit("--max-params", "Most parameters allowed."),
+        _limit("--max-macs", "Most MACs allowed, held against the complete count (every "
+               "multiply-add: conv, linear, matmul, attention, recurrent)."),
+        _limit("--max-flops", "Most FLOPs allowed, held against FlopCounterMode's count."),
+        _limit("--max-train-flops", "Most FLOPs a training step may take (forward and "
+               "backward, a gradient for every trainable parameter), held against "
+               "FlopCounterMode on meta."),
+        _limit("--max-decode-macs", "Most MACs one decoding step may take (one new token per "
+               "sequence, the KV cache holding --context tokens), a model TARGET."),
+        _limit("--max-kv-bytes", "Most bytes the KV cache may hold at --context tokens."),
         click.option("--context", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Tokens in the KV cache for --max-decode-macs/--max-kv-bytes."),
         click.option("--seq-dim", type=click.IntRange(min=0), default=None, metavar="N",

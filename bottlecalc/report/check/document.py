@@ -18,11 +18,10 @@ from bottlecalc.budget.text import one_line
 from bottlecalc.report import document as doc
 from bottlecalc.report.check.words import (
     WORD,
-    baseline_lines,
     detail_lines,
+    facts,
     headroom_text,
     measured_line,
-    top_lines,
 )
 from bottlecalc.report.glossary import CHECK_LEGEND, HEADROOM_FORMULA
 from bottlecalc.report.numbers import shape_text
@@ -37,7 +36,7 @@ HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "head
 COMMENT_HEADERS = ("budget", "option", "counted as", "limit", "actual", "headroom", "verdict")
 MARKER = "bottlecalc check"  # the first line, <!-- bottlecalc check -->, that a workflow
 # finds and updates its own comment by
-SHOWN_CHANGES = 20  # rows of a budget's change table in the comment; the JSON lists them all
+COMMENT_CHANGES = 20  # rows of a budget's change table in the comment; the JSON lists them all
 NO_BREAK = "\u00a0"  # a space a terminal never breaks a line at: the formula stays whole
 
 
@@ -68,16 +67,10 @@ def terminal_rows(outcome: Outcome) -> list[tuple[tuple[str, ...], Status]]:
 
 
 def footnotes(report: CheckReport) -> list[str]:
-    """A line per fact of each budget, named: why it was not measured, what carries an
-    exceeded limit, what moved, what was measured (the routes, the trainable count)."""
-    lines = []
-    for outcome in report.outcomes:
-        error = ([] if outcome.error is None
-                 else [f"could not be measured: {one_line(outcome.error)}"])
-        facts = [*error, *top_lines(outcome), *baseline_lines(outcome, report.baseline),
-                 *filter(None, [measured_line(outcome)]), *detail_lines(outcome)]
-        lines += [f"{one_line(outcome.budget.name)}: {fact}" for fact in facts]
-    return lines
+    """Each budget's facts (what carries an exceeded limit, what moved, what was
+    measured...), a line each, named."""
+    return [f"{one_line(outcome.budget.name)}: {fact}"
+            for outcome in report.outcomes for fact in facts(outcome, report.baseline)]
 
 
 def comment(report: CheckReport) -> doc.Document:
@@ -153,7 +146,7 @@ def change_table(outcome: Outcome, baseline: str | None) -> list[doc.Block]:
     if not changes:
         return [doc.Prose(f"No module's parameters or MACs changed since `{baseline}`.")]
     rows = tuple((f"`{c.module}`", c.metric, fmt(c.before), fmt(c.after), f"{c.delta:+,}")
-                 for c in changes[:SHOWN_CHANGES])
+                 for c in changes[:COMMENT_CHANGES])
     more = len(changes) - len(rows)
     tail = [doc.Prose(f"… and {more} more (see `--format json`)")] if more else []
     return [doc.Prose(f"Modules whose counts changed since `{baseline}`:"),
