@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,27 +57,25 @@ Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration e
 130 interrupted (Ctrl-C).
 """
 
-TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops",
-                  "max_decode_macs", "max_kv_bytes", "context", "seq_dim", "tolerance",
-                  "input_shape", "inputs")
 Job = tuple[Budget, Target]
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits and input typed on the command line (None: not given)."""
+    """The limits and input typed on the command line (None: not given), in the order
+    a usage error names them."""
 
-    max_params: str | None
-    max_macs: str | None
-    max_flops: str | None
-    max_train_flops: str | None
-    tolerance: str | None
-    input_shape: tuple[str, ...]  # --input, once per positional input
-    inputs: str | None  # --inputs pkg.mod:callable
+    max_params: str | None = None
+    max_macs: str | None = None
+    max_flops: str | None = None
+    max_train_flops: str | None = None
     max_decode_macs: str | None = None
     max_kv_bytes: str | None = None
     context: int | None = None  # --context N: the decoding step's KV-cache tokens
     seq_dim: int | None = None  # --seq-dim N
+    tolerance: str | None = None
+    input_shape: tuple[str, ...] = ()  # --input, once per positional input
+    inputs: str | None = None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
@@ -118,6 +116,9 @@ def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: 
     budget = limits.budget(f"{kind} {cin}-{mid}-{out}/s{spec.stride}")
     dims = TensorSpec((shape.batch, cin, shape.height, shape.width))
     return budget, Target(Kind.BLOCK, (dims,), block=spec)
+
+
+TARGET_OPTIONS = tuple(f.name for f in fields(Limits))  # they need a TARGET or --block
 
 
 def file_jobs(config: Path | None) -> CheckConfig:

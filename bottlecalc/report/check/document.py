@@ -34,8 +34,7 @@ ICON = {Status.PASS: "✅", Status.TOLERATED: "⚠️", Status.FAIL: "❌", Stat
 HEADERS = ("budget", "target", "input", "held against", "limit", "actual", "headroom",
            "verdict")
 COMMENT_HEADERS = ("budget", "option", "counted as", "limit", "actual", "headroom", "verdict")
-MARKER = "bottlecalc check"  # the first line, <!-- bottlecalc check -->, that a workflow
-# finds and updates its own comment by
+MARKER = "bottlecalc check"  # the first line, as <!-- ... -->: a workflow finds its comment by it
 COMMENT_CHANGES = 20  # rows of a budget's change table in the comment; the JSON lists them all
 NO_BREAK = "\u00a0"  # a space a terminal never breaks a line at: the formula stays whole
 
