@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -57,27 +57,25 @@ Exit codes: 0 all within budget, 1 a budget exceeded, 2 usage or configuration e
 130 interrupted (Ctrl-C).
 """
 
-TARGET_OPTIONS = ("max_params", "max_macs", "max_flops", "max_train_flops",
-                  "max_decode_macs", "max_kv_bytes", "context", "seq_dim", "tolerance",
-                  "input_shape", "inputs")
 Job = tuple[Budget, Target]
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits and input typed on the command line (None: not given)."""
+    """The limits and input typed on the command line (None: not given), in the order
+    a usage error names them."""
 
-    max_params: str | None
-    max_macs: str | None
-    max_flops: str | None
-    max_train_flops: str | None
-    tolerance: str | None
-    input_shape: tuple[str, ...]  # --input, once per positional input
-    inputs: str | None  # --inputs pkg.mod:callable
+    max_params: str | None = None
+    max_macs: str | None = None
+    max_flops: str | None = None
+    max_train_flops: str | None = None
     max_decode_macs: str | None = None
     max_kv_bytes: str | None = None
     context: int | None = None  # --context N: the decoding step's KV-cache tokens
     seq_dim: int | None = None  # --seq-dim N
+    tolerance: str | None = None
+    input_shape: tuple[str, ...] = ()  # --input, once per positional input
+    inputs: str | None = None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
         raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
@@ -118,6 +116,9 @@ def block_job(kind: BlockKind, block: options.BlockOptions[int | None], limits: 
     budget = limits.budget(f"{kind} {cin}-{mid}-{out}/s{spec.stride}")
     dims = TensorSpec((shape.batch, cin, shape.height, shape.width))
     return budget, Target(Kind.BLOCK, (dims,), block=spec)
+
+
+TARGET_OPTIONS = tuple(f.name for f in fields(Limits))  # they need a TARGET or --block
 
 
 def file_jobs(config: Path | None) -> CheckConfig:
@@ -222,23 +223,22 @@ def importable(directory: Path) -> None:
         sys.path.insert(0, entry)
 
 
+def _limit(name: str, help: str) -> options.Decorator:
+    return click.option(name, default=None, metavar="N", help=help)
+
+
 def limit_options(func: Any) -> Any:
     decorators = [
-        click.option("--max-params", default=None, metavar="N", help="Most parameters allowed."),
-        click.option("--max-macs", default=None, metavar="N",
-                     help="Most MACs allowed, held against the complete count (every "
-                     "multiply-add: conv, linear, matmul, attention, recurrent)."),
-        click.option("--max-flops", default=None, metavar="N",
-                     help="Most FLOPs allowed, held against FlopCounterMode's count."),
-        click.option("--max-train-flops", default=None, metavar="N",
-                     help="Most FLOPs a training step may take (forward and backward, a "
-                     "gradient for every trainable parameter), held against "
-                     "FlopCounterMode on meta."),
-        click.option("--max-decode-macs", default=None, metavar="N",
-                     help="Most MACs one decoding step may take (one new token per sequence, "
-                     "the KV cache holding --context tokens), a model TARGET."),
-        click.option("--max-kv-bytes", default=None, metavar="N",
-                     help="Most bytes the KV cache may hold at --context tokens."),
+        _limit("--max-params", "Most parameters allowed."),
+        _limit("--max-macs", "Most MACs allowed, held against the complete count (every "
+               "multiply-add: conv, linear, matmul, attention, recurrent)."),
+        _limit("--max-flops", "Most FLOPs allowed, held against FlopCounterMode's count."),
+        _limit("--max-train-flops", "Most FLOPs a training step may take (forward and "
+               "backward, a gradient for every trainable parameter), held against "
+               "FlopCounterMode on meta."),
+        _limit("--max-decode-macs", "Most MACs one decoding step may take (one new token per "
+               "sequence, the KV cache holding --context tokens), a model TARGET."),
+        _limit("--max-kv-bytes", "Most bytes the KV cache may hold at --context tokens."),
         click.option("--context", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Tokens in the KV cache for --max-decode-macs/--max-kv-bytes."),
         click.option("--seq-dim", type=click.IntRange(min=0), default=None, metavar="N",

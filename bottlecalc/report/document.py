@@ -39,18 +39,33 @@ class Kind(StrEnum):
     ANSWER = "answer"  # its answer (an answer key's)
     BLANK = "blank"  # a line to write the answer on (the words before it: "Answer:")
     WORK = "work"  # a space to work in (the words at its top: "Working:")
+    FOOTNOTE = "footnote"  # small print at the end (a pull-request comment's legend)
+
+
+class Tone(StrEnum):
+    """How a cell reads at a glance (a terminal colours it; the words say it all)."""
+
+    PLAIN = ""
+    GOOD = "good"  # within budget
+    WARNING = "warning"  # over, within tolerance
+    BAD = "bad"  # exceeded, not measured
 
 
 @dataclass(frozen=True)
 class Heading:
     """A heading; ``anchor`` names it for links (HTML's ``id``), ``typed`` says the user
     typed its words (a ``--title``): Markdown escapes their markup so they cannot inject
-    links or HTML."""
+    links or HTML; a verdict's heading (``good`` set) opens with ✅ or ❌."""
 
     text: str
     level: int = 2
     anchor: str = ""
     typed: bool = False
+    good: bool | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.good is None else f"{'✅' if self.good else '❌'} {self.text}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,7 @@ class Sheet:
     look: Look = Look.PLAIN
     heading: int = 0
     flat: tuple[tuple[str, ...], ...] = ()
+    tones: tuple[tuple[Tone, ...], ...] = ()  # a tone per cell, row by row (none: plain)
 
 
 @dataclass(frozen=True)
@@ -169,7 +185,27 @@ class Entries:
     label: str = "entry"
 
 
-Block = Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A line for machines, not readers (the marker a CI bot finds its comment by):
+    Markdown and HTML carry it as an HTML comment, the terminal leaves it out."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Details:
+    """Blocks a reader opens on demand: Markdown and HTML fold them under ``summary``
+    (``<details>``), the terminal shows them in place."""
+
+    summary: str
+    blocks: tuple[Block, ...]
+
+
+Block = (Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries | Comment
+         | Details)
 
 
 @dataclass(frozen=True)

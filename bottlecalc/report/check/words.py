@@ -124,16 +124,18 @@ def baseline_lines(outcome: Outcome, source: str | None) -> list[str]:
     return lines
 
 
-def outcome_lines(outcome: Outcome, baseline: str | None = None) -> list[str]:
-    """The verdicts and any error, what carries an exceeded limit, what moved since the
+def facts(outcome: Outcome, baseline: str | None = None) -> list[str]:
+    """Why it was not measured, what carries an exceeded limit, what moved since the
     baseline, what was measured, and the details: a fact a line."""
-    lines = [verdict_line(v) for v in outcome.verdicts]
-    if outcome.error is not None:
-        lines.append(f"could not be measured: {one_line(outcome.error)}")
-    lines += top_lines(outcome) + baseline_lines(outcome, baseline)
-    if (measured := measured_line(outcome)) is not None:
-        lines.append(measured)
-    return lines + detail_lines(outcome)
+    error = [] if outcome.error is None else [f"could not be measured: {one_line(outcome.error)}"]
+    measured = measured_line(outcome)
+    return [*error, *top_lines(outcome), *baseline_lines(outcome, baseline),
+            *([] if measured is None else [measured]), *detail_lines(outcome)]
+
+
+def outcome_lines(outcome: Outcome, baseline: str | None = None) -> list[str]:
+    """The verdicts, then the :func:`facts`."""
+    return [verdict_line(v) for v in outcome.verdicts] + facts(outcome, baseline)
 
 
 def summary(report: CheckReport) -> str:

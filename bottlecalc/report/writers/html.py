@@ -38,7 +38,7 @@ def chart(figure: doc.Chart) -> str:
 
 def heading(part: doc.Heading) -> str:
     anchor = f' id="{escape(part.anchor)}"' if part.anchor else ""
-    return f"<h{part.level}{anchor}>{_text(part.text)}</h{part.level}>"
+    return f"<h{part.level}{anchor}>{_text(part.shown)}</h{part.level}>"
 
 
 def items(part: doc.List) -> str:
@@ -76,6 +76,11 @@ def block(part: doc.Block) -> str:
         return "<hr>"
     if isinstance(part, doc.Entries):
         return entries(part)
+    if isinstance(part, doc.Comment):
+        return f"<!-- {_text(part.text)} -->"
+    if isinstance(part, doc.Details):
+        inner = "\n".join(map(block, part.blocks))
+        return f"<details><summary>{_text(part.summary)}</summary>\n{inner}\n</details>"
     return chart(part)
 
 

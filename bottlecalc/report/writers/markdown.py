@@ -12,7 +12,8 @@ from bottlecalc.report.render import RenderOptions
 MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}**",
           doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}",
           doc.Kind.ASIDE: "> {}", doc.Kind.QUESTION: "{}", doc.Kind.ANSWER: "**{}**",
-          doc.Kind.BLANK: "{} ______", doc.Kind.WORK: "_{}_"}
+          doc.Kind.BLANK: "{} ______", doc.Kind.WORK: "_{}_",
+          doc.Kind.FOOTNOTE: "<sub>{}</sub>"}
 MARKUP_CHARACTERS = "\\`*_[]#<>!|"
 
 
@@ -60,7 +61,7 @@ def entries(part: doc.Entries) -> list[str]:
 def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
-        return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.text}"]
+        return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.shown}"]
     if isinstance(part, doc.Sheet) and part.heading and part.title:
         return [*block(doc.Heading(part.title, part.heading)), "", *sheet(part)]
     if isinstance(part, doc.Sheet):
@@ -77,10 +78,20 @@ def block(part: doc.Block) -> list[str]:
         return ["---"]
     if isinstance(part, doc.Entries):
         return entries(part)
+    if isinstance(part, doc.Comment):
+        return [f"<!-- {part.text} -->"]
+    if isinstance(part, doc.Details):
+        return [f"<details><summary>{escape(part.summary)}</summary>", "",
+                *joined(part.blocks), "", "</details>"]
     return []
 
 
+def joined(blocks: tuple[doc.Block, ...]) -> list[str]:
+    """The blocks' lines, a blank line between blocks."""
+    parts = [lines for lines in map(block, blocks) if lines]
+    return [line for n, lines in enumerate(parts) for line in ([""] if n else []) + lines]
+
+
 def render(document: doc.Document, options: RenderOptions) -> str:
-    parts = [block(doc.Heading(document.title))] if document.title else []
-    parts += [lines for lines in map(block, document.blocks) if lines]
-    return "\n\n".join("\n".join(lines) for lines in parts) + "\n"
+    title = (doc.Heading(document.title),) if document.title else ()
+    return "\n".join(joined((*title, *document.blocks))) + "\n"

@@ -21,7 +21,9 @@ PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
          doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2),
          doc.Kind.ASIDE: ("│ ", "", 2), doc.Kind.QUESTION: ("", "", 2),
          doc.Kind.ANSWER: ("", "bold", 2), doc.Kind.BLANK: ("", "", 2),
-         doc.Kind.WORK: ("", "dim", 2)}
+         doc.Kind.WORK: ("", "dim", 2), doc.Kind.FOOTNOTE: ("", "dim", 0)}
+TONES = {doc.Tone.PLAIN: "", doc.Tone.GOOD: "green", doc.Tone.WARNING: "yellow",
+         doc.Tone.BAD: "bold red"}
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
@@ -54,9 +56,18 @@ def chart(figure: doc.Chart, width: int | None) -> Text:
     return out
 
 
+def toned(table: doc.Sheet) -> tuple[layout.Row, ...]:
+    """The rows, a cell with a tone coloured by it."""
+    if not table.tones:
+        return table.rows
+    return tuple(tuple(Text(cell, style=TONES[tone]) if tone else cell
+                       for cell, tone in zip(row, tones, strict=True))
+                 for row, tones in zip(table.rows, table.tones, strict=True))
+
+
 def sheet(table: doc.Sheet) -> layout.Sheet:
     columns = tuple(layout.Column(c.header, right=c.right) for c in table.columns)
-    return layout.Sheet(columns, table.rows, title=table.title, total=table.footer,
+    return layout.Sheet(columns, toned(table), title=table.title, total=table.footer,
                         keys=table.keys, style=LOOKS[table.look])
 
 
@@ -69,7 +80,8 @@ def prose(part: doc.Prose) -> layout.Prose:
 
 def block(part: doc.Block, width: int | None) -> list[RenderableType]:
     if isinstance(part, doc.Heading):
-        return [layout.Prose(part.text, style="bold")]
+        style = {None: "bold", True: "bold green", False: "bold red"}[part.good]
+        return [layout.Prose(part.shown, style=style)]
     if isinstance(part, doc.Sheet):
         return [layout.fit(sheet(part), width)]
     if isinstance(part, doc.Prose):
@@ -84,6 +96,10 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
         return [r for number, entry in enumerate(part.entries, 1)
                 for r in [layout.Prose(f"{number}.", style="bold"),
                           *(r for b in entry.blocks for r in block(b, width))]]
+    if isinstance(part, doc.Comment):
+        return []  # for machines reading a page: a terminal has no comments
+    if isinstance(part, doc.Details):
+        return [r for inner in part.blocks for r in block(inner, width)]
     return drawn(part, width)
 
 
