@@ -128,7 +128,8 @@ def yolo_steps(kind: YoloKind, layers: tuple[Layer, ...]) -> list[Step]:
             steps.append(Join((group[0].out_shape[1], group[0].out_shape[1]), add=True))
         elif name == "cv2" and kind in BRANCHED:
             branch = box_of(name, group)
-            steps.insert(0, Side(branch.out, "from the input", via=f"{branch.title}, {branch.detail}"))
+            via = f"{branch.title}, {branch.detail}"
+            steps.insert(0, Side(branch.out, "from the input", via=via))
             taps.insert(0, branch.out)
         else:
             _tap_before(kind, steps, taps, name)
