@@ -311,10 +311,9 @@ def time_options(*, own_dtype: bool) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
-            raw = {name: kwargs.pop(name) for name in TIME_FIELDS}
-            dtype = kwargs.pop("dtype") if own_dtype else kwargs["dtype"]
-            if own_dtype:
-                raw["dtype"] = dtype
+            fields = (*TIME_FIELDS, "dtype") if own_dtype else TIME_FIELDS
+            raw = {name: kwargs.pop(name) for name in fields}
+            dtype = raw["dtype"] if own_dtype else kwargs["dtype"]
             return func(timing=time_plan(raw, dtype, no_measure=kwargs.get("no_measure")),
                         **kwargs)
 

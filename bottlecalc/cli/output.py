@@ -130,12 +130,12 @@ def refuse_inputs(output: Path | None, read: list[tuple[str, Path]]) -> None:
     if output is None:
         return
     for what, path in read:
-        if _same_file(output, path):
+        if same_file(output, path):
             raise click.UsageError(f"-o {one_line(repr(str(output)))} is the {what} this run "
                                    "reads; write the report to another file")
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
     """The same file, through links, ``~`` and relative names alike."""
     first, second = (os.path.realpath(os.path.expanduser(p)) for p in (one, other))
     if first == second:
