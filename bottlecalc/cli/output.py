@@ -85,7 +85,15 @@ else:
     _PathType = click.ParamType
 
 
-class OutputPath(_PathType):
+class FileNames:
+    """Shell completion of a file option: file names."""
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
+
+
+class OutputPath(FileNames, _PathType):
     """A file to write, checked at parse time; ``-`` is stdout (None) where ``dash``.
 
     ``formats``: the only formats this option writes; a name whose extension says
@@ -109,10 +117,6 @@ class OutputPath(_PathType):
         if problem is not None:
             self.fail(f"cannot write {text!r}: {problem}", param, ctx)
         return Path(text)
-
-    def shell_complete(self, ctx: click.Context, param: click.Parameter,
-                       incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(incomplete, type="file")]
 
     def _format_problem(self, path: Path) -> str | None:
         implied = implied_format(path)
