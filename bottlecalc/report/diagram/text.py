@@ -1,4 +1,5 @@
-"""``diagram`` as text: both blocks side by side, a channel count on every arrow."""
+"""``diagram`` as text: the blocks side by side, a channel count on every arrow (a ResNet
+block as a main path and its shortcut, a YOLO block as a flow)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""YOLO's blocks drawn: a main path of boxes with a channel count on every arrow, the
-branches that join it (C3's second 1x1, C2f's chunks, SPPF's pools) and the concat they meet at.
+"""The drawing model of YOLO's blocks: a main path of boxes with a channel count on every
+arrow, the branches that join it (C3's second 1x1, C2f's chunks, SPPF's pools) and the concat
+they meet at (drawn by :mod:`~bottlecalc.report.diagram.text` and ``svg``).
 
 Pure Python. The drawing is read off a counted block's layers, grouped by ultralytics' module
 names (``cv1``, ``m.0``, ``cat``), so it shows exactly what was counted.
