@@ -7,7 +7,7 @@ data point carries its exact value in ``data-value`` and a ``<title>`` tooltip.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -18,6 +18,7 @@ from bottlecalc.sweep import Sweep
 COLORS = {BlockKind.BASIC: "#d95f02", BlockKind.BOTTLENECK: "#1b7a9e"}
 PANEL_W, PANEL_H = 380, 270
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 34, 50
+PLOT_W, PLOT_H = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM  # inside the axes
 MAX_TICKS = 12
 UNITS = ("", "k", "M", "G", "T", "P", "E")
 
@@ -46,9 +47,14 @@ def _scale_x(values: list[int]) -> Callable[[float], float]:
     lo, hi = min(values), max(values)
     if lo == hi:
         return lambda v: 0.5
-    if len(values) > 2 and hi / lo >= 16:
+    if geometric(values):
         return lambda v: math.log2(v / lo) / math.log2(hi / lo)
     return lambda v: (v - lo) / (hi - lo)
+
+
+def geometric(values: Sequence[int]) -> bool:
+    """Three or more values spanning 16x or more: a log2 axis reads them best."""
+    return len(values) > 2 and max(values) / min(values) >= 16
 
 
 def _decades(values: list[int]) -> tuple[int, int]:
@@ -72,7 +78,7 @@ def _text(x: float, y: float, s: str, *, anchor: str = "middle", size: int = 11,
 
 def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str],
           sx: Callable[[float], float]) -> list[str]:
-    w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
+    w, h = PLOT_W, PLOT_H
     out = [f'<rect x="{x0 + LEFT}" y="{TOP}" width="{w}" height="{h}" fill="#fff" '
            f'stroke="#888"/>']
     for k in range(lo, hi + 1):
@@ -93,7 +99,7 @@ def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str
 
 def _series(x0: float, kind: BlockKind, points: list[tuple[int, int]], lo: int, hi: int,
             sx: Callable[[float], float]) -> list[str]:
-    w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
+    w, h = PLOT_W, PLOT_H
     xy = [(x0 + LEFT + sx(v) * w, TOP + h - (math.log10(n) - lo) / (hi - lo) * h)
           for v, n in points]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
