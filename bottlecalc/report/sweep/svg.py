@@ -18,7 +18,6 @@ from bottlecalc.sweep import Sweep
 COLORS = {BlockKind.BASIC: "#d95f02", BlockKind.BOTTLENECK: "#1b7a9e"}
 PANEL_W, PANEL_H = 380, 270
 LEFT, RIGHT, TOP, BOTTOM = 64, 14, 34, 50
-PLOT_W, PLOT_H = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM  # inside the axes
 MAX_TICKS = 12
 UNITS = ("", "k", "M", "G", "T", "P", "E")
 
@@ -78,7 +77,7 @@ def _text(x: float, y: float, s: str, *, anchor: str = "middle", size: int = 11,
 
 def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str],
           sx: Callable[[float], float]) -> list[str]:
-    w, h = PLOT_W, PLOT_H
+    w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
     out = [f'<rect x="{x0 + LEFT}" y="{TOP}" width="{w}" height="{h}" fill="#fff" '
            f'stroke="#888"/>']
     for k in range(lo, hi + 1):
@@ -99,7 +98,7 @@ def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str
 
 def _series(x0: float, kind: BlockKind, points: list[tuple[int, int]], lo: int, hi: int,
             sx: Callable[[float], float]) -> list[str]:
-    w, h = PLOT_W, PLOT_H
+    w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
     xy = [(x0 + LEFT + sx(v) * w, TOP + h - (math.log10(n) - lo) / (hi - lo) * h)
           for v, n in points]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
