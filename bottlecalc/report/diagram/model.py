@@ -112,10 +112,10 @@ class Labels:
             return str(kind)
         return self.basic if kind is BlockKind.BASIC else self.bottleneck
 
+    def end(self, word: str, channels: int, hw: tuple[int, int]) -> str:
+        """A block's input or output: 'in: 256 ch, 56x56'."""
+        return f"{word}: {channels} {self.channels}, {hw[0]}x{hw[1]}"
+
 
 ENGLISH = Labels()
-
-
-def hw(hw: tuple[int, int]) -> str:
-    return f"{hw[0]}x{hw[1]}"
 

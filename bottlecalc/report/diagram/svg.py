@@ -89,8 +89,8 @@ def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]
     body = [_svg_text(10, 22, labels.kind(d.kind), size=16, weight="bold", anchor="start"),
             _svg_text(10, 42, chain, size=12, fill="#444", anchor="start")]
     y = 62
-    body.append(_svg_text(MAIN_X, y + 12, f"{labels.inp}: {d.in_channels} {labels.channels}, "
-                          f"{model.hw(d.in_hw)}", size=12))
+    body.append(_svg_text(MAIN_X, y + 12, labels.end(labels.inp, d.in_channels, d.in_hw),
+                          size=12))
     y += 22
     split = y + 2
     for box in d.convs:
@@ -105,8 +105,8 @@ def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]
                 f'stroke-width="1.6"/>')
     body.append(_svg_text(MAIN_X, add_y + 6, "+", size=18, weight="bold"))
     body.append(_svg_arrow(MAIN_X, add_y + 12, add_y + 46, "ReLU"))
-    body.append(_svg_text(MAIN_X, add_y + 64, f"{labels.out}: {d.out_channels} "
-                          f"{labels.channels}, {model.hw(d.out_hw)}", size=12))
+    body.append(_svg_text(MAIN_X, add_y + 64, labels.end(labels.out, d.out_channels, d.out_hw),
+                          size=12))
     return "".join(body), width, add_y + 78
 
 
@@ -159,8 +159,7 @@ def yolo_layout(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> tu
     x, ch = 20 + box_w // 2, labels.channels
     body = [_svg_text(10, 22, str(d.kind), size=16, weight="bold", anchor="start"),
             _svg_text(10, 42, d.signature, size=12, fill="#444", anchor="start"),
-            _svg_text(x, 74, f"{labels.inp}: {d.in_channels} {ch}, {model.hw(d.in_hw)}",
-                      size=12)]
+            _svg_text(x, 74, labels.end(labels.inp, d.in_channels, d.in_hw), size=12)]
     y, current, widest = 84, d.in_channels, 0
     for step in d.steps:
         if isinstance(step, yolo.Side):
@@ -177,7 +176,7 @@ def yolo_layout(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> tu
             body.append(_yolo_join(step, x, y, ch))
         y, current = y + (BOX_H if isinstance(step, yolo.Box) else 24), step.out
     body.append(_svg_arrow(x, y, y + STEP - 8, f"{current} {ch}"))
-    body.append(_svg_text(x, y + STEP + 8, f"{labels.out}: {d.out_channels} {ch}, "
-                          f"{model.hw(d.out_hw)}", size=12))
+    body.append(_svg_text(x, y + STEP + 8, labels.end(labels.out, d.out_channels, d.out_hw),
+                          size=12))
     width = max(x + box_w // 2 + 60 + 7 * widest, 20 + 7 * len(d.signature), x + 200)
     return "".join(body), int(width), y + STEP + 24

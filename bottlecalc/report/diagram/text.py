@@ -40,15 +40,14 @@ def _main_rows(d: model.BlockDiagram, labels: model.Labels) -> list[_Row]:
     width = _box_width(d.convs)
     c = width // 2
     pad = " " * c
-    rows = [_Row(f"{pad}● {labels.inp}: {d.in_channels} {labels.channels}, {model.hw(d.in_hw)}"),
+    rows = [_Row(f"{pad}● {labels.end(labels.inp, d.in_channels, d.in_hw)}"),
             _Row(f"{pad}├", joined=True)]
     for box in d.convs:
         rows += [_Row(line) for line in _text_box(box, width)]
         rows.append(_Row(f"{pad}│ {box.out_channels}"))
     rows.append(_Row(" " * (c - 1) + "(+)", joined=True))
     rows.append(_Row(f"{pad}│ ReLU"))
-    rows.append(_Row(f"{pad}▼ {labels.out}: {d.out_channels} {labels.channels}, "
-                     f"{model.hw(d.out_hw)}"))
+    rows.append(_Row(f"{pad}▼ {labels.end(labels.out, d.out_channels, d.out_hw)}"))
     return rows
 
 
@@ -112,13 +111,13 @@ def render_yolo_text(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) 
     pad = " " * (width // 2)
     ch = labels.channels
     lines = [str(d.kind), d.signature, "",
-             f"{pad}● {labels.inp}: {d.in_channels} {ch}, {model.hw(d.in_hw)}"]
+             f"{pad}● {labels.end(labels.inp, d.in_channels, d.in_hw)}"]
     current = d.in_channels
     for step in d.steps:
         lines += _step_lines(step, current, pad, width, ch)
         if not isinstance(step, yolo.Side):
             current = step.out
-    lines.append(f"{pad}▼ {labels.out}: {d.out_channels} {ch}, {model.hw(d.out_hw)}")
+    lines.append(f"{pad}▼ {labels.end(labels.out, d.out_channels, d.out_hw)}")
     return lines
 
 
