@@ -7,6 +7,8 @@ byte of weight memory. The instantiated count is therefore independent of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -273,15 +275,7 @@ def materialize_shared(module: nn.Module) -> nn.Module:
     for tensor in [*module.parameters(), *module.buffers()]:
         sizes[tensor.dtype] = max(sizes.get(tensor.dtype, 0), tensor.numel())
     pools = {dtype: torch.zeros(n, dtype=dtype) for dtype, n in sizes.items()}
-    for sub in module.modules():
-        for name, p in sub._parameters.items():
-            if p is not None:
-                view = pools[p.dtype][: p.numel()].view(p.shape)
-                sub._parameters[name] = nn.Parameter(view, requires_grad=p.requires_grad)
-        for name, b in sub._buffers.items():
-            if b is not None:
-                sub._buffers[name] = pools[b.dtype][: b.numel()].view(b.shape)
-    return module
+    return _replaced(module, lambda t: pools[t.dtype][: t.numel()].view(t.shape))
 
 
 def materialize(module: nn.Module) -> nn.Module:
@@ -290,12 +284,17 @@ def materialize(module: nn.Module) -> nn.Module:
     Plain ``torch.zeros`` rather than ``Module.to_empty``: on meta tensors ``empty_like``
     runs a Python reference kernel whose first call imports sympy (over a second).
     """
+    return _replaced(module, lambda t: torch.zeros(t.shape, dtype=t.dtype))
+
+
+def _replaced(module: nn.Module, make: Callable[[torch.Tensor], torch.Tensor]) -> nn.Module:
+    """Every parameter and buffer of ``module`` replaced, in place, by ``make(tensor)``."""
     for sub in module.modules():
         for name, param in sub._parameters.items():
             if param is not None:
-                zeros = torch.zeros(param.shape, dtype=param.dtype)
-                sub._parameters[name] = nn.Parameter(zeros, requires_grad=param.requires_grad)
+                sub._parameters[name] = nn.Parameter(make(param),
+                                                     requires_grad=param.requires_grad)
         for name, buf in sub._buffers.items():
             if buf is not None:
-                sub._buffers[name] = torch.zeros(buf.shape, dtype=buf.dtype)
+                sub._buffers[name] = make(buf)
     return module

@@ -58,6 +58,7 @@ def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
            name: str | None) -> Model:
     from torch import nn
 
+    from bottlecalc.measure.pipeline import _on_meta
     from bottlecalc.measure.sequence import on_meta
     from bottlecalc.measure.subject import Inputs
 
@@ -74,10 +75,6 @@ def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
         return copy.deepcopy(model) if _on_meta(model) else model
 
     return on_meta(make, given.to, name or type(model).__name__, own_code=False)
-
-
-def _on_meta(model: Any) -> bool:
-    return all(t.device.type == "meta" for t in [*model.parameters(), *model.buffers()])
 
 
 def _dim(value: Any) -> int | None:

@@ -15,28 +15,19 @@ from bottlecalc.spec import BlockKind, NetworkSpec, StrideOn
 _B, _N = BlockKind.BASIC, BlockKind.BOTTLENECK
 
 
-def _preset(name: str, block: BlockKind, layers: tuple[int, ...], *, groups: int = 1,
-            width_per_group: int = 64) -> tuple[str, NetworkSpec]:
-    spec = NetworkSpec(name=name, block=block, layers=layers, groups=groups,
-                       width_per_group=width_per_group)
-    return name, spec
-
-
-PRESETS: dict[str, NetworkSpec] = dict(
-    [
-        _preset("resnet18", _B, (2, 2, 2, 2)),
-        _preset("resnet34", _B, (3, 4, 6, 3)),
-        _preset("resnet50", _N, (3, 4, 6, 3)),
-        _preset("resnet101", _N, (3, 4, 23, 3)),
-        _preset("resnet152", _N, (3, 8, 36, 3)),
-        _preset("resnext50_32x4d", _N, (3, 4, 6, 3), groups=32, width_per_group=4),
-        _preset("resnext101_32x8d", _N, (3, 4, 23, 3), groups=32, width_per_group=8),
-        _preset("resnext101_64x4d", _N, (3, 4, 23, 3), groups=64, width_per_group=4),
-        # Wide ResNet-50-2: torchvision passes width_per_group = 64 * 2.
-        _preset("wide_resnet50_2", _N, (3, 4, 6, 3), width_per_group=128),
-        _preset("wide_resnet101_2", _N, (3, 4, 23, 3), width_per_group=128),
-    ]
-)
+PRESETS: dict[str, NetworkSpec] = {spec.name: spec for spec in (
+    NetworkSpec("resnet18", _B, (2, 2, 2, 2)),
+    NetworkSpec("resnet34", _B, (3, 4, 6, 3)),
+    NetworkSpec("resnet50", _N, (3, 4, 6, 3)),
+    NetworkSpec("resnet101", _N, (3, 4, 23, 3)),
+    NetworkSpec("resnet152", _N, (3, 8, 36, 3)),
+    NetworkSpec("resnext50_32x4d", _N, (3, 4, 6, 3), groups=32, width_per_group=4),
+    NetworkSpec("resnext101_32x8d", _N, (3, 4, 23, 3), groups=32, width_per_group=8),
+    NetworkSpec("resnext101_64x4d", _N, (3, 4, 23, 3), groups=64, width_per_group=4),
+    # Wide ResNet-50-2: torchvision passes width_per_group = 64 * 2.
+    NetworkSpec("wide_resnet50_2", _N, (3, 4, 6, 3), width_per_group=128),
+    NetworkSpec("wide_resnet101_2", _N, (3, 4, 23, 3), width_per_group=128),
+)}
 
 
 def suggest(name: str, choices: list[str]) -> str:

@@ -146,10 +146,6 @@ class Scaling:
     def attention(self) -> Fit:
         return fit([(p.length, p.attention) for p in self.points])
 
-    @property
-    def has_causal(self) -> bool:
-        return any(p.causal_skipped for p in self.points)
-
 
 @dataclass(frozen=True)
 class Decode:

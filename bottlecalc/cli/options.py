@@ -21,7 +21,7 @@ from click.shell_completion import CompletionItem
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
-from bottlecalc.cli.output import OutputPath
+from bottlecalc.cli.output import FileNames, OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.results import TimeOptions
@@ -72,7 +72,7 @@ class BlockOptions(Generic[T]):
                            stride_on=self.stride_on, bn=self.bn, bias=self.bias, shape=shape)
 
 
-class ReadPath(_PathType):
+class ReadPath(FileNames, _PathType):
     """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
 
     name = "file"
@@ -85,10 +85,6 @@ class ReadPath(_PathType):
         if os.path.isdir(text):  # False, not OSError, for a name too long to look up
             self.fail(f"{text!r} is a directory", param, ctx)
         return Path(text)
-
-    def shell_complete(self, ctx: click.Context, param: click.Parameter,
-                       incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(incomplete, type="file")]
 
 
 BLOCK_FIELDS = tuple(f.name for f in fields(BlockOptions))
@@ -311,10 +307,9 @@ def time_options(*, own_dtype: bool) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(**kwargs: Any) -> Any:
-            raw = {name: kwargs.pop(name) for name in TIME_FIELDS}
-            dtype = kwargs.pop("dtype") if own_dtype else kwargs["dtype"]
-            if own_dtype:
-                raw["dtype"] = dtype
+            fields = (*TIME_FIELDS, "dtype") if own_dtype else TIME_FIELDS
+            raw = {name: kwargs.pop(name) for name in fields}
+            dtype = raw["dtype"] if own_dtype else kwargs["dtype"]
             return func(timing=time_plan(raw, dtype, no_measure=kwargs.get("no_measure")),
                         **kwargs)
 

@@ -85,7 +85,15 @@ else:
     _PathType = click.ParamType
 
 
-class OutputPath(_PathType):
+class FileNames:
+    """Shell completion of a file option: file names."""
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(incomplete, type="file")]
+
+
+class OutputPath(FileNames, _PathType):
     """A file to write, checked at parse time; ``-`` is stdout (None) where ``dash``.
 
     ``formats``: the only formats this option writes; a name whose extension says
@@ -110,10 +118,6 @@ class OutputPath(_PathType):
             self.fail(f"cannot write {text!r}: {problem}", param, ctx)
         return Path(text)
 
-    def shell_complete(self, ctx: click.Context, param: click.Parameter,
-                       incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(incomplete, type="file")]
-
     def _format_problem(self, path: Path) -> str | None:
         implied = implied_format(path)
         if not self.formats or (implied is None and not self.strict):
@@ -130,12 +134,12 @@ def refuse_inputs(output: Path | None, read: list[tuple[str, Path]]) -> None:
     if output is None:
         return
     for what, path in read:
-        if _same_file(output, path):
+        if same_file(output, path):
             raise click.UsageError(f"-o {one_line(repr(str(output)))} is the {what} this run "
                                    "reads; write the report to another file")
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
     """The same file, through links, ``~`` and relative names alike."""
     first, second = (os.path.realpath(os.path.expanduser(p)) for p in (one, other))
     if first == second:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +13,7 @@ import click
 from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
 from bottlecalc.cli.compare import KINDS
-from bottlecalc.cli.output import OutputPath, emit, write_file
+from bottlecalc.cli.output import OutputPath, emit, same_file, write_file
 from bottlecalc.errors import BottlecalcError, SpecError
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.worksheet.html import render_key, render_sheet
@@ -138,10 +137,7 @@ def worksheet(*, seed: int, blocks: str, widths: str, size: str, count: int, lev
 
 def refuse_same_file(output: Path | None, key: Path | None) -> None:
     """The key written over the sheet would leave the pupils the answers: one file each."""
-    if output is None or key is None:
-        return
-    if os.path.realpath(os.path.expanduser(output)) == os.path.realpath(
-            os.path.expanduser(key)):
+    if output is not None and key is not None and same_file(output, key):
         raise click.UsageError(f"--key {one_line(repr(str(key)))} is the file -o writes the "
                                "sheet to; give the answer key its own file")
 

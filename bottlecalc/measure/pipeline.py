@@ -180,7 +180,8 @@ def _forward(built: _Built, subject: Subject) -> Forward:
         return _cpu_forward(built, subject)
     reached = Reached()
     try:
-        return _meta_forward(meta, subject, built, reached=reached)
+        return _run(meta, subject.inputs("meta"), subject, built, device="meta",
+                    reached=reached)
     except BottlecalcError:
         raise
     except Exception as exc:  # a meta kernel is missing, or the forward reads values
@@ -193,12 +194,11 @@ def _forward(built: _Built, subject: Subject) -> Forward:
     return _cpu_forward(built, subject)
 
 
-def _meta_forward(meta: nn.Module, subject: Subject, built: _Built, *,
-                  inputs: Inputs | None = None, values: KnownValues | None = None,
-                  reached: Reached | None = None) -> Forward:
-    fed = subject.inputs("meta") if inputs is None else inputs
-    with inference(meta), _user_code(subject), _watched(meta, built, fed):
-        return count_forward(meta, fed, device="meta", values=values, reached=reached)
+def _run(module: nn.Module, inputs: Inputs, subject: Subject, built: _Built, *, device: str,
+         values: KnownValues | None = None, reached: Reached | None = None) -> Forward:
+    """The complete count of one forward of ``module`` on ``inputs`` (see :func:`_watched`)."""
+    with inference(module), _user_code(subject), _watched(module, built, inputs):
+        return count_forward(module, inputs, device=device, values=values, reached=reached)
 
 
 def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward | None:
@@ -213,11 +213,8 @@ def _known_forward(meta: nn.Module, subject: Subject, built: _Built) -> Forward 
                        "answered from known values (the example inputs', and tensors the build "
                        "made from numbers)")
     again, _ = _with_values(meta, subject, built, subject.inputs("cpu").randomized())
-    if again is not None and again.macs != forward.macs:
-        built.warnings.append(
-            f"the forward's control flow depends on input values: the count holds for the "
-            f"example input given ({forward.macs:,} MACs); on a random input of the same "
-            f"shape it is {again.macs:,} MACs")
+    if again is not None:
+        _warn_if_differs(built, forward, again)
     return forward
 
 
@@ -226,7 +223,8 @@ def _with_values(meta: nn.Module, subject: Subject, built: _Built,
     inputs = real.to("meta")
     values = KnownValues(known_pairs(inputs, real) + built.known)
     try:
-        return _meta_forward(meta, subject, built, inputs=inputs, values=values), values.answered
+        return (_run(meta, inputs, subject, built, device="meta", values=values),
+                values.answered)
     except BottlecalcError:
         raise
     except Exception:
@@ -333,8 +331,7 @@ def _cpu_forward(built: _Built, subject: Subject) -> Forward:
 def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject,
                   built: _Built) -> Forward:
     try:
-        with inference(module), _user_code(subject), _watched(module, built, inputs):
-            return count_forward(module, inputs, device=subject.home)
+        return _run(module, inputs, subject, built, device=subject.home)
     except BottlecalcError:
         raise
     except Exception as exc:
@@ -354,6 +351,11 @@ def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) ->
     except MeasureError as exc:
         built.notes.append(f"could not check for data-dependent control flow: {exc}")
         return
+    _warn_if_differs(built, forward, again)
+
+
+def _warn_if_differs(built: _Built, forward: Forward, again: Forward) -> None:
+    """The count on random inputs differs: the forward's control flow reads values."""
     if again.macs != forward.macs:
         built.warnings.append(
             f"the forward's control flow depends on input values: the count holds for the "

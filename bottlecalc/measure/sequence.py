@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from math import prod
 from typing import Any
@@ -329,8 +329,12 @@ class Model:
             failure.__cause__ = exc
         return self._on_cpu(inputs, failure)
 
-    def _contained(self) -> Any:
-        return contained(self.name) if self.own_code else _nothing()
+    def _contained(self) -> AbstractContextManager[Any]:
+        return contained(self.name) if self.own_code else nullcontext()
+
+    @property
+    def params(self) -> int:
+        return sum(p.numel() for p in self.module.parameters())
 
     def _on_cpu(self, inputs: Inputs, failure: MeasureError) -> _Count:
         tensors = [*self.module.parameters(), *self.module.buffers()]
@@ -350,11 +354,6 @@ class Model:
         if note not in self.notes:
             self.notes.append(note)
         return found
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def on_meta(make: Make, inputs: Callable[[str], Inputs], name: str, *,
@@ -387,9 +386,10 @@ def sequence_names(module: nn.Module, inputs: Inputs) -> dict[str, Any]:
     return {**named, **inputs.kwargs}
 
 
-def resized_inputs(model: Model, seq_dim: int | None) -> tuple[str, ...]:
-    """The names of the inputs whose sequence dimension --seq sets: with ``seq_dim`` every
-    tensor input that has that dimension, else the known sequence inputs (dimension 1)."""
+def resized_inputs(model: Model, seq_dim: int | None) -> tuple[tuple[str, ...], int]:
+    """The names of the inputs whose sequence dimension --seq sets, and that dimension:
+    with ``seq_dim`` every tensor input that has that dimension, else the known sequence
+    inputs (dimension 1)."""
     named = sequence_names(model.module, model.inputs)
     tensors = {k: v for k, v in named.items() if isinstance(v, torch.Tensor)}
     if seq_dim is not None:
@@ -402,16 +402,13 @@ def resized_inputs(model: Model, seq_dim: int | None) -> tuple[str, ...]:
                  f"no input is named {', '.join(SEQUENCE_INPUTS[:3])}...")
         raise SpecError(f"cannot tell the sequence dimension of {model.name}'s inputs "
                         f"({shown}): {where}; give --seq-dim N")
-    return found
+    return found, 1 if seq_dim is None else seq_dim
 
 
 def at_length(model: Model, names: tuple[str, ...], dim: int, length: int,
               *, grow: tuple[str, ...] = (), extra: int = 0) -> Inputs:
     """The inputs with dimension ``dim`` of ``names`` set to ``length`` (``grow``: to
     ``length + extra``), zero-filled on meta; everything else as given."""
-    order = list(sequence_names(model.module, model.inputs))
-    positional = order[:len(model.inputs.args)]
-
     def sized(name: str, value: Any) -> Any:
         if name not in names:
             return value
@@ -419,10 +416,16 @@ def at_length(model: Model, names: tuple[str, ...], dim: int, length: int,
         shape[dim] = length + (extra if name in grow else 0)
         return torch.zeros(shape, dtype=value.dtype, device="meta")
 
-    named = sequence_names(model.module, model.inputs)
-    args = tuple(sized(n, named[n]) for n in positional)
-    kwargs = {k: sized(k, v) for k, v in model.inputs.kwargs.items()}
-    return Inputs(args, kwargs)
+    return _by_name(model.module, model.inputs, sized)
+
+
+def _by_name(module: nn.Module, inputs: Inputs, change: Callable[[str, Any], Any]) -> Inputs:
+    """The inputs, each ``change(name, value)`` (positional ones named as the forward names
+    them)."""
+    named = sequence_names(module, inputs)
+    order = list(named)[:len(inputs.args)]
+    return Inputs(tuple(change(n, named[n]) for n in order),
+                  {k: change(k, v) for k, v in inputs.kwargs.items()})
 
 
 def _tokens(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -> int:
@@ -433,23 +436,20 @@ def _tokens(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -> i
 
 def scale(model: Model, lengths: tuple[int, ...], *, seq_dim: int | None = None) -> Scaling:
     """Count ``model`` at every length on meta: the points the polynomial is fitted to."""
-    names = resized_inputs(model, seq_dim)
-    dim = 1 if seq_dim is None else seq_dim
+    names, dim = resized_inputs(model, seq_dim)
     points = []
     for length in lengths:
         inputs = at_length(model, names, dim, length)
         found = model.run(inputs, what=f"the forward at T={length}")
         points.append(SeqPoint(length, _tokens(inputs, names, dim, model), found.macs,
                                found.attention_flops // 2, found.causal_skipped))
-    params = sum(p.numel() for p in model.module.parameters())
-    return Scaling(model.name, params, dim, names, tuple(points), tuple(model.notes))
+    return Scaling(model.name, model.params, dim, names, tuple(points), tuple(model.notes))
 
 
 def decode(model: Model, context: int, *, seq_dim: int | None = None) -> Decode:
     """Prefill ``context`` tokens on meta, take the cache the model returned, and count one
     decoding step (one new token per sequence) against it."""
-    names = resized_inputs(model, seq_dim)
-    dim = 1 if seq_dim is None else seq_dim
+    names, dim = resized_inputs(model, seq_dim)
     prefill_inputs = at_length(model, names, dim, context)
     prefill = model.run(prefill_inputs, what=f"the prefill at context {context}")
     cache = find_cache(prefill.output, model.name)
@@ -458,8 +458,7 @@ def decode(model: Model, context: int, *, seq_dim: int | None = None) -> Decode:
     step = _step_inputs(model, names, dim, context, cache)
     found = model.run(step, what=f"the decoding step at context {context}")
     batch = _tokens(step, names, dim, model)
-    params = sum(p.numel() for p in model.module.parameters())
-    return Decode(model.name, params, context, batch, prefill.macs,
+    return Decode(model.name, model.params, context, batch, prefill.macs,
                   prefill.macs - prefill.causal_skipped, found.macs,
                   found.attention_flops // 2, kv_bytes, len(tensors), tuple(model.notes))
 
@@ -534,15 +533,13 @@ def cache_tensors(cache: Any) -> list[torch.Tensor]:
 
 def active(model: Model, *, seq_dim: int | None = None) -> Active:
     """The parameters one token reads and its MACs: a forward of batch 1 x T=1."""
-    names = resized_inputs(model, seq_dim)
-    dim = 1 if seq_dim is None else seq_dim
+    names, dim = resized_inputs(model, seq_dim)
     one = _one_token(at_length(model, names, dim, 1), names, dim, model)
     found = model.run(one, what="the one-token forward")
     if found.grouped:  # which experts got rows is a value: read it on a CPU copy if cheap
         found = _grouped_on_cpu(model, one, found)
-    total = sum(p.numel() for p in model.module.parameters())
     notes = [*model.notes] + ([GROUPED] if found.grouped else [])
-    return Active(model.name, total, found.read_params, found.macs, tuple(notes))
+    return Active(model.name, model.params, found.read_params, found.macs, tuple(notes))
 
 
 def _grouped_on_cpu(model: Model, one: Inputs, on_meta: _Count) -> _Count:
@@ -561,14 +558,8 @@ def _one_token(inputs: Inputs, names: tuple[str, ...], dim: int, model: Model) -
     """Batch 1 too (dimension 0 of the sequence inputs), when the sequence is not dim 0."""
     if dim == 0:
         return inputs
-    named = sequence_names(model.module, inputs)
-    order = list(named)[:len(inputs.args)]
-
-    def first(name: str, value: Any) -> Any:
-        return value[:1] if name in names else value
-
-    return Inputs(tuple(first(n, named[n]) for n in order),
-                  {k: first(k, v) for k, v in inputs.kwargs.items()})
+    return _by_name(model.module, inputs,
+                    lambda name, value: value[:1] if name in names else value)
 
 
 def _to_cpu(inputs: Inputs) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -590,8 +581,8 @@ def count_target(model: Model, asked: Asked) -> SequenceReport:
     step = None
     if asked.phase == "decode" and asked.context:
         step = decode(model, asked.context, seq_dim=asked.seq_dim)
-    params = sum(p.numel() for p in model.module.parameters())
-    return SequenceReport(model.name, params, scaling, step, reads, trainable=trainable(model))
+    return SequenceReport(model.name, model.params, scaling, step, reads,
+                          trainable=trainable(model))
 
 
 def trainable(model: Model) -> int:

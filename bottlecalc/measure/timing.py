@@ -189,30 +189,6 @@ def clock(stmt: str, scope: dict[str, Any], options: TimeOptions, *, budget: flo
 Args = tuple[tuple[Any, ...], dict[str, Any]]  # positional and keyword inputs of a forward
 
 
-def _random_like(value: Any, dtype: torch.dtype) -> Any:
-    """Random floats in ``dtype`` for a floating tensor; anything else (indices) as given."""
-    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
-        return value
-    return torch.randn(value.shape, dtype=dtype, device=value.device)
-
-
-def _cast(value: Any, dtype: torch.dtype) -> Any:
-    """A floating tensor in ``dtype``, values kept; anything else (indices) as given."""
-    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
-        return value
-    return value.to(dtype)
-
-
-def example_inputs(subject: Subject, device: str) -> Args:
-    """The subject's example inputs on ``device``: the one place that reads them."""
-    inputs = subject.inputs(device)
-    return inputs.args, inputs.kwargs
-
-
-def input_text(subject: Subject) -> str:
-    return subject.input_text
-
-
 def built(subject: Subject, options: TimeOptions) -> tuple[nn.Module, Args]:
     """The subject for real on the device, weights and floating inputs in ``options.dtype``."""
     dtype = TORCH_DTYPES[options.dtype]
@@ -234,29 +210,37 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     """What is timed on: bottlecalc's own blocks and networks get random floats (their example
     inputs are zeros); a user's model its own example inputs, the floating ones cast to
     ``dtype`` and the others (indices) as they are."""
-    args, kwargs = example_inputs(subject, device)
+    inputs = subject.inputs(device)
 
     def change(value: Any) -> Any:
-        return _random_like(value, dtype) if subject.origin is Origin.OWN else _cast(value, dtype)
+        if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+            return value
+        if subject.origin is Origin.OWN:
+            return torch.randn(value.shape, dtype=dtype, device=value.device)
+        return value.to(dtype)
 
-    return tuple(tree_map(change, args)), dict(tree_map(change, kwargs))
+    return tuple(tree_map(change, inputs.args)), dict(tree_map(change, inputs.kwargs))
 
 
 def timing_failure(subject: Subject, options: TimeOptions) -> AbstractContextManager[None]:
     """An error while timing ``subject`` as one line naming it, its input, the device and
     the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
-    return failing_as(f"timing {subject.name} on input {input_text(subject)} "
-                             f"({options.device}, {options.dtype})")
+    return failing_as(f"timing {subject.name} on input {subject.input_text} "
+                      f"({options.device}, {options.dtype})")
 
 
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, (args, kwargs) = built(subject, options)
+    module, inputs = built(subject, options)
     with timing_failure(subject, options), inference(module):
-        total = clock("m(*a, **k)", {"m": module, "a": args, "k": kwargs}, options,
-                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-        calls = leaf_calls(module, (args, kwargs), options) if options.layers else ()
+        total = _whole(module, inputs, options)
+        calls = leaf_calls(module, inputs, options) if options.layers else ()
     return total, calls
+
+
+def _whole(module: nn.Module, inputs: Args, options: TimeOptions) -> Timing:
+    return clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                 budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
 
 
 def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
@@ -276,8 +260,7 @@ def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, f
     module, inputs = built(subject, options)
     calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
     with timing_failure(subject, options), inference(module), contained(subject.name):
-        total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
-                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        total = _whole(module, inputs, options)
         moved = calls.run(module, inputs, rows) + weight_bytes(module)
     return Timed(replace(total, flops=flops), tuple(calls.calls), moved, machine)
 
@@ -407,8 +390,8 @@ def cpu_name() -> str:
 
 def probe_machine(options: TimeOptions) -> Machine:
     """Both roofs, probed once per device, dtype and thread count in a process."""
-    with failing_as(f"probing the machine's roofs on {options.device} in "
-                           f"{options.dtype}", keep=()):
+    with failing_as(f"probing the machine's roofs on {options.device} in {options.dtype}",
+                    keep=()):
         return _probe(options.device, options.dtype, resolved_threads(options))
 
 

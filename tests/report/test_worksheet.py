@@ -207,3 +207,14 @@ def test_pdf_through_chromium(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for pdf in (sheet, key):
         assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_key_cannot_be_a_hard_link_to_the_sheet(tmp_path: Path) -> None:
+    """Written in place through the link, the key would replace the sheet's text."""
+    sheet, link = tmp_path / "sheet.html", tmp_path / "key.html"
+    sheet.write_text("the pupils' sheet", encoding="utf-8")
+    link.hardlink_to(sheet)
+    result = invoke("worksheet", "-o", str(sheet), "--key", str(link))
+    assert result.exit_code == 2
+    assert "is the file -o writes the sheet to" in result.stderr
+    assert sheet.read_text(encoding="utf-8") == "the pupils' sheet"

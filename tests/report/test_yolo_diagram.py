@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from bottlecalc.cli import cli
 from bottlecalc.report.diagram import yolo
 from bottlecalc.report.diagram.svg import render_pair_svg
+from bottlecalc.report.diagram.text import render_yolo_text
 from bottlecalc.results import analytic_compare
 from bottlecalc.spec import InputShape, YoloKind, yolo_block
 
@@ -26,7 +27,7 @@ def drawn(kind: YoloKind, **options: object) -> yolo.YoloDiagram:
 
 
 def test_c3_two_branches_meet_at_the_concat() -> None:
-    lines = yolo.render_yolo_text(drawn(YoloKind.C3, n=1))
+    lines = render_yolo_text(drawn(YoloKind.C3, n=1))
     page = "\n".join(lines)
     assert "[cv2: 1x1 conv, 256→128, BN, SiLU] ── 128 ──▶ cat (from the input)" in page
     assert "cat: 128 + 128 = 256 ch (2 tensors)" in page
@@ -35,7 +36,7 @@ def test_c3_two_branches_meet_at_the_concat() -> None:
 
 def test_c2f_concatenates_n_plus_2_chunks() -> None:
     for n in (1, 2, 3):
-        page = "\n".join(yolo.render_yolo_text(drawn(YoloKind.C2F, n=n)))
+        page = "\n".join(render_yolo_text(drawn(YoloKind.C2F, n=n)))
         parts = " + ".join(["128"] * (n + 2))
         assert f"cat: {parts} = {128 * (n + 2)} ch ({n + 2} tensors)" in page
         assert "cat (chunk 0)" in page and "cat (chunk 1)" in page
@@ -43,7 +44,7 @@ def test_c2f_concatenates_n_plus_2_chunks() -> None:
 
 def test_every_arrow_carries_a_channel_count() -> None:
     for kind in YoloKind:
-        arrows = [line.strip() for line in yolo.render_yolo_text(drawn(kind))
+        arrows = [line.strip() for line in render_yolo_text(drawn(kind))
                   if line.strip().startswith(("│ ", "├──", "▼")) and
                   not line.strip().endswith("│")]
         assert arrows
@@ -52,7 +53,7 @@ def test_every_arrow_carries_a_channel_count() -> None:
 
 
 def test_sppf_taps_and_pools() -> None:
-    page = "\n".join(yolo.render_yolo_text(drawn(YoloKind.SPPF)))
+    page = "\n".join(render_yolo_text(drawn(YoloKind.SPPF)))
     assert page.count("5x5 max-pool") == 3
     assert "cat: 128 + 128 + 128 + 128 = 512 ch (4 tensors)" in page
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bottlecalc.analytic import Layer, Op
-from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.results import BlockResult
 from bottlecalc.spec import BlockKind, YoloKind
 
 
@@ -35,19 +35,20 @@ class ConvBox:
 
     @property
     def title(self) -> str:
-        """'3x3 conv', '1x1 conv /2', '3x3 conv, g32'."""
-        text = f"{self.kernel}x{self.kernel} conv"
-        if self.stride != 1:
-            text += f" /{self.stride}"
-        if self.groups != 1:
-            text += f", g{self.groups}"
-        return text
+        return conv_title(self)
 
     @property
     def detail(self) -> str:
         """'256→64, BN, ReLU': the channels and what follows the conv."""
         after = [word for word, on in (("BN", self.bn), ("ReLU", self.relu)) if on]
         return ", ".join([f"{self.in_channels}→{self.out_channels}", *after])
+
+
+def conv_title(conv: ConvBox | Layer) -> str:
+    """'3x3 conv', '1x1 conv /2', '3x3 conv, g32'."""
+    text = f"{conv.kernel}x{conv.kernel} conv"
+    text += f" /{conv.stride}" if conv.stride != 1 else ""
+    return text + (f", g{conv.groups}" if conv.groups != 1 else "")
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,10 @@ class Labels:
             return str(kind)
         return self.basic if kind is BlockKind.BASIC else self.bottleneck
 
+    def end(self, word: str, channels: int, hw: tuple[int, int]) -> str:
+        """A block's input or output: 'in: 256 ch, 56x56'."""
+        return f"{word}: {channels} {self.channels}, {hw[0]}x{hw[1]}"
+
 
 ENGLISH = Labels()
 
-
-def hw(hw: tuple[int, int]) -> str:
-    return f"{hw[0]}x{hw[1]}"
-
-
-
-def diagrams(result: CompareResult) -> tuple[BlockDiagram, ...]:
-    """One diagram per compared block, in the comparison's order."""
-    return tuple(block_diagram(block) for block in result.blocks)

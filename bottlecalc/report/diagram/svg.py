@@ -40,11 +40,14 @@ def _head(x: float, y: float, direction: str) -> str:
     return f'<polygon points="{points}" fill="#333"/>'
 
 
-def _svg_box(box: model.ConvBox, cx: float, y: float, *, fill: str, width: int = BOX_W) -> str:
-    return (f'<g class="conv" data-kernel="{box.kernel}" data-in="{box.in_channels}" '
-            f'data-out="{box.out_channels}">'
-            f'<rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" height="{BOX_H}" rx="6" '
-            f'fill="{fill}" stroke="#333" stroke-width="1.2"/>'
+def _svg_box(box: model.ConvBox | yolo.Box, cx: float, y: float, *, fill: str,
+             width: int = BOX_W) -> str:
+    """A conv (its kernel and channels as data) or a YOLO module (its output channels)."""
+    data = (f'class="module" data-out="{box.out}"' if isinstance(box, yolo.Box) else
+            f'class="conv" data-kernel="{box.kernel}" data-in="{box.in_channels}" '
+            f'data-out="{box.out_channels}"')
+    return (f'<g {data}><rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" '
+            f'height="{BOX_H}" rx="6" fill="{fill}" stroke="#333" stroke-width="1.2"/>'
             + _svg_text(cx, y + 19, box.title, weight="bold")
             + _svg_text(cx, y + 37, box.detail, size=12) + "</g>")
 
@@ -72,7 +75,9 @@ def _shortcut_svg(d: model.BlockDiagram, labels: model.Labels, *, x: float, y0: 
 def render_svg(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> str:
     """One block as a standalone ``<svg>`` element (inline in HTML or saved to a file)."""
     body, width, height = _layout(d, labels)
-    return _svg_root(width, height, body, kind=str(d.kind))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="block-diagram" '
+            f'data-kind="{d.kind}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" {FONT} role="img">{body}</svg>')
 
 
 def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]:
@@ -84,8 +89,8 @@ def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]
     body = [_svg_text(10, 22, labels.kind(d.kind), size=16, weight="bold", anchor="start"),
             _svg_text(10, 42, chain, size=12, fill="#444", anchor="start")]
     y = 62
-    body.append(_svg_text(MAIN_X, y + 12, f"{labels.inp}: {d.in_channels} {labels.channels}, "
-                          f"{model.hw(d.in_hw)}", size=12))
+    body.append(_svg_text(MAIN_X, y + 12, labels.end(labels.inp, d.in_channels, d.in_hw),
+                          size=12))
     y += 22
     split = y + 2
     for box in d.convs:
@@ -100,17 +105,9 @@ def _layout(d: model.BlockDiagram, labels: model.Labels) -> tuple[str, int, int]
                 f'stroke-width="1.6"/>')
     body.append(_svg_text(MAIN_X, add_y + 6, "+", size=18, weight="bold"))
     body.append(_svg_arrow(MAIN_X, add_y + 12, add_y + 46, "ReLU"))
-    body.append(_svg_text(MAIN_X, add_y + 64, f"{labels.out}: {d.out_channels} "
-                          f"{labels.channels}, {model.hw(d.out_hw)}", size=12))
+    body.append(_svg_text(MAIN_X, add_y + 64, labels.end(labels.out, d.out_channels, d.out_hw),
+                          size=12))
     return "".join(body), width, add_y + 78
-
-
-def _svg_root(width: int, height: int, body: str, *, kind: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="block-diagram" data-kind="{kind}" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" {FONT} '
-        f'role="img">{body}</svg>'
-    )
 
 
 def render_pair_svg(drawn: tuple[yolo.Drawing, ...],
@@ -131,14 +128,6 @@ def render_pair_svg(drawn: tuple[yolo.Drawing, ...],
 
 def render(result: CompareResult, options: RenderOptions) -> str:
     return render_pair_svg(yolo.drawings(result))
-
-
-def _yolo_box(box: yolo.Box, cx: float, y: float, width: int) -> str:
-    return (f'<g class="module" data-out="{box.out}">'
-            f'<rect x="{cx - width / 2:g}" y="{y:g}" width="{width}" height="{BOX_H}" rx="6" '
-            f'fill="{FILL[1] if "1x1" in box.title else FILL[3]}" stroke="#333" '
-            f'stroke-width="1.2"/>' + _svg_text(cx, y + 19, box.title, weight="bold")
-            + _svg_text(cx, y + 37, box.detail, size=12) + "</g>")
 
 
 def _yolo_side(step: yolo.Side, current: int, x: float, y: float, ch: str) -> str:
@@ -170,8 +159,7 @@ def yolo_layout(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> tu
     x, ch = 20 + box_w // 2, labels.channels
     body = [_svg_text(10, 22, str(d.kind), size=16, weight="bold", anchor="start"),
             _svg_text(10, 42, d.signature, size=12, fill="#444", anchor="start"),
-            _svg_text(x, 74, f"{labels.inp}: {d.in_channels} {ch}, {model.hw(d.in_hw)}",
-                      size=12)]
+            _svg_text(x, 74, labels.end(labels.inp, d.in_channels, d.in_hw), size=12)]
     y, current, widest = 84, d.in_channels, 0
     for step in d.steps:
         if isinstance(step, yolo.Side):
@@ -181,11 +169,14 @@ def yolo_layout(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> tu
             continue
         body.append(_svg_arrow(x, y, y + STEP - 8, f"{current} {ch}"))
         y += STEP - 8
-        body.append(_yolo_box(step, x, y, box_w) if isinstance(step, yolo.Box)
-                    else _yolo_join(step, x, y, ch))
+        if isinstance(step, yolo.Box):
+            fill = FILL[1] if "1x1" in step.title else FILL[3]
+            body.append(_svg_box(step, x, y, fill=fill, width=box_w))
+        else:
+            body.append(_yolo_join(step, x, y, ch))
         y, current = y + (BOX_H if isinstance(step, yolo.Box) else 24), step.out
     body.append(_svg_arrow(x, y, y + STEP - 8, f"{current} {ch}"))
-    body.append(_svg_text(x, y + STEP + 8, f"{labels.out}: {d.out_channels} {ch}, "
-                          f"{model.hw(d.out_hw)}", size=12))
+    body.append(_svg_text(x, y + STEP + 8, labels.end(labels.out, d.out_channels, d.out_hw),
+                          size=12))
     width = max(x + box_w // 2 + 60 + 7 * widest, 20 + 7 * len(d.signature), x + 200)
     return "".join(body), int(width), y + STEP + 24

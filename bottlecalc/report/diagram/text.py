@@ -1,7 +1,9 @@
-"""``diagram`` as text: both blocks side by side, a channel count on every arrow."""
+"""``diagram`` as text: the blocks side by side, a channel count on every arrow (a ResNet
+block as a main path and its shortcut, a YOLO block as a flow)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bottlecalc.report.diagram import model, yolo
@@ -18,33 +20,35 @@ class _Row:
     joined: bool = False  # the row where the shortcut leaves or rejoins the main path
 
 
-def _text_box(box: model.ConvBox, width: int, *, ends: tuple[str, str] = ("┴", "┬")) -> list[str]:
+Box = model.ConvBox | yolo.Box
+
+
+def _text_box(box: Box, width: int) -> list[str]:
     c = width // 2
-    top = "┌" + "─" * (c - 1) + ends[0] + "─" * (width - c - 2) + "┐"
-    bottom = "└" + "─" * (c - 1) + ends[1] + "─" * (width - c - 2) + "┘"
+    top = "┌" + "─" * (c - 1) + "┴" + "─" * (width - c - 2) + "┐"
+    bottom = "└" + "─" * (c - 1) + "┬" + "─" * (width - c - 2) + "┘"
     body = [f"│{line.center(width - 2)}│" for line in (box.title, box.detail)]
     return [top, *body, bottom]
 
 
-def _box_width(boxes: tuple[model.ConvBox, ...]) -> int:
+def _box_width(boxes: Sequence[Box]) -> int:
     widest = max(len(text) for b in boxes for text in (b.title, b.detail))
     return widest + 4 + (widest % 2)  # odd inner width keeps the spine centred
 
 
-def _main_rows(d: model.BlockDiagram, labels: model.Labels) -> tuple[list[_Row], int]:
+def _main_rows(d: model.BlockDiagram, labels: model.Labels) -> list[_Row]:
     width = _box_width(d.convs)
     c = width // 2
     pad = " " * c
-    rows = [_Row(f"{pad}● {labels.inp}: {d.in_channels} {labels.channels}, {model.hw(d.in_hw)}"),
+    rows = [_Row(f"{pad}● {labels.end(labels.inp, d.in_channels, d.in_hw)}"),
             _Row(f"{pad}├", joined=True)]
     for box in d.convs:
         rows += [_Row(line) for line in _text_box(box, width)]
         rows.append(_Row(f"{pad}│ {box.out_channels}"))
     rows.append(_Row(" " * (c - 1) + "(+)", joined=True))
     rows.append(_Row(f"{pad}│ ReLU"))
-    rows.append(_Row(f"{pad}▼ {labels.out}: {d.out_channels} {labels.channels}, "
-                     f"{model.hw(d.out_hw)}"))
-    return rows, c
+    rows.append(_Row(f"{pad}▼ {labels.end(labels.out, d.out_channels, d.out_hw)}"))
+    return rows
 
 
 def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> list[str]:
@@ -53,7 +57,7 @@ def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> lis
         lines = ["│"] * height
         lines[height // 2] = f"│ {labels.identity}"
         return lines
-    width = _box_width((d.projection,))
+    width = _box_width([d.projection])
     q = width // 2
     box = _text_box(d.projection, width)
     lines = [*box, " " * q + f"│ {d.projection.out_channels} ({labels.projection})"]
@@ -61,12 +65,12 @@ def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> lis
 
 
 def _side_column(d: model.BlockDiagram) -> int:
-    return _box_width((d.projection,)) // 2 if d.projection else 0
+    return _box_width([d.projection]) // 2 if d.projection else 0
 
 
 def render_text(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
     """One block as lines of text: the main path down the left, the shortcut right."""
-    rows, _ = _main_rows(d, labels)
+    rows = _main_rows(d, labels)
     split = next(i for i, r in enumerate(rows) if r.joined)
     add = len(rows) - 3
     side = _side_lines(d, labels, add - split - 1)
@@ -101,12 +105,37 @@ def render_pair_text(drawn: tuple[model.BlockDiagram, ...],
     return side_by_side([render_text(d, labels) for d in drawn])
 
 
-def render_any(d: yolo.Drawing, labels: model.Labels = model.ENGLISH) -> list[str]:
-    """A ResNet block as a main path and shortcut; a YOLO block as a flow."""
-    if isinstance(d, yolo.YoloDiagram):
-        return yolo.render_yolo_text(d, labels)
-    return render_text(d, labels)
+def render_yolo_text(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
+    """One YOLO block as lines of text, top to bottom; every arrow carries its channels."""
+    width = _box_width([s for s in d.steps if isinstance(s, yolo.Box)])
+    pad = " " * (width // 2)
+    ch = labels.channels
+    lines = [str(d.kind), d.signature, "",
+             f"{pad}● {labels.end(labels.inp, d.in_channels, d.in_hw)}"]
+    current = d.in_channels
+    for step in d.steps:
+        lines += _step_lines(step, current, pad, width, ch)
+        if not isinstance(step, yolo.Side):
+            current = step.out
+    lines.append(f"{pad}▼ {labels.end(labels.out, d.out_channels, d.out_hw)}")
+    return lines
+
+
+def _step_lines(step: yolo.Step, current: int, pad: str, width: int, ch: str) -> list[str]:
+    if isinstance(step, yolo.Side):
+        via = f"──▶ [{step.via}] ── {step.channels} " if step.via else ""
+        source = current if step.via else step.channels
+        return [f"{pad}├── {source} {ch} {via}──▶ cat ({step.label})"]
+    arrow = f"{pad}│ {current} {ch}"
+    if isinstance(step, yolo.Join):
+        what = (f"(+) ◀── input, {step.parts[0]} {ch}" if step.add else
+                f"cat: {' + '.join(map(str, step.parts))} = {step.out} {ch} "
+                f"({len(step.parts)} tensors)")
+        return [arrow, " " * (len(pad) - 1) + what]
+    return [arrow, *_text_box(step, width)]
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    return side_by_side([render_any(d) for d in yolo.drawings(result)])
+    """A ResNet block as a main path and shortcut; a YOLO block as a flow."""
+    return side_by_side([render_yolo_text(d) if isinstance(d, yolo.YoloDiagram)
+                         else render_text(d) for d in yolo.drawings(result)])

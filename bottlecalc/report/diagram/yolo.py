@@ -1,5 +1,6 @@
-"""YOLO's blocks drawn: a main path of boxes with a channel count on every arrow, the
-branches that join it (C3's second 1x1, C2f's chunks, SPPF's pools) and the concat they meet at.
+"""The drawing model of YOLO's blocks: a main path of boxes with a channel count on every
+arrow, the branches that join it (C3's second 1x1, C2f's chunks, SPPF's pools) and the concat
+they meet at (drawn by :mod:`~bottlecalc.report.diagram.text` and ``svg``).
 
 Pure Python. The drawing is read off a counted block's layers, grouped by ultralytics' module
 names (``cv1``, ``m.0``, ``cat``), so it shows exactly what was counted.
@@ -86,12 +87,6 @@ def _units(layers: tuple[Layer, ...]) -> list[tuple[str, list[Layer]]]:
     return units
 
 
-def _conv_text(conv: Layer) -> str:
-    text = f"{conv.kernel}x{conv.kernel} conv"
-    text += f" /{conv.stride}" if conv.stride != 1 else ""
-    return text + (f", g{conv.groups}" if conv.groups != 1 else "")
-
-
 def box_of(name: str, layers: list[Layer]) -> Box:
     """One module as a box: a Conv, a bare conv, an inner block, a pool, or BN + SiLU."""
     first, last = layers[0], layers[-1]
@@ -112,11 +107,7 @@ def box_of(name: str, layers: list[Layer]) -> Box:
              if any(r.op is op for r in layers)]
     if not convs:  # BottleneckCSP's BN and SiLU on the concat
         return Box(f"{label}{' + '.join(after)}", f"{cin}→{cout}", cout)
-    return Box(f"{label}{_conv_text(convs[0])}", ", ".join([f"{cin}→{cout}", *after]), cout)
-
-
-def _side_text(box: Box) -> str:
-    return f"{box.title}, {box.detail}"
+    return Box(f"{label}{model.conv_title(convs[0])}", ", ".join([f"{cin}→{cout}", *after]), cout)
 
 
 def yolo_steps(kind: YoloKind, layers: tuple[Layer, ...]) -> list[Step]:
@@ -138,7 +129,8 @@ def yolo_steps(kind: YoloKind, layers: tuple[Layer, ...]) -> list[Step]:
             steps.append(Join((group[0].out_shape[1], group[0].out_shape[1]), add=True))
         elif name == "cv2" and kind in BRANCHED:
             branch = box_of(name, group)
-            steps.insert(0, Side(branch.out, "from the input", via=_side_text(branch)))
+            via = f"{branch.title}, {branch.detail}"
+            steps.insert(0, Side(branch.out, "from the input", via=via))
             taps.insert(0, branch.out)
         else:
             _tap_before(kind, steps, taps, name)
@@ -185,43 +177,3 @@ def drawings(result: CompareResult) -> tuple[Drawing, ...]:
     """One drawing per compared block: ResNet's as before, YOLO's as flows."""
     return tuple(yolo_diagram(b) if b.spec.is_yolo else model.block_diagram(b)
                  for b in result.blocks)
-
-
-def _box_lines(box: Box, width: int) -> list[str]:
-    c = width // 2
-    top = "┌" + "─" * (c - 1) + "┴" + "─" * (width - c - 2) + "┐"
-    bottom = "└" + "─" * (c - 1) + "┬" + "─" * (width - c - 2) + "┘"
-    return [top, *(f"│{line.center(width - 2)}│" for line in (box.title, box.detail)), bottom]
-
-
-def render_yolo_text(d: YoloDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
-    """One YOLO block as lines of text, top to bottom; every arrow carries its channels."""
-    boxes = [s for s in d.steps if isinstance(s, Box)]
-    widest = max(len(t) for b in boxes for t in (b.title, b.detail))
-    width = widest + 4 + (widest % 2)
-    pad = " " * (width // 2)
-    ch = labels.channels
-    lines = [str(d.kind), d.signature, "",
-             f"{pad}● {labels.inp}: {d.in_channels} {ch}, {model.hw(d.in_hw)}"]
-    current = d.in_channels
-    for step in d.steps:
-        lines += _step_lines(step, current, pad, width, ch)
-        if not isinstance(step, Side):
-            current = step.out
-    lines.append(f"{pad}▼ {labels.out}: {d.out_channels} {ch}, {model.hw(d.out_hw)}")
-    return lines
-
-
-def _step_lines(step: Step, current: int, pad: str, width: int, ch: str) -> list[str]:
-    if isinstance(step, Side):
-        via = f"──▶ [{step.via}] ── {step.channels} " if step.via else ""
-        source = current if step.via else step.channels
-        return [f"{pad}├── {source} {ch} {via}──▶ cat ({step.label})"]
-    arrow = f"{pad}│ {current} {ch}"
-    if isinstance(step, Join):
-        what = (f"(+) ◀── input, {step.parts[0]} {ch}" if step.add else
-                f"cat: {' + '.join(map(str, step.parts))} = {step.out} {ch} "
-                f"({len(step.parts)} tensors)")
-        return [arrow, " " * (len(pad) - 1) + what]
-    return [arrow, *_box_lines(step, width)]
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import Counts
-from bottlecalc.report.jsondoc import dumps, header, time_dict, timed_header
+from bottlecalc.report.jsondoc import dumps, header, machine_dict, time_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Timing
 from bottlecalc.spec import BlockKind
@@ -31,16 +31,10 @@ def sweep_dict(sweep: Sweep) -> dict[str, Any]:
         "values": [p.value for p in sweep.points],
         "fixed": fixed,
         "measured": False,
-        **_timed_header(sweep),
+        # --time: where the points were timed (each point has its own speedup)
+        **({} if sweep.machine is None else {"machine": machine_dict(sweep.machine)}),
         "points": [point_dict(p) for p in sweep.points],
     }
-
-
-def _timed_header(sweep: Sweep) -> dict[str, Any]:
-    """--time: the ``machine`` (the per-point speedups are on the points)."""
-    found = timed_header(sweep.machine, None)
-    found.pop("speedup", None)
-    return found
 
 
 def _numbers(counts: Counts, timing: Timing | None = None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bottlecalc.errors import BottlecalcError
-from bottlecalc.report.sweep.svg import COLORS, count_of
+from bottlecalc.report.sweep.svg import COLORS, count_of, geometric
 from bottlecalc.report.sweep.words import AXIS_LABELS
 from bottlecalc.report.timing import machine_line
 from bottlecalc.spec import BlockKind
@@ -49,7 +49,7 @@ def _panel(ax: Any, sweep: Sweep, key: str, ylabel: str, xlabel: str) -> None:
         ax.plot(xs, ys, marker="o", color=COLORS[kind], label=f"{kind} block")
     if spread([n for ys in series.values() for n in ys]) > LOG_SPREAD:
         ax.set_yscale("log")
-    if len(xs) > 2 and spread(xs) >= 16:
+    if geometric(xs):
         ax.set_xscale("log", base=2)
     if len(xs) <= MAX_TICKS:  # label the swept values themselves: 16, 32, 64, not 2^4
         ax.set_xticks(xs, [str(x) for x in xs])

@@ -7,7 +7,7 @@ data point carries its exact value in ``data-value`` and a ``<title>`` tooltip.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -47,9 +47,14 @@ def _scale_x(values: list[int]) -> Callable[[float], float]:
     lo, hi = min(values), max(values)
     if lo == hi:
         return lambda v: 0.5
-    if len(values) > 2 and hi / lo >= 16:
+    if geometric(values):
         return lambda v: math.log2(v / lo) / math.log2(hi / lo)
     return lambda v: (v - lo) / (hi - lo)
+
+
+def geometric(values: Sequence[int]) -> bool:
+    """Three or more values spanning 16x or more: a log2 axis reads them best."""
+    return len(values) > 2 and max(values) / min(values) >= 16
 
 
 def _decades(values: list[int]) -> tuple[int, int]:
