@@ -34,6 +34,7 @@ class Kind(StrEnum):
     VERDICT = "verdict"  # whether the routes agree or a budget held
     LEGEND = "legend"  # what the columns and counts mean (from report/glossary.py)
     NOTE = "note"  # a remark on this run (a warning, the machine timed on)
+    SUM = "sum"  # how a total adds up ("conv weights: 589,824 + 589,824 = 1,179,648")
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,14 @@ class Heading:
 class Column:
     """A table column: its ``name``, and a ``short`` header for the terminal, where a
     column's width counts (it may break over lines: 'basic\\nMACs'); ``right``-aligned
-    when it holds numbers."""
+    when it holds numbers. A ``detail`` column's cells are a figure over its details
+    ('1,179,648 ✓' over '1.18 M'): a terminal sets the first line bold and the rest dim,
+    Markdown and HTML write the details in brackets after it (see :func:`folded`)."""
 
     name: str
     short: str = ""
     right: bool = True
+    detail: bool = False
 
     @property
     def header(self) -> str:
@@ -70,6 +74,8 @@ class Sheet:
     footer: tuple[str, ...] | None = None
     keys: int = 1
     look: Look = Look.PLAIN
+    turn: bool = False  # a terminal too narrow for it may turn it (a column per row)
+    heading: int = 0  # Markdown: the title as a heading of this level over the table
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,12 @@ class Chart:
     title: str
     series: tuple[str, ...]
     groups: tuple[Bars, ...]
+
+
+def folded(text: str) -> str:
+    """A detail cell on one line: '1,179,648 ✓\\n1.18 M' -> '1,179,648 ✓ (1.18 M)'."""
+    first, *rest = text.split("\n")
+    return f"{first} ({', '.join(rest)})" if rest else first
 
 
 Block = Heading | Sheet | Prose | List | Chart

@@ -11,13 +11,31 @@ MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}
           doc.Kind.VERDICT: "{}", doc.Kind.LEGEND: "_{}_", doc.Kind.NOTE: "- {}"}
 
 
+def _cell(text: str, column: doc.Column, *, key: bool) -> str:
+    """A cell on one line; a detail column's figure before its details in brackets, a
+    row's name in bold."""
+    if not column.detail:
+        return cell(text)
+    first, _, rest = text.partition("\n")
+    name = f"**{first}**" if key else first
+    return cell(doc.folded(f"{name}\n{rest}") if rest else name)
+
+
+def _row(row: tuple[str, ...], table: doc.Sheet) -> str:
+    cells = (_cell(text, column, key=i < table.keys)
+             for i, (text, column) in enumerate(zip(row, table.columns, strict=True)))
+    return "| " + " | ".join(cells) + " |"
+
+
 def sheet(table: doc.Sheet) -> list[str]:
-    """A pipe table (its caption left out: pipe tables have none), the footer in bold."""
+    """A pipe table, the footer in bold. Pipe tables have no caption: the title is left
+    out, or set as a heading over the table when the sheet asks for one."""
     rows = [*table.rows, *((tuple(f"**{c}**" if c else c for c in table.footer),)
                            if table.footer else ())]
-    return ["| " + " | ".join(cell(c.name) for c in table.columns) + " |",
+    heading = [f"{'#' * table.heading} {table.title}", ""] if table.heading else []
+    return [*heading, "| " + " | ".join(cell(c.name) for c in table.columns) + " |",
             "|" + "".join("---:|" if c.right else "---|" for c in table.columns),
-            *("| " + " | ".join(map(cell, row)) + " |" for row in rows)]
+            *(_row(row, table) for row in rows)]
 
 
 def block(part: doc.Block) -> list[str]:

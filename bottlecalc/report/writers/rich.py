@@ -16,8 +16,10 @@ LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
          doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH}
 # How a paragraph of each kind looks: (prefix, style, hanging indent)
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
-         doc.Kind.RATIO: ("", "bold", 2), doc.Kind.VERDICT: ("", "green", 0),
-         doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2)}
+         doc.Kind.RATIO: ("", "bold green", 0), doc.Kind.VERDICT: ("", "green", 0),
+         doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2),
+         doc.Kind.SUM: ("", "", 0)}
+MARKS = {"✓": "green", "✗": "bold red"}  # how a detail cell's agreement mark looks
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
@@ -50,9 +52,27 @@ def chart(figure: doc.Chart, width: int | None) -> Text:
     return out
 
 
+def detail(text: str) -> Text:
+    """A detail cell: the figure bold (its ✓ green, its ✗ bold red), the details under it
+    dim; an unknown figure ('—') dim throughout."""
+    first, newline, rest = text.partition("\n")
+    if first == "—":
+        return Text(text, style="dim")
+    figure, _, mark = first.rpartition(" ")
+    out = Text(figure, style="bold") if mark in MARKS else Text(first, style="bold")
+    if mark in MARKS:
+        out.append(f" {mark}", style=MARKS[mark])
+    if newline:
+        out.append(newline + rest, style="dim")
+    return out
+
+
 def sheet(table: doc.Sheet) -> layout.Sheet:
     columns = tuple(layout.Column(c.header, right=c.right) for c in table.columns)
-    return layout.Sheet(columns, table.rows, title=table.title, total=table.footer,
+    rows = tuple(tuple(detail(text) if column.detail else text
+                       for text, column in zip(row, table.columns, strict=True))
+                 for row in table.rows)
+    return layout.Sheet(columns, rows, title=table.title, total=table.footer,
                         keys=table.keys, style=LOOKS[table.look])
 
 
@@ -67,7 +87,7 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
     if isinstance(part, doc.Heading):
         return [layout.Prose(part.text, style="bold")]
     if isinstance(part, doc.Sheet):
-        return [layout.fit(sheet(part), width)]
+        return [layout.fit(sheet(part), width, turn=part.turn)]
     if isinstance(part, doc.Prose):
         return [prose(part)]
     if isinstance(part, doc.List):
