@@ -1,8 +1,8 @@
 """Speed and memory of ``bottlecalc compare`` against baselines measured in the same run.
 
-Targets (issue 2): --no-measure within 2x of importing click + rich; the default compare
-within 1.2x of importing torch + fvcore.nn; --in 4096 --mid 1024 within 2x of that import
-and under 1 GB peak RSS.  Usage: python benchmarks/bench_compare.py [repeats]
+Targets: --no-measure within 1.5x of importing click + rich (issue 16; issue 2 asked 2x);
+the default compare within 1.2x of importing torch + fvcore.nn; --in 4096 --mid 1024 within
+2x of that import and under 1 GB peak RSS.  Usage: python benchmarks/bench_compare.py [repeats]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ CASES = {
     "compare --in 4096 --mid 1024": [*CLI, "--in", "4096", "--mid", "1024"],
 }
 TARGETS = [
-    ("compare --no-measure", "import click, rich (baseline)", 2.0),
+    ("compare --no-measure", "import click, rich (baseline)", 1.5),
     ("compare --in 256 --mid 64", "import torch, fvcore.nn (baseline)", 1.2),
     ("compare --in 4096 --mid 1024", "import torch, fvcore.nn (baseline)", 2.0),
 ]

@@ -32,6 +32,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worksheet": ("bottlecalc.cli.worksheet", "worksheet"),
     "schema": ("bottlecalc.cli.schema", "schema"),
 }
+# Each command's first help paragraph, so `bottlecalc --help` lists the commands without
+# importing them (tests/cli/test_main_help.py holds these to the commands' own docstrings).
+SUMMARIES: dict[str, str] = {
+    "check": "Check a preset, a block or your own model against parameter/MAC/FLOP budgets.",
+    "compare": "Compare a basic block (two 3x3 convs) with a bottleneck (1x1, 3x3, 1x1), or "
+               "any blocks (--blocks), YOLO's among them (ultralytics' Bottleneck, C3, C2f, ...).",
+    "diagram": "Draw the basic and the bottleneck block side by side, a channel count on every "
+               "arrow.",
+    "handout": "Write a one-page handout on basic vs bottleneck blocks for students.",
+    "network": "Count whole ResNets (torchvision's presets or your own stage list), or your "
+               "model.",
+    "schema": "Print the JSON Schema (draft 2020-12) of one JSON document bottlecalc writes.",
+    "sweep": "Count a basic and a bottleneck block at every value of --in, --mid or --size.",
+    "worksheet": "Write a printable worksheet of exercises (weights, MACs, ratios, projection "
+                 "shortcuts) with blanks, and with --key a separate answer key whose every "
+                 "figure is bottlecalc's exact count and derivation.",
+}
 DEBUG_KEY = "bottlecalc.debug"
 
 
@@ -74,6 +91,14 @@ class LazyGroup(click.Group):
         module, attr = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list as click writes it, from SUMMARIES: no command is imported."""
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [(name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+                for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand; an error leaves it tagged with where it happened."""

@@ -40,6 +40,7 @@ class Kind(StrEnum):
     BLANK = "blank"  # a line to write the answer on (the words before it: "Answer:")
     WORK = "work"  # a space to work in (the words at its top: "Working:")
     FOOTNOTE = "footnote"  # small print at the end (a pull-request comment's legend)
+    SUM = "sum"  # how a total adds up ("conv weights: 589,824 + 589,824 = 1,179,648")
 
 
 class Tone(StrEnum):
@@ -72,11 +73,14 @@ class Heading:
 class Column:
     """A table column: its ``name``, and a ``short`` header for the terminal, where a
     column's width counts (it may break over lines: 'basic\\nMACs'); ``right``-aligned
-    when it holds numbers."""
+    when it holds numbers. A ``detail`` column's cells are a figure over its details
+    ('1,179,648 ✓' over '1.18 M'): a terminal sets the first line bold and the rest dim,
+    Markdown and HTML write the details in brackets after it (see :func:`folded`)."""
 
     name: str
     short: str = ""
     right: bool = True
+    detail: bool = False
 
     @property
     def header(self) -> str:
@@ -100,9 +104,10 @@ class Sheet:
     footer: tuple[str, ...] | None = None
     keys: int = 1
     look: Look = Look.PLAIN
-    heading: int = 0
+    heading: int = 0  # Markdown: the title as a heading of this level over the table
     flat: tuple[tuple[str, ...], ...] = ()
     tones: tuple[tuple[Tone, ...], ...] = ()  # a tone per cell, row by row (none: plain)
+    turn: bool = False  # a terminal too narrow for it may turn it (a column per row)
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,6 @@ class Entries:
     label: str = "entry"
 
 
-
-
 @dataclass(frozen=True)
 class Comment:
     """A line for machines, not readers (the marker a CI bot finds its comment by):
@@ -202,6 +205,14 @@ class Details:
 
     summary: str
     blocks: tuple[Block, ...]
+
+
+def folded(text: str) -> str:
+    """A detail cell on one line: '1,179,648 ✓\\n1.18 M' -> '1,179,648 ✓ (1.18 M)'."""
+    first, *rest = text.split("\n")
+    return f"{first} ({', '.join(rest)})" if rest else first
+
+
 
 
 Block = (Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries | Comment

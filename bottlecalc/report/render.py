@@ -42,15 +42,16 @@ Registry = Mapping[Format, Renderer[R]]
 
 
 class LazyRegistry(Mapping[Format, Renderer[R]]):
-    """A registry naming each format's module (which has ``render``), imported when the
-    format is used: ``compare --format table`` never imports the JSON or CSV writers (a
-    start-up cost every torch-free run would pay)."""
+    """A registry naming each format's renderer as 'module' (its ``render``) or
+    'module:function', imported when the format is used: ``compare --format table`` never
+    imports the JSON or CSV writers (a start-up cost every torch-free run would pay)."""
 
     def __init__(self, modules: Mapping[Format, str]) -> None:
         self._modules = dict(modules)
 
     def __getitem__(self, fmt: Format) -> Renderer[R]:
-        render: Renderer[R] = importlib.import_module(self._modules[fmt]).render
+        module, _, name = self._modules[fmt].partition(":")
+        render: Renderer[R] = getattr(importlib.import_module(module), name or "render")
         return render
 
     def __iter__(self) -> Iterator[Format]:

@@ -70,7 +70,8 @@ def test_csv_rows() -> None:
 
 def test_markdown_table() -> None:
     out = invoke(*HEADLINE, "--format", "markdown", "--explain").stdout
-    assert "| block |" in out and "1,179,648" in out and "`conv2`" in out
+    assert "| block |" in out and "1,179,648" in out
+    assert "| conv2 | 1x256x56x56 → 1x256x56x56 |" in out  # the terminal's shape column too
     assert "3x3x64x64 = 36,864" in out
 
 
@@ -162,3 +163,17 @@ def test_groups_note_and_grouped_weights() -> None:
     assert data["blocks"][1]["params"]["conv"] == 256 * 128 + 9 * (128 // 32) * 128 + 128 * 256
     assert data["blocks"][0]["params"]["conv"] == 9 * 256 * 256 * 2
     assert any("3x3 conv only" in note for note in data["notes"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "csv"])
+def test_text_formats_never_import_rich(fmt: str) -> None:
+    """Only the terminal table draws with rich: the other formats skip its start-up cost."""
+    code = ("import sys\nfrom bottlecalc.cli import cli\n"
+            f"try:\n    cli.main({[*HEADLINE, '--no-measure', '--format', fmt]!r})\n"
+            "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'), "
+            "file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == "[]"

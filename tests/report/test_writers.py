@@ -3,6 +3,8 @@ number ever cut, whatever the width."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bottlecalc.report import document as doc
@@ -76,3 +78,46 @@ def test_a_headed_sheet_shows_its_title_where_tables_have_no_caption() -> None:
     assert "<caption>per layer</caption>" in page and "16,384 (16.38 k)" in page
     text = rich.render(doc.Document((headed,)), RenderOptions())
     assert "### per layer" not in text and "16.38 k" in text and "(16.38 k)" not in text
+
+
+DETAILED = doc.Sheet(
+    (doc.Column("block", right=False, detail=True), doc.Column("params", detail=True),
+     doc.Column("fvcore", detail=True)),
+    (("basic\n3x3 64→64\n3x3 64→64", "73,728 ✓\n73.73 k", "—\nnot run"),
+     ("bottleneck\n1x1 64→64", "4,096 ✗\n4.10 k", "8,192\n8.19 k")),
+    title="Basic vs bottleneck", heading=2)
+
+
+def test_markdown_brackets_details_and_heads_a_sheet_that_asks() -> None:
+    assert markdown.render(doc.Document((DETAILED,)), RenderOptions()) == (
+        "## Basic vs bottleneck\n\n"
+        "| block | params | fvcore |\n"
+        "|---|---:|---:|\n"
+        "| **basic** (3x3 64→64, 3x3 64→64) | 73,728 ✓ (73.73 k) | — (not run) |\n"
+        "| **bottleneck** (1x1 64→64) | 4,096 ✗ (4.10 k) | 8,192 (8.19 k) |\n")
+
+
+def test_html_brackets_details() -> None:
+    page = html.render(doc.Document((DETAILED,)), RenderOptions())
+    assert '<td style="text-align:right">73,728 ✓ (73.73 k)</td>' in page
+
+
+def test_rich_sets_the_figure_bold_its_mark_in_colour_and_details_dim() -> None:
+    plain = rich.render(doc.Document((DETAILED,)), RenderOptions())
+    assert "73,728 ✓" in plain and "73.73 k" in plain and "\x1b[" not in plain
+    cell = rich.detail("4,096 ✗\n4.10 k")
+    assert cell.plain == "4,096 ✗\n4.10 k" and str(cell.style) == "bold"
+    assert [(cell.plain[s.start:s.end], str(s.style)) for s in cell.spans] == [
+        (" ✗", "bold red"), ("\n4.10 k", "dim")]
+    assert str(rich.detail("—\nnot run").style) == "dim"  # unknown is not a figure
+    coloured = rich.render(doc.Document((DETAILED,)), RenderOptions(color=True))
+    assert "\x1b[1;32m ✓" in coloured and "\x1b[2m" in coloured
+
+
+def test_rich_turns_a_sheet_that_may_turn_when_narrow() -> None:
+    wide = doc.Sheet(tuple(doc.Column(f"column {i}") for i in range(9)),
+                     (tuple(f"{i},000,000" for i in range(9)), ("x",) * 9))
+    turned = rich.render(doc.Document((replace(wide, turn=True),)), RenderOptions(width=40))
+    stacked = rich.render(doc.Document((wide,)), RenderOptions(width=40))
+    assert turned != stacked
+    assert "column 8" in turned.splitlines()[-2] and "8,000,000" in turned

@@ -7,8 +7,8 @@ from bottlecalc.report.render import Format, LazyRegistry, Registry
 from bottlecalc.results import CompareResult
 
 RENDERERS: Registry[CompareResult] = LazyRegistry({
-    Format.TABLE: "bottlecalc.report.compare.table",
+    Format.TABLE: "bottlecalc.report.compare.document:render_table",
     Format.JSON: "bottlecalc.report.compare.json",
     Format.CSV: "bottlecalc.report.compare.csv",
-    Format.MARKDOWN: "bottlecalc.report.compare.markdown",
+    Format.MARKDOWN: "bottlecalc.report.compare.document:render_markdown",
 })

@@ -18,16 +18,15 @@ def is_article_pair(result: CompareResult) -> bool:
     return tuple(b.spec.kind for b in result.blocks) == ARTICLE_PAIR
 
 
-def title(result: CompareResult, *, markdown: bool = False) -> str:
+def title(result: CompareResult) -> str:
     """'Basic vs bottleneck block: in 256, mid 64, out 256' for the article's pair; other
     blocks are named in order, the first being the baseline."""
     spec = result.blocks[-1].spec
     stride = f", stride {spec.stride}" if spec.stride != 1 else ""
     groups = f", groups {spec.groups}" if spec.groups != 1 else ""
     if is_article_pair(result):
-        head = "Basic vs bottleneck" if markdown else "Basic vs bottleneck block"
-        return (f"{head}: in {spec.in_channels}, mid {spec.mid}, "
-                f"out {spec.out_channels}{'' if markdown else stride + groups}")
+        return (f"Basic vs bottleneck block: in {spec.in_channels}, mid {spec.mid}, "
+                f"out {spec.out_channels}{stride}{groups}")
     kinds = [b.spec for b in result.blocks]
     names = " vs ".join(str(k.kind) for k in kinds)
     mids = [k.mid for k in kinds if k.kind is BlockKind.BOTTLENECK]

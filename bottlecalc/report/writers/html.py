@@ -14,7 +14,8 @@ def _text(text: str) -> str:
 
 
 def _row(cells: tuple[str, ...], columns: tuple[doc.Column, ...], tag: str) -> str:
-    items = (f'<{tag} style="text-align:{"right" if c.right else "left"}">{_text(v)}</{tag}>'
+    items = (f'<{tag} style="text-align:{"right" if c.right else "left"}">'
+             f'{_text(doc.folded(v) if c.detail else v)}</{tag}>'
              for v, c in zip(cells, columns, strict=True))
     return f"<tr>{''.join(items)}</tr>"
 

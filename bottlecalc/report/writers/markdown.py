@@ -24,13 +24,31 @@ def escaped(text: str) -> str:
                   quote=False)
 
 
+def _cell(text: str, column: doc.Column, *, key: bool) -> str:
+    """A cell on one line; a detail column's figure before its details in brackets, a
+    row's name in bold."""
+    if not column.detail:
+        return cell(text)
+    first, _, rest = text.partition("\n")
+    name = f"**{first}**" if key else first
+    return cell(doc.folded(f"{name}\n{rest}") if rest else name)
+
+
+def _row(row: tuple[str, ...], table: doc.Sheet) -> str:
+    cells = (_cell(text, column, key=i < table.keys)
+             for i, (text, column) in enumerate(zip(row, table.columns, strict=True)))
+    return "| " + " | ".join(cells) + " |"
+
+
 def sheet(table: doc.Sheet) -> list[str]:
-    """A pipe table (its caption left out: pipe tables have none), the footer in bold."""
+    """A pipe table, the footer in bold. Pipe tables have no caption: the title is left
+    out, or set as a heading over the table when the sheet asks for one."""
     rows = [*(table.flat or table.rows), *((tuple(f"**{c}**" if c else c for c in table.footer),)
                            if table.footer else ())]
-    return ["| " + " | ".join(cell(c.name) for c in table.columns) + " |",
+    heading = [f"{'#' * table.heading} {table.title}", ""] if table.heading and table.title else []
+    return [*heading, "| " + " | ".join(cell(c.name) for c in table.columns) + " |",
             "|" + "".join("---:|" if c.right else "---|" for c in table.columns),
-            *("| " + " | ".join(map(cell, row)) + " |" for row in rows)]
+            *(_row(row, table) for row in rows)]
 
 
 def items(part: doc.List) -> list[str]:
@@ -62,8 +80,6 @@ def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers)."""
     if isinstance(part, doc.Heading):
         return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.shown}"]
-    if isinstance(part, doc.Sheet) and part.heading and part.title:
-        return [*block(doc.Heading(part.title, part.heading)), "", *sheet(part)]
     if isinstance(part, doc.Sheet):
         return sheet(part)
     if isinstance(part, doc.Prose):

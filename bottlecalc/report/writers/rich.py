@@ -17,13 +17,15 @@ LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
          doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH}
 # How a paragraph of each kind looks: (prefix, style, hanging indent)
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
-         doc.Kind.RATIO: ("", "bold", 2), doc.Kind.VERDICT: ("", "green", 0),
+         doc.Kind.RATIO: ("", "bold green", 0), doc.Kind.VERDICT: ("", "green", 0),
          doc.Kind.LEGEND: ("", "dim", 0), doc.Kind.NOTE: ("* ", "yellow", 2),
          doc.Kind.ASIDE: ("│ ", "", 2), doc.Kind.QUESTION: ("", "", 2),
          doc.Kind.ANSWER: ("", "bold", 2), doc.Kind.BLANK: ("", "", 2),
-         doc.Kind.WORK: ("", "dim", 2), doc.Kind.FOOTNOTE: ("", "dim", 0)}
+         doc.Kind.WORK: ("", "dim", 2), doc.Kind.FOOTNOTE: ("", "dim", 0),
+         doc.Kind.SUM: ("", "", 0)}
 TONES = {doc.Tone.PLAIN: "", doc.Tone.GOOD: "green", doc.Tone.WARNING: "yellow",
          doc.Tone.BAD: "bold red"}
+MARKS = {"✓": "green", "✗": "bold red"}  # how a detail cell's agreement mark looks
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
@@ -56,18 +58,34 @@ def chart(figure: doc.Chart, width: int | None) -> Text:
     return out
 
 
-def toned(table: doc.Sheet) -> tuple[layout.Row, ...]:
-    """The rows, a cell with a tone coloured by it."""
-    if not table.tones:
-        return table.rows
-    return tuple(tuple(Text(cell, style=TONES[tone]) if tone else cell
-                       for cell, tone in zip(row, tones, strict=True))
-                 for row, tones in zip(table.rows, table.tones, strict=True))
+def styled(text: str, column: doc.Column, tone: doc.Tone) -> str | Text:
+    """A cell as the terminal draws it: a detail cell bold over dim, a toned cell coloured."""
+    if column.detail:
+        return detail(text)
+    return Text(text, style=TONES[tone]) if tone else text
+
+
+def detail(text: str) -> Text:
+    """A detail cell: the figure bold (its ✓ green, its ✗ bold red), the details under it
+    dim; an unknown figure ('—') dim throughout."""
+    first, newline, rest = text.partition("\n")
+    if first == "—":
+        return Text(text, style="dim")
+    figure, _, mark = first.rpartition(" ")
+    out = Text(figure, style="bold") if mark in MARKS else Text(first, style="bold")
+    if mark in MARKS:
+        out.append(f" {mark}", style=MARKS[mark])
+    if newline:
+        out.append(newline + rest, style="dim")
+    return out
 
 
 def sheet(table: doc.Sheet) -> layout.Sheet:
     columns = tuple(layout.Column(c.header, right=c.right) for c in table.columns)
-    return layout.Sheet(columns, toned(table), title=table.title, total=table.footer,
+    tones = table.tones or tuple((doc.Tone.PLAIN,) * len(row) for row in table.rows)
+    rows = tuple(tuple(styled(*cell) for cell in zip(row, table.columns, row_tones, strict=True))
+                 for row, row_tones in zip(table.rows, tones, strict=True))
+    return layout.Sheet(columns, rows, title=table.title, total=table.footer,
                         keys=table.keys, style=LOOKS[table.look])
 
 
@@ -83,7 +101,7 @@ def block(part: doc.Block, width: int | None) -> list[RenderableType]:
         style = {None: "bold", True: "bold green", False: "bold red"}[part.good]
         return [layout.Prose(part.shown, style=style)]
     if isinstance(part, doc.Sheet):
-        return [layout.fit(sheet(part), width)]
+        return [layout.fit(sheet(part), width, turn=part.turn)]
     if isinstance(part, doc.Prose):
         return [prose(part)]
     if isinstance(part, doc.List):
