@@ -13,9 +13,10 @@ from dataclasses import replace
 import pytest
 
 from bottlecalc.analytic import DType, Op, count, network_layers, traffic
+from bottlecalc.breakdown import layer_rows
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.results import Depth, analytic_result, breakdown
+from bottlecalc.results import Depth, analytic_result
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn
 
 IMAGENET = InputShape(224, 224)
@@ -119,7 +120,7 @@ def test_resnet18_shapes_and_stem_by_hand() -> None:
 def test_rows_sum_to_the_total_at_every_depth(name: str, depth: Depth) -> None:
     layers = network_layers(get_preset(name), IMAGENET)
     total = count(layers)
-    rows = breakdown(layers, depth)
+    rows = layer_rows(layers, depth)
     assert sum(r.counts.total for r in rows) == total.total
     assert sum(r.counts.macs for r in rows) == total.macs
     assert sum(r.counts.fvcore for r in rows) == total.fvcore
@@ -127,7 +128,7 @@ def test_rows_sum_to_the_total_at_every_depth(name: str, depth: Depth) -> None:
 
 
 def test_stage_rows_are_stem_stages_head() -> None:
-    stages = breakdown(analytic_result(get_preset("resnet50"), IMAGENET).layers, Depth.STAGE)
+    stages = layer_rows(analytic_result(get_preset("resnet50"), IMAGENET).layers, Depth.STAGE)
     assert [g.name for g in stages] == ["stem", "layer1", "layer2", "layer3", "layer4", "head"]
     # stage 1 of resnet50 by hand: block 0 has the 64->256 projection, all three blocks
     # have 1x1 (cin->64), 3x3 64->64, 1x1 64->256, each with BN.
