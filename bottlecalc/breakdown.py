@@ -1,4 +1,9 @@
-"""Where the cost of a model lives: its modules, at any depth of the module tree.
+"""Where the cost of a network lives: one row type, :class:`ModuleRow`, for every breakdown.
+
+A preset's rows (:func:`layer_rows`) group its analytic layers by module path (a stage
+``layer2``, a block ``layer2.0``, a layer ``layer2.0.conv1``; the modules before and after
+the stages as ``stem`` and ``head``) and carry those layers: their closed-form counts,
+memory traffic and, for one layer, its op, shapes and formula.
 
 Pure Python (no torch). A measured model carries, per module, the parameters it holds
 itself and the multiply-accumulates done in it and in no child module
@@ -20,7 +25,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bottlecalc.results import Call, Machine, Measured, ModuleCount, Roofline, Timed, Timing
+from bottlecalc.analytic import Counts, DType, Layer, Traffic, count, traffic
+from bottlecalc.results import (
+    Call,
+    Depth,
+    Machine,
+    Measured,
+    ModuleCount,
+    Roofline,
+    Timed,
+    Timing,
+)
 
 
 class Sort(StrEnum):
@@ -44,10 +59,11 @@ ROOT = "(root)"  # the model itself in per-module lists (torch names it '')
 
 @dataclass(frozen=True)
 class ModuleRow:
-    """One row of a breakdown: a module and its subtree (or the work outside the rows)."""
+    """One row of a breakdown: a module and its subtree (or the work outside the rows), or
+    a preset's group of layers ('stem', 'layer2', 'layer2.0', 'head')."""
 
-    name: str  # module path, or "(other)"
-    kind: str  # class name ("" for "(other)")
+    name: str  # module path, "(other)", or a preset's group label
+    kind: str  # class name; a preset's single layer: its op ("" for a group)
     params: int
     macs: int
     fvcore: int | None  # fvcore's count for the subtree, when fvcore ran
@@ -58,10 +74,29 @@ class ModuleRow:
     tied: tuple[str, ...] = field(default=(), repr=False)  # modules sharing its parameters
     parents: int = field(default=1, repr=False)  # parents holding its module object
     instances: int = field(default=1, repr=False)  # identical siblings collapsed in it
+    # The closed-form route: the analytic layers the row covers (a preset's rows only):
+    layers: tuple[Layer, ...] = field(default=(), repr=False)
 
     @property
     def flops(self) -> int:
         return 2 * self.macs
+
+    @property
+    def counts(self) -> Counts:
+        """The closed-form counts of the row's layers (a user's model's rows have none:
+        unknown is not zero, so asking raises)."""
+        if not self.layers:
+            raise ValueError(f"{self.name}: no closed form covers this row")
+        return count(self.layers)
+
+    @property
+    def layer(self) -> Layer | None:
+        """The one analytic layer of a single-layer row (None for a group)."""
+        return self.layers[0] if len(self.layers) == 1 else None
+
+    def traffic(self, dtype: DType = DType.FLOAT32) -> Traffic:
+        """The bytes the row's analytic layers read and write (a preset's rows)."""
+        return traffic(self.layers, dtype)
 
     def roofline(self, machine: Machine) -> Roofline | None:
         """The roofline of the row's module taken whole (None: its calls were not timed)."""
@@ -216,12 +251,50 @@ def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:
     timed = [r for r in rows if r.time is not None]
     return ModuleRow(name, "", sum(r.params for r in rows), sum(r.macs for r in rows), fvcore,
                      summed([r.time for r in timed if r.time is not None]),
-                     sum(r.moved or 0 for r in timed) if timed else None)
+                     sum(r.moved or 0 for r in timed) if timed else None,
+                     layers=tuple(layer for r in rows for layer in r.layers))
 
 
 def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
     """The rows past ``--top`` as one."""
     return added(rest, f"({len(rest)} more modules)")
+
+
+# --- A preset: its analytic layers grouped by module path ---
+
+STEM = frozenset({"conv1", "bn1", "relu", "maxpool"})  # a ResNet's modules before its stages
+LEVELS = {Depth.STAGE: 1, Depth.BLOCK: 2}  # module-path parts a stage or block row keeps
+
+
+def group_label(path: str, depth: Depth) -> str:
+    """The row a layer's module path falls in: 'layer2' (stage), 'layer2.0' (block), the
+    path itself (layer); outside the stages, 'stem' or 'head'."""
+    if depth is Depth.NETWORK:
+        return "network"
+    if depth is Depth.LAYER:
+        return path
+    if not path.startswith("layer"):
+        return "stem" if path in STEM else "head"
+    return ".".join(path.split(".")[:LEVELS[depth]])
+
+
+def layer_row(name: str, layers: Sequence[Layer]) -> ModuleRow:
+    """Analytic layers as one row: their closed-form parameters and MACs, no fvcore figure
+    (fvcore's convention is in ``counts.fvcore``)."""
+    c = count(layers)
+    kind = str(layers[0].op) if len(layers) == 1 else ""
+    return ModuleRow(name, kind, c.total, c.macs, None, layers=tuple(layers))
+
+
+def layer_rows(layers: Sequence[Layer], depth: Depth) -> tuple[ModuleRow, ...]:
+    """A preset's rows at ``depth`` in forward order; at the layer depth every layer is its
+    own row (a module called twice gives two)."""
+    if depth is Depth.LAYER:
+        return tuple(layer_row(layer.name, (layer,)) for layer in layers)
+    groups: dict[str, list[Layer]] = {}
+    for layer in layers:
+        groups.setdefault(group_label(layer.name, depth), []).append(layer)
+    return tuple(layer_row(name, members) for name, members in groups.items())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from bottlecalc.analytic import (
     Counts,
     DType,
     Layer,
-    Traffic,
     count,
     layers_of,
     ratio,
@@ -301,46 +300,6 @@ class Depth(StrEnum):
     STAGE = "stage"
     BLOCK = "block"
     LAYER = "layer"
-
-
-STEM = frozenset({"conv1", "bn1", "relu", "maxpool"})
-
-
-def group_name(layer_name: str, depth: Depth) -> str:
-    """Which row ``layer_name`` falls in: 'stem', 'layer2', 'layer2.0', 'head', ..."""
-    if depth is Depth.NETWORK:
-        return "network"
-    if depth is Depth.LAYER:
-        return layer_name
-    if not layer_name.startswith("layer"):
-        return "stem" if layer_name in STEM else "head"
-    parts = layer_name.split(".")
-    return parts[0] if depth is Depth.STAGE else ".".join(parts[:2])
-
-
-@dataclass(frozen=True)
-class LayerGroup:
-    """Consecutive layers summed into one row of a breakdown (a stage, a block, a layer)."""
-
-    name: str
-    layers: tuple[Layer, ...]
-
-    @property
-    def counts(self) -> Counts:
-        return count(self.layers)
-
-    def traffic(self, dtype: DType = DType.FLOAT32) -> Traffic:
-        return traffic(self.layers, dtype)
-
-
-def breakdown(layers: tuple[Layer, ...], depth: Depth) -> tuple[LayerGroup, ...]:
-    """Rows at ``depth`` in forward order; at the layer depth every layer is its own row."""
-    if depth is Depth.LAYER:
-        return tuple(LayerGroup(layer.name, (layer,)) for layer in layers)
-    rows: dict[str, list[Layer]] = {}
-    for layer in layers:
-        rows.setdefault(group_name(layer.name, depth), []).append(layer)
-    return tuple(LayerGroup(name, tuple(members)) for name, members in rows.items())
 
 
 @dataclass(frozen=True)

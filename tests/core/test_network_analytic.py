@@ -13,9 +13,10 @@ from dataclasses import replace
 import pytest
 
 from bottlecalc.analytic import DType, Op, count, network_layers, traffic
+from bottlecalc.breakdown import ModuleRow, layer_rows
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.results import Depth, analytic_result, breakdown
+from bottlecalc.results import Depth, analytic_result
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn
 
 IMAGENET = InputShape(224, 224)
@@ -119,7 +120,7 @@ def test_resnet18_shapes_and_stem_by_hand() -> None:
 def test_rows_sum_to_the_total_at_every_depth(name: str, depth: Depth) -> None:
     layers = network_layers(get_preset(name), IMAGENET)
     total = count(layers)
-    rows = breakdown(layers, depth)
+    rows = layer_rows(layers, depth)
     assert sum(r.counts.total for r in rows) == total.total
     assert sum(r.counts.macs for r in rows) == total.macs
     assert sum(r.counts.fvcore for r in rows) == total.fvcore
@@ -127,7 +128,7 @@ def test_rows_sum_to_the_total_at_every_depth(name: str, depth: Depth) -> None:
 
 
 def test_stage_rows_are_stem_stages_head() -> None:
-    stages = breakdown(analytic_result(get_preset("resnet50"), IMAGENET).layers, Depth.STAGE)
+    stages = layer_rows(analytic_result(get_preset("resnet50"), IMAGENET).layers, Depth.STAGE)
     assert [g.name for g in stages] == ["stem", "layer1", "layer2", "layer3", "layer4", "head"]
     # stage 1 of resnet50 by hand: block 0 has the 64->256 projection, all three blocks
     # have 1x1 (cin->64), 3x3 64->64, 1x1 64->256, each with BN.
@@ -135,6 +136,30 @@ def test_stage_rows_are_stem_stages_head() -> None:
     bn = 3 * 2 * (64 + 64 + 256)
     projection = 64 * 256 + 2 * 256
     assert stages[1].counts.total == conv + bn + projection
+
+
+def test_block_rows_are_module_path_prefixes_of_two_parts() -> None:
+    rows = layer_rows(network_layers(get_preset("resnet34"), IMAGENET), Depth.BLOCK)
+    blocks = [f"layer{stage}.{i}" for stage, n in enumerate((3, 4, 6, 3), 1) for i in range(n)]
+    assert [r.name for r in rows] == ["stem", *blocks, "head"]
+    # layer1.0 of resnet34 by hand: two 3x3 64->64 convs, each with BN, no projection
+    assert rows[1].counts.total == rows[1].params == 2 * (9 * 64 * 64 + 2 * 64)
+    assert rows[1].kind == "" and rows[1].layer is None and rows[1].fvcore is None
+
+
+def test_layer_rows_carry_their_one_layer() -> None:
+    layers = network_layers(get_preset("resnet18"), IMAGENET)
+    rows = layer_rows(layers, Depth.LAYER)
+    assert len(rows) == len(layers)  # a ReLU module called twice in a block: two rows
+    first = rows[0]
+    assert (first.name, first.kind, first.layer) == ("conv1", "conv", layers[0])
+    assert first.macs == 7 * 7 * 3 * 64 * 112 * 112
+    assert first.traffic(DType.FLOAT16).weight_bytes == 2 * 7 * 7 * 3 * 64
+
+
+def test_a_model_row_has_no_closed_form() -> None:
+    with pytest.raises(ValueError, match="no closed form"):
+        _ = ModuleRow("encoder", "Linear", 10, 20, None).counts
 
 
 def test_traffic_of_one_conv_by_hand() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
-from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow
+from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, layer_rows
 from bottlecalc.report import jsondoc
 from bottlecalc.report.glossary import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import (
@@ -33,13 +33,11 @@ from bottlecalc.report.jsondoc import (
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import (
     Depth,
-    LayerGroup,
     Machine,
     NetworkReport,
     NetworkResult,
     Roofline,
     Timing,
-    breakdown,
 )
 from bottlecalc.spec import NetworkSpec, StrideOn
 
@@ -94,10 +92,10 @@ def counted_dict(result: NetworkResult, *, dtype: DType, depth: Depth) -> dict[s
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "memory": traffic_dict(traffic(result.layers, dtype)),
         "notes": list(m.notes),
-        "stages": [group_dict(g, dtype) for g in breakdown(result.layers, Depth.STAGE)],
+        "stages": [group_dict(row, dtype) for row in layer_rows(result.layers, Depth.STAGE)],
     }
     if depth in (Depth.BLOCK, Depth.LAYER):
-        entry["breakdown"] = [group_dict(g, dtype) for g in breakdown(result.layers, depth)]
+        entry["breakdown"] = [group_dict(row, dtype) for row in layer_rows(result.layers, depth)]
     return entry
 
 
@@ -117,19 +115,20 @@ def traffic_dict(t: Traffic) -> dict[str, Any]:
     }
 
 
-def group_dict(group: LayerGroup, dtype: DType) -> dict[str, Any]:
-    c = group.counts
-    row: dict[str, Any] = {
-        "name": group.name,
+def group_dict(row: ModuleRow, dtype: DType) -> dict[str, Any]:
+    """A preset's row: the closed-form counts of its layers (one layer: its op and shapes)."""
+    c = row.counts
+    entry: dict[str, Any] = {
+        "name": row.name,
         "params": {"total": c.total, "buffers": c.buffers},
         "macs": {"conv": c.macs, "analytic": c.fvcore},
         "flops": {"analytic": c.flops},
-        "memory": traffic_dict(group.traffic(dtype)),
+        "memory": traffic_dict(row.traffic(dtype)),
     }
-    if len(group.layers) == 1:
-        layer = layer_dict(group.layers[0])
-        row.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
-    return row
+    if row.layer is not None:
+        layer = layer_dict(row.layer)
+        entry.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
+    return entry
 
 
 # --- A user's model ---

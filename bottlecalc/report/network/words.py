@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bottlecalc.analytic import Layer, Op, Traffic, ratio, traffic, v1_macs
+from bottlecalc.breakdown import ModuleRow, layer_row, layer_rows
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
 from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
-from bottlecalc.results import Depth, LayerGroup, NetworkReport, NetworkResult, breakdown
+from bottlecalc.results import Depth, NetworkReport, NetworkResult
 from bottlecalc.spec import BlockKind, StrideOn
 
 
@@ -182,11 +183,11 @@ def breakdown_header(depth: Depth) -> list[str]:
     return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
 
 
-def breakdown_row(group: LayerGroup, view: NetworkReport) -> list[Cell]:
-    c, t = group.counts, group.traffic(view.dtype)
-    cells = [Cell(group.name, "")]
+def breakdown_row(row: ModuleRow, view: NetworkReport) -> list[Cell]:
+    c, t = row.counts, row.traffic(view.dtype)
+    cells = [Cell(row.name, "")]
     if view.depth is Depth.LAYER:
-        layer = group.layers[0]
+        layer = row.layers[0]
         shape = "x".join(map(str, layer.out_shape))
         cells += [Cell(str(layer.op), ""), Cell(shape, "")]
     return [
@@ -197,8 +198,8 @@ def breakdown_row(group: LayerGroup, view: NetworkReport) -> list[Cell]:
 
 def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell]]:
     """Rows at ``--depth`` (stage by default), then a total row that they sum to."""
-    rows = [breakdown_row(g, view) for g in breakdown(result.layers, view.depth)]
-    total = breakdown_row(LayerGroup("total", result.layers), view)
+    rows = [breakdown_row(row, view) for row in layer_rows(result.layers, view.depth)]
+    total = breakdown_row(layer_row("total", result.layers), view)
     if view.depth is Depth.LAYER:
         total[1:3] = [Cell("", ""), Cell("", "")]
     return [*rows, total]
