@@ -94,9 +94,9 @@ class Sheet:
     :class:`Heading`). ``footer`` is a total row, set off below the rows; the first
     ``keys`` columns name a row and are repeated when a terminal stacks the table.
     ``heading``: a level at which formats without captions (Markdown) show the title as a
-    heading over the table (0: they leave it out). ``flat``: the rows written on one line
-    each, for the formats that fold a cell's lines ("25,557,032 ✓ (25.56 M)" where the
-    terminal stacks the short form under the exact one); empty: the rows, folded."""
+    heading over the table (0: they leave it out). A :class:`Column` with ``detail``
+    stacks a figure over its details in a terminal; the formats that fold a cell's lines
+    write it "25,557,032 ✓ (25.56 M)"."""
 
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -105,7 +105,6 @@ class Sheet:
     keys: int = 1
     look: Look = Look.PLAIN
     heading: int = 0  # Markdown: the title as a heading of this level over the table
-    flat: tuple[tuple[str, ...], ...] = ()
     tones: tuple[tuple[Tone, ...], ...] = ()  # a tone per cell, row by row (none: plain)
     turn: bool = False  # a terminal too narrow for it may turn it (a column per row)
 

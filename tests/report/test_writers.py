@@ -70,8 +70,8 @@ def test_rich_never_cuts_a_number(width: int | None) -> None:
 
 
 def test_a_headed_sheet_shows_its_title_where_tables_have_no_caption() -> None:
-    headed = doc.Sheet(COLUMNS[:2], (("conv1", "16,384\n16.38 k"),), title="per layer",
-                       heading=3, flat=(("conv1", "16,384 (16.38 k)"),))
+    headed = doc.Sheet((COLUMNS[0], replace(COLUMNS[1], detail=True)),
+                       (("conv1", "16,384\n16.38 k"),), title="per layer", heading=3)
     assert markdown.render(doc.Document((headed,)), RenderOptions()) == (
         "### per layer\n\n| layer | conv weights |\n|---|---:|\n| conv1 | 16,384 (16.38 k) |\n")
     page = html.render(doc.Document((headed,)), RenderOptions())

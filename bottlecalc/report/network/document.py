@@ -30,26 +30,25 @@ def stacked(cell: words.Cell) -> str:
 
 
 def summary(view: NetworkReport) -> doc.Sheet:
-    columns = (doc.Column("", right=False), *(doc.Column(r.name) for r in view.results))
+    columns = (doc.Column("", right=False),
+               *(doc.Column(r.name, detail=True) for r in view.results))
     rows = words.summary(view)
     return doc.Sheet(columns, tuple((label, *map(stacked, cells)) for label, cells in rows),
-                     title=words.title(view), look=doc.Look.BOXED_RULED, heading=2,
-                     flat=tuple((label, *(c.flat for c in cells)) for label, cells in rows))
+                     title=words.title(view), look=doc.Look.BOXED_RULED, heading=2)
 
 
 def conventions(view: NetworkReport) -> list[doc.Block]:
     """The four conventions side by side (the short form first), then why they differ."""
-    columns = (doc.Column("convention", right=False), *(doc.Column(r.name) for r in view.results),
+    columns = (doc.Column("convention", right=False),
+               *(doc.Column(r.name, detail=True) for r in view.results),
                doc.Column("what it is", right=False))
     cells = [[words.Cell(c.short, c.exact, c.mark) for c in words.convention_cells(r)]
              for r in view.results]
     labels = glossary.NETWORK_CONVENTION_ROWS
     rows = tuple((label, *(stacked(column[i]) for column in cells), meaning)
                  for i, (label, meaning) in enumerate(labels))
-    flat = tuple((label, *(column[i].flat for column in cells), meaning)
-                 for i, (label, meaning) in enumerate(labels))
     return [doc.Sheet(columns, rows, title="One count, four conventions", heading=3,
-                      look=doc.Look.BOXED_RULED, flat=flat),
+                      look=doc.Look.BOXED_RULED),
             doc.List(tuple(words.convention_gaps(r) for r in view.results), doc.Kind.TEXT)]
 
 
@@ -104,16 +103,14 @@ def model_breakdown(report: ModelReport) -> doc.Sheet:
 
 def model_conventions(report: ModelReport) -> list[doc.Block]:
     """Every convention's count for the model, then why they differ."""
-    columns = (doc.Column("convention", right=False), doc.Column("count"),
+    columns = (doc.Column("convention", right=False), doc.Column("count", detail=True),
                doc.Column("what it is", right=False))
     found = modules.convention_rows(report)
     rows = tuple((label, count + (f"\n{short}" if short and short != count.split(" ")[0]
                                   else ""), meaning)
                  for label, count, short, meaning in found)
-    flat = tuple((label, count if short == count else f"{count} ({short})", meaning)
-                 for label, count, short, meaning in found)
     return [doc.Sheet(columns, rows, title="One model, every convention", heading=3,
-                      look=doc.Look.BOXED_RULED, flat=flat),
+                      look=doc.Look.BOXED_RULED),
             doc.List(tuple(modules.convention_gaps(report)), doc.Kind.TEXT)]
 
 

@@ -12,7 +12,7 @@ from bottlecalc.analytic import Layer, Op, Traffic, ratio, traffic, v1_macs
 from bottlecalc.breakdown import ModuleRow, layer_row, layer_rows
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
-from bottlecalc.report.words import MARK, NO_MEASURE, routes_line
+from bottlecalc.report.words import NO_MEASURE, routes_line
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
 from bottlecalc.spec import BlockKind, StrideOn
 
@@ -32,13 +32,6 @@ class Cell:
     mark: bool | None = None
     measured: str | None = None  # the measured value, shown only when it disagrees
 
-    @property
-    def flat(self) -> str:
-        """One-line form: '4,089,184,256 ✓ (4.09 G)'."""
-        mark = f" {MARK[self.mark]}" if self.mark is not None else ""
-        short = f" ({self.short})" if self.short and self.short != self.exact else ""
-        seen = f" [measured {self.measured}]" if self.measured else ""
-        return f"{self.exact}{mark}{short}{seen}"
 
 
 def count_cell(n: int | None, mark: bool | None = None, *,

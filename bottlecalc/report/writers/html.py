@@ -23,7 +23,7 @@ def _row(cells: tuple[str, ...], columns: tuple[doc.Column, ...], tag: str) -> s
 def sheet(table: doc.Sheet) -> str:
     caption = f"<caption>{_text(table.title)}</caption>\n" if table.title else ""
     head = _row(tuple(c.name for c in table.columns), table.columns, "th")
-    body = "\n".join(_row(row, table.columns, "td") for row in table.flat or table.rows)
+    body = "\n".join(_row(row, table.columns, "td") for row in table.rows)
     foot = (f"<tfoot>{_row(table.footer, table.columns, 'th')}</tfoot>\n"
             if table.footer else "")
     return (f'<table class="bottlecalc">\n{caption}<thead>{head}</thead>\n'

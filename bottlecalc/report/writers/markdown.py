@@ -43,7 +43,7 @@ def _row(row: tuple[str, ...], table: doc.Sheet) -> str:
 def sheet(table: doc.Sheet) -> list[str]:
     """A pipe table, the footer in bold. Pipe tables have no caption: the title is left
     out, or set as a heading over the table when the sheet asks for one."""
-    rows = [*(table.flat or table.rows), *((tuple(f"**{c}**" if c else c for c in table.footer),)
+    rows = [*table.rows, *((tuple(f"**{c}**" if c else c for c in table.footer),)
                            if table.footer else ())]
     heading = [f"{'#' * table.heading} {table.title}", ""] if table.heading and table.title else []
     return [*heading, "| " + " | ".join(cell(c.name) for c in table.columns) + " |",
