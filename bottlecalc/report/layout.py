@@ -135,14 +135,6 @@ PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold"
 PLAIN_FLUSH = {**PLAIN, "pad_edge": False}  # no padding outside the first and last columns
 
 
-def plain_sheet(title: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], *,
-                keys: int = 1) -> Sheet:
-    """A plain table: the first ``keys`` columns name a row (left-aligned), numbers right."""
-    columns = tuple(Column(name, right=i >= keys) for i, name in enumerate(header))
-    return Sheet(columns, tuple(tuple(row) for row in rows), title=title, keys=keys,
-                 style=PLAIN_FLUSH)
-
-
 def fit(sheet: Sheet, width: int | None, *, turn: bool = False) -> RenderableType:
     """The whole table if it fits ``width``; else (``turn``) the table turned so its rows
     are columns; else its columns stacked; else one record per row."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from bottlecalc.report import document as doc
-from bottlecalc.report.markdown import cell
 from bottlecalc.report.render import RenderOptions
 
 # How a paragraph of each kind is set off.
@@ -15,6 +14,11 @@ MARKUP = {doc.Kind.TEXT: "{}", doc.Kind.CAPTION: "**{}**", doc.Kind.RATIO: "**{}
           doc.Kind.BLANK: "{} ______", doc.Kind.WORK: "_{}_",
           doc.Kind.FOOTNOTE: "<sub>{}</sub>"}
 MARKUP_CHARACTERS = "\\`*_[]#<>!|"
+
+
+def cell(text: str) -> str:
+    """A table cell: pipes escaped, line breaks folded to spaces."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def escaped(text: str) -> str:
