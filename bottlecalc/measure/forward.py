@@ -89,7 +89,7 @@ class Forward:
         holding: set[str] = set()
         reading: set[str] = set()
         for name in self.held_names:  # one pass: each parameter marks the modules above it
-            owners = _owners(name)
+            owners = ancestors(name.rpartition(".")[0])
             holding.update(owners)
             if name not in self.unused:
                 reading.update(owners)
@@ -98,9 +98,9 @@ class Forward:
         return tuple(sorted(m or "(root)" for m in outermost))
 
 
-def _owners(param: str) -> list[str]:
-    """'a.b.weight' -> ['', 'a', 'a.b']: the paths of the modules a parameter sits under."""
-    parts = param.split(".")[:-1]
+def ancestors(path: str) -> list[str]:
+    """'a.b' -> ['', 'a', 'a.b']: a module's path and those of the modules it sits under."""
+    parts = path.split(".") if path else []
     return ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
 
 
