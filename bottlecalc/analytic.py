@@ -357,7 +357,7 @@ def yolo_layers(spec: BlockSpec, x: Shape) -> list[Layer]:
         yconv(out, "", x, c2, k=spec.kernels[0], s=spec.stride, g=g)
     elif kind is YoloKind.BOTTLENECK:
         ybottleneck(out, "", x, c2, shortcut=spec.residual, g=g, k=spec.kernels, e=spec.expand)
-    elif kind in (YoloKind.C3, YoloKind.C3K):
+    elif kind in C3_LIKE:
         k = spec.kernels[0] if kind is YoloKind.C3K else None
         yc3(out, "", x, c2, n=spec.repeats, shortcut=spec.residual, g=g, e=spec.expand, k=k)
     elif kind is YoloKind.CSP:
