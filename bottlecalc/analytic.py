@@ -64,8 +64,8 @@ class Layer:
     buffers: int = 0
     macs: int = 0
     fvcore: int = 0
-    formula: str = ""
-    macs_formula: str = ""
+    formula: str = "no parameters"
+    macs_formula: str = "not counted"
     shortcut: bool = False
     # What the operation is, for convolutions and pools (square kernels, as in ResNet):
     kernel: int = 0
@@ -142,28 +142,25 @@ def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
 
 
 def relu(name: str, x: Shape) -> Layer:
-    return Layer(name, Op.RELU, x, x, formula="no parameters", macs_formula="not counted")
+    return Layer(name, Op.RELU, x, x)
 
 
 def add(name: str, x: Shape) -> Layer:
-    return Layer(
-        name, Op.ADD, x, x, formula="no parameters",
-        macs_formula=f"{numel(x):,} additions, counted by no engine here",
-    )
+    return Layer(name, Op.ADD, x, x,
+                 macs_formula=f"{numel(x):,} additions, counted by no engine here")
 
 
 def maxpool(name: str, x: Shape, *, kernel: int = 3, stride: int = 2) -> Layer:
     n, c, h, w = x
     out = (n, c, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
-    return Layer(name, Op.MAXPOOL, x, out, formula="no parameters",
-                 macs_formula="fvcore: unsupported (0)", kernel=kernel, stride=stride,
-                 padding=kernel // 2)
+    return Layer(name, Op.MAXPOOL, x, out, macs_formula="fvcore: unsupported (0)", kernel=kernel,
+                 stride=stride, padding=kernel // 2)
 
 
 def avgpool(name: str, x: Shape) -> Layer:
     n, c, _, _ = x
     fv = numel(x)  # fvcore: adaptive_avg_pool2d counts one per input element
-    return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv, formula="no parameters",
+    return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv,
                  macs_formula=f"fvcore: {'x'.join(map(str, x))} = {fv:,}")
 
 
@@ -232,19 +229,19 @@ def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
 
 
 def silu(name: str, x: Shape) -> Layer:
-    return Layer(name, Op.SILU, x, x, formula="no parameters", macs_formula="not counted")
+    return Layer(name, Op.SILU, x, x)
 
 
 def concat(name: str, parts: list[Shape]) -> Layer:
     n, _, h, w = parts[0]
     shape = (n, sum(p[1] for p in parts), h, w)
     widths = " + ".join(str(p[1]) for p in parts)
-    return Layer(name, Op.CAT, shape, shape, formula="no parameters",
+    return Layer(name, Op.CAT, shape, shape,
                  macs_formula=f"channels {widths} = {shape[1]}: a copy, no MACs")
 
 
 def chunk(name: str, x: Shape, parts: int) -> Layer:
-    return Layer(name, Op.CHUNK, x, x, formula="no parameters",
+    return Layer(name, Op.CHUNK, x, x,
                  macs_formula=f"{x[1]} channels split in {parts}: a view, no MACs")
 
 
