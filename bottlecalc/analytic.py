@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from math import prod
 
 from bottlecalc.errors import SpecError
 from bottlecalc.spec import (
@@ -63,8 +64,8 @@ class Layer:
     buffers: int = 0
     macs: int = 0
     fvcore: int = 0
-    formula: str = ""
-    macs_formula: str = ""
+    formula: str = "no parameters"
+    macs_formula: str = "not counted"
     shortcut: bool = False
     # What the operation is, for convolutions and pools (square kernels, as in ResNet):
     kernel: int = 0
@@ -85,11 +86,7 @@ class Layer:
         return 2 * self.macs
 
 
-def numel(shape: Shape) -> int:
-    total = 1
-    for dim in shape:
-        total *= dim
-    return total
+numel = prod  # elements of a shape
 
 
 def conv_out(size: int, kernel: int, stride: int) -> int:
@@ -117,9 +114,7 @@ def conv(
     biases = out_channels if bias else 0
     macs = n * weights * out[2] * out[3]
     cin = f"({c}/{groups})" if groups > 1 else f"{c}"
-    formula = f"{kernel}x{kernel}x{cin}x{out_channels} = {weights:,}"
-    if biases:
-        formula += f" + {biases:,} bias = {weights + biases:,}"
+    formula = _with_bias(f"{kernel}x{kernel}x{cin}x{out_channels}", weights, biases)
     batch = f"{n}x" if n > 1 else ""
     macs_formula = f"{weights:,} x {batch}{out[2]}x{out[3]} = {macs:,}"
     return Layer(
@@ -127,6 +122,12 @@ def conv(
         macs=macs, fvcore=macs, formula=formula, macs_formula=macs_formula, shortcut=shortcut,
         kernel=kernel, stride=stride, groups=groups, padding=kernel // 2,
     )
+
+
+def _with_bias(product: str, weights: int, biases: int) -> str:
+    """'3x3x64x64 = 36,864', then ' + 64 bias = 36,928' when there is a bias."""
+    text = f"{product} = {weights:,}"
+    return f"{text} + {biases:,} bias = {weights + biases:,}" if biases else text
 
 
 def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
@@ -141,28 +142,25 @@ def batchnorm(name: str, x: Shape, *, shortcut: bool = False) -> Layer:
 
 
 def relu(name: str, x: Shape) -> Layer:
-    return Layer(name, Op.RELU, x, x, formula="no parameters", macs_formula="not counted")
+    return Layer(name, Op.RELU, x, x)
 
 
 def add(name: str, x: Shape) -> Layer:
-    return Layer(
-        name, Op.ADD, x, x, formula="no parameters",
-        macs_formula=f"{numel(x):,} additions, counted by no engine here",
-    )
+    return Layer(name, Op.ADD, x, x,
+                 macs_formula=f"{numel(x):,} additions, counted by no engine here")
 
 
 def maxpool(name: str, x: Shape, *, kernel: int = 3, stride: int = 2) -> Layer:
     n, c, h, w = x
     out = (n, c, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
-    return Layer(name, Op.MAXPOOL, x, out, formula="no parameters",
-                 macs_formula="fvcore: unsupported (0)", kernel=kernel, stride=stride,
-                 padding=kernel // 2)
+    return Layer(name, Op.MAXPOOL, x, out, macs_formula="fvcore: unsupported (0)", kernel=kernel,
+                 stride=stride, padding=kernel // 2)
 
 
 def avgpool(name: str, x: Shape) -> Layer:
     n, c, _, _ = x
     fv = numel(x)  # fvcore: adaptive_avg_pool2d counts one per input element
-    return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv, formula="no parameters",
+    return Layer(name, Op.AVGPOOL, x, (n, c, 1, 1), fvcore=fv,
                  macs_formula=f"fvcore: {'x'.join(map(str, x))} = {fv:,}")
 
 
@@ -171,12 +169,10 @@ def linear(name: str, x: Shape, out_features: int, *, bias: bool = True) -> Laye
     weights = f * out_features
     biases = out_features if bias else 0
     macs = n * weights
-    formula = f"{f}x{out_features} = {weights:,}"
-    if biases:
-        formula += f" + {biases:,} bias = {weights + biases:,}"
     return Layer(
         name, Op.LINEAR, (n, f), (n, out_features), weights=weights, bias=biases,
-        params=weights + biases, macs=macs, fvcore=macs, formula=formula,
+        params=weights + biases, macs=macs, fvcore=macs,
+        formula=_with_bias(f"{f}x{out_features}", weights, biases),
         macs_formula=f"{weights:,} x {n} = {macs:,}",
     )
 
@@ -233,19 +229,19 @@ def _prefixed(layers: Iterable[Layer], prefix: str) -> Iterable[Layer]:
 
 
 def silu(name: str, x: Shape) -> Layer:
-    return Layer(name, Op.SILU, x, x, formula="no parameters", macs_formula="not counted")
+    return Layer(name, Op.SILU, x, x)
 
 
 def concat(name: str, parts: list[Shape]) -> Layer:
     n, _, h, w = parts[0]
     shape = (n, sum(p[1] for p in parts), h, w)
     widths = " + ".join(str(p[1]) for p in parts)
-    return Layer(name, Op.CAT, shape, shape, formula="no parameters",
+    return Layer(name, Op.CAT, shape, shape,
                  macs_formula=f"channels {widths} = {shape[1]}: a copy, no MACs")
 
 
 def chunk(name: str, x: Shape, parts: int) -> Layer:
-    return Layer(name, Op.CHUNK, x, x, formula="no parameters",
+    return Layer(name, Op.CHUNK, x, x,
                  macs_formula=f"{x[1]} channels split in {parts}: a view, no MACs")
 
 
@@ -271,10 +267,11 @@ def ybottleneck(out: list[Layer], name: str, x: Shape, c2: int, *, shortcut: boo
                 k: tuple[int, ...], e: float) -> Shape:
     """``Bottleneck(c1, c2, shortcut, g, k, e)``: cv1 k[0] to int(c2 e), cv2 k[1] (groups g);
     it adds its input only when ``shortcut`` and c1 == c2 (no projection, ever)."""
-    y = yconv(out, f"{name}.cv1", x, int(c2 * e), k=k[0])
-    y = yconv(out, f"{name}.cv2", y, c2, k=k[1], g=g)
+    dot = f"{name}." if name else ""
+    y = yconv(out, f"{dot}cv1", x, int(c2 * e), k=k[0])
+    y = yconv(out, f"{dot}cv2", y, c2, k=k[1], g=g)
     if shortcut and x[1] == c2:
-        out.append(add(f"{name}.add", y))
+        out.append(add(f"{dot}add", y))
     return y
 
 
@@ -356,11 +353,8 @@ def yolo_layers(spec: BlockSpec, x: Shape) -> list[Layer]:
     if kind is YoloKind.CONV:
         yconv(out, "", x, c2, k=spec.kernels[0], s=spec.stride, g=g)
     elif kind is YoloKind.BOTTLENECK:
-        y = yconv(out, "cv1", x, spec.hidden, k=spec.kernels[0])
-        yconv(out, "cv2", y, c2, k=spec.kernels[1], g=g)
-        if spec.residual and x[1] == c2:
-            out.append(add("add", out[-1].out_shape))
-    elif kind in (YoloKind.C3, YoloKind.C3K):
+        ybottleneck(out, "", x, c2, shortcut=spec.residual, g=g, k=spec.kernels, e=spec.expand)
+    elif kind in C3_LIKE:
         k = spec.kernels[0] if kind is YoloKind.C3K else None
         yc3(out, "", x, c2, n=spec.repeats, shortcut=spec.residual, g=g, e=spec.expand, k=k)
     elif kind is YoloKind.CSP:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from math import prod
 
 from bottlecalc.errors import SpecError
 
@@ -59,6 +60,7 @@ YOLO_DEFAULTS = {
     YoloKind.C3K2: YoloDefaults(n=1),
     YoloKind.SPPF: YoloDefaults(n=3, e=None, k=(5,), shortcut=None),
 }
+_NO_DEFAULTS = YoloDefaults(e=None, shortcut=None)  # ResNet's blocks: none of these apply
 MAX_KERNEL = 31
 MAX_REPEATS = 1024
 
@@ -153,8 +155,7 @@ class BlockSpec:
         check_int("--in", self.in_channels, high=MAX_CHANNELS)
         check_int("--mid", self.mid, high=MAX_CHANNELS)
         check_int("--out", self.out_channels, high=MAX_CHANNELS)
-        if self.stride not in (1, 2) or isinstance(self.stride, bool):
-            raise SpecError(f"--stride must be 1 or 2, got {self.stride!r}")
+        _check_stride(self.stride)
         check_int("--groups", self.groups, high=MAX_CHANNELS)
         if self.kind is BlockKind.BOTTLENECK and self.mid % self.groups:
             raise SpecError(f"--groups {self.groups} must divide --mid {self.mid}")
@@ -175,28 +176,29 @@ class BlockSpec:
         return isinstance(self.kind, YoloKind)
 
     @property
+    def _defaults(self) -> YoloDefaults:
+        """ultralytics' defaults for a YOLO kind; none at all for ResNet's blocks."""
+        return YOLO_DEFAULTS[self.kind] if isinstance(self.kind, YoloKind) else _NO_DEFAULTS
+
+    @property
     def repeats(self) -> int:
         """``n``: inner bottlenecks (C3, C2f ...) or max-pools (SPPF); 0 where none."""
-        default = YOLO_DEFAULTS[self.kind].n if isinstance(self.kind, YoloKind) else None
-        return self.n if self.n is not None else default or 0
+        return self.n if self.n is not None else self._defaults.n or 0
 
     @property
     def expand(self) -> float:
         """``e``: hidden width = int(out x e), as ultralytics computes it."""
-        default = YOLO_DEFAULTS[self.kind].e if isinstance(self.kind, YoloKind) else None
-        return self.e if self.e is not None else default or 0.0
+        return self.e if self.e is not None else self._defaults.e or 0.0
 
     @property
     def kernels(self) -> tuple[int, ...]:
         """``k``: Conv's kernel, Bottleneck's two, C3k's inner one, SPPF's pool."""
-        default = YOLO_DEFAULTS[self.kind].k if isinstance(self.kind, YoloKind) else None
-        return self.k or default or ()
+        return self.k or self._defaults.k or ()
 
     @property
     def residual(self) -> bool:
         """``shortcut``: whether inner bottlenecks add their input (when widths allow)."""
-        default = YOLO_DEFAULTS[self.kind].shortcut if isinstance(self.kind, YoloKind) else None
-        return self.shortcut if self.shortcut is not None else bool(default)
+        return self.shortcut if self.shortcut is not None else bool(self._defaults.shortcut)
 
     @property
     def hidden(self) -> int:
@@ -239,8 +241,7 @@ def check_yolo(spec: BlockSpec) -> None:
     if spec.e is not None:
         _check_e(spec.e)
     _check_kernels(kind, spec.k)
-    if spec.stride not in (1, 2) or isinstance(spec.stride, bool):
-        raise SpecError(f"--stride must be 1 or 2, got {spec.stride!r}")
+    _check_stride(spec.stride)
     if spec.stride != 1 and kind is not YoloKind.CONV:
         raise SpecError(f"--stride applies to conv only among YOLO blocks ({kind} keeps the "
                         f"size), got --stride {spec.stride}")
@@ -263,6 +264,11 @@ def _check_hidden(kind: YoloKind, spec: BlockSpec) -> None:
         raise SpecError(f"--e {spec.expand} leaves c3k2's inner blocks int({spec.hidden} x 0.5)"
                         f" = 0 hidden channels (c3k2's own: int({spec.out_channels} x "
                         f"{spec.expand}) = {spec.hidden})")
+
+
+def _check_stride(stride: object) -> None:
+    if stride not in (1, 2) or isinstance(stride, bool):
+        raise SpecError(f"--stride must be 1 or 2, got {stride!r}")
 
 
 def _refuse_idle(kind: StrEnum, **given: bool) -> None:
@@ -321,22 +327,14 @@ def block_pair(
     bias: bool = False,
 ) -> tuple[BlockSpec, BlockSpec]:
     """The article's comparison: a basic and a bottleneck block with the same in/out."""
-    basic = BlockSpec(
-        BlockKind.BASIC, in_channels, mid, out_channels,
-        stride=stride, stride_on=stride_on, bn=bn, bias=bias,
-    )
-    bottleneck = BlockSpec(
-        BlockKind.BOTTLENECK, in_channels, mid, out_channels,
-        stride=stride, groups=groups, stride_on=stride_on, bn=bn, bias=bias,
-    )
-    return basic, bottleneck
+    bottleneck = BlockSpec(BlockKind.BOTTLENECK, in_channels, mid, out_channels, stride=stride,
+                           groups=groups, stride_on=stride_on, bn=bn, bias=bias)
+    return replace(bottleneck, kind=BlockKind.BASIC, groups=1), bottleneck
 
 
 def check_numel(option: str, *dims: int) -> None:
     """Refuse tensors whose element count torch cannot index."""
-    numel = 1
-    for dim in dims:
-        numel *= dim
+    numel = prod(dims)
     if numel >= MAX_NUMEL:
         raise SpecError(f"{option}: a tensor of {numel:,} elements is beyond what torch can index")
 

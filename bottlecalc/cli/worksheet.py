@@ -17,7 +17,7 @@ from bottlecalc.cli.output import OutputPath, emit, same_file, write_file
 from bottlecalc.errors import BottlecalcError, SpecError
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.worksheet.html import render_key, render_sheet
-from bottlecalc.report.worksheet.model import Kind, Level, Worksheet, make_worksheet
+from bottlecalc.report.worksheet.model import Kind, Level, make_worksheet
 from bottlecalc.spec import MAX_CHANNELS, InputShape
 from bottlecalc.sweep import parse_values
 
@@ -129,7 +129,7 @@ def worksheet(*, seed: int, blocks: str, widths: str, size: str, count: int, lev
                           count=count, size=size)
     if any(p is not None and p.suffix.lower() == ".pdf" for p in (output, key)):
         chromium()  # refuse before anything is drawn
-    sheet = build(config)
+    sheet = make_worksheet(**vars(config))
     deliver(render_sheet(sheet), output)
     if key is not None:
         deliver(render_key(sheet), key)
@@ -140,8 +140,3 @@ def refuse_same_file(output: Path | None, key: Path | None) -> None:
     if output is not None and key is not None and same_file(output, key):
         raise click.UsageError(f"--key {one_line(repr(str(key)))} is the file -o writes the "
                                "sheet to; give the answer key its own file")
-
-
-def build(config: SheetConfig) -> Worksheet:
-    return make_worksheet(config.seed, config.kinds, config.widths, level=config.level,
-                          lang=config.lang, count=config.count, shape=config.shape)

@@ -139,7 +139,7 @@ def _fvcore_only(count: Callable[..., int], *, of_output: bool = False) -> Rule:
     return lambda m, inputs, out: (0, count(m, out if of_output else inputs[0]))
 
 
-RULES: tuple[tuple[type, tuple[str, ...], Rule], ...] = (
+RULES: tuple[tuple[type | tuple[type, ...], tuple[str, ...], Rule], ...] = (
     (nn.modules.conv._ConvNd, ("input",), _same(conv)),
     (nn.Linear, ("input",), _same(linear)),
     (nn.Bilinear, ("input1",), _unseen(bilinear)),
@@ -147,12 +147,10 @@ RULES: tuple[tuple[type, tuple[str, ...], Rule], ...] = (
      lambda m, inputs, out: (attention(m, inputs[0], inputs[1]), None)),
     (nn.RNNBase, ("input",), _unseen(recurrent)),
     (nn.RNNCellBase, ("input",), lambda m, inputs, out: (cell(m, inputs[0]), None)),
-    (nn.Embedding, (), lambda m, inputs, out: (0, 0)),
-    (nn.EmbeddingBag, (), lambda m, inputs, out: (0, 0)),
+    ((nn.Embedding, nn.EmbeddingBag), (), lambda m, inputs, out: (0, 0)),
     (nn.modules.batchnorm._BatchNorm, ("input",), _fvcore_only(batch_norm)),
-    (nn.LayerNorm, ("input",), _fvcore_only(norm)),
-    (nn.GroupNorm, ("input",), _fvcore_only(norm)),
-    (nn.modules.instancenorm._InstanceNorm, ("input",), _fvcore_only(norm)),
+    ((nn.LayerNorm, nn.GroupNorm, nn.modules.instancenorm._InstanceNorm), ("input",),
+     _fvcore_only(norm)),
     (nn.AdaptiveAvgPool2d, ("input",), _fvcore_only(lambda m, x: x.numel())),
     (nn.Upsample, (), _fvcore_only(upsample, of_output=True)),
 )

@@ -89,7 +89,7 @@ class Forward:
         holding: set[str] = set()
         reading: set[str] = set()
         for name in self.held_names:  # one pass: each parameter marks the modules above it
-            owners = _owners(name)
+            owners = ancestors(name.rpartition(".")[0])
             holding.update(owners)
             if name not in self.unused:
                 reading.update(owners)
@@ -98,9 +98,9 @@ class Forward:
         return tuple(sorted(m or "(root)" for m in outermost))
 
 
-def _owners(param: str) -> list[str]:
-    """'a.b.weight' -> ['', 'a', 'a.b']: the paths of the modules a parameter sits under."""
-    parts = param.split(".")[:-1]
+def ancestors(path: str) -> list[str]:
+    """'a.b' -> ['', 'a', 'a.b']: a module's path and those of the modules it sits under."""
+    parts = path.split(".") if path else []
     return ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
 
 
@@ -297,8 +297,6 @@ def _allocates(func: Any) -> bool:
 
 def _largest(out: Any) -> int:
     """Elements of the largest floating-point tensor in an op's output (0: none)."""
-    if isinstance(out, torch.Tensor):
-        return out.numel() if out.is_floating_point() else 0
     return max((t.numel() for t in tree_leaves(out)
                 if isinstance(t, torch.Tensor) and t.is_floating_point()), default=0)
 
@@ -390,19 +388,30 @@ def parents_of(module: nn.Module) -> dict[str, int]:
     return {paths[key]: len(found) for key, found in parents.items() if len(found) > 1}
 
 
+def _counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None = None,
+              values: TorchDispatchMode | None = None,
+              below: TorchDispatchMode | None = None) -> FlopCounterMode:
+    """Enter, in order, what a counted pass runs under, and return its FlopCounterMode:
+    ``values`` above the shape answers (so it sees every op they answer), ``below`` right
+    under the counter."""
+    stack.enter_context(no_lazy_dynamo(DISPATCH))
+    stack.enter_context(torch.enable_grad() if grad else torch.no_grad())
+    stack.enter_context(torch.device(device))  # tensors made in forward land there too
+    stack.enter_context(_no_fast_paths())
+    if hooks is not None:
+        stack.enter_context(hooks.hooked())
+    stack.enter_context(ShapeOnly())
+    for mode in (values, below):
+        if mode is not None:
+            stack.enter_context(mode)
+    return stack.enter_context(global_counter())
+
+
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
          attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
     with ExitStack() as stack:
-        stack.enter_context(no_lazy_dynamo(DISPATCH))
-        stack.enter_context(torch.no_grad())
-        stack.enter_context(torch.device(device))  # tensors made in forward land there too
-        stack.enter_context(_no_fast_paths())
-        stack.enter_context(calls.hooked())
-        stack.enter_context(ShapeOnly())
-        if values is not None:  # above the shape answers, so it sees every op they answer
-            stack.enter_context(values)
-        stack.enter_context(attribution)
-        counter = stack.enter_context(global_counter())
+        counter = _counting(stack, device, grad=False, hooks=calls, values=values,
+                            below=attribution)
         attribution.follow(counter)
         out = module(*inputs.args, **inputs.kwargs)
         _check_output(out, attribution)
@@ -421,15 +430,12 @@ def _check_output(out: Any, attribution: _Attribution) -> None:
         raise MeasureError("the forward ran no op, so there is nothing to count")
     tensors = _tensors_in(out)
     if not tensors:
-        raise MeasureError(f"the forward returned {_kind(out)}, no tensor: nothing it "
+        kind = "None" if out is None else f"a {type(out).__name__}"
+        raise MeasureError(f"the forward returned {kind}, no tensor: nothing it "
                            "computed can be counted")
     if not any(attribution.derived.holds(t) for t in tensors):
         raise MeasureError("the forward returned no tensor computed from its inputs, so "
                            "its count would not be the model's")
-
-
-def _kind(out: Any) -> str:
-    return "None" if out is None else f"a {type(out).__name__}"
 
 
 def _tensors_in(value: Any, depth: int = 3) -> list[torch.Tensor]:
@@ -473,14 +479,7 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str,
     flags = [(p, p.grad) for p in module.parameters()]
     try:
         with ExitStack() as stack:
-            stack.enter_context(no_lazy_dynamo(DISPATCH))
-            stack.enter_context(torch.enable_grad())
-            stack.enter_context(torch.device(device))
-            stack.enter_context(_no_fast_paths())
-            stack.enter_context(ShapeOnly())
-            if values is not None:
-                stack.enter_context(values)
-            counter = stack.enter_context(global_counter())
+            counter = _counting(stack, device, grad=True, values=values)
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())
     finally:

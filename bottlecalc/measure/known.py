@@ -86,7 +86,8 @@ class KnownValues(TorchDispatchMode):
         def swap(item: Any) -> Any:
             if isinstance(item, torch.Tensor):
                 return self._known(item)
-            return torch.device("cpu") if _is_meta_device(item) else item
+            meta = isinstance(item, torch.device) and item.type == "meta"
+            return torch.device("cpu") if meta else item
 
         return func(*tree_map(swap, args), **tree_map(swap, kwargs))
 
@@ -183,10 +184,6 @@ def _alike(meta: torch.Tensor, value: torch.Tensor) -> bool:
 
 def _to_meta(item: Any) -> Any:
     return item.to("meta") if isinstance(item, torch.Tensor) else item
-
-
-def _is_meta_device(item: Any) -> bool:
-    return isinstance(item, torch.device) and item.type == "meta"
 
 
 def _device(kwargs: dict[str, Any]) -> str | None:

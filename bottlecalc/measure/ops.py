@@ -240,6 +240,11 @@ def _own(formula: MacFormula, **kw: Any) -> Op:
     return Op(formula, Torch.OWN, **kw)
 
 
+def _no_macs(answer: Callable[..., Any], overload: str = "default") -> Op:
+    """An op without MACs that has a shape-only answer."""
+    return Op(no_macs=True, shapes=((overload, answer),))
+
+
 ATTENTION = "attention"
 RECURRENT = "recurrent layers"
 PRODUCTS = "matrix products"
@@ -269,10 +274,8 @@ OPS: dict[str, Op] = {
     "aten._scaled_mm_v2": Op(matmul, gap=PRODUCTS),
     "aten.addbmm": Op(add_batched, gap=PRODUCTS),
     "aten._addmm_activation": Op(add_matmul, gap=PRODUCTS),
-    "aten.mv": Op(matrix_vector, gap=PRODUCTS),
-    "aten.addmv": Op(matrix_vector, gap=PRODUCTS),
-    "aten.dot": Op(vector_dot, gap=PRODUCTS),
-    "aten.vdot": Op(vector_dot, gap=PRODUCTS),
+    **dict.fromkeys(("aten.mv", "aten.addmv"), Op(matrix_vector, gap=PRODUCTS)),
+    **dict.fromkeys(("aten.dot", "aten.vdot"), Op(vector_dot, gap=PRODUCTS)),
     "aten.addr": Op(outer_update, gap=PRODUCTS),
     "aten.conv_tbc": Op(conv_tbc, gap=PRODUCTS),
     "aten._weight_int4pack_mm": Op(int4_packed, gap=PRODUCTS),
@@ -318,30 +321,27 @@ OPS: dict[str, Op] = {
                                    "per output element", extra_modules=("Upsample",)),
     "aten.grid_sampler": Op(no_macs=True, extra="grid sampling: fvcore counts 4 per output "
                             "element"),
-    "aten._native_batch_norm_legit_no_training": Op(no_macs=True,
-                                                    shapes=(("default", so.bn_eval),)),
-    "aten.native_layer_norm": Op(no_macs=True, shapes=(("default", so.layer_norm),)),
-    "aten.native_group_norm": Op(no_macs=True, shapes=(("default", so.group_norm),)),
-    "aten.embedding": Op(no_macs=True, shapes=(("default", so.embedding),)),
-    "aten._to_copy": Op(no_macs=True, shapes=(("default", so.to_copy),)),
-    "aten.clone": Op(no_macs=True, shapes=(("default", so.same),)),
-    "aten.cat": Op(no_macs=True, shapes=(("default", so.cat),)),
-    "aten.stack": Op(no_macs=True, shapes=(("default", so.stack),)),
-    "aten.mean": Op(no_macs=True, shapes=(("dim", so.mean),)),
+    "aten._native_batch_norm_legit_no_training": _no_macs(so.bn_eval),
+    "aten.native_layer_norm": _no_macs(so.layer_norm),
+    "aten.native_group_norm": _no_macs(so.group_norm),
+    "aten.embedding": _no_macs(so.embedding),
+    "aten._to_copy": _no_macs(so.to_copy),
+    "aten.clone": _no_macs(so.same),
+    "aten.cat": _no_macs(so.cat),
+    "aten.stack": _no_macs(so.stack),
+    "aten.mean": _no_macs(so.mean, "dim"),
     "aten.sum": Op(no_macs=True, shapes=(("default", so.sum_), ("dim_IntList", so.sum_))),
-    "aten._softmax": Op(no_macs=True, shapes=(("default", so.softmax),)),
-    "aten._log_softmax": Op(no_macs=True, shapes=(("default", so.softmax),)),
-    "aten._safe_softmax": Op(no_macs=True, shapes=(("default", so.safe_softmax),)),
-    "aten.native_dropout": Op(no_macs=True, shapes=(("default", so.dropout),)),
-    "aten.max_pool2d_with_indices": Op(no_macs=True, shapes=(("default", so.max_pool),)),
-    "aten.max_pool2d_with_indices_backward": Op(no_macs=True,
-                                                shapes=(("default", so.pool_backward),)),
-    "aten.native_batch_norm_backward": Op(no_macs=True, shapes=(("default", so.bn_backward),)),
-    **{f"aten.{name}": Op(no_macs=True, shapes=(("default", so.filled_like),))
-       for name in ("ones_like", "zeros_like", "empty_like")},
-    **{f"aten.{name}": Op(no_macs=True, shapes=((overload, so.itself),))
-       for name, overload in (("normal_", "default"), ("uniform_", "default"),
-                              ("zero_", "default"), ("fill_", "Scalar"))},
+    "aten._softmax": _no_macs(so.softmax),
+    "aten._log_softmax": _no_macs(so.softmax),
+    "aten._safe_softmax": _no_macs(so.safe_softmax),
+    "aten.native_dropout": _no_macs(so.dropout),
+    "aten.max_pool2d_with_indices": _no_macs(so.max_pool),
+    "aten.max_pool2d_with_indices_backward": _no_macs(so.pool_backward),
+    "aten.native_batch_norm_backward": _no_macs(so.bn_backward),
+    **dict.fromkeys(("aten.ones_like", "aten.zeros_like", "aten.empty_like"),
+                    _no_macs(so.filled_like)),
+    **dict.fromkeys(("aten.normal_", "aten.uniform_", "aten.zero_"), _no_macs(so.itself)),
+    "aten.fill_": _no_macs(so.itself, "Scalar"),
 }
 
 # Ops that may read a parameter and carry no multiply-accumulates, by name (besides the
@@ -361,8 +361,6 @@ NO_MACS = re.compile(
     r"quantize_per_\w+|dequantize|_make_per_\w+|q_\w+|int_repr|set_|resize_\w*|"
     r"_local_scalar_dense|item|equal|allclose|is_nonzero|alias\w*|_to_dense|to_dense|"
     r"_assert\w*|sym_\w+|_functional_\w+)$")
-# Names of ops that compute products: without a formula, their MACs are unknown even when
-# they read no parameter (``x @ y`` of two activations).
 # Names of ops that multiply and add (a distance is a product; an FFT multiplies by the
 # twiddle factors): with no formula they are unknown, never 0, parameter or not.
 PRODUCT = re.compile(r"mm|conv|matmul|einsum|linear|attention|rnn|lstm|gru|bilinear|dot|"

@@ -18,12 +18,11 @@ The complete count (FlopCounterMode on meta, fused kernels included) is the refe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import replace
 
 from bottlecalc.breakdown import ROOT
 from bottlecalc.measure.engines import FvcoreCount
-from bottlecalc.measure.forward import Forward
+from bottlecalc.measure.forward import Forward, ancestors
 from bottlecalc.measure.ops import lookup
 from bottlecalc.results import Reconcile, Why
 
@@ -148,16 +147,9 @@ def _inclusive(own: dict[str, int]) -> dict[str, int]:
     """Each module's count with its descendants' (paths are dotted; '' is the root)."""
     total: Counter[str] = Counter()
     for path, n in own.items():
-        for ancestor in _ancestors(path):
+        for ancestor in ancestors(path):
             total[ancestor] += n
     return dict(total)
-
-
-def _ancestors(path: str) -> Iterable[str]:
-    yield ""
-    parts = path.split(".") if path else []
-    for i in range(1, len(parts) + 1):
-        yield ".".join(parts[:i])
 
 
 def _children(path: str, paths: list[str]) -> list[str]:

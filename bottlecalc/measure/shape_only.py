@@ -45,7 +45,7 @@ class ShapeOnly(TorchDispatchMode):
         if torch._C._get_tracing_state() is not None:  # a factory's jit.trace: sizes are traced
             return func(*args, **kwargs)  # values, and reading them here warns (TracerWarning)
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
-        if tensors and all(_is_meta(t) for t in tensors):
+        if tensors and all(t.device.type == "meta" for t in tensors):
             handler = _table().get(func)
             if handler is not None:
                 return handler(*args, **kwargs)
@@ -61,10 +61,6 @@ def _table() -> dict[Any, Callable[..., Any]]:
     from bottlecalc.measure.ops import shape_only_table
 
     return shape_only_table()
-
-
-def _is_meta(tensor: torch.Tensor) -> bool:
-    return tensor.device.type == "meta"
 
 
 def bn_eval(x: torch.Tensor, *_: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -274,11 +270,17 @@ def conv(x: torch.Tensor, w: torch.Tensor, bias: Any, stride: Any, padding: Any,
     if x.shape[1] != w.shape[1] * groups:
         raise RuntimeError(f"convolution: weight {tuple(w.shape)} with groups={groups} "
                            f"expects {w.shape[1] * groups} input channels, got {x.shape[1]}")
-    spatial = [(n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, s, p, d
-               in zip(x.shape[2:], w.shape[2:], stride, padding, dilation, strict=True)]
+    spatial = _out_sizes(x, w.shape[2:], stride, padding, dilation)
     if min(spatial) < 1:
         return aten.convolution.default(*args)  # let the kernel raise its own error
     return x.new_empty((x.shape[0], w.shape[0], *spatial))
+
+
+def _out_sizes(x: torch.Tensor, kernel: Any, stride: Any, padding: Any,
+               dilation: Any) -> list[int]:
+    """A convolution's or a pool's output sizes, as torch computes them (floor mode)."""
+    return [(n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, s, p, d
+            in zip(x.shape[2:], kernel, stride, padding, dilation, strict=True)]
 
 
 def _pair(value: Any, default: Any) -> list[int]:
@@ -294,9 +296,7 @@ def max_pool(x: torch.Tensor, kernel: Any, stride: Any = (), padding: Any = (0,)
     if ceil_mode or x.dim() != 4:
         return aten.max_pool2d_with_indices.default(x, kernel, stride, padding, dilation,
                                                     ceil_mode)
-    spatial = [(n + 2 * pi - di * (ki - 1) - 1) // si + 1
-               for n, ki, si, pi, di in zip(x.shape[2:], k, s, p, d, strict=True)]
-    shape = (*x.shape[:2], *spatial)
+    shape = (*x.shape[:2], *_out_sizes(x, k, s, p, d))
     return x.new_empty(shape), x.new_empty(shape, dtype=torch.int64)
 
 

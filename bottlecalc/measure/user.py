@@ -51,7 +51,9 @@ def contained(what: str) -> Iterator[None]:
                            f"{f': {exc}' if str(exc) else ''}") from None
     finally:
         sys.stderr.flush()
-        _restore_fd1(saved)
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def _redirect_fd1() -> int | None:
@@ -64,12 +66,6 @@ def _redirect_fd1() -> int | None:
     saved = os.dup(1)
     os.dup2(sys.stderr.fileno(), 1)
     return saved
-
-
-def _restore_fd1(saved: int | None) -> None:
-    if saved is not None:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 MODEL = "a callable that returns an nn.Module (point at a function or class)"

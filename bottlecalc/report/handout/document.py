@@ -18,6 +18,7 @@ from bottlecalc.report.handout import page
 from bottlecalc.report.handout import yolo as ryolo
 from bottlecalc.report.handout.bars import bars_svg, bars_text
 from bottlecalc.report.handout.page import Handout
+from bottlecalc.report.numbers import exact
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.svg import render_chart
 from bottlecalc.report.writers import markdown
@@ -94,7 +95,7 @@ def sweep(h: Handout) -> Blocks:
     t = h.text
     head = ["--mid", *(f"{t[kind]}: {t[count]}" for count in ("params", "macs")
                        for kind in ("basic", "bottleneck"))]
-    rows = [[str(p.value), *map(page.num, (p.basic.total, p.bottleneck.total, p.basic.macs,
+    rows = [[str(p.value), *map(exact, (p.basic.total, p.bottleneck.total, p.basic.macs,
                                            p.bottleneck.macs))] for p in h.sweep.points]
     chart = render_chart(h.sweep, page.chart_text(h))
     return [*section("sweep", t["sweep"], t["sweep_note"]),

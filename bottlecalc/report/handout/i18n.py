@@ -17,6 +17,13 @@ from bottlecalc.report.glossary import TERMS, Lang
 __all__ = ["EN", "STRINGS", "ZH", "Lang", "strings"]
 
 
+# The handout's keys that hold a shared term (:data:`~bottlecalc.report.glossary.TERMS`).
+FROM_TERMS = dict(
+    agree="agree", disagree="disagree", row_conv="conv_weights_article", sum_conv="conv_weights",
+    sum_flops="flops_are_2_macs", axis_macs="macs_axis", axis_mid="mid_axis", flops_mac="mac",
+    flops_flop="flop",
+)
+
 EN: dict[str, str] = {
     "title": "Why a bottleneck block is cheap",
     "subtitle": "Basic vs bottleneck residual block: in {inp}, mid {mid}, out {out}; "
@@ -39,10 +46,7 @@ EN: dict[str, str] = {
                        "of the real PyTorch module; fvcore: FlopCountAnalysis run on the "
                        "module; FlopCounterMode: torch's own FLOP counter.",
     "count": "count",
-    "agree": TERMS[Lang.EN]["agree"],
-    "disagree": TERMS[Lang.EN]["disagree"],
     "analytic_only": "analytic counts only (made with --no-measure)",
-    "row_conv": TERMS[Lang.EN]["conv_weights_article"],
     "row_bn": "BatchNorm parameters",
     "row_shortcut": "shortcut parameters",
     "row_total": "total parameters, analytic",
@@ -62,20 +66,14 @@ EN: dict[str, str] = {
     "shape": "output shape",
     "params": "parameters",
     "macs": "MACs",
-    "sum_conv": TERMS[Lang.EN]["conv_weights"],
     "sum_total": "total parameters = conv + BN + bias + shortcut",
     "sum_macs": "MACs (conv layers, shortcut included)",
-    "sum_flops": TERMS[Lang.EN]["flops_are_2_macs"],
     "sweep": "How the cost changes with the bottleneck width",
     "sweep_note": "Parameters and MACs of both blocks as --mid varies (analytic counts, "
                   "log scale). The basic block does not use mid, so its line is flat; the "
                   "bottleneck stays cheaper for as long as mid is well below in.",
     "axis_params": "parameters (count)",
-    "axis_macs": TERMS[Lang.EN]["macs_axis"],
-    "axis_mid": TERMS[Lang.EN]["mid_axis"],
     "flops_title": "MACs or FLOPs?",
-    "flops_mac": TERMS[Lang.EN]["mac"],
-    "flops_flop": TERMS[Lang.EN]["flop"],
     "flops_example": "This bottleneck block: {macs} MACs = {flops} FLOPs.",
     "flops_torch": "FlopCounterMode measured {torch} FLOPs.",
     "flops_bn": "fvcore also counts BatchNorm (2 per element): {fvcore} for this block.",
@@ -191,10 +189,7 @@ ZH: dict[str, str] = {
                        "fvcore：对模块运行 FlopCountAnalysis；FlopCounterMode：torch 自带的 "
                        "FLOP 计数器。",
     "count": "计数",
-    "agree": TERMS[Lang.ZH]["agree"],
-    "disagree": TERMS[Lang.ZH]["disagree"],
     "analytic_only": "仅解析计数（使用了 --no-measure）",
-    "row_conv": TERMS[Lang.ZH]["conv_weights_article"],
     "row_bn": "BatchNorm 参数",
     "row_shortcut": "捷径参数",
     "row_total": "总参数量（解析）",
@@ -214,20 +209,14 @@ ZH: dict[str, str] = {
     "shape": "输出形状",
     "params": "参数量",
     "macs": "MACs",
-    "sum_conv": TERMS[Lang.ZH]["conv_weights"],
     "sum_total": "总参数量 = 卷积 + BN + 偏置 + 捷径",
     "sum_macs": "MACs（卷积层，含捷径）",
-    "sum_flops": TERMS[Lang.ZH]["flops_are_2_macs"],
     "sweep": "计算量如何随瓶颈宽度变化",
     "sweep_note": "两种块的参数量与 MACs 随 --mid 的变化（解析计数，对数坐标）。"
                   "基本块不使用 mid，所以是一条水平线；只要 mid 明显小于输入通道数，"
                   "瓶颈块就更省。",
     "axis_params": "参数量（个）",
-    "axis_macs": TERMS[Lang.ZH]["macs_axis"],
-    "axis_mid": TERMS[Lang.ZH]["mid_axis"],
     "flops_title": "MACs 还是 FLOPs？",
-    "flops_mac": TERMS[Lang.ZH]["mac"],
-    "flops_flop": TERMS[Lang.ZH]["flop"],
     "flops_example": "本瓶颈块：{macs} MACs = {flops} FLOPs。",
     "flops_torch": "FlopCounterMode 实测 {torch} FLOPs。",
     "flops_bn": "fvcore 还会统计 BatchNorm（每个元素 2 次）：本块为 {fvcore}。",
@@ -315,6 +304,8 @@ ZH: dict[str, str] = {
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
+for _lang, _text in STRINGS.items():
+    _text.update({key: TERMS[_lang][term] for key, term in FROM_TERMS.items()})
 
 
 def strings(lang: Lang) -> Mapping[str, str]:

@@ -16,7 +16,7 @@ from bottlecalc.report import timing
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
 from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
-from bottlecalc.report.numbers import fmt, shape_text
+from bottlecalc.report.numbers import exact, shape_text
 from bottlecalc.report.sweep.svg import ChartText
 from bottlecalc.results import NOISY_IQR, BlockResult, CompareResult, Machine, analytic_result
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, resolve_out
@@ -25,7 +25,6 @@ from bottlecalc.sweep import Sweep
 # The article's sample: Bottleneck(64, 64) with expansion 4 and no downsample, fed 1x64x56x56.
 # The lesson's text says "expansion 4" as the article's code does (a class attribute).
 ARTICLE_IN, ARTICLE_MID, ARTICLE_EXPANSION, ARTICLE_SIZE = 64, 64, 4, 56
-DASH = "—"
 MARKS = {True: " ✓", False: " ✗", None: ""}
 
 
@@ -67,10 +66,6 @@ def build_handout(result: CompareResult, sweep: Sweep, *, title: str | None = No
                    lesson=lesson, sweep=sweep, yolo=build_yolo(result) if yolo else None)
 
 
-def num(n: int | None) -> str:
-    return DASH if n is None else fmt(n)
-
-
 def labels(h: Handout) -> Labels:
     t = h.text
     return Labels(basic=t["basic"], bottleneck=t["bottleneck"], identity=t["identity"],
@@ -102,11 +97,11 @@ MEASURED_ROWS: tuple[tuple[str, Measure, int], ...] = (
 def comparison_rows(h: Handout) -> list[list[str]]:
     """[label, basic, bottleneck] for every count; measured rows only when they ran."""
     blocks = h.result.blocks
-    rows = [[h.text[key]] + [num(value(b.counts)) for b in blocks] for key, value in ROWS]
+    rows = [[h.text[key]] + [exact(value(b.counts)) for b in blocks] for key, value in ROWS]
     for key, measure, at in MEASURED_ROWS:
         seen = [measure(b) for b in blocks]
         if any(n is not None for n, _ in seen):
-            rows.insert(at, [h.text[key]] + [num(n) + MARKS[mark] for n, mark in seen])
+            rows.insert(at, [h.text[key]] + [exact(n) + MARKS[mark] for n, mark in seen])
     return rows
 
 
@@ -134,13 +129,13 @@ def layer_rows(block: BlockResult) -> list[list[str]]:
 def sum_lines(h: Handout, block: BlockResult) -> list[str]:
     """How each total adds up, from the block's own figures."""
     c, t = block.counts, h.text
-    parts = " + ".join(num(n) for n in (c.conv, c.bn, c.bias, c.shortcut))
-    macs = " + ".join(num(layer.macs) for layer in block.layers if layer.macs)
+    parts = " + ".join(exact(n) for n in (c.conv, c.bn, c.bias, c.shortcut))
+    macs = " + ".join(exact(layer.macs) for layer in block.layers if layer.macs)
     return [
-        f"{t['sum_conv']}: {num(c.conv)}",
-        f"{t['sum_total']}: {parts} = {num(c.total)}",
-        f"{t['sum_macs']}: {macs} = {num(c.macs)}",
-        f"{t['sum_flops']}: 2 x {num(c.macs)} = {num(c.flops)}",
+        f"{t['sum_conv']}: {exact(c.conv)}",
+        f"{t['sum_total']}: {parts} = {exact(c.total)}",
+        f"{t['sum_macs']}: {macs} = {exact(c.macs)}",
+        f"{t['sum_flops']}: 2 x {exact(c.macs)} = {exact(c.flops)}",
     ]
 
 
@@ -148,10 +143,10 @@ def flops_lines(h: Handout) -> list[str]:
     block, t = h.result.blocks[-1], h.text
     c = block.counts
     lines = [t["flops_mac"], t["flops_flop"],
-             t["flops_example"].format(macs=num(c.macs), flops=num(c.flops))]
+             t["flops_example"].format(macs=exact(c.macs), flops=exact(c.flops))]
     if block.measured.torch_flops is not None:
-        lines.append(t["flops_torch"].format(torch=num(block.measured.torch_flops)))
-    lines.append(t["flops_bn"].format(fvcore=num(c.fvcore)))
+        lines.append(t["flops_torch"].format(torch=exact(block.measured.torch_flops)))
+    lines.append(t["flops_bn"].format(fvcore=exact(c.fvcore)))
     return lines
 
 
@@ -176,8 +171,8 @@ def lesson_texts(h: Handout) -> dict[str, str]:
                  f"    nn.Conv2d({s.in_channels}, {s.out_channels}, kernel_size=1, "
                  f"stride={s.stride}, bias=False),\n    nn.BatchNorm2d({s.out_channels}),\n)\n"
                  f"block = Bottleneck({s.in_channels}, {s.mid}, downsample=downsample)"),
-        "cost": t["lesson_cost"].format(params=num(c.shortcut), conv=num(proj.params),
-                                        bn=num(norm.params), macs=num(c.shortcut_macs)),
+        "cost": t["lesson_cost"].format(params=exact(c.shortcut), conv=exact(proj.params),
+                                        bn=exact(norm.params), macs=exact(c.shortcut_macs)),
     }
 
 

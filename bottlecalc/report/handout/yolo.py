@@ -39,11 +39,6 @@ def build_yolo(result: CompareResult) -> YoloSection:
     return YoloSection(basic, resnet, *counted)
 
 
-def _conv_formulas(block: BlockResult, prefix: str = "") -> list[str]:
-    return [r.formula.split(" = ")[0] for r in block.layers
-            if r.op is Op.CONV and r.name.startswith(prefix)]
-
-
 def yolo_texts(y: YoloSection, t: Mapping[str, str]) -> dict[str, str]:
     """The section's paragraphs, numbers filled in from the counted blocks."""
     b, c3, c2f = y.bottleneck.spec, y.c3.spec, y.c2f.spec
@@ -51,7 +46,8 @@ def yolo_texts(y: YoloSection, t: Mapping[str, str]) -> dict[str, str]:
         "intro": t["yolo_intro"].format(inp=b.in_channels, out=b.out_channels),
         "bottleneck": t["yolo_bottleneck"].format(
             inp=b.in_channels, out=b.out_channels, hidden=b.hidden,
-            formula=" + ".join(_conv_formulas(y.bottleneck)),
+            formula=" + ".join(r.formula.split(" = ")[0] for r in y.bottleneck.layers
+                               if r.op is Op.CONV),
             conv=fmt(y.bottleneck.counts.conv), one=fmt(y.one_conv.counts.conv),
             resnet=fmt(y.resnet.counts.conv)),
         "c3": t["yolo_c3"].format(hidden=c3.hidden, params=fmt(y.c3.counts.total)),

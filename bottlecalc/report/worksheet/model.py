@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 
 from bottlecalc.analytic import Layer, Op, conv_out, ratio
 from bottlecalc.report.compare.words import totals_text
@@ -100,11 +101,10 @@ def _fresh(d: Draw, make: Callable[[Draw, int], Exercise], number: int,
            made: list[Exercise]) -> Exercise:
     """A question not already on the sheet, where a few draws can find one."""
     asked = {e.question for e in made}
-    exercise = make(d, number)
-    for _ in range(8):
+    for _ in range(9):  # the first draw and up to eight more
+        exercise = make(d, number)
         if exercise.question not in asked:
             break
-        exercise = make(d, number)
     return exercise
 
 
@@ -199,14 +199,6 @@ def _ratio_exercise(d: Draw, number: int, key: str, value: Callable[[BlockResult
     return Exercise(number, key.removeprefix("q_"), q, r, work, specs=(a.spec, b.spec))
 
 
-def conv_ratio(d: Draw, number: int) -> Exercise:
-    return _ratio_exercise(d, number, "q_ratio", lambda b: b.counts.conv, 0)
-
-
-def macs_ratio(d: Draw, number: int) -> Exercise:
-    return _ratio_exercise(d, number, "q_macs_ratio", lambda b: b.counts.macs, -2)
-
-
 def projection(d: Draw, number: int) -> Exercise:
     kinds = [k for k in d.kinds if isinstance(k, BlockKind)]
     width = d.rng.choice(d.widths)
@@ -248,6 +240,9 @@ def block_macs(d: Draw, number: int) -> Exercise:
 
 
 MAKERS: dict[str, Callable[[Draw, int], Exercise]] = {
-    "weights": weights, "macs": macs, "ratio": conv_ratio, "macs_ratio": macs_ratio,
-    "projection": projection, "params": params, "block_macs": block_macs,
+    "weights": weights, "macs": macs, "projection": projection, "params": params,
+    "block_macs": block_macs,
+    "ratio": partial(_ratio_exercise, key="q_ratio", value=lambda b: b.counts.conv, line=0),
+    "macs_ratio": partial(_ratio_exercise, key="q_macs_ratio", value=lambda b: b.counts.macs,
+                          line=-2),
 }
