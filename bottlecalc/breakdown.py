@@ -127,6 +127,12 @@ def depth_of(path: str) -> int:
     return path.count(".") + 1 if path else 0
 
 
+def ancestors(path: str) -> list[str]:
+    """'a.b' -> ['', 'a', 'a.b']: a module's path and those of the modules it sits under."""
+    parts = path.split(".") if path else []
+    return ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
+
+
 def parent_of(path: str) -> str:
     return path.rpartition(".")[0]
 
@@ -157,8 +163,7 @@ def subtree_sums(modules: Sequence[ModuleCount]) -> dict[str, tuple[int, int]]:
     """Module path -> (parameters, MACs) of it and everything inside it."""
     sums: dict[str, tuple[int, int]] = {}
     for m in modules:
-        parts = m.name.split(".") if m.name else []
-        for path in ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]:
+        for path in ancestors(m.name):
             params, macs = sums.get(path, (0, 0))
             sums[path] = (params + m.params, macs + m.macs)
     return sums
@@ -328,16 +333,10 @@ def by_kind(modules: Sequence[ModuleCount]) -> tuple[KindRow, ...]:
 def _kind_row(kind: str, found: Sequence[ModuleCount],
               sums: dict[str, tuple[int, int]]) -> KindRow:
     names = {m.name for m in found}
-    outer = [m for m in found if not any(a in names for a in _ancestors(m.name))]
+    outer = [m for m in found if not names.intersection(ancestors(parent_of(m.name)))]
     fvcore = None if any(m.fvcore is None for m in outer) else sum(m.fvcore or 0 for m in outer)
     return KindRow(kind, len(found), sum(sums[m.name][0] for m in outer),
                    sum(sums[m.name][1] for m in outer), fvcore)
-
-
-def _ancestors(path: str) -> list[str]:
-    """'a.b.c' -> ['a', 'a.b']."""
-    parts = path.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 @dataclass(frozen=True)

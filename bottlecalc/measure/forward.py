@@ -35,6 +35,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
 
+from bottlecalc.breakdown import ancestors
 from bottlecalc.errors import MeasureError
 from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
@@ -96,12 +97,6 @@ class Forward:
         idle = {m for m in self.kinds if m in holding and m not in reading}
         outermost = [m for m in idle if not m or m.rpartition(".")[0] not in idle]
         return tuple(sorted(m or "(root)" for m in outermost))
-
-
-def ancestors(path: str) -> list[str]:
-    """'a.b' -> ['', 'a', 'a.b']: a module's path and those of the modules it sits under."""
-    parts = path.split(".") if path else []
-    return ["", *(".".join(parts[:i]) for i in range(1, len(parts) + 1))]
 
 
 @dataclass

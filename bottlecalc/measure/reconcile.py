@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from bottlecalc.breakdown import ROOT
+from bottlecalc.breakdown import ROOT, ancestors
 from bottlecalc.measure.engines import FvcoreCount
-from bottlecalc.measure.forward import Forward, ancestors
+from bottlecalc.measure.forward import Forward
 from bottlecalc.measure.ops import lookup
 from bottlecalc.results import Reconcile, Why
 
