@@ -31,6 +31,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
@@ -383,18 +384,20 @@ def parents_of(module: nn.Module) -> dict[str, int]:
     return {paths[key]: len(found) for key, found in parents.items() if len(found) > 1}
 
 
-def _counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None = None,
-              values: TorchDispatchMode | None = None,
-              below: TorchDispatchMode | None = None) -> FlopCounterMode:
+def counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None = None,
+             above: TorchFunctionMode | None = None, values: TorchDispatchMode | None = None,
+             below: TorchDispatchMode | None = None) -> FlopCounterMode:
     """Enter, in order, what a counted pass runs under, and return its FlopCounterMode:
-    ``values`` above the shape answers (so it sees every op they answer), ``below`` right
-    under the counter."""
+    ``above`` sees the torch functions called (before any dispatch), ``values``
+    under them (so it sees every op they answer), ``below`` right under the counter."""
     stack.enter_context(no_lazy_dynamo(DISPATCH))
     stack.enter_context(torch.enable_grad() if grad else torch.no_grad())
     stack.enter_context(torch.device(device))  # tensors made in forward land there too
     stack.enter_context(_no_fast_paths())
     if hooks is not None:
         stack.enter_context(hooks.hooked())
+    if above is not None:
+        stack.enter_context(above)
     stack.enter_context(ShapeOnly())
     for mode in (values, below):
         if mode is not None:
@@ -405,7 +408,7 @@ def _counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None
 def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
          attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
     with ExitStack() as stack:
-        counter = _counting(stack, device, grad=False, hooks=calls, values=values,
+        counter = counting(stack, device, grad=False, hooks=calls, values=values,
                             below=attribution)
         attribution.follow(counter)
         out = module(*inputs.args, **inputs.kwargs)
@@ -474,7 +477,7 @@ def count_training(module: nn.Module, inputs: Inputs, *, device: str,
     flags = [(p, p.grad) for p in module.parameters()]
     try:
         with ExitStack() as stack:
-            counter = _counting(stack, device, grad=True, values=values)
+            counter = counting(stack, device, grad=True, values=values)
             _backward(module(*inputs.args, **inputs.kwargs))
         return int(counter.get_total_flops())
     finally:

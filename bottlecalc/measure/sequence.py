@@ -28,10 +28,10 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import RunningTotals, _allocates, _no_fast_paths, global_counter
-from bottlecalc.measure.ops import DISPATCH, evaluating, is_unknown, name_of
+from bottlecalc.measure.forward import RunningTotals, _allocates, counting
+from bottlecalc.measure.ops import evaluating, is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
-from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
+from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Make
 from bottlecalc.measure.user import contained
 from bottlecalc.scaling import (
@@ -257,14 +257,7 @@ def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _C
     products = _Products(module, count)
     fresh = _fresh(inputs)
     with ExitStack() as stack:
-        stack.enter_context(no_lazy_dynamo(DISPATCH))
-        stack.enter_context(torch.no_grad())
-        stack.enter_context(torch.device(device))
-        stack.enter_context(_no_fast_paths())  # attention through its modules, as counted
-        stack.enter_context(_Causal(count))
-        stack.enter_context(ShapeOnly())
-        stack.enter_context(products)
-        counter = stack.enter_context(global_counter())
+        counter = counting(stack, device, grad=False, above=_Causal(count), below=products)
         products.follow(counter)
         count.output = module(*fresh.args, **fresh.kwargs)
     products.flush()
