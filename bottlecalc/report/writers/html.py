@@ -82,6 +82,8 @@ def block(part: doc.Block) -> str:
     if isinstance(part, doc.Details):
         inner = "\n".join(map(block, part.blocks))
         return f"<details><summary>{_text(part.summary)}</summary>\n{inner}\n</details>"
+    if isinstance(part, doc.Gap):
+        return ""  # a terminal's blank line: blocks here are set apart anyway
     return chart(part)
 
 
