@@ -98,4 +98,4 @@ def page(document: doc.Document, *, title: str, lang: str, css: str) -> str:
 
 def render(document: doc.Document, options: RenderOptions) -> str:
     title = [block(doc.Heading(document.title))] if document.title else []
-    return "\n".join([*title, *map(block, document.blocks)]) + "\n"
+    return "\n".join(part for part in [*title, *map(block, document.blocks)] if part) + "\n"
