@@ -15,7 +15,8 @@ from bottlecalc.report.render import RenderOptions
 
 LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
          doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH,
-         doc.Look.GRID: layout.GRID}
+         doc.Look.GRID: layout.GRID,
+         doc.Look.PAIRS: layout.PLAIN_FLUSH}  # pairs laid out as a table (a figure's sheet)
 # How a paragraph of each kind looks: (prefix, style, hanging indent)
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
          doc.Kind.RATIO: ("", "bold green", 0), doc.Kind.VERDICT: ("", "green", 0),
