@@ -23,6 +23,9 @@ class Look(StrEnum):
     BOXED_RULED = "boxed-ruled"  # the same, with a rule between rows (multi-line cells)
     PLAIN = "plain"  # a rule under the header only: secondary tables
     PLAIN_FLUSH = "plain-flush"  # plain, no padding at the outer edges
+    GRID = "grid"  # no rules at all: right-aligned columns two spaces apart, under a header
+    PAIRS = "pairs"  # a key/value sheet: the terminal writes each row as an indented
+    # 'key  value' line, the keys padded to one width, its title before them with a colon
 
 
 class Kind(StrEnum):
@@ -198,6 +201,12 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A blank line between a terminal's sections (Markdown and HTML, which set every
+    block apart anyway, leave it out)."""
+
+
+@dataclass(frozen=True)
 class Details:
     """Blocks a reader opens on demand: Markdown and HTML fold them under ``summary``
     (``<details>``), the terminal shows them in place."""
@@ -215,10 +224,15 @@ def folded(text: str) -> str:
 
 
 Block = (Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries | Comment
-         | Details)
+         | Details | Gap)
 
 
 @dataclass(frozen=True)
 class Document:
+    """``run_on``: a terminal given no width (a pipe, a file) never wraps the prose, each
+    line as long as its text (a report that has always printed so); at a given width prose
+    wraps between words all the same."""
+
     blocks: tuple[Block, ...]
     title: str = ""
+    run_on: bool = False

@@ -56,19 +56,20 @@ def glue(text: Text) -> Text:
 
 
 class Prose:
-    """Text that wraps between words only, with a hanging indent for follow-on lines."""
+    """Text that wraps between words only, with a hanging indent for follow-on lines;
+    ``wrap_at``: where it wraps when the width is unbounded (None: never, it runs on)."""
 
     def __init__(self, text: str | Text, *, style: str = "", indent: int = 0,
-                 hang: int = 0) -> None:
+                 hang: int = 0, wrap_at: int | None = PROSE_WIDTH) -> None:
         self.text = Text.assemble(text, style=style)
-        self.indent, self.hang = indent, hang
+        self.indent, self.hang, self.wrap_at = indent, hang, wrap_at
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
         longest = max((cell_len(word) for word in re.split("[ \n]", plain)), default=0)
         full = max((cell_len(line) for line in plain.splitlines()), default=0)
-        return Measurement(self.hang + longest,
-                           max(self.indent + min(full, PROSE_WIDTH), self.hang + longest))
+        wrapped = full if self.wrap_at is None else min(full, self.wrap_at)
+        return Measurement(self.hang + longest, max(self.indent + wrapped, self.hang + longest))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for paragraph in self.text.split("\n", allow_blank=True):
@@ -133,6 +134,8 @@ BOXED = {"box": box.ROUNDED, "header_style": "bold cyan", "title_style": "bold"}
 BOXED_RULED = {**BOXED, "show_lines": True}  # a rule between rows (multi-line cells)
 PLAIN = {"box": box.SIMPLE_HEAD, "title_justify": "left", "header_style": "bold"}
 PLAIN_FLUSH = {**PLAIN, "pad_edge": False}  # no padding outside the first and last columns
+# no rules at all: columns two spaces apart under a bold header
+GRID: dict[str, Any] = {"box": None, "pad_edge": False, "header_style": "bold"}
 
 
 def fit(sheet: Sheet, width: int | None, *, turn: bool = False) -> RenderableType:
@@ -171,8 +174,12 @@ def stacked(sheet: Sheet, width: int) -> Group | None:
             return None
     if len(chunks) > MOST_STACKED:
         return None
-    return Group(*(sheet.table([*keys, *chunk], titled=n == 0)
-                   for n, chunk in enumerate(chunks)))
+    ruled = sheet.style.get("box", box.ROUNDED) is not None  # else a blank line between
+    parts: list[RenderableType] = []
+    for n, chunk in enumerate(chunks):
+        parts += [Text("")] if n and not ruled else []
+        parts.append(sheet.table([*keys, *chunk], titled=n == 0))
+    return Group(*parts)
 
 
 def records(sheet: Sheet) -> Group:

@@ -62,6 +62,11 @@ RUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("network", f"{TESTS / 'fixtures' / 'models.py'}:SmallViT", "--input", "1,3,64,64",
          "--depth", "3", "--conventions", "--pass", "train"),
         ("networks.#.modules.#*",)),  # every module's own counts: the baseline, not a row
+    "network --seq, a decoder's lengths and decoding step": (
+        ("network", f"{TESTS / 'fixtures' / 'decoders.py'}:gpt2_small", "--input", "1,8:int64",
+         "--seq", "16,48,128,200", "--phase", "decode", "--context", "100"),
+        ("scaling.points.#.causal_skipped",  # dense minus causal: both are columns
+         "scaling.points.#.causal_macs_per_token*")),  # per token: the dense count's column
     "sweep": (
         ("sweep", "--in", "2048", "--mid", "64:2048:64", "--size", "112"),
         ("points.#.*.conv", "points.#.*.fvcore", "points.#.*.flops",  # params and MACs only

@@ -121,3 +121,54 @@ def test_rich_turns_a_sheet_that_may_turn_when_narrow() -> None:
     stacked = rich.render(doc.Document((wide,)), RenderOptions(width=40))
     assert turned != stacked
     assert "column 8" in turned.splitlines()[-2] and "8,000,000" in turned
+
+
+KEYED = doc.Sheet((doc.Column(""), doc.Column("value")),
+                  (("context N", "100"), ("KV cache bytes", "102,400 in 4 tensors")),
+                  title="One decoding step", look=doc.Look.PAIRS, heading=3)
+GRID = doc.Sheet(tuple(doc.Column(name) for name in ("T", "MACs", "attention")),
+                 (("16", "2,662,400", "65,536"), ("200", "42,700,800", "10,240,000")),
+                 look=doc.Look.GRID)
+LONG = "causal: " + " ".join(["word"] * 30)  # 158 characters, past the reading width
+SPACED = doc.Document((GRID, doc.Gap(), KEYED, doc.Gap(), doc.Prose(LONG, doc.Kind.LEGEND)),
+                      title="gpt2: 196,864 params", run_on=True)
+
+
+def test_rich_draws_a_grid_pairs_and_gaps_and_runs_on_when_piped() -> None:
+    assert rich.render(SPACED, RenderOptions()) == (
+        "gpt2: 196,864 params\n"
+        "  T        MACs   attention\n"
+        " 16   2,662,400      65,536\n"
+        "200  42,700,800  10,240,000\n"
+        "\n"
+        "One decoding step:\n"
+        "  context N       100\n"
+        "  KV cache bytes  102,400 in 4 tensors\n"
+        "\n"
+        f"{LONG}\n")
+
+
+def test_prose_wraps_at_the_reading_width_unless_the_document_runs_on() -> None:
+    wrapped = rich.render(replace(SPACED, run_on=False), RenderOptions())
+    assert max(map(len, wrapped.splitlines())) <= 100
+
+
+def test_rich_wraps_a_pair_under_its_value_at_a_given_width() -> None:
+    text = rich.render(doc.Document((KEYED,), run_on=True), RenderOptions(width=36))
+    assert text.splitlines()[1:] == ["  context N       100",
+                                     "  KV cache bytes  102,400 in 4",
+                                     "                  tensors"]
+
+
+def test_stacked_grids_are_set_apart_by_a_blank_line() -> None:
+    lines = rich.render(doc.Document((GRID,)), RenderOptions(width=20)).splitlines()
+    assert lines == ["  T        MACs", " 16   2,662,400", "200  42,700,800", "",
+                     "  T   attention", " 16      65,536", "200  10,240,000"]
+
+
+def test_markdown_and_html_draw_pairs_as_a_table_and_leave_gaps_out() -> None:
+    assert markdown.render(SPACED, RenderOptions()).split("\n\n")[2:4] == [
+        "### One decoding step",
+        "|  | value |\n|---:|---:|\n| context N | 100 |\n| KV cache bytes | 102,400 in 4 tensors |"]
+    page = html.render(SPACED, RenderOptions())
+    assert "<caption>One decoding step</caption>" in page and "\n\n" not in page

@@ -1,14 +1,14 @@
-"""The formats of ``network TARGET --seq/--phase``; ``--format`` takes its choices here."""
+"""The formats of ``network TARGET --seq/--phase``; ``--format`` takes its choices here.
+Each module is imported when its format is used."""
 
 from __future__ import annotations
 
-from bottlecalc.report.render import Format, Registry
-from bottlecalc.report.scaling import csv, json, markdown, table
+from bottlecalc.report.render import Format, LazyRegistry, Registry
 from bottlecalc.scaling import SequenceReport
 
-RENDERERS: Registry[SequenceReport] = {
-    Format.TABLE: table.render,
-    Format.JSON: json.render,
-    Format.CSV: csv.render,
-    Format.MARKDOWN: markdown.render,
-}
+RENDERERS: Registry[SequenceReport] = LazyRegistry({
+    Format.TABLE: "bottlecalc.report.scaling.document:render_table",
+    Format.JSON: "bottlecalc.report.scaling.json",
+    Format.CSV: "bottlecalc.report.scaling.csv",
+    Format.MARKDOWN: "bottlecalc.report.scaling.document:render_markdown",
+})

@@ -82,6 +82,8 @@ def block(part: doc.Block) -> str:
     if isinstance(part, doc.Details):
         inner = "\n".join(map(block, part.blocks))
         return f"<details><summary>{_text(part.summary)}</summary>\n{inner}\n</details>"
+    if isinstance(part, doc.Gap):
+        return ""  # a terminal's blank line: blocks here are set apart anyway
     return chart(part)
 
 
@@ -96,4 +98,4 @@ def page(document: doc.Document, *, title: str, lang: str, css: str) -> str:
 
 def render(document: doc.Document, options: RenderOptions) -> str:
     title = [block(doc.Heading(document.title))] if document.title else []
-    return "\n".join([*title, *map(block, document.blocks)]) + "\n"
+    return "\n".join(part for part in [*title, *map(block, document.blocks)] if part) + "\n"

@@ -81,7 +81,8 @@ def entries(part: doc.Entries) -> list[str]:
 
 
 def block(part: doc.Block) -> list[str]:
-    """A block's lines; a chart has none (its sheet holds the same numbers)."""
+    """A block's lines; a chart has none (its sheet holds the same numbers), nor a gap
+    (blocks are set apart by a blank line anyway)."""
     if isinstance(part, doc.Heading):
         return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.shown}"]
     if isinstance(part, doc.Sheet):

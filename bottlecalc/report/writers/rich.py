@@ -14,7 +14,9 @@ from bottlecalc.report.console import to_str
 from bottlecalc.report.render import RenderOptions
 
 LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
-         doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH}
+         doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH,
+         doc.Look.GRID: layout.GRID,
+         doc.Look.PAIRS: layout.PLAIN_FLUSH}  # pairs laid out as a table (a figure's sheet)
 # How a paragraph of each kind looks: (prefix, style, hanging indent)
 PROSE = {doc.Kind.TEXT: ("", "", 2), doc.Kind.CAPTION: ("", "bold", 0),
          doc.Kind.RATIO: ("", "bold green", 0), doc.Kind.VERDICT: ("", "green", 0),
@@ -89,43 +91,62 @@ def sheet(table: doc.Sheet) -> layout.Sheet:
                         keys=table.keys, style=LOOKS[table.look])
 
 
-def prose(part: doc.Prose) -> layout.Prose:
+def prose(part: doc.Prose, wrap_at: int | None = layout.PROSE_WIDTH) -> layout.Prose:
     prefix, style, hang = PROSE[part.kind]
     if part.kind is doc.Kind.VERDICT and not part.good:
         style = "bold red"
-    return layout.Prose(prefix + part.text, style=style, hang=hang)
+    return layout.Prose(prefix + part.text, style=style, hang=hang, wrap_at=wrap_at)
 
 
-def block(part: doc.Block, width: int | None) -> list[RenderableType]:
+def pairs(table: doc.Sheet) -> list[RenderableType]:
+    """A key/value sheet as indented 'key  value' lines, the keys padded to one width, a
+    value too long for the width wrapping under its start; never wrapped when unbounded,
+    like any table."""
+    rows = (*table.rows, *((table.footer,) if table.footer else ()))
+    pad = max((len(row[0]) for row in rows), default=0)
+    title = [layout.Prose(f"{table.title}:", wrap_at=None)] if table.title else []
+    return [*title, *(layout.Prose(f"{row[0]:<{pad}}  {'  '.join(row[1:])}", indent=2,
+                                   hang=pad + 4, wrap_at=None) for row in rows)]
+
+
+def block(part: doc.Block, width: int | None,
+          wrap_at: int | None = layout.PROSE_WIDTH) -> list[RenderableType]:
+    """The block for a terminal ``width`` wide; prose wraps at ``wrap_at`` when the width
+    is unbounded (None: never)."""
     if isinstance(part, doc.Heading):
         style = {None: "bold", True: "bold green", False: "bold red"}[part.good]
-        return [layout.Prose(part.shown, style=style)]
+        return [layout.Prose(part.shown, style=style, wrap_at=wrap_at)]
     if isinstance(part, doc.Sheet):
+        if part.look is doc.Look.PAIRS:
+            return pairs(part)
         return [layout.fit(sheet(part), width, turn=part.turn)]
     if isinstance(part, doc.Prose):
-        return [prose(part)]
+        return [prose(part, wrap_at)]
     if isinstance(part, doc.List):
         terms = [f"{term}: " for term in part.terms] or [""] * len(part.items)
-        return [prose(doc.Prose(term + item, part.kind))
+        return [prose(doc.Prose(term + item, part.kind), wrap_at)
                 for term, item in zip(terms, part.items, strict=True)]
     if isinstance(part, doc.Chart):
         return [layout.Prose(part.title, style="bold"), chart(part, width)]
     if isinstance(part, doc.Entries):
         return [r for number, entry in enumerate(part.entries, 1)
                 for r in [layout.Prose(f"{number}.", style="bold"),
-                          *(r for b in entry.blocks for r in block(b, width))]]
+                          *(r for b in entry.blocks for r in block(b, width, wrap_at))]]
     if isinstance(part, doc.Comment):
         return []  # for machines reading a page: a terminal has no comments
     if isinstance(part, doc.Details):
-        return [r for inner in part.blocks for r in block(inner, width)]
+        return [r for inner in part.blocks for r in block(inner, width, wrap_at)]
     return drawn(part, width)
 
 
-def drawn(part: doc.Code | doc.Figure | doc.Rule, width: int | None) -> list[RenderableType]:
+def drawn(part: doc.Code | doc.Figure | doc.Rule | doc.Gap,
+          width: int | None) -> list[RenderableType]:
     """Text kept line for line (never wrapped: a line too wide runs on, uncut); a figure
-    as its drawing in characters, or its sheet; a rule as a line."""
+    as its drawing in characters, or its sheet; a rule as a line; a gap as a blank line."""
     if isinstance(part, doc.Rule):
         return [Rule(style="dim")]
+    if isinstance(part, doc.Gap):
+        return [Text("")]
     if isinstance(part, doc.Figure) and not part.text:
         return [layout.fit(sheet(part.sheet), width)] if part.sheet else []
     return [Text(part.text, no_wrap=True, overflow="ignore")]
@@ -134,9 +155,10 @@ def drawn(part: doc.Code | doc.Figure | doc.Rule, width: int | None) -> list[Ren
 def renderable(document: doc.Document, width: int | None) -> Group:
     """The document laid out for ``width`` (None: as wide as its tables need), for a
     console that prints it (``bottlecalc.count`` in a notebook or a terminal)."""
-    parts: list[RenderableType] = ([layout.Prose(document.title, style="bold")]
+    wrap_at = None if document.run_on else layout.PROSE_WIDTH
+    parts: list[RenderableType] = ([layout.Prose(document.title, style="bold", wrap_at=wrap_at)]
                                    if document.title else [])
-    parts += [r for part in document.blocks for r in block(part, width)]
+    parts += [r for part in document.blocks for r in block(part, width, wrap_at)]
     return Group(*parts)
 
 
