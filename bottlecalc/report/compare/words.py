@@ -34,6 +34,8 @@ NOTE_TEXT: dict[str, str] = {
                   "basic block's convs are dense",
     "note_mid": "bottleneck: --mid not given: {inp} / 4 = {mid} (torchvision's expansion 4)",
     "note_engine": "{block}: {text}",
+    "note_basic": "basic",  # a block's name at the head of a note (others: their kind)
+    "note_bottleneck": "bottleneck",
 }
 
 
@@ -47,7 +49,11 @@ def note_text(note: CompareNote, text: Mapping[str, str] = NOTE_TEXT) -> str:
         case AssumedMid(in_channels=inp, mid=mid):
             return text["note_mid"].format(inp=inp, mid=mid)
         case EngineNote(block=block, text=said):
-            return text["note_engine"].format(block=block, text=said)
+            return text["note_engine"].format(block=_name(block, text), text=said)
+
+
+def _name(block: str, text: Mapping[str, str]) -> str:
+    return text.get(f"note_{block}", block)
 
 
 def _projection_text(note: Projection, text: Mapping[str, str]) -> str:
@@ -57,8 +63,8 @@ def _projection_text(note: Projection, text: Mapping[str, str]) -> str:
     if note.stride != 1:
         why.append(text["note_stride"].format(stride=note.stride))
     conv = "1x1 conv + BN" if note.bn else "1x1 conv"
-    return text["note_projection"].format(block=note.block, conv=conv, stride=note.stride,
-                                          why=text["note_and"].join(why))
+    return text["note_projection"].format(block=_name(note.block, text), conv=conv,
+                                          stride=note.stride, why=text["note_and"].join(why))
 
 
 def is_article_pair(result: CompareResult) -> bool:

@@ -318,10 +318,12 @@ ZH: dict[str, str] = {
                        "无法与输出相加（原文的示例代码在这里会崩溃）",
     "note_channels": "输入通道 {inp} ≠ 输出通道 {out}",
     "note_stride": "步长为 {stride}",
-    "note_and": "且",
+    "note_and": " 且",
     "note_dense": "groups {groups} 只作用于瓶颈块的 3x3 卷积（ResNeXt）；基本块的卷积是稠密卷积",
-    "note_mid": "bottleneck：未给出 --mid：{inp} / 4 = {mid}（torchvision 的扩展倍数 4）",
+    "note_mid": "瓶颈块：未给出 --mid：{inp} / 4 = {mid}（torchvision 的扩展倍数 4）",
     "note_engine": "{block}：{text}",
+    "note_basic": "基本块",
+    "note_bottleneck": "瓶颈块",
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
