@@ -20,7 +20,7 @@ from bottlecalc.analytic import (
     ratio,
     traffic,
 )
-from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec
+from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec, YoloKind
 
 
 class Why(StrEnum):
@@ -233,7 +233,7 @@ class CompareResult:
     shape: InputShape
     measured: bool
     cross_checked: bool
-    notes: tuple[str, ...] = ()
+    notes: tuple[CompareNote, ...] = ()  # worded by report/compare/words.py
     machine: Machine | None = None  # --time: where the blocks were timed
     train: bool = False  # --pass train: a training step's FLOPs are shown too
 
@@ -256,33 +256,62 @@ class CompareResult:
         }
 
 
-def projection_note(spec: BlockSpec) -> str | None:
-    """Why a block got a projection shortcut (the article's sample lacks one and crashes)."""
+@dataclass(frozen=True)
+class Projection:
+    """A block got a 1x1 projection shortcut: its input cannot be added to its output
+    because the channels change, the stride is not 1, or both (the article's sample lacks
+    one and crashes)."""
+
+    block: BlockKind | YoloKind
+    in_channels: int
+    out_channels: int
+    stride: int
+    bn: bool  # the projection's conv is followed by BatchNorm
+
+
+@dataclass(frozen=True)
+class DenseBasic:
+    """--groups apply to the bottleneck's 3x3 conv only (ResNeXt); the basic block's are dense."""
+
+    groups: int
+
+
+@dataclass(frozen=True)
+class AssumedMid:
+    """--mid was not given: the bottleneck's width is in / 4 (torchvision's expansion 4)."""
+
+    in_channels: int
+    mid: int
+
+
+@dataclass(frozen=True)
+class EngineNote:
+    """A note the measuring routes made on one block, in their own (English) words."""
+
+    block: BlockKind | YoloKind
+    text: str
+
+
+# What a compare result notes, as facts; report/compare/words.py words each kind.
+CompareNote = Projection | DenseBasic | AssumedMid | EngineNote
+
+
+def _projection(spec: BlockSpec) -> Projection | None:
     if not spec.needs_projection:
         return None
-    reasons = []
-    if spec.in_channels != spec.out_channels:
-        reasons.append(f"in {spec.in_channels} != out {spec.out_channels}")
-    if spec.stride != 1:
-        reasons.append(f"stride {spec.stride}")
-    return (
-        f"{spec.kind}: projection shortcut (1x1 conv{' + BN' if spec.bn else ''}, "
-        f"stride {spec.stride}) added because {' and '.join(reasons)}: an identity "
-        "shortcut could not be added to the output (the article's sample crashes here)"
-    )
+    return Projection(spec.kind, spec.in_channels, spec.out_channels, spec.stride, spec.bn)
 
 
 def compare_result(blocks: tuple[BlockResult, ...], shape: InputShape, *, measured: bool,
                    cross_checked: bool) -> CompareResult:
     """Blocks side by side, with the notes that explain them."""
     specs = [block.spec for block in blocks]
-    notes = [note for spec in specs if (note := projection_note(spec))]
+    notes: list[CompareNote] = [note for spec in specs if (note := _projection(spec))]
     groups = max(spec.groups for spec in specs)
     if groups > 1 and any(spec.kind is BlockKind.BASIC for spec in specs):
-        notes.append(f"groups {groups} apply to the bottleneck's 3x3 conv only (ResNeXt); "
-                     "the basic block's convs are dense")
+        notes.append(DenseBasic(groups))
     for block in blocks:
-        notes.extend(f"{block.spec.kind}: {note}" for note in block.measured.notes)
+        notes.extend(EngineNote(block.spec.kind, note) for note in block.measured.notes)
     return CompareResult(blocks=blocks, shape=shape, measured=measured,
                          cross_checked=cross_checked, notes=tuple(notes))
 

@@ -11,7 +11,7 @@ from bottlecalc.cli import options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.compare.registry import RENDERERS
-from bottlecalc.results import TimeOptions
+from bottlecalc.results import AssumedMid, TimeOptions
 from bottlecalc.spec import (
     YOLO_DEFAULTS,
     BlockKind,
@@ -186,8 +186,7 @@ def compare(*, block: options.BlockOptions[int | None], blocks: str, n: int | No
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
                             timing=timing, train=train, fvcore=fvcore is not False)
     if block.mid is None and BlockKind.BOTTLENECK in (s.kind for s in specs):
-        note = (f"bottleneck: --mid not given: {specs[0].in_channels} / 4 = "
-                f"{max(specs[0].in_channels // 4, 1)} (torchvision's expansion 4)")
+        note = AssumedMid(specs[0].in_channels, max(specs[0].in_channels // 4, 1))
         result = replace(result, notes=(note, *result.notes))
     write(RENDERERS, chosen, result, output, explain=explain, color=color)
     if not result.all_agree:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.report import jsondoc
-from bottlecalc.report.compare.words import thop_macs
+from bottlecalc.report.compare.words import note_text, thop_macs
 from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
@@ -27,7 +27,7 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
         "ratios": {key: round(value, 4) for key, value in result.ratios().items()},
         **jsondoc.timed_header(result.machine, result.speedup),
         "conventions": CONVENTIONS,
-        "notes": list(result.notes),
+        "notes": [note_text(note) for note in result.notes],
         "blocks": [block_dict(block, result.machine, train=result.train)
                    for block in result.blocks],
     }

@@ -3,15 +3,68 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from bottlecalc.analytic import Layer, Op, numel, ratio
 from bottlecalc.report.numbers import fmt
 from bottlecalc.report.words import NO_MEASURE, routes_line
-from bottlecalc.results import BlockResult, CompareResult
+from bottlecalc.results import (
+    AssumedMid,
+    BlockResult,
+    CompareNote,
+    CompareResult,
+    DenseBasic,
+    EngineNote,
+    Projection,
+)
 from bottlecalc.spec import BlockKind, BlockSpec, YoloKind
 
 ARTICLE_PAIR = (BlockKind.BASIC, BlockKind.BOTTLENECK)
 
+# How each compare note is worded; the handout's i18n tables word them in every language
+# with the same keys and placeholders.
+NOTE_TEXT: dict[str, str] = {
+    "note_projection": "{block}: projection shortcut ({conv}, stride {stride}) added because "
+                       "{why}: an identity shortcut could not be added to the output (the "
+                       "article's sample crashes here)",
+    "note_channels": "in {inp} != out {out}",
+    "note_stride": "stride {stride}",
+    "note_and": " and ",
+    "note_dense": "groups {groups} apply to the bottleneck's 3x3 conv only (ResNeXt); the "
+                  "basic block's convs are dense",
+    "note_mid": "bottleneck: --mid not given: {inp} / 4 = {mid} (torchvision's expansion 4)",
+    "note_engine": "{block}: {text}",
+    "note_basic": "basic",  # a block's name at the head of a note (others: their kind)
+    "note_bottleneck": "bottleneck",
+}
+
+
+def note_text(note: CompareNote, text: Mapping[str, str] = NOTE_TEXT) -> str:
+    """One note in words, from ``text`` (a table with :data:`NOTE_TEXT`'s keys)."""
+    match note:
+        case Projection():
+            return _projection_text(note, text)
+        case DenseBasic(groups=groups):
+            return text["note_dense"].format(groups=groups)
+        case AssumedMid(in_channels=inp, mid=mid):
+            return text["note_mid"].format(inp=inp, mid=mid)
+        case EngineNote(block=block, text=said):
+            return text["note_engine"].format(block=_name(block, text), text=said)
+
+
+def _name(block: str, text: Mapping[str, str]) -> str:
+    return text.get(f"note_{block}", block)
+
+
+def _projection_text(note: Projection, text: Mapping[str, str]) -> str:
+    why = []
+    if note.in_channels != note.out_channels:
+        why.append(text["note_channels"].format(inp=note.in_channels, out=note.out_channels))
+    if note.stride != 1:
+        why.append(text["note_stride"].format(stride=note.stride))
+    conv = "1x1 conv + BN" if note.bn else "1x1 conv"
+    return text["note_projection"].format(block=_name(note.block, text), conv=conv,
+                                          stride=note.stride, why=text["note_and"].join(why))
 
 
 def is_article_pair(result: CompareResult) -> bool:
@@ -100,7 +153,7 @@ def giga(n: int) -> str:
 def footnotes(result: CompareResult) -> list[str]:
     notes = [note for b in result.blocks if (note := unsupported_note(b))]
     notes.extend(note for b in result.blocks if (note := gflops_note(b)))
-    notes.extend(result.notes)
+    notes.extend(note_text(note) for note in result.notes)
     if not result.measured:
         notes.append(NO_MEASURE)
     return notes

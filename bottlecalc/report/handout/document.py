@@ -10,6 +10,7 @@ carries its SVG for HTML and a drawing in characters (or its table) for Markdown
 from __future__ import annotations
 
 from bottlecalc.report import document as doc
+from bottlecalc.report.compare.words import note_text
 from bottlecalc.report.diagram.model import BlockDiagram
 from bottlecalc.report.diagram.svg import render_svg
 from bottlecalc.report.diagram.text import render_pair_text
@@ -130,7 +131,7 @@ def yolo(h: Handout) -> Blocks:
 
 def footer(h: Handout) -> Blocks:
     """Who made the page, the conventions its counts follow, the notes on this run."""
-    t, notes = h.text, tuple(h.result.notes)
+    t, notes = h.text, tuple(note_text(note, h.text) for note in h.result.notes)
     conventions = doc.List(tuple(CONVENTIONS.values()), doc.Kind.LEGEND,
                            terms=tuple(CONVENTIONS))
     noted: Blocks = [doc.Prose(f"{t['notes']}:"), doc.List(notes)] if notes else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bottlecalc.report.compare.words import NOTE_TEXT
 from bottlecalc.report.glossary import TERMS, Lang
 
 __all__ = ["EN", "STRINGS", "ZH", "Lang", "strings"]
@@ -167,6 +168,7 @@ EN: dict[str, str] = {
     "baseline_one": "one 3x3 {inp}→{out} convolution (as many as YOLO's Bottleneck)",
     "baseline_narrow": "the {mid}-wide basic block, two 3x3 {mid}→{mid} convolutions (the "
                        "ResNet paper: \"similar\" complexity)",
+    **NOTE_TEXT,  # the run's notes, worded as compare words them
 }
 
 ZH: dict[str, str] = {
@@ -301,6 +303,16 @@ ZH: dict[str, str] = {
     "baseline_one": "一层 3x3 {inp}→{out} 卷积（与 YOLO 的 Bottleneck 一样多）",
     "baseline_narrow": "{mid} 通道的基本块，两层 3x3 {mid}→{mid} 卷积（ResNet 论文：复杂度"
                        "“相近”）",
+    "note_projection": "{block}：加了投影捷径（{conv}，步长 {stride}），因为{why}：恒等捷径"
+                       "无法与输出相加（原文的示例代码在这里会崩溃）",
+    "note_channels": "输入通道 {inp} ≠ 输出通道 {out}",
+    "note_stride": "步长为 {stride}",
+    "note_and": " 且",
+    "note_dense": "groups {groups} 只作用于瓶颈块的 3x3 卷积（ResNeXt）；基本块的卷积是稠密卷积",
+    "note_mid": "瓶颈块：未给出 --mid：{inp} / 4 = {mid}（torchvision 的扩展倍数 4）",
+    "note_engine": "{block}：{text}",
+    "note_basic": "基本块",
+    "note_bottleneck": "瓶颈块",
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
