@@ -17,16 +17,12 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.results import (
     CompareResult,
     Counted,
-    Machine,
     Measured,
     NetworkResult,
     S,
-    Timed,
-    TimeOptions,
     analytic_result,
     compare_result,
 )
-from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
 
 if TYPE_CHECKING:  # budgets are imported when checked, so compare and network skip them
     from bottlecalc.breakdown import ModelResult  # and models' breakdowns when counted
@@ -34,7 +30,9 @@ if TYPE_CHECKING:  # budgets are imported when checked, so compare and network s
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
+    from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
     from bottlecalc.sweep import Sweep
+    from bottlecalc.timed import Machine, TimeOptions  # and --time's records when timed
 
 # Every point of a timed sweep is timed; more than this many is a typo in a range.
 MAX_TIMED_POINTS = 64
@@ -128,6 +126,8 @@ def time_result(result: Counted[S], timing: TimeOptions) -> Counted[S]:
 
     subject = spec_subject(result.spec, result.shape, result.counts)
     total, calls = time_subject(subject, timing)
+    from bottlecalc.timed import Timed
+
     return replace(result, timed=Timed(replace(total, flops=result.counts.flops),
                                        calls if timing.layers else ()))
 

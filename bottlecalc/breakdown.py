@@ -26,16 +26,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bottlecalc.analytic import Counts, DType, Layer, Traffic, count, traffic
-from bottlecalc.results import (
-    Call,
-    Depth,
-    Machine,
-    Measured,
-    ModuleCount,
-    Roofline,
-    Timed,
-    Timing,
-)
+from bottlecalc.results import Depth, Measured, ModuleCount
+from bottlecalc.timed import Call, Machine, Roofline, Timed, Timing
 
 
 class Sort(StrEnum):

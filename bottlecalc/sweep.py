@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from bottlecalc.analytic import Counts
 from bottlecalc.errors import SpecError
-from bottlecalc.results import CompareResult, Machine, Timing, analytic_compare
+from bottlecalc.results import CompareResult, analytic_compare
 from bottlecalc.spec import (
     BlockKind,
     BlockSpec,
@@ -25,6 +25,10 @@ from bottlecalc.spec import (
     parse_int,
     resolve_out,
 )
+
+if TYPE_CHECKING:
+    from bottlecalc.analytic import Counts
+    from bottlecalc.timed import Machine, Timing
 
 # A sweep is for reading and plotting; past this many points it is a typo in a range.
 MAX_POINTS = 1024

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,7 +12,7 @@ from bottlecalc.cli import options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.compare.registry import RENDERERS
-from bottlecalc.results import AssumedMid, TimeOptions
+from bottlecalc.results import AssumedMid
 from bottlecalc.spec import (
     YOLO_DEFAULTS,
     BlockKind,
@@ -20,6 +21,9 @@ from bottlecalc.spec import (
     parse_int,
     yolo_block,
 )
+
+if TYPE_CHECKING:
+    from bottlecalc.timed import TimeOptions
 
 EXAMPLES = """
 \b

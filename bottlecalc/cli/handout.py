@@ -12,9 +12,9 @@ from bottlecalc.cli.output import pick_format, write
 from bottlecalc.report.handout.i18n import Lang
 from bottlecalc.report.handout.registry import RENDERERS
 from bottlecalc.report.render import Format
-from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS
 from bottlecalc.sweep import Axis, default_mids, parse_values, run_sweep
+from bottlecalc.timed import TimeOptions
 
 EXAMPLES = """
 \b

@@ -17,8 +17,9 @@ from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.report.network.registry import RENDERERS
-from bottlecalc.results import Depth, NetworkReport, TimeOptions
+from bottlecalc.results import Depth, NetworkReport
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
+from bottlecalc.timed import TimeOptions
 
 CUSTOM = "custom"
 VARIANTS = {"v1.5": StrideOn.CONV3X3, "v1": StrideOn.CONV1X1}

@@ -22,9 +22,10 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.report.scaling.registry import RENDERERS as SCALING_RENDERERS
-from bottlecalc.results import Depth, TimeOptions
+from bottlecalc.results import Depth
 from bottlecalc.scaling import Asked, parse_lengths
 from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
+from bottlecalc.timed import TimeOptions
 
 # Options that describe a preset or a custom network: a model has none of them.
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",

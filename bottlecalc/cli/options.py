@@ -24,12 +24,13 @@ from bottlecalc.cli.main import DEBUG_KEY
 from bottlecalc.cli.output import FileNames, OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
-from bottlecalc.results import TimeOptions
 from bottlecalc.spec import InputShape, StrideOn
 from bottlecalc.sweep import BlockConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+    from bottlecalc.timed import TimeOptions
+
     _PathType = click.ParamType[Path]
 else:
     _PathType = click.ParamType
@@ -329,6 +330,8 @@ def time_plan(raw: dict[str, Any], dtype: str | None, *,
     if no_measure:
         raise click.UsageError("--time runs torch; drop --no-measure")
     _fits_the_machine(raw["threads"])
+    from bottlecalc.timed import TimeOptions  # only --time builds --time's records
+
     return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
                        threads=raw["threads"])
 

@@ -9,9 +9,9 @@ import click
 from bottlecalc.cli import options
 from bottlecalc.cli.output import OutputPath, pick_format, write, write_file
 from bottlecalc.report.sweep.registry import RENDERERS
-from bottlecalc.results import TimeOptions
 from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, parse_int
 from bottlecalc.sweep import Axis, BlockConfig, Sweep, is_series, parse_values, run_sweep
+from bottlecalc.timed import TimeOptions
 
 EXAMPLES = """
 \b

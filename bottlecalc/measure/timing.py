@@ -38,15 +38,8 @@ from bottlecalc.errors import SpecError, failing_as
 from bottlecalc.measure.pipeline import ACTIVATIONS, inference
 from bottlecalc.measure.subject import Origin, Subject
 from bottlecalc.measure.user import contained
-from bottlecalc.results import (
-    MIN_SAMPLES,
-    Call,
-    Machine,
-    Measured,
-    Timed,
-    TimeOptions,
-    Timing,
-)
+from bottlecalc.results import Measured
+from bottlecalc.timed import MIN_SAMPLES, Call, Machine, Timed, TimeOptions, Timing
 
 NOISE = 0.1  # stop repeating once the IQR is within 10% of the median
 WHOLE_BUDGET_S = 0.6  # at most this long timing one whole block or network,

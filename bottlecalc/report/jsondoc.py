@@ -10,8 +10,9 @@ from typing import Any
 
 from bottlecalc.analytic import Layer
 from bottlecalc.breakdown import ROOT
-from bottlecalc.results import Counted, Machine, Measured, Reconcile, Roofline, Routes, S, Timing
+from bottlecalc.results import Counted, Measured, Reconcile, Routes, S
 from bottlecalc.spec import InputShape, TensorSpec
+from bottlecalc.timed import Machine, Roofline, Timing
 
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).

@@ -12,15 +12,8 @@ from collections.abc import Sequence
 
 from bottlecalc.analytic import Layer, Op, ratio
 from bottlecalc.report.numbers import fmt
-from bottlecalc.results import (
-    MIN_SAMPLES,
-    NOISY_IQR,
-    Bound,
-    Counted,
-    Machine,
-    S,
-    Timing,
-)
+from bottlecalc.results import Counted, S
+from bottlecalc.timed import MIN_SAMPLES, NOISY_IQR, Bound, Machine, Timing
 
 DASH = "—"
 NOISY_NOTE = (

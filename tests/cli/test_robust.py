@@ -344,7 +344,7 @@ def slow_machine(monkeypatch: pytest.MonkeyPatch, gflops: float) -> None:
     """A CPU whose probes reached ``gflops`` in bfloat16 (one without native bf16 units)."""
     from bottlecalc.analytic import DType
     from bottlecalc.measure import timing
-    from bottlecalc.results import Machine
+    from bottlecalc.timed import Machine
 
     machine = Machine(cpu="test", device="cpu", dtype=DType.BFLOAT16, threads=1,
                       matmul_gflops=gflops, conv_gflops=gflops * 2, bandwidth_gbs=1.0)

@@ -13,20 +13,9 @@ from hypothesis import strategies as st
 from bottlecalc.analytic import ITEMSIZE, DType, block_layers, count, numel, traffic
 from bottlecalc.breakdown import OTHER, ModelReport, ModelResult, summed
 from bottlecalc.measure.timing import PROBE_BYTES, model_memory, time_memory
-from bottlecalc.results import (
-    NOISY_IQR,
-    Bound,
-    Call,
-    Machine,
-    Measured,
-    ModuleCount,
-    Timed,
-    Timing,
-    align,
-    analytic_compare,
-    speedup,
-)
+from bottlecalc.results import Measured, ModuleCount, analytic_compare, speedup
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
+from bottlecalc.timed import NOISY_IQR, Bound, Call, Machine, Timed, Timing, align
 
 ARTICLE = block_pair(256, 64, 256)
 AT_56 = InputShape(56, 56)

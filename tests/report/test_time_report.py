@@ -12,8 +12,9 @@ from bottlecalc.analytic import DType
 from bottlecalc.report import timing
 from bottlecalc.report.compare.registry import RENDERERS
 from bottlecalc.report.render import Format, RenderOptions
-from bottlecalc.results import Call, CompareResult, Machine, Timed, Timing, analytic_compare
+from bottlecalc.results import CompareResult, analytic_compare
 from bottlecalc.spec import InputShape, block_pair
+from bottlecalc.timed import Call, Machine, Timed, Timing
 
 MACHINE = Machine(cpu="Test CPU 9000", device="cpu", dtype=DType.FLOAT32, threads=2,
                   matmul_gflops=100.0, conv_gflops=200.0, bandwidth_gbs=40.0, torch="2.x",

@@ -18,8 +18,9 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.measure import timing
 from bottlecalc.measure.forward import count_forward
 from bottlecalc.measure.subject import Inputs, Make, Origin, Subject, spec_subject, zeros_of
-from bottlecalc.results import TimeOptions, align, analytic_result
+from bottlecalc.results import analytic_result
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
+from bottlecalc.timed import TimeOptions, align
 
 SMALL = block_pair(32, 8, 32)
 AT_8 = InputShape(8, 8)

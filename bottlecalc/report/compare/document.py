@@ -6,15 +6,19 @@ this document drawn by the rich and Markdown writers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bottlecalc.analytic import Op
 from bottlecalc.report import document as doc
-from bottlecalc.report import glossary, timing
+from bottlecalc.report import glossary
 from bottlecalc.report.compare import words
 from bottlecalc.report.numbers import exact, human, shape_text
-from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
-from bottlecalc.results import BlockResult, CompareResult, Machine
+
+if TYPE_CHECKING:
+    from bottlecalc.report.render import RenderOptions
+    from bottlecalc.results import BlockResult, CompareResult
+    from bottlecalc.timed import Machine
 
 # (name, the terminal's narrower header) of the summary's count columns
 COUNTS = (("conv weights", "conv\nweights"), ("BN params", "BN\nparams"),
@@ -68,6 +72,8 @@ def plain(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, k
 
 def timed(result: CompareResult, machine: Machine) -> list[doc.Block]:
     """--time: the measured blocks beside their MACs, then each block layer by layer."""
+    from bottlecalc.report import timing  # only --time: compare's start-up stays light
+
     rows = [timing.block_row(block, machine) for block in result.blocks]
     blocks: list[doc.Block] = [
         plain("MACs are not time: measured on this machine", timing.BLOCK_HEADER, rows),
@@ -96,6 +102,8 @@ def ending(result: CompareResult) -> list[doc.Block]:
         doc.Prose(glossary.COMPARE_LEGEND, doc.Kind.LEGEND),
         doc.List(tuple(words.footnotes(result)))]
     if result.machine is not None:
+        from bottlecalc.report import timing
+
         blocks += [doc.Prose(glossary.TIME_LEGEND, doc.Kind.LEGEND),
                    doc.List(tuple(timing.time_notes(result.blocks, result.machine)))]
     return blocks

@@ -9,8 +9,9 @@ from bottlecalc.report.compare.words import note_text, thop_macs
 from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import BlockResult, CompareResult, Machine
+from bottlecalc.results import BlockResult, CompareResult
 from bottlecalc.spec import YOLO_DEFAULTS, YoloKind
+from bottlecalc.timed import Machine
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:

@@ -18,9 +18,10 @@ from bottlecalc.report.handout.i18n import Lang, strings
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
 from bottlecalc.report.numbers import exact, shape_text
 from bottlecalc.report.sweep.svg import ChartText
-from bottlecalc.results import NOISY_IQR, BlockResult, CompareResult, Machine, analytic_result
+from bottlecalc.results import BlockResult, CompareResult, analytic_result
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, resolve_out
 from bottlecalc.sweep import Sweep
+from bottlecalc.timed import NOISY_IQR, Machine
 
 # The article's sample: Bottleneck(64, 64) with expansion 4 and no downsample, fed 1x64x56x56.
 # The lesson's text says "expansion 4" as the article's code does (a class attribute).

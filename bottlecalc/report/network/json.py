@@ -31,15 +31,9 @@ from bottlecalc.report.jsondoc import (
     unknown_ops,
 )
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import (
-    Depth,
-    Machine,
-    NetworkReport,
-    NetworkResult,
-    Roofline,
-    Timing,
-)
+from bottlecalc.results import Depth, NetworkReport, NetworkResult
 from bottlecalc.spec import NetworkSpec, StrideOn
+from bottlecalc.timed import Machine, Roofline, Timing
 
 
 def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:

@@ -15,7 +15,8 @@ from bottlecalc.report.words import (
     reconcile_lines,
     train_ratio_line,
 )
-from bottlecalc.results import Bound, Machine, Measured, Roofline, Timing
+from bottlecalc.results import Measured
+from bottlecalc.timed import Bound, Machine, Roofline, Timing
 
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
 KIND_HEADER = ("kind", "instances", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")

@@ -7,9 +7,9 @@ from typing import Any
 from bottlecalc.analytic import Counts
 from bottlecalc.report.jsondoc import dumps, header, machine_dict, time_dict
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Timing
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint
+from bottlecalc.timed import Timing
 
 
 def render(sweep: Sweep, options: RenderOptions) -> str:

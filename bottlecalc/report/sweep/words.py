@@ -6,9 +6,9 @@ from bottlecalc.report import timing
 from bottlecalc.report.glossary import TERMS, Lang
 from bottlecalc.report.numbers import fmt
 from bottlecalc.report.timing import duration, times
-from bottlecalc.results import Timing
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Axis, Sweep, SweepPoint
+from bottlecalc.timed import Timing
 
 # Axis titles with their unit, for tables and plots.
 AXIS_LABELS = {
