@@ -7,7 +7,7 @@ typed (``--mid``) and the value, so the CLI can print it as one line and exit 2.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from math import prod
 
@@ -522,3 +522,30 @@ def split_target(target: str) -> tuple[str, str]:
     if not is_file_path(where) and not _DOTTED.fullmatch(where):
         raise SpecError(f"target {target!r}: {where!r} is neither a module name nor a .py path")
     return where, attr
+
+
+@dataclass(frozen=True)
+class BlockConfig:
+    """The compare options for one point, before ``--out``/``--expansion`` are resolved."""
+
+    in_channels: int
+    mid: int
+    out_channels: int | None = None
+    expansion: int | None = None
+    stride: int = 1
+    groups: int = 1
+    stride_on: StrideOn = StrideOn.CONV3X3
+    bn: bool = True
+    bias: bool = False
+    shape: InputShape = field(default_factory=InputShape)
+
+    @property
+    def out(self) -> int:
+        """The output channels: ``--out``, or mid x ``--expansion``, or ``--in``."""
+        return resolve_out(self.in_channels, self.mid, self.out_channels, self.expansion)
+
+    def pair(self) -> tuple[BlockSpec, BlockSpec]:
+        """(basic, bottleneck): the blocks ``compare``, ``sweep`` and ``handout`` count."""
+        return block_pair(self.in_channels, self.mid, self.out, stride=self.stride,
+                          groups=self.groups, stride_on=self.stride_on, bn=self.bn,
+                          bias=self.bias)

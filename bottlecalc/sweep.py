@@ -10,20 +10,17 @@ Values are typed as ``16,32,64`` or as inclusive ranges ``start:stop:step``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bottlecalc.errors import SpecError
 from bottlecalc.results import CompareResult, analytic_compare
 from bottlecalc.spec import (
+    BlockConfig,
     BlockKind,
-    BlockSpec,
     InputShape,
-    StrideOn,
-    block_pair,
     parse_int,
-    resolve_out,
 )
 
 if TYPE_CHECKING:
@@ -84,33 +81,6 @@ def parse_values(option: str, text: str, *, high: int) -> tuple[int, ...]:
     if len(values) > MAX_POINTS:
         raise SpecError(f"{option} lists {len(values):,} values; at most {MAX_POINTS:,}")
     return tuple(values)
-
-
-@dataclass(frozen=True)
-class BlockConfig:
-    """The compare options for one point, before ``--out``/``--expansion`` are resolved."""
-
-    in_channels: int
-    mid: int
-    out_channels: int | None = None
-    expansion: int | None = None
-    stride: int = 1
-    groups: int = 1
-    stride_on: StrideOn = StrideOn.CONV3X3
-    bn: bool = True
-    bias: bool = False
-    shape: InputShape = field(default_factory=InputShape)
-
-    @property
-    def out(self) -> int:
-        """The output channels: ``--out``, or mid x ``--expansion``, or ``--in``."""
-        return resolve_out(self.in_channels, self.mid, self.out_channels, self.expansion)
-
-    def pair(self) -> tuple[BlockSpec, BlockSpec]:
-        """(basic, bottleneck): the blocks ``compare``, ``sweep`` and ``handout`` count."""
-        return block_pair(self.in_channels, self.mid, self.out, stride=self.stride,
-                          groups=self.groups, stride_on=self.stride_on, bn=self.bn,
-                          bias=self.bias)
 
 
 @dataclass(frozen=True)

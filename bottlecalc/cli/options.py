@@ -24,8 +24,7 @@ from bottlecalc.cli.main import DEBUG_KEY
 from bottlecalc.cli.output import FileNames, OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
-from bottlecalc.spec import InputShape, StrideOn
-from bottlecalc.sweep import BlockConfig
+from bottlecalc.spec import BlockConfig, InputShape, StrideOn
 
 F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it

@@ -9,8 +9,8 @@ import click
 from bottlecalc.cli import options
 from bottlecalc.cli.output import OutputPath, pick_format, write, write_file
 from bottlecalc.report.sweep.registry import RENDERERS
-from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, parse_int
-from bottlecalc.sweep import Axis, BlockConfig, Sweep, is_series, parse_values, run_sweep
+from bottlecalc.spec import MAX_CHANNELS, MAX_SIZE, BlockConfig, parse_int
+from bottlecalc.sweep import Axis, Sweep, is_series, parse_values, run_sweep
 from bottlecalc.timed import TimeOptions
 
 EXAMPLES = """

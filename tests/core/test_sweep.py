@@ -7,11 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bottlecalc.errors import SpecError
-from bottlecalc.spec import InputShape
+from bottlecalc.spec import BlockConfig, InputShape
 from bottlecalc.sweep import (
     MAX_POINTS,
     Axis,
-    BlockConfig,
     default_mids,
     parse_values,
     run_sweep,

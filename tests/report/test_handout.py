@@ -20,8 +20,8 @@ from bottlecalc.report.handout.page import Handout, build_handout, lesson_spec
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.json import sweep_dict
 from bottlecalc.results import CompareResult
-from bottlecalc.spec import InputShape, block_pair
-from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep
+from bottlecalc.spec import BlockConfig, InputShape, block_pair
+from bottlecalc.sweep import Axis, Sweep, run_sweep
 
 
 def render_html(page: Handout) -> str:

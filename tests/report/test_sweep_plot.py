@@ -8,7 +8,8 @@ import pytest
 
 from bottlecalc.errors import BottlecalcError
 from bottlecalc.report.sweep import plot  # imports matplotlib only when drawing
-from bottlecalc.sweep import Axis, BlockConfig, run_sweep
+from bottlecalc.spec import BlockConfig
+from bottlecalc.sweep import Axis, run_sweep
 
 pytest.importorskip("matplotlib", reason="matplotlib is the optional 'plot' extra")
 

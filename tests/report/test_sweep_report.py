@@ -13,7 +13,8 @@ from bottlecalc.report.render import Format, RenderOptions, choices
 from bottlecalc.report.sweep.json import sweep_dict
 from bottlecalc.report.sweep.registry import RENDERERS
 from bottlecalc.report.writers.rich import bar
-from bottlecalc.sweep import Axis, BlockConfig, Sweep, run_sweep
+from bottlecalc.spec import BlockConfig
+from bottlecalc.sweep import Axis, Sweep, run_sweep
 
 MIDS = (16, 32, 64, 128, 256)
 
