@@ -119,7 +119,7 @@ def test_markdown_and_conventions_view() -> None:
     result = invoke("resnet152", "--format", "markdown", "--conventions", "--no-measure")
     assert result.exit_code == 0
     out = result.stdout
-    assert "| parameters | 60,192,808 (60.19 M) |" in out
+    assert "| **parameters** | 60,192,808 (60.19 M) |" in out
     assert "### One count, four conventions" in out
     assert "11.514 G (11,513,626,624)" in out  # torchvision's 11.514 GFLOPS
 

@@ -30,7 +30,7 @@ def stacked(cell: words.Cell) -> str:
 
 
 def summary(view: NetworkReport) -> doc.Sheet:
-    columns = (doc.Column("", right=False),
+    columns = (doc.Column("", right=False, detail=True),  # the label: bold, as in the terminal
                *(doc.Column(r.name, detail=True) for r in view.results))
     rows = words.summary(view)
     return doc.Sheet(columns, tuple((label, *map(stacked, cells)) for label, cells in rows),
