@@ -24,6 +24,7 @@ from bottlecalc.report.check.words import (
 )
 from bottlecalc.report.glossary import CHECK_LEGEND, HEADROOM_FORMULA
 from bottlecalc.report.numbers import fmt, shape_text
+from bottlecalc.report.reasons import error_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import markdown, rich
 
@@ -120,7 +121,7 @@ def section(outcome: Outcome, baseline: str | None) -> list[doc.Block]:
         f"**{one_line(outcome.budget.name)}** — {outcome.kind} "
         f"`{one_line(outcome.budget.target)}`, input {shape_text(outcome.input)}")]
     if outcome.error is not None:
-        parts.append(doc.Prose(f"Could not be measured: {outcome.error}"))
+        parts.append(doc.Prose(f"Could not be measured: {error_text(outcome.error)}"))
     parts += top_table(outcome) + change_table(outcome, baseline)
     details = [line for line in (measured_line(outcome), *detail_lines(outcome)) if line]
     if details:
