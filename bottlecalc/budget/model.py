@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from bottlecalc.budget.baseline import Change, Snapshot
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
-from bottlecalc.results import Measured, Reconcile
+from bottlecalc.results import Measured, Reconcile, UnknownOp
 from bottlecalc.spec import TensorSpec
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class Outcome:
     measurement: Measured | None = None
     analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
     warnings: tuple[str, ...] = ()  # closed-form differences; the measurement's own are data
-    error: str | Disagreement | None = None  # why it could not be checked
+    error: str | Disagreement | Incomplete | None = None  # why it could not be checked
     top_modules: tuple[TopModule, ...] = ()  # what carries an exceeded limit
     baseline: Snapshot | None = None  # the same budget in an earlier run (--baseline)
     changes: tuple[Change, ...] = ()  # modules whose counts moved since the baseline
@@ -240,16 +240,19 @@ def disagreement(measured: Measured, tolerance: Fraction) -> Disagreement | None
         r for r in measured.reconcile if r.engine in ("modules", "ops") and not r.explained))
 
 
-def incomplete(measured: Measured, metrics: frozenset[Metric]) -> str | None:
-    """Why a limit on MACs or FLOPs cannot be held: ops ran whose multiply-accumulates no
-    formula counts (unknown, not 0), so the count may be under the truth."""
+@dataclass(frozen=True)
+class Incomplete:
+    """Ops ran whose multiply-accumulates no formula counts (unknown, not 0): a limit on MACs
+    or FLOPs cannot be held, the count may be under the truth (report/reasons.py words it)."""
+
+    ops: tuple[UnknownOp, ...]
+
+
+def incomplete(measured: Measured, metrics: frozenset[Metric]) -> Incomplete | None:
+    """Why a limit on MACs or FLOPs cannot be held: ops no formula counts ran."""
     if not measured.unknown_ops or metrics <= {Metric.PARAMS, Metric.KV_BYTES}:
         return None
-    ops = "; ".join(f"{u.op} x{u.count} in {u.module or '(root)'}"
-                    + (f" (read {', '.join(u.params)})" if u.params else "")
-                    for u in measured.unknown_ops)
-    return (f"the MAC count is incomplete: no formula counts {ops}; the count cannot be "
-            "held against a budget")
+    return Incomplete(measured.unknown_ops)
 
 
 def exit_code(outcomes: tuple[Outcome, ...]) -> int:

@@ -20,8 +20,7 @@ from bottlecalc.cli.main import debug_enabled
 from bottlecalc.cli.output import pick_format, refuse_inputs, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
-from bottlecalc.report.check.words import summary
-from bottlecalc.report.reasons import error_text
+from bottlecalc.report.check.words import error_text, summary
 from bottlecalc.report.render import Format
 from bottlecalc.spec import BlockKind, BlockSpec, TensorSpec, parse_tensor, resolve_out
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from bottlecalc.results import Measured, Reconcile, UnknownOp, Why
 
-if TYPE_CHECKING:
-    from bottlecalc.budget.model import Disagreement
+if TYPE_CHECKING:  # compare and network never import budgets
+    from bottlecalc.budget.model import Disagreement, Incomplete
 
 # Each cause in English, worded from a row's facts:
 _WORDS = {
@@ -46,11 +46,16 @@ def _where(r: Reconcile) -> str:
     return f"{reason(r)} in {', '.join(r.modules)}"
 
 
+def _ran(op: UnknownOp) -> str:
+    """'aten.foo x2 in experts (read experts.w1)'."""
+    read = f" (read {', '.join(op.params)})" if op.params else ""
+    return f"{op.op} x{op.count} in {op.module or '(root)'}{read}"
+
+
 def unknown_text(op: UnknownOp) -> str:
     """'aten.foo x2 in experts (read experts.w1): no formula counts it; ...'."""
-    read = f" (read {', '.join(op.params)})" if op.params else ""
-    return (f"{op.op} x{op.count} in {op.module or '(root)'}{read}: no formula counts its "
-            "multiply-accumulates, so the MAC and FLOP counts are incomplete (unknown, not 0)")
+    return (f"{_ran(op)}: no formula counts its multiply-accumulates, so the MAC and FLOP "
+            "counts are incomplete (unknown, not 0)")
 
 
 def warning_lines(m: Measured) -> list[str]:
@@ -67,6 +72,9 @@ def disagreement_text(gap: Disagreement) -> str:
             f"with no known cause ({where}); the count cannot be held against a budget")
 
 
-def error_text(error: str | Disagreement) -> str:
-    """A budget's error as a sentence: a tool's message as it is, a disagreement worded."""
-    return error if isinstance(error, str) else disagreement_text(error)
+def incomplete_text(gap: Incomplete) -> str:
+    """Why a limit on MACs or FLOPs cannot be held, in one sentence."""
+    ops = "; ".join(_ran(u) for u in gap.ops)
+    return (f"the MAC count is incomplete: no formula counts {ops}; the count cannot be "
+            "held against a budget")
+

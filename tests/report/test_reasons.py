@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import bottlecalc.results
-from bottlecalc.budget.model import Disagreement, disagreement
-from bottlecalc.report.reasons import disagreement_text, error_text, reason, warning_lines
+from bottlecalc.budget.model import Disagreement, Incomplete, Metric, disagreement, incomplete
+from bottlecalc.report.check.words import error_text
+from bottlecalc.report.reasons import disagreement_text, reason, warning_lines
 from bottlecalc.results import Measured, Reconcile, UnknownOp, Why
 
 CASES = [
@@ -98,3 +99,13 @@ def test_a_budgets_disagreement_is_data_worded_in_the_report() -> None:
              "count cannot be held against a budget")
     assert found is not None and disagreement_text(found) == words == error_text(found)
     assert error_text("No module named 'x'") == "No module named 'x'"
+
+
+def test_an_incomplete_count_is_data_worded_in_the_report() -> None:
+    m = Measured(macs=100, unknown_ops=(GAP, UnknownOp("aten.foo", "", ())))
+    assert incomplete(m, frozenset({Metric.PARAMS})) is None  # parameters are all known
+    found = incomplete(m, frozenset({Metric.MACS}))
+    assert found == Incomplete(m.unknown_ops)
+    assert found is not None and error_text(found) == (
+        "the MAC count is incomplete: no formula counts aten._grouped_mm x2 in experts (read "
+        "experts.w1); aten.foo x1 in (root); the count cannot be held against a budget")

@@ -18,13 +18,13 @@ from bottlecalc.report import document as doc
 from bottlecalc.report.check.words import (
     WORD,
     detail_lines,
+    error_text,
     facts,
     headroom_text,
     measured_line,
 )
 from bottlecalc.report.glossary import CHECK_LEGEND, HEADROOM_FORMULA
 from bottlecalc.report.numbers import fmt, shape_text
-from bottlecalc.report.reasons import error_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import markdown, rich
 

@@ -7,7 +7,7 @@ from typing import Any
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
-from bottlecalc.report.check.words import warning_texts
+from bottlecalc.report.check.words import error_text, warning_texts
 from bottlecalc.report.jsondoc import (
     dumps,
     header,
@@ -16,7 +16,6 @@ from bottlecalc.report.jsondoc import (
     tensor_dict,
     unknown_ops,
 )
-from bottlecalc.report.reasons import error_text
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Measured
 

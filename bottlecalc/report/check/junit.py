@@ -6,8 +6,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
-from bottlecalc.report.check.words import outcome_lines, title, top_lines, verdict_line
-from bottlecalc.report.reasons import error_text
+from bottlecalc.report.check.words import (
+    error_text,
+    outcome_lines,
+    title,
+    top_lines,
+    verdict_line,
+)
 from bottlecalc.report.render import RenderOptions
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import RANKED_BY, TopModule
-from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
+from bottlecalc.budget.model import (
+    CheckReport,
+    Disagreement,
+    Incomplete,
+    Metric,
+    Outcome,
+    Status,
+    Verdict,
+)
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.numbers import exact, fmt, shape_text
-from bottlecalc.report.reasons import error_text, warning_lines
+from bottlecalc.report.reasons import disagreement_text, incomplete_text, warning_lines
 from bottlecalc.report.words import (
     complete_line,
     reconcile_lines,
@@ -79,6 +87,13 @@ def detail_lines(outcome: Outcome) -> list[str]:
     lines.extend(f"warning: {w}" for w in warning_texts(outcome))
     lines.extend(f"note: {n}" for n in m.notes)
     return lines
+
+
+def error_text(error: str | Disagreement | Incomplete) -> str:
+    """A budget's error as a sentence: a tool's message as it is, a gap in the count worded."""
+    if isinstance(error, str):
+        return error
+    return disagreement_text(error) if isinstance(error, Disagreement) else incomplete_text(error)
 
 
 def warning_texts(outcome: Outcome) -> list[str]:
