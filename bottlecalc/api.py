@@ -143,10 +143,10 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     from bottlecalc.budget.model import (
         Metric,
         Outcome,
+        closed_form_warnings,
         disagreement,
         incomplete,
         verdicts,
-        warnings,
     )
     from bottlecalc.measure.pipeline import Plan, measure
 
@@ -165,7 +165,7 @@ def check_budget(budget: Budget, target: Target, *, base: Path, debug: bool = Fa
     problem = disagreement(found, budget.tolerance) or incomplete(found, budget.metrics)
     outcome = Outcome(
         budget, str(target.kind), first, verdicts=verdicts(budget, found), measurement=found,
-        analytic=expected, warnings=warnings(found, expected), error=problem,
+        analytic=expected, warnings=closed_form_warnings(found, expected), error=problem,
     )
     return explained(outcome, baseline)
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, Sort
 from bottlecalc.errors import SpecError
+from bottlecalc.report.reasons import warning_lines
 from bottlecalc.scaling import SequenceReport, check_lengths
 from bottlecalc.spec import TensorSpec, check_feed, parse_tensor
 
@@ -96,7 +97,8 @@ class Count:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.result.measured.warnings
+        """What nothing explains and what no formula counts, worded (report/reasons.py)."""
+        return tuple(warning_lines(self.result.measured))
 
     def report(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
                top: int | None = None, by: By | str = By.MODULE,

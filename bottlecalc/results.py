@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # --time's records: only commands that time build them
 
 
 class Why(StrEnum):
-    """Why a route's count differs from the complete count; ``Reconcile.reason`` words it."""
+    """Why a route's count differs from the complete count; ``report/reasons.py`` words it."""
 
     NO_FORMULA = "no_formula"  # modules: work in a module of a type no formula covers
     FORMULA = "formula"  # modules: a covered module's formula gives another count
@@ -60,36 +60,6 @@ class Reconcile:
         """The same difference seen in another module: counts add up, modules are listed."""
         return replace(self, macs=self.macs + other.macs, count=self.count + other.count,
                        modules=self.modules + other.modules)
-
-    @property
-    def reason(self) -> str:
-        """The cause in English, as JSON's ``reason`` and the warnings give it."""
-        calls = ", ".join(f"{op} x{n}" for op, n in self.ops)
-        text = _REASONS[self.why].format(
-            op=self.op, ours=self.ours, seen=self.seen, detail=self.detail,
-            remainder=self.remainder, names=", ".join(op for op, _ in self.ops),
-            calls=calls or "none", skipped=calls or "nothing",
-            predicted="" if self.ours is None else f"; the module formulas predict {self.ours:,}")
-        return text + (_ESTIMATED.format(", ".join(self.estimated)) if self.estimated else "")
-
-
-# Each cause in English, worded from a row's facts (another language words the same facts):
-_REASONS = {
-    Why.NO_FORMULA: "no module formula for {op} (FlopCounterMode counted its {names})",
-    Why.FORMULA: "the {op} formula and FlopCounterMode disagree ({ours:,} vs {seen:,} MACs)",
-    Why.OPS: "bottlecalc's op formulas give {ours:,} MACs here, FlopCounterMode {seen:,} "
-             "({calls})",
-    Why.EXTRA: "{detail}{predicted}",
-    Why.NOT_COUNTED: "{detail} not counted: fvcore has no handle for it",
-    Why.UNACCOUNTED: "fvcore's count differs from the complete count here; it skipped "
-                     "{skipped} here",
-    Why.NO_MACS: "skipped by fvcore; it carries no multiply-accumulates, so no MAC convention "
-                 "counts it",
-    Why.REMAINDER: "fvcore's float estimates leave {remainder!r} past whole MACs; no integer "
-                   "count explains it",
-}
-_ESTIMATED = ("; fvcore's count here includes its float estimate of {}, which no exact count "
-              "reproduces")
 
 
 @dataclass(frozen=True)
@@ -142,7 +112,8 @@ class Measured:
     modules: tuple[ModuleCount, ...] = ()  # per module: parameters held, MACs done
     inputs: tuple[tuple[str, TensorSpec], ...] = ()  # what the forward was fed
     train_flops: int | None = None  # FlopCounterMode, forward and backward (--pass train)
-    warnings: tuple[str, ...] = ()  # differences nobody could explain, data dependence
+    warnings: tuple[str, ...] = ()  # what the measuring saw (data dependence); report/reasons.py
+    # adds the unexplained ``reconcile`` rows and ``unknown_ops`` when warnings are shown
     largest: int | None = None  # elements of the largest floating tensor an op produced
     # max-decode-macs / max-kv-bytes: one decoding step at a context, its cache built on meta
     decode_context: int | None = None  # N: the tokens in the cache

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from bottlecalc.budget.baseline import Change, Snapshot
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
-from bottlecalc.results import Measured
+from bottlecalc.results import Measured, Reconcile, UnknownOp
 from bottlecalc.spec import TensorSpec
 
 if TYPE_CHECKING:
@@ -179,8 +179,8 @@ class Outcome:
     verdicts: tuple[Verdict, ...] = ()
     measurement: Measured | None = None
     analytic: Mapping[str, int] | None = None  # closed-form counts (presets, blocks)
-    warnings: tuple[str, ...] = ()
-    error: str | None = None
+    warnings: tuple[str, ...] = ()  # closed-form differences; the measurement's own are data
+    error: str | Disagreement | Incomplete | None = None  # why it could not be checked
     top_modules: tuple[TopModule, ...] = ()  # what carries an exceeded limit
     baseline: Snapshot | None = None  # the same budget in an earlier run (--baseline)
     changes: tuple[Change, ...] = ()  # modules whose counts moved since the baseline
@@ -207,9 +207,11 @@ def verdicts(budget: Budget, measured: Measured) -> tuple[Verdict, ...]:
     return tuple(out)
 
 
-def warnings(measured: Measured, expected: Mapping[str, int] | None) -> tuple[str, ...]:
-    """What the measurement could not explain, and any disagreement with the closed form."""
-    out = list(measured.warnings)
+def closed_form_warnings(measured: Measured,
+                         expected: Mapping[str, int] | None) -> tuple[str, ...]:
+    """Each measured count that differs from the closed form (the measurement's own warnings
+    are worded from its data where they are shown: report/reasons.py)."""
+    out = []
     for metric in Metric:
         value = actual(measured, metric)
         if expected and value is not None and value != expected.get(str(metric), value):
@@ -218,29 +220,39 @@ def warnings(measured: Measured, expected: Mapping[str, int] | None) -> tuple[st
     return tuple(out)
 
 
-def disagreement(measured: Measured, tolerance: Fraction) -> str | None:
+@dataclass(frozen=True)
+class Disagreement:
+    """The complete count's routes differ by more than a budget's tolerance and nothing
+    accounts for it: the budget is then an error, never a pass (report/reasons.py words it)."""
+
+    macs: int  # the MACs by which they differ with no known cause
+    rows: tuple[Reconcile, ...]  # the complete routes' rows that nothing explains
+
+
+def disagreement(measured: Measured, tolerance: Fraction) -> Disagreement | None:
     """Why the complete count cannot be trusted: its routes differ by more than the budget's
-    tolerance and nothing accounts for it (the budget is then an error, never a pass)."""
+    tolerance and nothing accounts for it."""
     if measured.macs is None or not measured.unexplained:
         return None
     if measured.unexplained * 100 <= tolerance * measured.macs:
         return None
-    where = "; ".join(f"{r.reason} in {', '.join(r.modules)}" for r in measured.reconcile
-                      if r.engine in ("modules", "ops") and not r.explained)
-    return (f"the complete MAC count's routes disagree by {measured.unexplained:,} MACs "
-            f"with no known cause ({where}); the count cannot be held against a budget")
+    return Disagreement(measured.unexplained, tuple(
+        r for r in measured.reconcile if r.engine in ("modules", "ops") and not r.explained))
 
 
-def incomplete(measured: Measured, metrics: frozenset[Metric]) -> str | None:
-    """Why a limit on MACs or FLOPs cannot be held: ops ran whose multiply-accumulates no
-    formula counts (unknown, not 0), so the count may be under the truth."""
+@dataclass(frozen=True)
+class Incomplete:
+    """Ops ran whose multiply-accumulates no formula counts (unknown, not 0): a limit on MACs
+    or FLOPs cannot be held, the count may be under the truth (report/reasons.py words it)."""
+
+    ops: tuple[UnknownOp, ...]
+
+
+def incomplete(measured: Measured, metrics: frozenset[Metric]) -> Incomplete | None:
+    """Why a limit on MACs or FLOPs cannot be held: ops no formula counts ran."""
     if not measured.unknown_ops or metrics <= {Metric.PARAMS, Metric.KV_BYTES}:
         return None
-    ops = "; ".join(f"{u.op} x{u.count} in {u.module or '(root)'}"
-                    + (f" (read {', '.join(u.params)})" if u.params else "")
-                    for u in measured.unknown_ops)
-    return (f"the MAC count is incomplete: no formula counts {ops}; the count cannot be "
-            "held against a budget")
+    return Incomplete(measured.unknown_ops)
 
 
 def exit_code(outcomes: tuple[Outcome, ...]) -> int:

@@ -20,7 +20,7 @@ from bottlecalc.cli.main import debug_enabled
 from bottlecalc.cli.output import pick_format, refuse_inputs, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
-from bottlecalc.report.check.words import summary
+from bottlecalc.report.check.words import error_text, summary
 from bottlecalc.report.render import Format
 from bottlecalc.spec import BlockKind, BlockSpec, TensorSpec, parse_tensor, resolve_out
 
@@ -210,7 +210,7 @@ def execute(config: CheckConfig, fmt: Format, output: Path | None, *,
     for outcome in outcomes:
         if outcome.error is not None:  # the cause, even when the payload went to a file
             click.echo(f"bottlecalc check: error: {one_line(outcome.budget.name)}: "
-                       f"{one_line(outcome.error)}", err=True)
+                       f"{one_line(error_text(outcome.error))}", err=True)
     click.echo(summary(report), err=True)
     return report.exit_code
 

@@ -33,7 +33,7 @@ from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Origin, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
-from bottlecalc.results import Measured, ModuleCount, UnknownOp
+from bottlecalc.results import Measured, ModuleCount
 
 TRACE_MAX_MACS = 20 * 10**9
 TRACE_MAX_BYTES = 512 * 2**20
@@ -407,24 +407,14 @@ def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | Non
     if forward is not None:
         reconcile = ops_rows(forward) + modules_rows(forward) \
             + (fvcore_rows(forward, fv) if fv else [])
-    warnings = [*built.warnings, *(f"{r.engine}: {r.reason} in {', '.join(r.modules)}"
-                                   for r in reconcile if not r.explained),
-                *(unknown_warning(u) for u in (forward.unknown if forward else ()))]
     measured = Measured(
         params=made.params, trainable=made.trainable, buffers=made.buffers,
         fvcore=None if fv is None else fv.total,
         fvcore_unsupported=() if fv is None else tuple(sorted(fv.unsupported.items())),
-        notes=tuple(built.notes), reconcile=tuple(reconcile), warnings=tuple(warnings),
+        notes=tuple(built.notes), reconcile=tuple(reconcile), warnings=tuple(built.warnings),
         inputs=subject.inputs("meta").specs(),
     )
     return measured if forward is None else _with_forward(measured, forward, fv)
-
-
-def unknown_warning(op: UnknownOp) -> str:
-    """'aten.foo x2 in experts (read experts.w1): no formula counts it; ...'."""
-    read = f" (read {', '.join(op.params)})" if op.params else ""
-    return (f"{op.op} x{op.count} in {op.module or '(root)'}{read}: no formula counts its "
-            "multiply-accumulates, so the MAC and FLOP counts are incomplete (unknown, not 0)")
 
 
 def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) -> Measured:

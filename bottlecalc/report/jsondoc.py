@@ -10,6 +10,7 @@ from typing import Any
 
 from bottlecalc.analytic import Layer
 from bottlecalc.breakdown import ROOT
+from bottlecalc.report.reasons import reason
 from bottlecalc.results import Counted, Measured, Reconcile, Routes, S
 from bottlecalc.spec import InputShape, TensorSpec
 from bottlecalc.timed import Machine, Roofline, Timing
@@ -141,7 +142,7 @@ def tensor_dict(name: str, tensor: TensorSpec) -> dict[str, Any]:
 
 
 def reconcile_dict(r: Reconcile) -> dict[str, Any]:
-    return {"engine": r.engine, "op": r.op, "macs": r.macs, "reason": r.reason,
+    return {"engine": r.engine, "op": r.op, "macs": r.macs, "reason": reason(r),
             "count": r.count, "modules": list(r.modules), "explained": r.explained}
 
 

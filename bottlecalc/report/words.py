@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bottlecalc.report.numbers import fmt
+from bottlecalc.report.reasons import reason
 from bottlecalc.results import Measured, Reconcile, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}
@@ -60,7 +61,7 @@ def _row(r: Reconcile) -> str:
     """'-65,536 aten::scaled_dot_product_attention x2 (attention not counted: ...)'."""
     label = f"{r.op} x{r.count}" if r.engine == "fvcore" and r.count else r.op
     where = "" if r.engine == "fvcore" and r.explained else f" in {paths(r.modules)}"
-    return f"{r.macs:+,} {label}{where} ({r.reason})"
+    return f"{r.macs:+,} {label}{where} ({reason(r)})"
 
 
 def reconcile_lines(m: Measured) -> list[str]:

@@ -18,6 +18,7 @@ from bottlecalc.report import document as doc
 from bottlecalc.report.check.words import (
     WORD,
     detail_lines,
+    error_text,
     facts,
     headroom_text,
     measured_line,
@@ -120,7 +121,7 @@ def section(outcome: Outcome, baseline: str | None) -> list[doc.Block]:
         f"**{one_line(outcome.budget.name)}** — {outcome.kind} "
         f"`{one_line(outcome.budget.target)}`, input {shape_text(outcome.input)}")]
     if outcome.error is not None:
-        parts.append(doc.Prose(f"Could not be measured: {outcome.error}"))
+        parts.append(doc.Prose(f"Could not be measured: {error_text(outcome.error)}"))
     parts += top_table(outcome) + change_table(outcome, baseline)
     details = [line for line in (measured_line(outcome), *detail_lines(outcome)) if line]
     if details:

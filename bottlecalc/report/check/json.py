@@ -7,6 +7,7 @@ from typing import Any
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
+from bottlecalc.report.check.words import error_text, warning_texts
 from bottlecalc.report.jsondoc import (
     dumps,
     header,
@@ -44,7 +45,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         "input": list(outcome.input),
         "status": str(outcome.status),
         "tolerance_pct": float(outcome.budget.tolerance),
-        "error": outcome.error,
+        "error": None if outcome.error is None else error_text(outcome.error),
         "checks": [verdict_dict(v) for v in outcome.verdicts],
         "inputs": [] if m is None else [tensor_dict(n, t) for n, t in m.inputs],
         "measured": None if m is None else measured_dict(m),
@@ -55,7 +56,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         "baseline": baseline_dict(outcome),
         "changes": [change_dict(c) for c in outcome.changes],
         "modules": [] if m is None else modules_list(m),
-        "warnings": list(outcome.warnings),
+        "warnings": warning_texts(outcome),
         "notes": [] if m is None else list(m.notes),
     }
 

@@ -6,7 +6,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
-from bottlecalc.report.check.words import outcome_lines, title, top_lines, verdict_line
+from bottlecalc.report.check.words import (
+    error_text,
+    outcome_lines,
+    title,
+    top_lines,
+    verdict_line,
+)
 from bottlecalc.report.render import RenderOptions
 
 
@@ -46,7 +52,8 @@ def cases(outcome: Outcome, baseline: str | None = None) -> list[ET.Element]:
     details = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
     if outcome.error is not None:
         case = ET.Element("testcase", classname=classname, name="measure")
-        ET.SubElement(case, "error", message=outcome.error, type="MeasureError").text = details
+        ET.SubElement(case, "error", message=error_text(outcome.error),
+                      type="MeasureError").text = details
         return [case]
     out = []
     for verdict in outcome.verdicts:

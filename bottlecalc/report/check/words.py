@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
 from bottlecalc.budget.blame import RANKED_BY, TopModule
-from bottlecalc.budget.model import CheckReport, Metric, Outcome, Status, Verdict
+from bottlecalc.budget.model import (
+    CheckReport,
+    Disagreement,
+    Incomplete,
+    Metric,
+    Outcome,
+    Status,
+    Verdict,
+)
 from bottlecalc.budget.text import one_line
 from bottlecalc.report.numbers import exact, fmt, shape_text
+from bottlecalc.report.reasons import disagreement_text, incomplete_text, warning_lines
 from bottlecalc.report.words import (
     complete_line,
     reconcile_lines,
@@ -75,9 +84,22 @@ def detail_lines(outcome: Outcome) -> list[str]:
     lines = reconcile_lines(m)
     if (unused := unused_line(m)) is not None:
         lines.append(unused)
-    lines.extend(f"warning: {w}" for w in outcome.warnings)
+    lines.extend(f"warning: {w}" for w in warning_texts(outcome))
     lines.extend(f"note: {n}" for n in m.notes)
     return lines
+
+
+def error_text(error: str | Disagreement | Incomplete) -> str:
+    """A budget's error as a sentence: a tool's message as it is, a gap in the count worded."""
+    if isinstance(error, str):
+        return error
+    return disagreement_text(error) if isinstance(error, Disagreement) else incomplete_text(error)
+
+
+def warning_texts(outcome: Outcome) -> list[str]:
+    """The measurement's warnings, worded from its data, then the closed form's."""
+    m = outcome.measurement
+    return [*([] if m is None else warning_lines(m)), *outcome.warnings]
 
 
 SHOWN_CHANGES = 10  # text formats list this many moved modules; JSON lists them all
@@ -127,7 +149,8 @@ def baseline_lines(outcome: Outcome, source: str | None) -> list[str]:
 def facts(outcome: Outcome, baseline: str | None = None) -> list[str]:
     """Why it was not measured, what carries an exceeded limit, what moved since the
     baseline, what was measured, and the details: a fact a line."""
-    error = [] if outcome.error is None else [f"could not be measured: {one_line(outcome.error)}"]
+    error = [] if outcome.error is None else [
+        f"could not be measured: {one_line(error_text(outcome.error))}"]
     measured = measured_line(outcome)
     return [*error, *top_lines(outcome), *baseline_lines(outcome, baseline),
             *([] if measured is None else [measured]), *detail_lines(outcome)]

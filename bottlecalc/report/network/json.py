@@ -30,6 +30,7 @@ from bottlecalc.report.jsondoc import (
     timed_header,
     unknown_ops,
 )
+from bottlecalc.report.reasons import warning_lines
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import Depth, NetworkReport, NetworkResult
 from bottlecalc.spec import NetworkSpec, StrideOn
@@ -167,7 +168,7 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "reconcile": [reconcile_dict(r) for r in m.reconcile],
         "notes": list(m.notes),
-        "warnings": list(m.warnings),
+        "warnings": warning_lines(m),
         **timed_keys(result.timed.total if result.timed else None, result.roofline,
                      report.machine),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, human
+from bottlecalc.report.reasons import warning_lines
 from bottlecalc.report.words import (
     MARK,
     complete_line,
@@ -206,7 +207,7 @@ def footnotes(report: ModelReport) -> list[str]:
     if m.params_unused:
         lines.append(f"parameters the forward never used: {fmt(m.params_unused)} "
                      f"({paths(m.unused_modules) or 'scattered'}); the rows count them")
-    lines.extend(f"warning: {w}" for w in m.warnings)
+    lines.extend(f"warning: {w}" for w in warning_lines(m))
     lines.extend(f"note: {n}" for n in m.notes)
     if report.machine is not None:
         lines.extend(timing.machine_notes(report.machine, noisy=any_noisy(report)))
