@@ -63,15 +63,25 @@ class Polynomial:
 
 
 @dataclass(frozen=True)
+class Misfit:
+    """Where the polynomial fitted through three lengths missed a count."""
+
+    length: int
+    predicted: Fraction  # the polynomial's value at ``length``
+    counted: int
+
+
+@dataclass(frozen=True)
 class Fit:
     """The polynomial through the first three lengths, and where it was checked.
 
-    ``polynomial`` is None when there are too few lengths or the count is not polynomial;
-    ``reason`` then says which."""
+    ``polynomial`` is None when there are too few ``lengths`` or the count is not polynomial
+    (``misfit`` says where); report/scaling/words.py words why."""
 
     polynomial: Polynomial | None
     verified_at: tuple[int, ...] = ()  # lengths beyond the three fitted where it held
-    reason: str = ""  # why there is no polynomial, or why it is unverified
+    lengths: tuple[int, ...] = ()  # every length counted; the first three are fitted
+    misfit: Misfit | None = None
 
     @property
     def verified(self) -> bool:
@@ -92,16 +102,14 @@ def interpolate(points: Sequence[tuple[int, int]]) -> Polynomial:
 
 def fit(points: Sequence[tuple[int, int]]) -> Fit:
     """Fit through the first three points; verify at every other one."""
+    lengths = tuple(length for length, _ in points)
     if len(points) < MIN_FIT:
-        return Fit(None, reason=f"{len(points)} length(s) given; a fit needs {MIN_FIT}")
+        return Fit(None, lengths=lengths)
     poly = interpolate(points[:MIN_FIT])
     for length, value in points[MIN_FIT:]:
         if poly.at(length) != value:
-            return Fit(None, reason=f"not a polynomial of degree <= 2 in T: the fit through "
-                                    f"T={', '.join(str(p[0]) for p in points[:MIN_FIT])} "
-                                    f"gives {poly.at(length)} at T={length}, counted {value}")
-    rest = tuple(length for length, _ in points[MIN_FIT:])
-    return Fit(poly, rest, "" if rest else "fitted through 3 lengths; a 4th would verify it")
+            return Fit(None, lengths=lengths, misfit=Misfit(length, poly.at(length), value))
+    return Fit(poly, lengths[MIN_FIT:], lengths)
 
 
 def parse_lengths(text: str) -> tuple[int, ...]:

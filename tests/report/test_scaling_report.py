@@ -14,8 +14,8 @@ import pytest
 
 from bottlecalc.report.render import Format, RenderOptions, choices
 from bottlecalc.report.scaling.registry import RENDERERS
-from bottlecalc.report.scaling.words import exact
-from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, SequenceReport
+from bottlecalc.report.scaling.words import exact, reason
+from bottlecalc.scaling import Active, Decode, Scaling, SeqPoint, SequenceReport, fit
 
 LAYERS, D, FFN, VOCAB = 2, 64, 256, 1000
 LINEAR = LAYERS * (4 * D * D + 2 * D * FFN) + D * VOCAB  # MACs per token in linear layers
@@ -97,3 +97,14 @@ def test_the_table_shows_exact_numbers_and_labels_both_counts() -> None:
     assert f"{point(200).causal:,}" in text
     assert "dense: every MAC the kernels compute" in text
     assert "causal-effective" in text
+
+
+def test_why_a_fit_failed_or_is_unverified_is_worded_here() -> None:
+    # t^3 at T=1, 2, 3 fits 6 - 11T + 6T^2, which gives 58 at T=4 where 64 was counted
+    assert reason(fit([(t, t**3) for t in (1, 2, 3, 4)])) == (
+        "not a polynomial of degree <= 2 in T: the fit through T=1, 2, 3 gives 58 at T=4, "
+        "counted 64")
+    assert reason(fit([(1, 5), (2, 9)])) == "2 length(s) given; a fit needs 3"
+    assert reason(fit([(1, 5), (2, 9), (4, 17)])) == (
+        "fitted through 3 lengths; a 4th would verify it")
+    assert reason(fit([(1, 5), (2, 9), (4, 17), (8, 33)])) == ""

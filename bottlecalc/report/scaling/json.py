@@ -8,6 +8,7 @@ from typing import Any
 
 from bottlecalc.report.jsondoc import dumps, header
 from bottlecalc.report.render import RenderOptions
+from bottlecalc.report.scaling.words import reason
 from bottlecalc.scaling import Active, Decode, Fit, Scaling, SeqPoint, SequenceReport
 
 
@@ -21,7 +22,7 @@ def fit_dict(found: Fit) -> dict[str, Any]:
     if poly is not None:
         coefficients = {k: fraction(v) for k, v in zip("abc", poly.coefficients, strict=True)}
     return {"fitted": poly is not None, "verified": found.verified,
-            "verified_at": list(found.verified_at), **coefficients, "reason": found.reason}
+            "verified_at": list(found.verified_at), **coefficients, "reason": reason(found)}
 
 
 def point_dict(point: SeqPoint) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from bottlecalc.report.numbers import fmt
-from bottlecalc.scaling import Decode, Fit, SeqPoint, share
+from bottlecalc.scaling import MIN_FIT, Decode, Fit, SeqPoint, share
 
 DENSE = "dense: every MAC the kernels compute, causal attention's masked half included"
 CAUSAL = ("causal-effective: causal attention's score and value products counted below "
@@ -39,14 +39,26 @@ def term(coefficient: Fraction, power: int) -> str:
     return f"{exact(coefficient)}{suffix}"
 
 
+def reason(found: Fit) -> str:
+    """Why there is no polynomial, or why it is unverified ('' for a verified fit)."""
+    if found.misfit is not None:
+        fitted = ", ".join(map(str, found.lengths[:MIN_FIT]))
+        miss = found.misfit
+        return (f"not a polynomial of degree <= 2 in T: the fit through T={fitted} gives "
+                f"{miss.predicted} at T={miss.length}, counted {miss.counted}")
+    if found.polynomial is None:
+        return f"{len(found.lengths)} length(s) given; a fit needs {MIN_FIT}"
+    return "" if found.verified else "fitted through 3 lengths; a 4th would verify it"
+
+
 def polynomial(found: Fit) -> str:
     """'0 + 162,304*T + 256*T^2 (verified at T=128)', or why there is none."""
     if found.polynomial is None:
-        return found.reason
+        return reason(found)
     text = " + ".join(term(c, i) for i, c in enumerate(found.polynomial.coefficients))
     if found.verified:
         return f"{text} (verified at T={', '.join(map(fmt, found.verified_at))})"
-    return f"{text} ({found.reason})"
+    return f"{text} ({reason(found)})"
 
 
 def decode_lines(step: Decode) -> list[tuple[str, str]]:
