@@ -97,7 +97,8 @@ class Count:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """What nothing explains and what no formula counts, worded (report/reasons.py)."""
+        """Input-dependent control flow, what nothing explains and what no formula counts,
+        worded (report/reasons.py)."""
         return tuple(warning_lines(self.result.measured))
 
     def report(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,

@@ -112,8 +112,9 @@ class Measured:
     modules: tuple[ModuleCount, ...] = ()  # per module: parameters held, MACs done
     inputs: tuple[tuple[str, TensorSpec], ...] = ()  # what the forward was fed
     train_flops: int | None = None  # FlopCounterMode, forward and backward (--pass train)
-    warnings: tuple[str, ...] = ()  # what the measuring saw (data dependence); report/reasons.py
-    # adds the unexplained ``reconcile`` rows and ``unknown_ops`` when warnings are shown
+    # The forward's control flow reads values: (MACs on the example input, on a random input
+    # of the same shape) when they differ; report/reasons.py words it with the other warnings
+    value_dependent: tuple[int, int] | None = None
     largest: int | None = None  # elements of the largest floating tensor an op produced
     # max-decode-macs / max-kv-bytes: one decoding step at a context, its cache built on meta
     decode_context: int | None = None  # N: the tokens in the cache

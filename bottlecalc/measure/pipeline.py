@@ -69,7 +69,7 @@ class _Built:
     module: nn.Module
     device: str
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    value_dependent: tuple[int, int] | None = None  # MACs on the example and a random input
     untraceable: str | None = None  # what in the forward's output torch.jit cannot trace
     # (meta tensor, its value) for the plain tensor attributes the build computed from
     # known values alone (ultralytics' strides, found by a dummy forward in __init__)
@@ -357,10 +357,7 @@ def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) ->
 def _warn_if_differs(built: _Built, forward: Forward, again: Forward) -> None:
     """The count on random inputs differs: the forward's control flow reads values."""
     if again.macs != forward.macs:
-        built.warnings.append(
-            f"the forward's control flow depends on input values: the count holds for the "
-            f"example input given ({forward.macs:,} MACs); on a random input of the same "
-            f"shape it is {again.macs:,} MACs")
+        built.value_dependent = (forward.macs, again.macs)
 
 
 def _fvcore(built: _Built, subject: Subject) -> FvcoreCount | None:
@@ -411,7 +408,7 @@ def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | Non
         params=made.params, trainable=made.trainable, buffers=made.buffers,
         fvcore=None if fv is None else fv.total,
         fvcore_unsupported=() if fv is None else tuple(sorted(fv.unsupported.items())),
-        notes=tuple(built.notes), reconcile=tuple(reconcile), warnings=tuple(built.warnings),
+        notes=tuple(built.notes), reconcile=tuple(reconcile), value_dependent=built.value_dependent,
         inputs=subject.inputs("meta").specs(),
     )
     return measured if forward is None else _with_forward(measured, forward, fv)

@@ -59,10 +59,20 @@ def unknown_text(op: UnknownOp) -> str:
 
 
 def warning_lines(m: Measured) -> list[str]:
-    """Every warning of a measurement: the measuring's own (data dependence...), then each
-    difference nothing explains (by route), then each op no formula counts."""
-    return [*m.warnings, *(f"{r.engine}: {_where(r)}" for r in m.reconcile if not r.explained),
+    """Every warning of a measurement: whether its control flow reads input values, then
+    each difference nothing explains (by route), then each op no formula counts."""
+    return [*_value_dependence(m), *(f"{r.engine}: {_where(r)}" for r in m.reconcile
+                                     if not r.explained),
             *(unknown_text(u) for u in m.unknown_ops)]
+
+
+def _value_dependence(m: Measured) -> list[str]:
+    if m.value_dependent is None:
+        return []
+    example, random = m.value_dependent
+    return [f"the forward's control flow depends on input values: the count holds for the "
+            f"example input given ({example:,} MACs); on a random input of the same shape "
+            f"it is {random:,} MACs"]
 
 
 def disagreement_text(gap: Disagreement) -> str:

@@ -78,9 +78,10 @@ GAP = UnknownOp("aten._grouped_mm", "experts", ("experts.w1",), count=2)
 
 def test_warnings_are_the_measurings_then_unexplained_rows_then_unknown_ops() -> None:
     m = Measured(reconcile=(FINE, ODD), unknown_ops=(GAP, UnknownOp("aten.foo", "", ())),
-                 warnings=("the MAC count depends on input values",))
+                 value_dependent=(1_000, 1_500))
     assert warning_lines(m) == [
-        "the MAC count depends on input values",
+        "the forward's control flow depends on input values: the count holds for the example "
+        "input given (1,000 MACs); on a random input of the same shape it is 1,500 MACs",
         "modules: the Linear formula and FlopCounterMode disagree (13 vs 20 MACs) in fc, head",
         "aten._grouped_mm x2 in experts (read experts.w1): no formula counts its "
         "multiply-accumulates, so the MAC and FLOP counts are incomplete (unknown, not 0)",
