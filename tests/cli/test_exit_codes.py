@@ -73,8 +73,12 @@ def run_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_real_sigint_exits_130() -> None:
     proc = run_python(f"""
-        import os, signal, bottlecalc.api
-        bottlecalc.api.compare_blocks = lambda *a, **k: os.kill(os.getpid(), {signal.SIGINT})
+        import os, signal, time, bottlecalc.api
+        # the signal may reach another thread (torch's) first: wait for it, as a user's
+        # Ctrl-C arrives while the count runs (without the sleep, a busy machine returned
+        # None before Python raised KeyboardInterrupt: exit 3, a flaky test)
+        bottlecalc.api.compare_blocks = lambda *a, **k: (os.kill(os.getpid(), {signal.SIGINT}),
+                                                         time.sleep(60))
         from bottlecalc.cli import main
         main()
     """, "compare", "--in", "256", "--mid", "64")
