@@ -215,10 +215,16 @@ class Details:
     blocks: tuple[Block, ...]
 
 
+MEASURED = "measured "  # a detail line saying what a disagreeing route measured
+
+
 def folded(text: str) -> str:
-    """A detail cell on one line: '1,179,648 ✓\\n1.18 M' -> '1,179,648 ✓ (1.18 M)'."""
+    """A detail cell on one line: '1,179,648 ✓\\n1.18 M' -> '1,179,648 ✓ (1.18 M)'; what a
+    disagreeing route measured goes last, in square brackets: '... (1.18 M) [measured 1,024]'."""
     first, *rest = text.split("\n")
-    return f"{first} ({', '.join(rest)})" if rest else first
+    details = [line for line in rest if not line.startswith(MEASURED)]
+    seen = "".join(f" [{line}]" for line in rest if line.startswith(MEASURED))
+    return first + (f" ({', '.join(details)})" if details else "") + seen
 
 
 

@@ -74,6 +74,9 @@ def run_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_real_sigint_exits_130() -> None:
     proc = run_python(f"""
         import os, signal, bottlecalc.api
+        # Ctrl-C as in a terminal, even when the suite runs with SIGINT ignored (a
+        # background job inherits SIG_IGN and Python then raises no KeyboardInterrupt)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         bottlecalc.api.compare_blocks = lambda *a, **k: os.kill(os.getpid(), {signal.SIGINT})
         from bottlecalc.cli import main
         main()

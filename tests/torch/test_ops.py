@@ -161,6 +161,16 @@ def test_network_exits_3_on_an_unknown_op() -> None:
     assert "INCOMPLETE" in result.output
 
 
+def test_an_incomplete_count_is_not_coloured_as_agreement() -> None:
+    """The verdict line of a count that exits 3 is bold red, not the green of agreement
+    (it was green: only an unexplained difference made it red)."""
+    result = CliRunner().invoke(cli, ["network", f"{EXPERTS}:centroids", "--input", "3,8",
+                                      "--color"], env={"COLUMNS": "200"})
+    assert result.exit_code == 3
+    assert "\x1b[1;31mroutes: instantiated, FlopCounterMode (meta device)" in result.stdout
+    assert "\x1b[32mroutes:" not in result.stdout
+
+
 @pytest.mark.parametrize("command", ["check", "network"])
 def test_unknown_ops_are_data_in_json(command: str) -> None:
     """The same facts in the documents, valid against their schemas."""

@@ -119,7 +119,8 @@ def model(report: ModelReport) -> doc.Document:
     parts += map(doc.Prose, modules.time_lines(report))
     parts += model_conventions(report) if report.conventions else []
     parts += ending(modules.agreement_line(report),
-                    agree=not report.result.measured.unexplained,
+                    agree=not (report.result.measured.unexplained
+                               or report.result.measured.unknown_ops),  # INCOMPLETE: red
                     legends=modules.legends(report), notes=modules.footnotes(report))
     return doc.Document(tuple(parts), title=modules.title(report))
 

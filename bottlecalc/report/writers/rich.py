@@ -4,6 +4,8 @@ wrapped between words, so no number or name is ever cut."""
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.text import Text
@@ -69,16 +71,17 @@ def styled(text: str, column: doc.Column, tone: doc.Tone) -> str | Text:
 
 def detail(text: str) -> Text:
     """A detail cell: the figure bold (its ✓ green, its ✗ bold red), the details under it
-    dim; an unknown figure ('—') dim throughout."""
-    first, newline, rest = text.partition("\n")
+    dim but what a disagreeing route measured, bold red; an unknown figure ('—') dim
+    throughout."""
+    first, *rest = text.split("\n")
     if first == "—":
         return Text(text, style="dim")
     figure, _, mark = first.rpartition(" ")
     out = Text(figure, style="bold") if mark in MARKS else Text(first, style="bold")
     if mark in MARKS:
         out.append(f" {mark}", style=MARKS[mark])
-    if newline:
-        out.append(newline + rest, style="dim")
+    for red, lines in groupby(rest, key=lambda line: line.startswith(doc.MEASURED)):
+        out.append("".join(f"\n{line}" for line in lines), style="bold red" if red else "dim")
     return out
 
 
