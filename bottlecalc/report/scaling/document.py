@@ -13,8 +13,8 @@ from bottlecalc.report.scaling import words
 from bottlecalc.report.writers import markdown, rich
 from bottlecalc.scaling import Active, Decode, Scaling, SequenceReport
 
-VALUE = (doc.Column(""), doc.Column("value"))  # a key/value sheet's columns
-FIT = (doc.Column(""), doc.Column("MACs(T) = a + b*T + c*T^2, exact", right=False))
+VALUE = (doc.Column("", right=False), doc.Column("value"))  # a key/value sheet's columns
+FIT = (doc.Column("", right=False), doc.Column("MACs(T) = a + b*T + c*T^2, exact", right=False))
 
 
 def pairs(title: str, rows: list[tuple[str, str]], *, heading: int = 3,
