@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bottlecalc.findings import Reconcile
 from bottlecalc.report.numbers import fmt
 from bottlecalc.report.reasons import reason
-from bottlecalc.results import Measured, Reconcile, Routes
+from bottlecalc.results import Measured, Routes
 
 MARK = {True: "✓", False: "✗", None: ""}
 NO_MEASURE = "--no-measure: analytic counts only; torch was not imported"
