@@ -118,6 +118,8 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Prose:
+    """A paragraph; its ``kind`` decides how each writer sets it off."""
+
     text: str
     kind: Kind = Kind.TEXT
     good: bool = True  # a VERDICT's outcome (a terminal colours it green or red)
