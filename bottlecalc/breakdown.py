@@ -7,7 +7,7 @@ memory traffic and, for one layer, its op, shapes and formula.
 
 Pure Python (no torch). A measured model carries, per module, the parameters it holds
 itself and the multiply-accumulates done in it and in no child module
-(:class:`~bottlecalc.results.ModuleCount`); rows at a depth add those up over each
+(:class:`~bottlecalc.findings.ModuleCount`); rows at a depth add those up over each
 module's subtree. Rows at one depth, plus an ``(other)`` row for the work done outside
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bottlecalc.analytic import Counts, DType, Layer, Traffic, count, traffic
-from bottlecalc.results import Depth, Measured, ModuleCount
+from bottlecalc.findings import ModuleCount
+from bottlecalc.results import Depth, Measured
 from bottlecalc.timed import Call, Machine, Roofline, Timed, Timing
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from bottlecalc.breakdown import ROOT
 from bottlecalc.budget.baseline import Baseline, changes, snapshot_of
 from bottlecalc.budget.model import Metric, Outcome
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.findings import ModuleCount
+from bottlecalc.results import Measured
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from bottlecalc.budget.baseline import Change, Snapshot
 from bottlecalc.budget.numbers import parse_count
 from bottlecalc.errors import SpecError
-from bottlecalc.results import Measured, Reconcile, UnknownOp
+from bottlecalc.findings import Reconcile, UnknownOp
+from bottlecalc.results import Measured
 from bottlecalc.spec import TensorSpec
 
 if TYPE_CHECKING:

@@ -38,6 +38,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from bottlecalc.breakdown import ancestors
 from bottlecalc.errors import MeasureError
+from bottlecalc.findings import UnknownOp
 from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
 from bottlecalc.measure.ops import (
@@ -50,7 +51,6 @@ from bottlecalc.measure.ops import (
 )
 from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
-from bottlecalc.results import UnknownOp
 
 
 @dataclass

@@ -25,6 +25,7 @@ from torch import nn
 
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
+from bottlecalc.findings import ModuleCount
 from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, PythonData, known_pairs
@@ -33,7 +34,7 @@ from bottlecalc.measure.rejected import shape_hint, where_it_failed
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Origin, Subject, dtype_guard, untraceable
 from bottlecalc.measure.user import contained
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.results import Measured
 
 TRACE_MAX_MACS = 20 * 10**9
 TRACE_MAX_BYTES = 512 * 2**20

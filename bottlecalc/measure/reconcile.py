@@ -21,10 +21,10 @@ from collections import Counter
 from dataclasses import replace
 
 from bottlecalc.breakdown import ROOT, ancestors
+from bottlecalc.findings import Reconcile, Why
 from bottlecalc.measure.engines import FvcoreCount
 from bottlecalc.measure.forward import Forward
 from bottlecalc.measure.ops import lookup
-from bottlecalc.results import Reconcile, Why
 
 
 def modules_rows(forward: Forward) -> list[Reconcile]:

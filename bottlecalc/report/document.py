@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from bottlecalc.report import extra
 
 
 class Look(StrEnum):
@@ -114,6 +118,8 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Prose:
+    """A paragraph; its ``kind`` decides how each writer sets it off."""
+
     text: str
     kind: Kind = Kind.TEXT
     good: bool = True  # a VERDICT's outcome (a terminal colours it green or red)
@@ -126,93 +132,6 @@ class List:
     items: tuple[str, ...]
     kind: Kind = Kind.NOTE
     terms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Bars:
-    """One group of a chart: its label and one value per series, with the value written
-    out as the chart prints it."""
-
-    label: str
-    values: tuple[float, ...]
-    shown: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Bars on one linear scale, a bar per series in each group. Writers that cannot
-    draw (Markdown) leave it out: the sheet it illustrates holds the same numbers."""
-
-    title: str
-    series: tuple[str, ...]
-    groups: tuple[Bars, ...]
-
-
-@dataclass(frozen=True)
-class Code:
-    """Preformatted text, kept line for line (a program, an error message); ``language``
-    names it for Markdown's fence."""
-
-    text: str
-    language: str = "text"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A drawing bottlecalc made as SVG (a block diagram, a chart). HTML embeds ``svg``;
-    formats that cannot draw it show ``text``, a drawing in characters, when there is
-    one, else the ``sheet`` of its numbers, else nothing."""
-
-    svg: str
-    text: str = ""
-    sheet: Sheet | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A line across the page: what follows closes the document (who made it, the
-    conventions)."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One item of a numbered list, made of blocks (an exercise: its question, its answer);
-    ``data`` are facts about it for programs to read (HTML's ``data-`` attributes: the
-    exact answer, the block asked about); other formats leave them out."""
-
-    blocks: tuple[Block, ...]
-    data: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Entries:
-    """A numbered list of entries; ``label`` says what each is (HTML's class)."""
-
-    entries: tuple[Entry, ...]
-    label: str = "entry"
-
-
-@dataclass(frozen=True)
-class Comment:
-    """A line for machines, not readers (the marker a CI bot finds its comment by):
-    Markdown and HTML carry it as an HTML comment, the terminal leaves it out."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A blank line between a terminal's sections (Markdown and HTML, which set every
-    block apart anyway, leave it out)."""
-
-
-@dataclass(frozen=True)
-class Details:
-    """Blocks a reader opens on demand: Markdown and HTML fold them under ``summary``
-    (``<details>``), the terminal shows them in place."""
-
-    summary: str
-    blocks: tuple[Block, ...]
 
 
 MEASURED = "measured "  # a detail line saying what a disagreeing route measured
@@ -229,8 +148,8 @@ def folded(text: str) -> str:
 
 
 
-Block = (Heading | Sheet | Prose | List | Chart | Code | Figure | Rule | Entries | Comment
-         | Details | Gap)
+# Any block: the four above, or one of report/extra.py's (not built unless drawn)
+Block: TypeAlias = "Heading | Sheet | Prose | List | extra.Extra"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from typing import Any
 
 from bottlecalc.analytic import Layer
 from bottlecalc.breakdown import ROOT
+from bottlecalc.findings import Reconcile
 from bottlecalc.report.reasons import reason
-from bottlecalc.results import Counted, Measured, Reconcile, Routes, S
+from bottlecalc.results import Counted, Measured, Routes, S
 from bottlecalc.spec import InputShape, TensorSpec
 from bottlecalc.timed import Machine, Roofline, Timing
 

@@ -100,6 +100,8 @@ Row = tuple[Cell, ...]
 
 @dataclass(frozen=True)
 class Column:
+    """A column's header (it may break over lines) and whether its cells are numbers."""
+
     header: str
     right: bool = True  # justify
 

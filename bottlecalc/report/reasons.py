@@ -1,4 +1,4 @@
-"""Why the counting routes differ, in English: each ``results.Why`` worded from a
+"""Why the counting routes differ, in English: each ``findings.Why`` worded from a
 ``Reconcile`` row's facts (JSON's ``reason``), the warnings a measurement's data gives (rows
 nothing explains, ops no formula counts) and a budget's unexplained disagreement. The data
 layers hold the facts only, so another language can word the same rows."""
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bottlecalc.results import Measured, Reconcile, UnknownOp, Why
+from bottlecalc.findings import Reconcile, UnknownOp, Why
+from bottlecalc.results import Measured
 
 if TYPE_CHECKING:  # compare and network never import budgets
     from bottlecalc.budget.model import Disagreement, Incomplete

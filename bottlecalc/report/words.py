@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bottlecalc.report.numbers import fmt
-from bottlecalc.report.reasons import reason
-from bottlecalc.results import Measured, Reconcile, Routes
+from bottlecalc.results import Measured, Routes
+
+if TYPE_CHECKING:
+    from bottlecalc.findings import Reconcile
 
 MARK = {True: "✓", False: "✗", None: ""}
 NO_MEASURE = "--no-measure: analytic counts only; torch was not imported"
@@ -59,6 +62,8 @@ def _modules_mark(m: Measured) -> str:
 
 def _row(r: Reconcile) -> str:
     """'-65,536 aten::scaled_dot_product_attention x2 (attention not counted: ...)'."""
+    from bottlecalc.report.reasons import reason  # a measured model's only: not compare's
+
     label = f"{r.op} x{r.count}" if r.engine == "fvcore" and r.count else r.op
     where = "" if r.engine == "fvcore" and r.explained else f" in {paths(r.modules)}"
     return f"{r.macs:+,} {label}{where} ({reason(r)})"

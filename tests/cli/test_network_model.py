@@ -22,7 +22,8 @@ from click.testing import CliRunner, Result
 import bottlecalc.api
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.cli import cli
-from bottlecalc.results import Measured, Reconcile, Why
+from bottlecalc.findings import Reconcile, Why
+from bottlecalc.results import Measured
 
 TESTS = Path(__file__).parent.parent
 ROOT = TESTS.parent

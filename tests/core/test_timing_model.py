@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from bottlecalc.analytic import ITEMSIZE, DType, block_layers, count, numel, traffic
 from bottlecalc.breakdown import OTHER, ModelReport, ModelResult, summed
+from bottlecalc.findings import ModuleCount
 from bottlecalc.measure.timing import PROBE_BYTES, model_memory, time_memory
-from bottlecalc.results import Measured, ModuleCount, analytic_compare, speedup
+from bottlecalc.results import Measured, analytic_compare, speedup
 from bottlecalc.spec import InputShape, TensorSpec, block_pair
 from bottlecalc.timed import NOISY_IQR, Bound, Call, Machine, Timed, Timing, align
 

@@ -11,6 +11,7 @@ import pytest
 from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import Budget, CheckReport, Limit, Metric, Outcome, Verdict
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.check.document import comment, render_markdown, render_table, terminal
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html, markdown, rich
@@ -99,8 +100,8 @@ def test_both_documents_hold_a_tone_per_cell() -> None:
             assert not sheet.tones or [len(t) for t in sheet.tones] == list(map(len, sheet.rows))
 
 
-PAGE = doc.Document((doc.Comment("a bot's marker"), doc.Heading("all good", level=3, good=True),
-                     doc.Details("details", (doc.List(("one", "two")),)),
+PAGE = doc.Document((extra.Comment("a bot's marker"), doc.Heading("all good", level=3, good=True),
+                     extra.Details("details", (doc.List(("one", "two")),)),
                      doc.Prose("small print", doc.Kind.FOOTNOTE)))
 
 

@@ -14,8 +14,9 @@ from rich.console import Console
 
 from bottlecalc.breakdown import ModelResult
 from bottlecalc.errors import SpecError
+from bottlecalc.findings import ModuleCount
 from bottlecalc.library import Count
-from bottlecalc.results import Measured, ModuleCount
+from bottlecalc.results import Measured
 from bottlecalc.spec import TensorSpec
 
 MODULES = (

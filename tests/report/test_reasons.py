@@ -11,9 +11,10 @@ import pytest
 
 import bottlecalc.results
 from bottlecalc.budget.model import Disagreement, Incomplete, Metric, disagreement, incomplete
+from bottlecalc.findings import Reconcile, UnknownOp, Why
 from bottlecalc.report.check.words import error_text
 from bottlecalc.report.reasons import disagreement_text, reason, warning_lines
-from bottlecalc.results import Measured, Reconcile, UnknownOp, Why
+from bottlecalc.results import Measured
 
 CASES = [
     (Reconcile("modules", "Attn", -8, Why.NO_FORMULA, ops=(("aten.bmm", 2), ("aten.mm", 1))),

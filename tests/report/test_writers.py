@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html, markdown, rich
 
@@ -16,8 +17,8 @@ COLUMNS = (doc.Column("layer", right=False), doc.Column("conv weights", short="c
 SHEET = doc.Sheet(COLUMNS, (("conv1", "16,384", "3,211,264"), ("conv2 <a|b>", "36,864",
                                                                  "1,806,336\nnoisy")),
                   title="per layer", footer=("total", "53,248", "5,017,600"))
-CHART = doc.Chart("MACs by layer", ("basic", "bottleneck"),
-                  (doc.Bars("64", (4.0, 1.0), ("4 M", "1 M")),))
+CHART = extra.Chart("MACs by layer", ("basic", "bottleneck"),
+                  (extra.Bars("64", (4.0, 1.0), ("4 M", "1 M")),))
 DOCUMENT = doc.Document((
     doc.Heading("A block"), SHEET, CHART,
     doc.Prose("4.0x fewer MACs", doc.Kind.RATIO),
@@ -130,7 +131,7 @@ GRID = doc.Sheet(tuple(doc.Column(name) for name in ("T", "MACs", "attention")),
                  (("16", "2,662,400", "65,536"), ("200", "42,700,800", "10,240,000")),
                  look=doc.Look.GRID)
 LONG = "causal: " + " ".join(["word"] * 30)  # 158 characters, past the reading width
-SPACED = doc.Document((GRID, doc.Gap(), KEYED, doc.Gap(), doc.Prose(LONG, doc.Kind.LEGEND)),
+SPACED = doc.Document((GRID, extra.Gap(), KEYED, extra.Gap(), doc.Prose(LONG, doc.Kind.LEGEND)),
                       title="gpt2: 196,864 params", run_on=True)
 
 

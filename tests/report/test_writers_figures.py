@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html, markdown, rich
 
@@ -16,12 +17,12 @@ SHEET = doc.Sheet((doc.Column("mid", right=False), doc.Column("MACs")),
 DOCUMENT = doc.Document((
     doc.Heading("A <b> [link](x) *title*", level=1, typed=True),
     doc.Heading("Why", anchor="why"),
-    doc.Code("x = f(a < b)\n    y", "python"),
-    doc.Figure(SVG, text="in -> 3x3 -> out"),
-    doc.Figure(SVG, sheet=SHEET),
-    doc.Figure(SVG),
+    extra.Code("x = f(a < b)\n    y", "python"),
+    extra.Figure(SVG, text="in -> 3x3 -> out"),
+    extra.Figure(SVG, sheet=SHEET),
+    extra.Figure(SVG),
     doc.Prose("1 MAC = 2 FLOPs", doc.Kind.ASIDE),
-    doc.Rule(),
+    extra.Rule(),
     doc.List(("one multiply-accumulate", "two operations"), doc.Kind.LEGEND,
              terms=("mac", "flop")),
 ))
@@ -61,11 +62,11 @@ def test_rich_draws_text_fallbacks_uncut(width: int | None) -> None:
     assert "│ 1 MAC = 2 FLOPs" in text
 
 
-EXERCISES = doc.Document((doc.Entries((
-    doc.Entry((doc.Prose("How many weights?", doc.Kind.QUESTION),
-               doc.Prose("147,456", doc.Kind.ANSWER), doc.Code("3x3x128x128 = 147,456")),
+EXERCISES = doc.Document((extra.Entries((
+    extra.Entry((doc.Prose("How many weights?", doc.Kind.QUESTION),
+               doc.Prose("147,456", doc.Kind.ANSWER), extra.Code("3x3x128x128 = 147,456")),
               data=(("kind", "weights"), ("answer", '1 < "2"'))),
-    doc.Entry((doc.Prose("How many MACs?", doc.Kind.QUESTION),
+    extra.Entry((doc.Prose("How many MACs?", doc.Kind.QUESTION),
                doc.Prose("Answer:", doc.Kind.BLANK), doc.Prose("Working:", doc.Kind.WORK))),
 ), label="exercise"),))
 

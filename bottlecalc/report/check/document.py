@@ -15,6 +15,7 @@ from __future__ import annotations
 from bottlecalc.budget.model import CheckReport, Outcome, Status, Verdict
 from bottlecalc.budget.text import one_line
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.check.words import (
     WORD,
     detail_lines,
@@ -77,7 +78,7 @@ def comment(report: CheckReport) -> doc.Document:
     headers = COMMENT_HEADERS + (("change since baseline",) if with_baseline else ())
     rows = [row for o in report.outcomes for row in comment_rows(o, with_baseline)]
     sections = [part for o in report.outcomes for part in section(o, report.baseline)]
-    return doc.Document((doc.Comment(MARKER),
+    return doc.Document((extra.Comment(MARKER),
                          headline(report), doc.Sheet(_columns(headers), tuple(rows)), *sections,
                          doc.Prose(CHECK_LEGEND, doc.Kind.FOOTNOTE)))
 
@@ -125,7 +126,7 @@ def section(outcome: Outcome, baseline: str | None) -> list[doc.Block]:
     parts += top_table(outcome) + change_table(outcome, baseline)
     details = [line for line in (measured_line(outcome), *detail_lines(outcome)) if line]
     if details:
-        parts.append(doc.Details("details", (doc.List(tuple(details)),)))
+        parts.append(extra.Details("details", (doc.List(tuple(details)),)))
     return parts
 
 

@@ -10,6 +10,7 @@ carries its SVG for HTML and a drawing in characters (or its table) for Markdown
 from __future__ import annotations
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.compare.words import note_text
 from bottlecalc.report.diagram.model import BlockDiagram
 from bottlecalc.report.diagram.svg import render_svg
@@ -38,10 +39,10 @@ def section(anchor: str, title: str, intro: str = "") -> Blocks:
     return [doc.Heading(title, anchor=anchor), *([doc.Prose(intro)] if intro else [])]
 
 
-def diagrams(h: Handout, drawn: tuple[BlockDiagram, ...]) -> doc.Figure:
+def diagrams(h: Handout, drawn: tuple[BlockDiagram, ...]) -> extra.Figure:
     """Block diagrams side by side: SVG for HTML, characters for Markdown."""
     labels = page.labels(h)
-    return doc.Figure("".join(render_svg(d, labels) for d in drawn),
+    return extra.Figure("".join(render_svg(d, labels) for d in drawn),
                       text=render_pair_text(drawn, labels))
 
 
@@ -68,7 +69,7 @@ def time(h: Handout) -> Blocks:
     head, layer_head = page.time_headers(h)
     ratio, *remarks = page.time_texts(h, machine)
     bars = page.speed_bars(h, machine)
-    chart = doc.Figure(bars_svg(t["chart_title"], bars, page.chart_label(machine)),
+    chart = extra.Figure(bars_svg(t["chart_title"], bars, page.chart_label(machine)),
                        text=f"{t['chart_title']}\n{bars_text(bars)}")
     parts = [*section("time", t["time_title"], t["time_note"]),
              sheet(head, page.time_rows(h, machine)),
@@ -100,7 +101,7 @@ def sweep(h: Handout) -> Blocks:
                                            p.bottleneck.macs))] for p in h.sweep.points]
     chart = render_chart(h.sweep, page.chart_text(h))
     return [*section("sweep", t["sweep"], t["sweep_note"]),
-            doc.Figure(chart, sheet=sheet(head, rows))]
+            extra.Figure(chart, sheet=sheet(head, rows))]
 
 
 def flops(h: Handout) -> Blocks:
@@ -111,8 +112,8 @@ def flops(h: Handout) -> Blocks:
 def lesson(h: Handout) -> Blocks:
     s = page.lesson_texts(h)
     return [*section("lesson", h.text["lesson"], s["setup"]), doc.Prose(s["crash"]),
-            doc.Code(s["error"]), doc.Prose(s["rule"]), doc.Prose(s["fix"]),
-            doc.Code(s["code"], "python"), doc.Prose(s["cost"]), diagrams(h, (h.lesson_diagram,))]
+            extra.Code(s["error"]), doc.Prose(s["rule"]), doc.Prose(s["fix"]),
+            extra.Code(s["code"], "python"), doc.Prose(s["cost"]), diagrams(h, (h.lesson_diagram,))]
 
 
 def yolo(h: Handout) -> Blocks:
@@ -135,7 +136,7 @@ def footer(h: Handout) -> Blocks:
     conventions = doc.List(tuple(CONVENTIONS.values()), doc.Kind.LEGEND,
                            terms=tuple(CONVENTIONS))
     noted: Blocks = [doc.Prose(f"{t['notes']}:"), doc.List(notes)] if notes else []
-    return [doc.Rule(), doc.Prose(page.footer_text(h)), doc.Prose(f"{t['conventions']}:"),
+    return [extra.Rule(), doc.Prose(page.footer_text(h)), doc.Prose(f"{t['conventions']}:"),
             conventions, *noted]
 
 

@@ -7,6 +7,7 @@ their text, every number whole)."""
 from __future__ import annotations
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.numbers import fmt
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.scaling import words
@@ -29,26 +30,26 @@ def scaling(found: Scaling) -> list[doc.Block]:
     fits = [("dense", words.polynomial(found.dense)), ("causal", words.polynomial(found.causal)),
             ("attention", words.polynomial(found.attention))]
     return [doc.Prose(f"Sequence lengths (inputs resized at dim {found.seq_dim}: "
-                      f"{', '.join(found.resized)})"), doc.Gap(),
+                      f"{', '.join(found.resized)})"), extra.Gap(),
             doc.Sheet(columns, tuple(words.point_row(p) for p in found.points),
                       look=doc.Look.GRID),
-            doc.Gap(), pairs("MACs(T) = a + b*T + c*T^2, exact", fits, heading=0,
-                             columns=FIT), doc.Gap()]
+            extra.Gap(), pairs("MACs(T) = a + b*T + c*T^2, exact", fits, heading=0,
+                             columns=FIT), extra.Gap()]
 
 
 def decode(step: Decode) -> list[doc.Block]:
     return [pairs("One decoding step (cache built by a prefill of N tokens on meta)",
-                  words.decode_lines(step)), doc.Gap()]
+                  words.decode_lines(step)), extra.Gap()]
 
 
 def active(found: Active) -> list[doc.Block]:
     rows = [("params", fmt(found.params)), ("active per token", fmt(found.active)),
             ("not read", fmt(found.inactive)), ("MACs per token", fmt(found.macs))]
-    return [pairs("Parameters one token reads (batch 1, T=1)", rows), doc.Gap()]
+    return [pairs("Parameters one token reads (batch 1, T=1)", rows), extra.Gap()]
 
 
 def build(report: SequenceReport) -> doc.Document:
-    blocks: list[doc.Block] = [doc.Gap()]
+    blocks: list[doc.Block] = [extra.Gap()]
     if report.scaling is not None:
         blocks += scaling(report.scaling)
     if report.decode is not None:

@@ -5,7 +5,7 @@ Markdown formats are this document drawn by the rich and Markdown writers."""
 from __future__ import annotations
 
 from bottlecalc.report import document as doc
-from bottlecalc.report import glossary
+from bottlecalc.report import extra, glossary
 from bottlecalc.report.numbers import human
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.sweep.words import AXIS_LABELS, HEADER, TIMED_HEADER, row, time_notes, title
@@ -34,19 +34,19 @@ def _seconds(point: SweepPoint, kind: BlockKind) -> float:
     return timing.median_s if timing is not None else 0.0
 
 
-def macs_chart(sweep: Sweep) -> doc.Chart:
-    groups = tuple(doc.Bars(str(p.value), tuple(p.counts(k).macs for k in BlockKind),
+def macs_chart(sweep: Sweep) -> extra.Chart:
+    groups = tuple(extra.Bars(str(p.value), tuple(p.counts(k).macs for k in BlockKind),
                             tuple(human(p.counts(k).macs) for k in BlockKind))
                    for p in sweep.points)
-    return doc.Chart(f"MACs (multiply-accumulates) by {sweep.axis.option}, linear scale",
+    return extra.Chart(f"MACs (multiply-accumulates) by {sweep.axis.option}, linear scale",
                      tuple(map(str, BlockKind)), groups)
 
 
-def time_chart(sweep: Sweep) -> doc.Chart:
-    groups = tuple(doc.Bars(str(p.value), seconds, tuple(map(duration, seconds)))
+def time_chart(sweep: Sweep) -> extra.Chart:
+    groups = tuple(extra.Bars(str(p.value), seconds, tuple(map(duration, seconds)))
                    for p in sweep.points
                    for seconds in [tuple(_seconds(p, k) for k in BlockKind)])
-    return doc.Chart(f"measured time (median) by {sweep.axis.option}, linear scale",
+    return extra.Chart(f"measured time (median) by {sweep.axis.option}, linear scale",
                      tuple(map(str, BlockKind)), groups)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.worksheet.model import Exercise, Worksheet
 from bottlecalc.spec import BlockSpec
 
@@ -39,23 +40,23 @@ def meta(ws: Worksheet) -> doc.Prose:
 def sheet(ws: Worksheet) -> doc.Document:
     """The exercises with blanks: an answer line and a box for the working."""
     t = ws.text
-    exercises = tuple(doc.Entry((doc.Prose(e.question, doc.Kind.QUESTION),
+    exercises = tuple(extra.Entry((doc.Prose(e.question, doc.Kind.QUESTION),
                                  doc.Prose(t["answer"], doc.Kind.BLANK),
                                  doc.Prose(t["work"], doc.Kind.WORK)), data=(("kind", e.kind),))
                       for e in ws.exercises)
     return doc.Document((doc.Heading(t["title"], level=1),
                          doc.Prose(t["name"], doc.Kind.LEGEND), meta(ws),
                          doc.Prose(t["intro"], doc.Kind.LEGEND),
-                         doc.Entries(exercises, label="exercise")))
+                         extra.Entries(exercises, label="exercise")))
 
 
 def key(ws: Worksheet) -> doc.Document:
     """The answer key: every answer and its derivation, numbered as the sheet."""
-    exercises = tuple(doc.Entry((doc.Prose(e.question, doc.Kind.QUESTION),
+    exercises = tuple(extra.Entry((doc.Prose(e.question, doc.Kind.QUESTION),
                                  doc.Prose(e.answer, doc.Kind.ANSWER),
-                                 *([doc.Code("\n".join(e.derivation))] if e.derivation else [])),
+                                 *([extra.Code("\n".join(e.derivation))] if e.derivation else [])),
                                 data=key_data(e))
                       for e in ws.exercises)
     return doc.Document((doc.Heading(ws.text["key_title"], level=1), meta(ws),
                          doc.Prose(ws.text["key_note"], doc.Kind.LEGEND),
-                         doc.Entries(exercises, label="exercise")))
+                         extra.Entries(exercises, label="exercise")))

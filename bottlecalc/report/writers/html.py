@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.render import RenderOptions
 
 
@@ -30,7 +31,7 @@ def sheet(table: doc.Sheet) -> str:
             f"<tbody>\n{body}\n</tbody>\n{foot}</table>")
 
 
-def chart(figure: doc.Chart) -> str:
+def chart(figure: extra.Chart) -> str:
     """The chart as a table of its values (a drawing is the terminal's and the SVG's)."""
     columns = (doc.Column("", right=False), *(doc.Column(s) for s in figure.series))
     rows = tuple((g.label, *g.shown) for g in figure.groups)
@@ -49,7 +50,7 @@ def items(part: doc.List) -> str:
     return f'<ul class="{part.kind}">{shown}</ul>'
 
 
-def entries(part: doc.Entries) -> str:
+def entries(part: extra.Entries) -> str:
     """An ordered list; each item its blocks, its data as ``data-`` attributes."""
     items = []
     for entry in part.entries:
@@ -69,20 +70,20 @@ def block(part: doc.Block) -> str:
         return f"<p{kind}>{_text(part.text)}</p>"
     if isinstance(part, doc.List):
         return items(part)
-    if isinstance(part, doc.Code):
+    if isinstance(part, extra.Code):
         return f'<pre class="{escape(part.language)}">{escape(part.text)}</pre>'
-    if isinstance(part, doc.Figure):
+    if isinstance(part, extra.Figure):
         return f'<div class="figure">{part.svg}</div>'  # bottlecalc's own SVG, escaped there
-    if isinstance(part, doc.Rule):
+    if isinstance(part, extra.Rule):
         return "<hr>"
-    if isinstance(part, doc.Entries):
+    if isinstance(part, extra.Entries):
         return entries(part)
-    if isinstance(part, doc.Comment):
+    if isinstance(part, extra.Comment):
         return f"<!-- {_text(part.text)} -->"
-    if isinstance(part, doc.Details):
+    if isinstance(part, extra.Details):
         inner = "\n".join(map(block, part.blocks))
         return f"<details><summary>{_text(part.summary)}</summary>\n{inner}\n</details>"
-    if isinstance(part, doc.Gap):
+    if isinstance(part, extra.Gap):
         return ""  # a terminal's blank line: blocks here are set apart anyway
     return chart(part)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bottlecalc.report import document as doc
+from bottlecalc.report import extra
 from bottlecalc.report.render import RenderOptions
 
 # How a paragraph of each kind is set off.
@@ -62,14 +63,14 @@ def items(part: doc.List) -> list[str]:
     return [f"- {item}" for item in part.items]
 
 
-def figure(part: doc.Figure) -> list[str]:
+def figure(part: extra.Figure) -> list[str]:
     """A drawing in characters, or the sheet of its numbers, or nothing."""
     if part.text:
-        return block(doc.Code(part.text))
+        return block(extra.Code(part.text))
     return sheet(part.sheet) if part.sheet else []
 
 
-def entries(part: doc.Entries) -> list[str]:
+def entries(part: extra.Entries) -> list[str]:
     """A numbered list, each entry's blocks indented under its number."""
     lines = []
     for number, entry in enumerate(part.entries, 1):
@@ -91,17 +92,17 @@ def block(part: doc.Block) -> list[str]:
         return [MARKUP[part.kind].format(part.text)]
     if isinstance(part, doc.List):
         return items(part)
-    if isinstance(part, doc.Code):
+    if isinstance(part, extra.Code):
         return [f"```{part.language}", part.text, "```"]
-    if isinstance(part, doc.Figure):
+    if isinstance(part, extra.Figure):
         return figure(part)
-    if isinstance(part, doc.Rule):
+    if isinstance(part, extra.Rule):
         return ["---"]
-    if isinstance(part, doc.Entries):
+    if isinstance(part, extra.Entries):
         return entries(part)
-    if isinstance(part, doc.Comment):
+    if isinstance(part, extra.Comment):
         return [f"<!-- {part.text} -->"]
-    if isinstance(part, doc.Details):
+    if isinstance(part, extra.Details):
         return [f"<details><summary>{escape(part.summary)}</summary>", "",
                 *joined(part.blocks), "", "</details>"]
     return []

@@ -5,15 +5,18 @@ wrapped between words, so no number or name is ever cut."""
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.rule import Rule
 from rich.text import Text
 
 from bottlecalc.report import document as doc
 from bottlecalc.report import layout
 from bottlecalc.report.console import to_str
 from bottlecalc.report.render import RenderOptions
+
+if TYPE_CHECKING:  # imported when drawn: most documents have none of these blocks
+    from bottlecalc.report import extra
 
 LOOKS = {doc.Look.BOXED: layout.BOXED, doc.Look.BOXED_RULED: layout.BOXED_RULED,
          doc.Look.PLAIN: layout.PLAIN, doc.Look.PLAIN_FLUSH: layout.PLAIN_FLUSH,
@@ -44,7 +47,7 @@ def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-def chart(figure: doc.Chart, width: int | None) -> Text:
+def chart(figure: extra.Chart, width: int | None) -> Text:
     """A bar per series in each group, on one linear scale, as wide as ``width`` allows
     (the numbers are never cut: at the narrowest, bars shrink to a character)."""
     largest = max((v for g in figure.groups for v in g.values), default=0)
@@ -129,28 +132,41 @@ def block(part: doc.Block, width: int | None,
         terms = [f"{term}: " for term in part.terms] or [""] * len(part.items)
         return [prose(doc.Prose(term + item, part.kind), wrap_at)
                 for term, item in zip(terms, part.items, strict=True)]
-    if isinstance(part, doc.Chart):
+    return more(part, width, wrap_at)
+
+
+def more(part: extra.Extra, width: int | None, wrap_at: int | None) -> list[RenderableType]:
+    """The blocks of :mod:`~bottlecalc.report.extra`: a chart, numbered entries (each
+    block of an entry drawn in turn), a comment (for machines reading a page: a terminal
+    has none), details shown in place, and :func:`drawn`'s."""
+    from bottlecalc.report import extra
+
+    if isinstance(part, extra.Chart):
         return [layout.Prose(part.title, style="bold"), chart(part, width)]
-    if isinstance(part, doc.Entries):
+    if isinstance(part, extra.Entries):
         return [r for number, entry in enumerate(part.entries, 1)
                 for r in [layout.Prose(f"{number}.", style="bold"),
                           *(r for b in entry.blocks for r in block(b, width, wrap_at))]]
-    if isinstance(part, doc.Comment):
-        return []  # for machines reading a page: a terminal has no comments
-    if isinstance(part, doc.Details):
+    if isinstance(part, extra.Comment):
+        return []
+    if isinstance(part, extra.Details):
         return [r for inner in part.blocks for r in block(inner, width, wrap_at)]
     return drawn(part, width)
 
 
-def drawn(part: doc.Code | doc.Figure | doc.Rule | doc.Gap,
+def drawn(part: extra.Code | extra.Figure | extra.Rule | extra.Gap,
           width: int | None) -> list[RenderableType]:
     """Text kept line for line (never wrapped: a line too wide runs on, uncut); a figure
     as its drawing in characters, or its sheet; a rule as a line; a gap as a blank line."""
-    if isinstance(part, doc.Rule):
+    from rich.rule import Rule
+
+    from bottlecalc.report import extra
+
+    if isinstance(part, extra.Rule):
         return [Rule(style="dim")]
-    if isinstance(part, doc.Gap):
+    if isinstance(part, extra.Gap):
         return [Text("")]
-    if isinstance(part, doc.Figure) and not part.text:
+    if isinstance(part, extra.Figure) and not part.text:
         return [layout.fit(sheet(part.sheet), width)] if part.sheet else []
     return [Text(part.text, no_wrap=True, overflow="ignore")]
 
