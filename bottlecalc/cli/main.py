@@ -223,6 +223,14 @@ def missing_engine(error: BaseException) -> str | None:
     return root if root in ENGINES else None
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """click's --version, written out: click.version_option translates its message and help
+    through gettext at import, which loads `locale` and looks for catalogues every start-up."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"bottlecalc, version {__version__}", color=ctx.color)
+        ctx.exit()
+
+
 @click.group(
     cls=LazyGroup, invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -230,7 +238,8 @@ def missing_engine(error: BaseException) -> str | None:
     "Exit codes: 0 ok, 1 budget exceeded, 2 usage error, 3 measurement/tool error, "
     "130 interrupted.\n\nShell completion (bash, zsh, fish): see docs/cli.md.",
 )
-@click.version_option(__version__, "--version", prog_name="bottlecalc")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Exact parameter, MAC and FLOP counts for ResNet-style blocks and networks."""

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
-from click.shell_completion import CompletionItem
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
@@ -28,6 +27,8 @@ from bottlecalc.spec import BlockConfig, InputShape, StrideOn
 
 F = TypeVar("F", bound=Callable[..., Any])
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+    from click.shell_completion import CompletionItem
+
     from bottlecalc.timed import TimeOptions
 
     _PathType = click.ParamType[Path]
@@ -173,6 +174,9 @@ def complete_presets(*extra: str, files: bool = False) -> Callable[..., list[Com
 
     def complete(ctx: click.Context, param: click.Parameter,
                  incomplete: str) -> list[CompletionItem]:
+        # imported only when a shell asks: every other run would pay for it at start-up
+        from click.shell_completion import CompletionItem
+
         words = [w for w in (*PRESETS, *extra) if w.startswith(incomplete.lower())]
         if not words and files:
             return [CompletionItem(incomplete, type="file")]

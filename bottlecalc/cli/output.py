@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from click.shell_completion import CompletionItem
 
 from bottlecalc.budget.text import one_line
 from bottlecalc.cli.streams import reader_left, stdout_failed
@@ -80,6 +79,8 @@ def _place_problem(real: Path) -> str | None:
 
 
 if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+    from click.shell_completion import CompletionItem
+
     _PathType = click.ParamType[Path | None]
 else:
     _PathType = click.ParamType
@@ -90,6 +91,9 @@ class FileNames:
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[CompletionItem]:
+        # imported only when a shell asks: every other run would pay for it at start-up
+        from click.shell_completion import CompletionItem
+
         return [CompletionItem(incomplete, type="file")]
 
 

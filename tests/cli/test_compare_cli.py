@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import io
 import json
 import subprocess
@@ -142,7 +143,18 @@ def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "bottlecalc", "--version"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0
-    assert proc.stdout.startswith("bottlecalc, version ")
+    # click's own --version line, which bottlecalc writes itself (see cli/main.py)
+    assert proc.stdout == f"bottlecalc, version {importlib.metadata.version('bottlecalc')}\n"
+
+
+def test_importing_the_cli_loads_neither_locale_nor_shell_completion() -> None:
+    """Start-up cost: click translates version_option's words through gettext (which imports
+    locale), and shell completion is needed only when a shell asks."""
+    code = ("import sys\nimport bottlecalc.cli.main, bottlecalc.cli.options\n"
+            "print(sorted({'locale', 'click.shell_completion'} & set(sys.modules)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert proc.stdout.strip() == "[]"
 
 
 def test_output_file_has_default_permissions(tmp_path: Path) -> None:
