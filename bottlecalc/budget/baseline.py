@@ -50,9 +50,6 @@ class Baseline:
     source: str
     snapshots: Mapping[str, Snapshot]
 
-    def get(self, name: str) -> Snapshot | None:
-        return self.snapshots.get(name)
-
 
 def load_baseline(path: Path) -> Baseline:
     """Read an earlier check or network JSON document; anything else is one clear error."""
