@@ -231,11 +231,11 @@ def check_yolo(spec: BlockSpec) -> None:
     check_int("--out", spec.out_channels, high=MAX_CHANNELS)
     check_int("--groups", spec.groups, high=MAX_CHANNELS)
     kind = YoloKind(spec.kind)
-    takes = YOLO_DEFAULTS[kind]
-    _refuse_idle(kind, n=spec.n is not None and takes.n is None,
-                 e=spec.e is not None and takes.e is None, k=bool(spec.k) and takes.k is None,
-                 shortcut=spec.shortcut is not None and takes.shortcut is None,
-                 c3k=spec.c3k and kind is not YoloKind.C3K2)
+    idle = [f"--{name}" for name in ("n", "e", "k", "shortcut")  # given, and not this kind's
+            if getattr(spec, name) not in (None, ()) and getattr(YOLO_DEFAULTS[kind], name) is None]
+    idle += ["--c3k"] if spec.c3k and kind is not YoloKind.C3K2 else []
+    if idle:
+        raise SpecError(f"{', '.join(idle)} does not apply to {kind}")
     if spec.n is not None:
         check_int("--n", spec.n, high=MAX_REPEATS)
     if spec.e is not None:
@@ -269,12 +269,6 @@ def _check_hidden(kind: YoloKind, spec: BlockSpec) -> None:
 def _check_stride(stride: object) -> None:
     if stride not in (1, 2) or isinstance(stride, bool):
         raise SpecError(f"--stride must be 1 or 2, got {stride!r}")
-
-
-def _refuse_idle(kind: StrEnum, **given: bool) -> None:
-    idle = [f"--{name.replace('_', '-')}" for name, typed in given.items() if typed]
-    if idle:
-        raise SpecError(f"{', '.join(idle)} does not apply to {kind}")
 
 
 def _check_e(e: float) -> None:

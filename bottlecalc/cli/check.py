@@ -78,9 +78,7 @@ class Limits:
     inputs: str | None = None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
-        raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
-               Metric.FLOPS: self.max_flops, Metric.TRAIN_FLOPS: self.max_train_flops,
-               Metric.DECODE_MACS: self.max_decode_macs, Metric.KV_BYTES: self.max_kv_bytes}
+        raw = {metric: getattr(self, metric.option.replace("-", "_")) for metric in Metric}
         feed = tuple(parse_tensor("--input", text) for text in self.input_shape) or None
         return Budget(name=name, target=name, limits=make_limits(raw), input=feed,
                       inputs=self.inputs, tolerance=parse_tolerance("--tolerance",
