@@ -301,25 +301,15 @@ def resolve_out(in_channels: int, mid: int, out: int | None, expansion: int | No
         check_int("--expansion", expansion, high=MAX_CHANNELS)
         implied = mid * expansion
         if out is not None and out != implied:
-            raise SpecError(
-                f"--out {out} contradicts --expansion {expansion}: "
-                f"--mid {mid} x {expansion} = {implied}"
-            )
+            raise SpecError(f"--out {out} contradicts --expansion {expansion}: "
+                            f"--mid {mid} x {expansion} = {implied}")
         return implied
     return in_channels if out is None else out
 
 
-def block_pair(
-    in_channels: int,
-    mid: int,
-    out_channels: int,
-    *,
-    stride: int = 1,
-    groups: int = 1,
-    stride_on: StrideOn = StrideOn.CONV3X3,
-    bn: bool = True,
-    bias: bool = False,
-) -> tuple[BlockSpec, BlockSpec]:
+def block_pair(in_channels: int, mid: int, out_channels: int, *, stride: int = 1,
+               groups: int = 1, stride_on: StrideOn = StrideOn.CONV3X3, bn: bool = True,
+               bias: bool = False) -> tuple[BlockSpec, BlockSpec]:
     """The article's comparison: a basic and a bottleneck block with the same in/out."""
     bottleneck = BlockSpec(BlockKind.BOTTLENECK, in_channels, mid, out_channels, stride=stride,
                            groups=groups, stride_on=stride_on, bn=bn, bias=bias)
@@ -371,17 +361,14 @@ class NetworkSpec:
     def _check_widths(self) -> None:
         """Refuse widths torchvision would silently truncate, and widths that are typos."""
         if self.block is BlockKind.BOTTLENECK and self.width * self.width_per_group % 64:
-            raise SpecError(
-                f"--width-per-group {self.width_per_group} x --width {self.width} must be a "
-                "multiple of 64 (bottleneck width = planes x width-per-group / 64 x groups)"
-            )
+            raise SpecError(f"--width-per-group {self.width_per_group} x --width {self.width} "
+                            "must be a multiple of 64 (bottleneck width = planes x "
+                            "width-per-group / 64 x groups)")
         top = self.width << (len(self.layers) - 1)
         widest = top * max(self.block_expansion, self.width_per_group * self.groups // 64)
         if widest > MAX_CHANNELS:
-            raise SpecError(
-                f"--layers: {len(self.layers)} stages from --width {self.width} reach "
-                f"{widest:,} channels, beyond {MAX_CHANNELS:,}"
-            )
+            raise SpecError(f"--layers: {len(self.layers)} stages from --width {self.width} "
+                            f"reach {widest:,} channels, beyond {MAX_CHANNELS:,}")
 
     @property
     def block_expansion(self) -> int:
@@ -510,9 +497,8 @@ def split_target(target: str) -> tuple[str, str]:
     """('pkg.mod' or 'path/file.py', 'attr.path'), or SpecError naming the target."""
     where, _, attr = target.rpartition(":")
     if not where or not _DOTTED.fullmatch(attr):
-        raise SpecError(
-            f"target {target!r} must be package.module:callable or path/to/file.py:callable"
-        )
+        raise SpecError(f"target {target!r} must be package.module:callable or "
+                        "path/to/file.py:callable")
     if not is_file_path(where) and not _DOTTED.fullmatch(where):
         raise SpecError(f"target {target!r}: {where!r} is neither a module name nor a .py path")
     return where, attr

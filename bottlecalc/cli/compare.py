@@ -13,14 +13,7 @@ from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.compare.registry import RENDERERS
 from bottlecalc.results import AssumedMid
-from bottlecalc.spec import (
-    YOLO_DEFAULTS,
-    BlockKind,
-    BlockSpec,
-    YoloKind,
-    parse_int,
-    yolo_block,
-)
+from bottlecalc.spec import YOLO_DEFAULTS, BlockKind, BlockSpec, YoloKind, parse_int, yolo_block
 
 if TYPE_CHECKING:
     from bottlecalc.timed import TimeOptions
