@@ -143,7 +143,7 @@ def yolo_options(func: options.F) -> options.F:
 @yolo_options
 @options.measure_options
 @options.fvcore_option
-@options.time_options(own_dtype=True)
+@options.time_options(own_dtype=True, layers=True)
 @options.pass_option
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
 @options.format_option(RENDERERS)
@@ -169,7 +169,6 @@ def compare(*, block: options.BlockOptions[int | None], blocks: str, n: int | No
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     from bottlecalc.api import compare_blocks
 
-    timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
                             timing=timing, train=train, fvcore=fvcore is not False)
     if block.mid is None and BlockKind.BOTTLENECK in (s.kind for s in specs):

@@ -304,9 +304,10 @@ def _time_decorators(own_dtype: bool) -> list[Decorator]:
     return decorators
 
 
-def time_options(*, own_dtype: bool) -> Callable[[F], F]:
+def time_options(*, own_dtype: bool, layers: bool = False) -> Callable[[F], F]:
     """--time, --device, --threads (and --dtype unless the command has its own); the command
-    gets ``timing=``: a :class:`TimeOptions`, or None without --time."""
+    gets ``timing=``: a :class:`TimeOptions` (timing each layer too with ``layers``), or
+    None without --time."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -314,16 +315,16 @@ def time_options(*, own_dtype: bool) -> Callable[[F], F]:
             fields = (*TIME_FIELDS, "dtype") if own_dtype else TIME_FIELDS
             raw = {name: kwargs.pop(name) for name in fields}
             dtype = raw["dtype"] if own_dtype else kwargs["dtype"]
-            return func(timing=time_plan(raw, dtype, no_measure=kwargs.get("no_measure")),
-                        **kwargs)
+            timing = time_plan(raw, dtype, no_measure=kwargs.get("no_measure"), layers=layers)
+            return func(timing=timing, **kwargs)
 
         return apply_options(wrapper, _time_decorators(own_dtype))  # type: ignore[return-value]
 
     return decorate
 
 
-def time_plan(raw: dict[str, Any], dtype: str | None, *,
-              no_measure: bool | None) -> TimeOptions | None:
+def time_plan(raw: dict[str, Any], dtype: str | None, *, no_measure: bool | None,
+              layers: bool) -> TimeOptions | None:
     """The --time options as typed; the others apply only with --time."""
     stray = [f"--{name}" for name, value in raw.items() if name != "time" and value is not None]
     if not raw["time"]:
@@ -336,7 +337,7 @@ def time_plan(raw: dict[str, Any], dtype: str | None, *,
     from bottlecalc.timed import TimeOptions  # only --time builds --time's records
 
     return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
-                       threads=raw["threads"])
+                       threads=raw["threads"], layers=layers)
 
 
 def _fits_the_machine(threads: int | None) -> None:
