@@ -13,27 +13,22 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
-from bottlecalc.cli.output import FileNames, OutputPath
+from bottlecalc.cli.output import OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.spec import BlockConfig, InputShape, StrideOn
 
 F = TypeVar("F", bound=Callable[..., Any])
-if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from bottlecalc.timed import TimeOptions
-
-    _PathType = click.ParamType[Path]
-else:
-    _PathType = click.ParamType
 T = TypeVar("T")
 Decorator = Callable[[Any], Any]
 
@@ -71,21 +66,6 @@ class BlockOptions(Generic[T]):
         return BlockConfig(in_channels, mid, out_channels=self.out_channels,
                            expansion=self.expansion, stride=self.stride, groups=self.groups,
                            stride_on=self.stride_on, bn=self.bn, bias=self.bias, shape=shape)
-
-
-class ReadPath(FileNames, _PathType):
-    """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
-
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Path:
-        text = value if isinstance(value, str) else os.fsdecode(value)
-        if not text.strip() or "\0" in text:
-            self.fail(f"{text!r} is not a file name", param, ctx)
-        if os.path.isdir(text):  # False, not OSError, for a name too long to look up
-            self.fail(f"{text!r} is a directory", param, ctx)
-        return Path(text)
 
 
 BLOCK_FIELDS = tuple(f.name for f in fields(BlockOptions))
