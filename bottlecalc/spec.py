@@ -167,9 +167,7 @@ class BlockSpec:
         """A 1x1 projection shortcut is needed whenever the identity cannot be added.
 
         YOLO's blocks never project: ultralytics drops the add instead."""
-        if isinstance(self.kind, YoloKind):
-            return False
-        return self.in_channels != self.out_channels or self.stride != 1
+        return not self.is_yolo and (self.in_channels != self.out_channels or self.stride != 1)
 
     @property
     def is_yolo(self) -> bool:

@@ -236,10 +236,8 @@ class Disagreement:
 def disagreement(measured: Measured, tolerance: Fraction) -> Disagreement | None:
     """Why the complete count cannot be trusted: its routes differ by more than the budget's
     tolerance and nothing accounts for it."""
-    if measured.macs is None or not measured.unexplained:
-        return None
-    if measured.unexplained * 100 <= tolerance * measured.macs:
-        return None
+    if measured.macs is None or measured.unexplained * 100 <= tolerance * measured.macs:
+        return None  # nothing unexplained (0 <= anything), or within the tolerance
     return Disagreement(measured.unexplained, tuple(
         r for r in measured.reconcile if r.engine in ("modules", "ops") and not r.explained))
 

@@ -142,9 +142,7 @@ class OutputPath(FileName):
 
     def _format_problem(self, path: Path) -> str | None:
         implied = implied_format(path)
-        if not self.formats or (implied is None and not self.strict):
-            return None
-        if implied in self.formats:
+        if not self.formats or implied in self.formats or (implied is None and not self.strict):
             return None
         wanted = " or ".join(f".{f}" for f in self.formats)
         return f"this option writes {'/'.join(self.formats)}: the name must end in {wanted}"
