@@ -95,17 +95,8 @@ def conv_out(size: int, kernel: int, stride: int) -> int:
     return (size + 2 * pad - kernel) // stride + 1
 
 
-def conv(
-    name: str,
-    x: Shape,
-    out_channels: int,
-    *,
-    kernel: int,
-    stride: int = 1,
-    groups: int = 1,
-    bias: bool = False,
-    shortcut: bool = False,
-) -> Layer:
+def conv(name: str, x: Shape, out_channels: int, *, kernel: int, stride: int = 1,
+         groups: int = 1, bias: bool = False, shortcut: bool = False) -> Layer:
     n, c, h, w = x
     out = (n, out_channels, conv_out(h, kernel, stride), conv_out(w, kernel, stride))
     check_numel(name, *out)

@@ -38,9 +38,8 @@ def suggest(name: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; choose from {', '.join(choices)}"
 
 
-def get_preset(
-    name: str, *, variant: StrideOn = StrideOn.CONV3X3, num_classes: int = 1000
-) -> NetworkSpec:
+def get_preset(name: str, *, variant: StrideOn = StrideOn.CONV3X3,
+               num_classes: int = 1000) -> NetworkSpec:
     """The named preset with the stride placement and classifier size asked for."""
     key = name.strip().lower()
     if key not in PRESETS:

@@ -167,9 +167,7 @@ class BlockSpec:
         """A 1x1 projection shortcut is needed whenever the identity cannot be added.
 
         YOLO's blocks never project: ultralytics drops the add instead."""
-        if isinstance(self.kind, YoloKind):
-            return False
-        return self.in_channels != self.out_channels or self.stride != 1
+        return not self.is_yolo and (self.in_channels != self.out_channels or self.stride != 1)
 
     @property
     def is_yolo(self) -> bool:
@@ -231,11 +229,11 @@ def check_yolo(spec: BlockSpec) -> None:
     check_int("--out", spec.out_channels, high=MAX_CHANNELS)
     check_int("--groups", spec.groups, high=MAX_CHANNELS)
     kind = YoloKind(spec.kind)
-    takes = YOLO_DEFAULTS[kind]
-    _refuse_idle(kind, n=spec.n is not None and takes.n is None,
-                 e=spec.e is not None and takes.e is None, k=bool(spec.k) and takes.k is None,
-                 shortcut=spec.shortcut is not None and takes.shortcut is None,
-                 c3k=spec.c3k and kind is not YoloKind.C3K2)
+    idle = [f"--{name}" for name in ("n", "e", "k", "shortcut")  # given, and not this kind's
+            if getattr(spec, name) not in (None, ()) and getattr(YOLO_DEFAULTS[kind], name) is None]
+    idle += ["--c3k"] if spec.c3k and kind is not YoloKind.C3K2 else []
+    if idle:
+        raise SpecError(f"{', '.join(idle)} does not apply to {kind}")
     if spec.n is not None:
         check_int("--n", spec.n, high=MAX_REPEATS)
     if spec.e is not None:
@@ -271,12 +269,6 @@ def _check_stride(stride: object) -> None:
         raise SpecError(f"--stride must be 1 or 2, got {stride!r}")
 
 
-def _refuse_idle(kind: StrEnum, **given: bool) -> None:
-    idle = [f"--{name.replace('_', '-')}" for name, typed in given.items() if typed]
-    if idle:
-        raise SpecError(f"{', '.join(idle)} does not apply to {kind}")
-
-
 def _check_e(e: float) -> None:
     if isinstance(e, bool) or not isinstance(e, (int, float)) or not 0 < e <= 64:
         raise SpecError(f"--e must be a number in (0, 64], got {e!r}")
@@ -307,25 +299,15 @@ def resolve_out(in_channels: int, mid: int, out: int | None, expansion: int | No
         check_int("--expansion", expansion, high=MAX_CHANNELS)
         implied = mid * expansion
         if out is not None and out != implied:
-            raise SpecError(
-                f"--out {out} contradicts --expansion {expansion}: "
-                f"--mid {mid} x {expansion} = {implied}"
-            )
+            raise SpecError(f"--out {out} contradicts --expansion {expansion}: "
+                            f"--mid {mid} x {expansion} = {implied}")
         return implied
     return in_channels if out is None else out
 
 
-def block_pair(
-    in_channels: int,
-    mid: int,
-    out_channels: int,
-    *,
-    stride: int = 1,
-    groups: int = 1,
-    stride_on: StrideOn = StrideOn.CONV3X3,
-    bn: bool = True,
-    bias: bool = False,
-) -> tuple[BlockSpec, BlockSpec]:
+def block_pair(in_channels: int, mid: int, out_channels: int, *, stride: int = 1,
+               groups: int = 1, stride_on: StrideOn = StrideOn.CONV3X3, bn: bool = True,
+               bias: bool = False) -> tuple[BlockSpec, BlockSpec]:
     """The article's comparison: a basic and a bottleneck block with the same in/out."""
     bottleneck = BlockSpec(BlockKind.BOTTLENECK, in_channels, mid, out_channels, stride=stride,
                            groups=groups, stride_on=stride_on, bn=bn, bias=bias)
@@ -377,17 +359,14 @@ class NetworkSpec:
     def _check_widths(self) -> None:
         """Refuse widths torchvision would silently truncate, and widths that are typos."""
         if self.block is BlockKind.BOTTLENECK and self.width * self.width_per_group % 64:
-            raise SpecError(
-                f"--width-per-group {self.width_per_group} x --width {self.width} must be a "
-                "multiple of 64 (bottleneck width = planes x width-per-group / 64 x groups)"
-            )
+            raise SpecError(f"--width-per-group {self.width_per_group} x --width {self.width} "
+                            "must be a multiple of 64 (bottleneck width = planes x "
+                            "width-per-group / 64 x groups)")
         top = self.width << (len(self.layers) - 1)
         widest = top * max(self.block_expansion, self.width_per_group * self.groups // 64)
         if widest > MAX_CHANNELS:
-            raise SpecError(
-                f"--layers: {len(self.layers)} stages from --width {self.width} reach "
-                f"{widest:,} channels, beyond {MAX_CHANNELS:,}"
-            )
+            raise SpecError(f"--layers: {len(self.layers)} stages from --width {self.width} "
+                            f"reach {widest:,} channels, beyond {MAX_CHANNELS:,}")
 
     @property
     def block_expansion(self) -> int:
@@ -516,9 +495,8 @@ def split_target(target: str) -> tuple[str, str]:
     """('pkg.mod' or 'path/file.py', 'attr.path'), or SpecError naming the target."""
     where, _, attr = target.rpartition(":")
     if not where or not _DOTTED.fullmatch(attr):
-        raise SpecError(
-            f"target {target!r} must be package.module:callable or path/to/file.py:callable"
-        )
+        raise SpecError(f"target {target!r} must be package.module:callable or "
+                        "path/to/file.py:callable")
     if not is_file_path(where) and not _DOTTED.fullmatch(where):
         raise SpecError(f"target {target!r}: {where!r} is neither a module name nor a .py path")
     return where, attr

@@ -16,12 +16,7 @@ from typing import TYPE_CHECKING
 
 from bottlecalc.errors import SpecError
 from bottlecalc.results import CompareResult, analytic_compare
-from bottlecalc.spec import (
-    BlockConfig,
-    BlockKind,
-    InputShape,
-    parse_int,
-)
+from bottlecalc.spec import BlockConfig, BlockKind, InputShape, parse_int
 
 if TYPE_CHECKING:
     from bottlecalc.analytic import Counts

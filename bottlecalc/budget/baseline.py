@@ -50,13 +50,10 @@ class Baseline:
     source: str
     snapshots: Mapping[str, Snapshot]
 
-    def get(self, name: str) -> Snapshot | None:
-        return self.snapshots.get(name)
-
 
 def load_baseline(path: Path) -> Baseline:
     """Read an earlier check or network JSON document; anything else is one clear error."""
-    doc = _parse(path, _read(path))
+    doc = _parse(path)
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if schema not in READERS:
         raise SpecError(f"--baseline {path}: expected the JSON of 'bottlecalc check' or "
@@ -71,20 +68,13 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(source=str(path), snapshots=entries)
 
 
-def _read(path: Path) -> str:
+def _parse(path: Path) -> Any:
+    """JSON as bottlecalc writes it: UTF-8, no Infinity or NaN, nothing nested past the stack."""
     try:
-        return path.read_text(encoding="utf-8")
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except OSError as exc:
         raise SpecError(f"--baseline {path}: cannot read it: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
-
-
-def _parse(path: Path, text: str) -> Any:
-    """JSON as bottlecalc writes it: no Infinity or NaN, nothing nested past the stack."""
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpecError(f"--baseline {path}: not a JSON document ({exc})") from exc
     except ValueError as exc:  # a constant refused by _no_constant
         raise SpecError(f"--baseline {path}: not a bottlecalc document ({exc})") from exc

@@ -58,7 +58,7 @@ def explained(outcome: Outcome, baseline: Baseline | None = None) -> Outcome:
     if m is None:
         return outcome
     exceeded = [v.metric for v in outcome.verdicts if v.actual > v.limit]
-    before = None if baseline is None else baseline.get(outcome.budget.name)
+    before = None if baseline is None else baseline.snapshots.get(outcome.budget.name)
     # A baseline without per-module counts (no "modules") moves totals only.
     moved = changes(before, snapshot_of(m)) if before is not None and before.modules else ()
     return replace(outcome, top_modules=top_modules(m, exceeded), baseline=before,

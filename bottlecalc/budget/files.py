@@ -13,8 +13,7 @@ from bottlecalc.budget.numbers import parse_tolerance
 from bottlecalc.errors import SpecError
 from bottlecalc.spec import TensorSpec, parse_tensor
 
-KNOWN_KEYS = ("target", "input", "inputs", "max-params", "max-macs", "max-flops",
-              "max-train-flops", "max-decode-macs", "max-kv-bytes", "context", "seq-dim",
+KNOWN_KEYS = ("target", "input", "inputs", *(m.option for m in Metric), "context", "seq-dim",
               "tolerance")
 SECTION_KEYS = ("budgets",)  # what [tool.bottlecalc] itself may hold
 TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",

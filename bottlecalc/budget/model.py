@@ -151,7 +151,11 @@ class Verdict:
     limit: int
     actual: int
     tolerance: Fraction = Fraction(0)
-    engine: str = ""
+
+    @property
+    def engine(self) -> str:
+        """The count the limit is held against (the metric's)."""
+        return self.metric.engine
 
     @property
     def headroom(self) -> Fraction:
@@ -204,7 +208,7 @@ def verdicts(budget: Budget, measured: Measured) -> tuple[Verdict, ...]:
         value = actual(measured, lim.metric)
         if value is None:
             raise SpecError(f"{budget.name}: {lim.metric.option} could not be measured")
-        out.append(Verdict(lim.metric, lim.value, value, budget.tolerance, lim.metric.engine))
+        out.append(Verdict(lim.metric, lim.value, value, budget.tolerance))
     return tuple(out)
 
 
@@ -233,10 +237,8 @@ class Disagreement:
 def disagreement(measured: Measured, tolerance: Fraction) -> Disagreement | None:
     """Why the complete count cannot be trusted: its routes differ by more than the budget's
     tolerance and nothing accounts for it."""
-    if measured.macs is None or not measured.unexplained:
-        return None
-    if measured.unexplained * 100 <= tolerance * measured.macs:
-        return None
+    if measured.macs is None or measured.unexplained * 100 <= tolerance * measured.macs:
+        return None  # nothing unexplained (0 <= anything), or within the tolerance
     return Disagreement(measured.unexplained, tuple(
         r for r in measured.reconcile if r.engine in ("modules", "ops") and not r.explained))
 
@@ -256,14 +258,6 @@ def incomplete(measured: Measured, metrics: frozenset[Metric]) -> Incomplete | N
     return Incomplete(measured.unknown_ops)
 
 
-def exit_code(outcomes: tuple[Outcome, ...]) -> int:
-    """3 when a target could not be measured, else 1 when a limit is exceeded, else 0."""
-    statuses = {o.status for o in outcomes}
-    if Status.ERROR in statuses:
-        return 3
-    return 1 if Status.FAIL in statuses else 0
-
-
 @dataclass(frozen=True)
 class CheckReport:
     """Every budget checked in one run; ``source`` is the budget file, if any."""
@@ -274,7 +268,11 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        return exit_code(self.outcomes)
+        """3 when a target could not be measured, else 1 when a limit is exceeded, else 0."""
+        statuses = {o.status for o in self.outcomes}
+        if Status.ERROR in statuses:
+            return 3
+        return 1 if Status.FAIL in statuses else 0
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status is status)

@@ -17,7 +17,7 @@ from bottlecalc.budget.targets import Kind, Target, is_file_path, resolve, split
 from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
 from bottlecalc.cli.main import debug_enabled
-from bottlecalc.cli.output import pick_format, refuse_inputs, write
+from bottlecalc.cli.output import ReadPath, pick_format, refuse_inputs, write
 from bottlecalc.errors import SpecError
 from bottlecalc.report.check.registry import RENDERERS
 from bottlecalc.report.check.words import error_text, summary
@@ -78,9 +78,7 @@ class Limits:
     inputs: str | None = None  # --inputs pkg.mod:callable
 
     def budget(self, name: str) -> Budget:
-        raw = {Metric.PARAMS: self.max_params, Metric.MACS: self.max_macs,
-               Metric.FLOPS: self.max_flops, Metric.TRAIN_FLOPS: self.max_train_flops,
-               Metric.DECODE_MACS: self.max_decode_macs, Metric.KV_BYTES: self.max_kv_bytes}
+        raw = {metric: getattr(self, metric.option.replace("-", "_")) for metric in Metric}
         feed = tuple(parse_tensor("--input", text) for text in self.input_shape) or None
         return Budget(name=name, target=name, limits=make_limits(raw), input=feed,
                       inputs=self.inputs, tolerance=parse_tolerance("--tolerance",
@@ -258,9 +256,9 @@ def limit_options(func: Any) -> Any:
 @click.argument("target", required=False, shell_complete=options.complete_presets(files=True))
 @limit_options
 @options.block_options(options.Form.OPTIONAL)
-@click.option("--config", type=options.ReadPath(), default=None,
+@click.option("--config", type=ReadPath(), default=None,
               metavar="FILE", help="Read budgets from FILE instead of ./pyproject.toml.")
-@click.option("--baseline", type=options.ReadPath(), default=None, metavar="FILE",
+@click.option("--baseline", type=ReadPath(), default=None, metavar="FILE",
               help="An earlier 'check --format json' (or 'network --format json'): show "
               "each budget's totals before and after, and the modules whose counts changed.")
 @options.pass_option

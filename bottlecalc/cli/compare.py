@@ -13,14 +13,7 @@ from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.compare.registry import RENDERERS
 from bottlecalc.results import AssumedMid
-from bottlecalc.spec import (
-    YOLO_DEFAULTS,
-    BlockKind,
-    BlockSpec,
-    YoloKind,
-    parse_int,
-    yolo_block,
-)
+from bottlecalc.spec import YOLO_DEFAULTS, BlockKind, BlockSpec, YoloKind, parse_int, yolo_block
 
 if TYPE_CHECKING:
     from bottlecalc.timed import TimeOptions
@@ -54,37 +47,28 @@ class YoloOptions:
     c3k: bool
 
 
-def parse_blocks(text: str) -> tuple[BlockKind | YoloKind, ...]:
+def parse_blocks(text: str, *, least: int = 2) -> tuple[BlockKind | YoloKind, ...]:
     """``basic,bottleneck,c3,c2f`` as block kinds, in the order given (the first is the
-    baseline every ratio is taken against)."""
+    baseline every ratio is taken against); at least ``least`` of them."""
     names = [name.strip().lower() for name in text.split(",")]
     unknown = [name for name in names if name not in KINDS]
-    if unknown or len(names) < 2:
+    if unknown or len(names) < least:
         problem = f"unknown block {unknown[0]!r}" if unknown else "list at least two blocks"
         raise SpecError(f"--blocks: {problem}; choose from {', '.join(KINDS)}")
     return tuple(KINDS[name] for name in names)
-
-
-def parse_k(text: str | None) -> tuple[int, ...]:
-    if text is None:
-        return ()
-    return tuple(parse_int("--k", part) for part in text.split(","))
 
 
 def _yolo_spec(kind: YoloKind, cin: int, out: int, block: options.BlockOptions[int | None],
                yolo: YoloOptions) -> BlockSpec:
     """Each of --n/--e/--k/--shortcut goes to the blocks that take it (ultralytics'
     defaults elsewhere); refusing it is left to :func:`refuse_unused`."""
-    takes = YOLO_DEFAULTS[kind]
-    given = {
-        "n": yolo.n if takes.n is not None else None,
-        "e": yolo.e if takes.e is not None else None,
-        "k": parse_k(yolo.k) if takes.k is not None else (),
-        "shortcut": yolo.shortcut if takes.shortcut is not None else None,
-        "c3k": yolo.c3k and kind is YoloKind.C3K2,
-    }
+    typed: dict[str, object] = {"n": yolo.n, "e": yolo.e, "k": yolo.k, "shortcut": yolo.shortcut}
+    given = {name: value for name, value in typed.items()
+             if value is not None and getattr(YOLO_DEFAULTS[kind], name) is not None}
+    if yolo.k is not None and "k" in given:
+        given["k"] = tuple(parse_int("--k", part) for part in yolo.k.split(","))
     return yolo_block(kind, cin, out, stride=block.stride, groups=block.groups, bn=block.bn,
-                      bias=block.bias, **given)
+                      bias=block.bias, c3k=yolo.c3k and kind is YoloKind.C3K2, **given)
 
 
 def refuse_unused(kinds: tuple[BlockKind | YoloKind, ...], yolo: YoloOptions) -> None:
@@ -105,10 +89,9 @@ def refuse_resnet_only(kinds: tuple[BlockKind | YoloKind, ...],
     YOLO's blocks alone they would change nothing, so they are refused, not ignored."""
     if any(isinstance(k, BlockKind) for k in kinds):
         return
-    ctx = click.get_current_context(silent=True)
-    typed = options.typed(ctx, ["stride_on"]) if ctx is not None else []
     given = ([*(["--mid"] if block.mid is not None else []),
-              *(["--expansion"] if block.expansion is not None else []), *typed])
+              *(["--expansion"] if block.expansion is not None else []),
+              *options.typed(click.get_current_context(), ["stride_on"])])
     if given:
         raise SpecError(f"{given[0]} applies to basic and bottleneck blocks, none of "
                         f"--blocks {blocks} (YOLO's widths come from --in, --out and --e)")
@@ -160,7 +143,7 @@ def yolo_options(func: options.F) -> options.F:
 @yolo_options
 @options.measure_options
 @options.fvcore_option
-@options.time_options(own_dtype=True)
+@options.time_options(own_dtype=True, layers=True)
 @options.pass_option
 @click.option("--explain", is_flag=True, help="Add the per-layer derivation of every figure.")
 @options.format_option(RENDERERS)
@@ -186,7 +169,6 @@ def compare(*, block: options.BlockOptions[int | None], blocks: str, n: int | No
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
     from bottlecalc.api import compare_blocks
 
-    timing = replace(timing, layers=True) if timing is not None else None
     result = compare_blocks(specs, shape, measure=not no_measure, cross_check=cross_check,
                             timing=timing, train=train, fvcore=fvcore is not False)
     if block.mid is None and BlockKind.BOTTLENECK in (s.kind for s in specs):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -41,7 +40,7 @@ Examples:
 @click.option("--yolo", is_flag=True, help="Add \"From ResNet to YOLO\": YOLO's Bottleneck, "
               "C3 and C2f at the same widths, and the three baselines the web confuses.")
 @options.fvcore_option
-@options.time_options(own_dtype=True)
+@options.time_options(own_dtype=True, layers=True)
 @options.format_option(RENDERERS, default="html")
 @options.output_option
 @options.debug_option
@@ -68,9 +67,8 @@ def handout(*, block: options.BlockOptions[int], title: str | None, lang: str,
     from bottlecalc.api import compare_blocks
     from bottlecalc.report.handout.page import build_handout
 
-    result = compare_blocks(config.pair(), config.shape, measure=not no_measure,
-                            cross_check=not no_measure, fvcore=fvcore is not False,
-                            timing=replace(timing, layers=True) if timing else None)
+    result = compare_blocks(config.pair(), config.shape, measure=not no_measure, timing=timing,
+                            cross_check=not no_measure, fvcore=fvcore is not False)
     page = build_handout(result, run_sweep(config, Axis.MID, mids), title=title,
                          lang=Lang(lang), yolo=yolo)
     write(RENDERERS, chosen, page, output)

@@ -66,14 +66,6 @@ class CommandFailed(Exception):
         self.measures = measures  # the command has --no-measure
 
 
-class Interrupted(Exception):
-    """Ctrl-C inside a command, with the command path it happened in."""
-
-    def __init__(self, where: str) -> None:
-        super().__init__(where)
-        self.where = where
-
-
 def debug_enabled(ctx: click.Context | None = None) -> bool:
     """``--debug`` on the command line (stored in the shared ``ctx.meta``) or BOTTLECALC_DEBUG."""
     ctx = ctx or click.get_current_context(silent=True)
@@ -107,7 +99,7 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.Abort, click.exceptions.Exit):
             raise
         except KeyboardInterrupt:
-            raise Interrupted(_where(ctx)) from None
+            raise click.Abort(_where(ctx)) from None  # Ctrl-C, and the command it stopped
         except OSError as exc:
             raise self._failed(ctx, _stdout_error(exc)) from exc
         except Exception as exc:
@@ -141,9 +133,8 @@ class LazyGroup(click.Group):
             sys.exit(3)
         except click.ClickException as exc:
             _usage_error(exc)
-        except (click.Abort, Interrupted) as exc:
-            where = exc.where if isinstance(exc, Interrupted) else prog_name or "bottlecalc"
-            click.echo(f"{where}: interrupted (Ctrl-C)", err=True)
+        except click.Abort as exc:  # click's own (a prompt, parsing) names no command
+            click.echo(f"{str(exc) or prog_name or 'bottlecalc'}: interrupted (Ctrl-C)", err=True)
             sys.exit(INTERRUPTED)
         except CommandFailed as failed:
             _failure(failed)

@@ -13,27 +13,22 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
 from bottlecalc.analytic import DType
 from bottlecalc.cli.main import DEBUG_KEY
-from bottlecalc.cli.output import FileNames, OutputPath
+from bottlecalc.cli.output import OutputPath
 from bottlecalc.presets import PRESETS
 from bottlecalc.report.render import Registry, choices
 from bottlecalc.spec import BlockConfig, InputShape, StrideOn
 
 F = TypeVar("F", bound=Callable[..., Any])
-if TYPE_CHECKING:  # click >= 8.2 types ParamType by its value; older clicks cannot subscript it
+if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from bottlecalc.timed import TimeOptions
-
-    _PathType = click.ParamType[Path]
-else:
-    _PathType = click.ParamType
 T = TypeVar("T")
 Decorator = Callable[[Any], Any]
 
@@ -71,21 +66,6 @@ class BlockOptions(Generic[T]):
         return BlockConfig(in_channels, mid, out_channels=self.out_channels,
                            expansion=self.expansion, stride=self.stride, groups=self.groups,
                            stride_on=self.stride_on, bn=self.bn, bias=self.bias, shape=shape)
-
-
-class ReadPath(FileNames, _PathType):
-    """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
-
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Path:
-        text = value if isinstance(value, str) else os.fsdecode(value)
-        if not text.strip() or "\0" in text:
-            self.fail(f"{text!r} is not a file name", param, ctx)
-        if os.path.isdir(text):  # False, not OSError, for a name too long to look up
-            self.fail(f"{text!r} is a directory", param, ctx)
-        return Path(text)
 
 
 BLOCK_FIELDS = tuple(f.name for f in fields(BlockOptions))
@@ -304,9 +284,10 @@ def _time_decorators(own_dtype: bool) -> list[Decorator]:
     return decorators
 
 
-def time_options(*, own_dtype: bool) -> Callable[[F], F]:
+def time_options(*, own_dtype: bool, layers: bool = False) -> Callable[[F], F]:
     """--time, --device, --threads (and --dtype unless the command has its own); the command
-    gets ``timing=``: a :class:`TimeOptions`, or None without --time."""
+    gets ``timing=``: a :class:`TimeOptions` (timing each layer too with ``layers``), or
+    None without --time."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -314,16 +295,16 @@ def time_options(*, own_dtype: bool) -> Callable[[F], F]:
             fields = (*TIME_FIELDS, "dtype") if own_dtype else TIME_FIELDS
             raw = {name: kwargs.pop(name) for name in fields}
             dtype = raw["dtype"] if own_dtype else kwargs["dtype"]
-            return func(timing=time_plan(raw, dtype, no_measure=kwargs.get("no_measure")),
-                        **kwargs)
+            timing = time_plan(raw, dtype, no_measure=kwargs.get("no_measure"), layers=layers)
+            return func(timing=timing, **kwargs)
 
         return apply_options(wrapper, _time_decorators(own_dtype))  # type: ignore[return-value]
 
     return decorate
 
 
-def time_plan(raw: dict[str, Any], dtype: str | None, *,
-              no_measure: bool | None) -> TimeOptions | None:
+def time_plan(raw: dict[str, Any], dtype: str | None, *, no_measure: bool | None,
+              layers: bool) -> TimeOptions | None:
     """The --time options as typed; the others apply only with --time."""
     stray = [f"--{name}" for name, value in raw.items() if name != "time" and value is not None]
     if not raw["time"]:
@@ -336,7 +317,7 @@ def time_plan(raw: dict[str, Any], dtype: str | None, *,
     from bottlecalc.timed import TimeOptions  # only --time builds --time's records
 
     return TimeOptions(device=raw["device"] or "cpu", dtype=DType(dtype or DType.FLOAT32),
-                       threads=raw["threads"])
+                       threads=raw["threads"], layers=layers)
 
 
 def _fits_the_machine(threads: int | None) -> None:

@@ -86,8 +86,15 @@ else:
     _PathType = click.ParamType
 
 
-class FileNames:
-    """Shell completion of a file option: file names."""
+class FileName(_PathType):
+    """A file option: the shell completes file names, and a name is read as text."""
+
+    name = "file"
+
+    @staticmethod
+    def text(value: Any) -> str:
+        """The name as typed (click gives bytes for a name that is not valid UTF-8)."""
+        return value if isinstance(value, str) else os.fsdecode(value)
 
     def shell_complete(self, ctx: click.Context, param: click.Parameter,
                        incomplete: str) -> list[CompletionItem]:
@@ -97,14 +104,25 @@ class FileNames:
         return [CompletionItem(incomplete, type="file")]
 
 
-class OutputPath(FileNames, _PathType):
+class ReadPath(FileName):
+    """A file to read, named sanely (click's own Path type fails on a NUL byte)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        text = self.text(value)
+        if not text.strip() or "\0" in text:
+            self.fail(f"{text!r} is not a file name", param, ctx)
+        if os.path.isdir(text):  # False, not OSError, for a name too long to look up
+            self.fail(f"{text!r} is a directory", param, ctx)
+        return Path(text)
+
+
+class OutputPath(FileName):
     """A file to write, checked at parse time; ``-`` is stdout (None) where ``dash``.
 
     ``formats``: the only formats this option writes; a name whose extension says
     another is refused (``strict``: the extension must name one of them).
     """
-
-    name = "file"
 
     def __init__(self, *, dash: bool = True, formats: tuple[str, ...] = (),
                  strict: bool = False) -> None:
@@ -112,7 +130,7 @@ class OutputPath(FileNames, _PathType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Path | None:
-        text = value if isinstance(value, str) else os.fsdecode(value)
+        text = self.text(value)
         if text == "-" and self.dash:
             return None
         problem = "stdout (-) is not a file here" if text == "-" else path_problem(text)
@@ -124,9 +142,7 @@ class OutputPath(FileNames, _PathType):
 
     def _format_problem(self, path: Path) -> str | None:
         implied = implied_format(path)
-        if not self.formats or (implied is None and not self.strict):
-            return None
-        if implied in self.formats:
+        if not self.formats or implied in self.formats or (implied is None and not self.strict):
             return None
         wanted = " or ".join(f".{f}" for f in self.formats)
         return f"this option writes {'/'.join(self.formats)}: the name must end in {wanted}"

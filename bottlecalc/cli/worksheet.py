@@ -12,7 +12,7 @@ import click
 
 from bottlecalc.budget.text import one_line
 from bottlecalc.cli import options
-from bottlecalc.cli.compare import KINDS
+from bottlecalc.cli.compare import KINDS, parse_blocks
 from bottlecalc.cli.output import OutputPath, emit, same_file, write_file
 from bottlecalc.errors import BottlecalcError, SpecError
 from bottlecalc.report.handout.i18n import Lang
@@ -45,14 +45,6 @@ class SheetConfig:
     shape: InputShape
 
 
-def parse_kinds(text: str) -> tuple[Kind, ...]:
-    names = [name.strip().lower() for name in text.split(",")]
-    for name in names:
-        if name not in KINDS:
-            raise SpecError(f"--blocks: unknown block {name!r}; choose from {', '.join(KINDS)}")
-    return tuple(dict.fromkeys(KINDS[name] for name in names))
-
-
 def sheet_config(*, seed: int, blocks: str, widths: str, level: str, lang: str, count: int,
                  size: str) -> SheetConfig:
     if not 1 <= count <= MAX_EXERCISES:
@@ -61,7 +53,8 @@ def sheet_config(*, seed: int, blocks: str, widths: str, level: str, lang: str, 
     if any(w < 4 for w in values):
         raise SpecError(f"--in: widths of at least 4 make a bottleneck (mid = in / 4), got "
                         f"{widths!r}")
-    return SheetConfig(seed, parse_kinds(blocks), values, Level(level), Lang(lang), count,
+    kinds = tuple(dict.fromkeys(parse_blocks(blocks, least=1)))  # each once, in order
+    return SheetConfig(seed, kinds, values, Level(level), Lang(lang), count,
                        InputShape.parse(size))
 
 

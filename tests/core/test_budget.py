@@ -18,7 +18,6 @@ from bottlecalc.budget.model import (
     Outcome,
     Status,
     Verdict,
-    exit_code,
 )
 from bottlecalc.budget.numbers import parse_count, parse_tolerance
 from bottlecalc.budget.targets import Kind, resolve
@@ -130,10 +129,10 @@ def outcome(*vs: Verdict, error: str | None = None) -> Outcome:
 def test_exit_codes_rank_errors_over_failures() -> None:
     ok, bad = outcome(verdict(10, 9)), outcome(verdict(10, 11))
     broken = outcome(error="cannot import x")
-    assert exit_code((ok,)) == 0
-    assert exit_code((ok, outcome(verdict(100, 104, tolerance=5)))) == 0
-    assert exit_code((ok, bad)) == 1
-    assert exit_code((bad, broken)) == 3
+    assert CheckReport((ok,)).exit_code == 0
+    assert CheckReport((ok, outcome(verdict(100, 104, tolerance=5)))).exit_code == 0
+    assert CheckReport((ok, bad)).exit_code == 1
+    assert CheckReport((bad, broken)).exit_code == 3
     assert CheckReport((ok, bad, broken)).count(Status.FAIL) == 1
 
 
