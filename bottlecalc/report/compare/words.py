@@ -107,11 +107,6 @@ def _ratio_text(base: BlockResult, block: BlockResult) -> str:
     return f"{block.spec.kind}: {conv}, {macs} ({params}) than the {base.spec.kind} block"
 
 
-def ratio_line(result: CompareResult) -> str:
-    """The last block against the first: the article's one line."""
-    return _ratio_text(result.blocks[0], result.blocks[-1])
-
-
 def unsupported_note(block: BlockResult) -> str | None:
     ops = block.measured.fvcore_unsupported
     if not ops:
