@@ -14,7 +14,7 @@ from bottlecalc import __version__
 from bottlecalc.analytic import Counts, Layer, Op
 from bottlecalc.report import timing
 from bottlecalc.report.diagram.model import BlockDiagram, Labels, block_diagram
-from bottlecalc.report.handout.i18n import Lang, strings
+from bottlecalc.report.handout.i18n import STRINGS, Lang
 from bottlecalc.report.handout.yolo import YoloSection, build_yolo
 from bottlecalc.report.numbers import exact, shape_text
 from bottlecalc.report.sweep.svg import ChartText
@@ -42,7 +42,7 @@ class Handout:
 
     @property
     def text(self) -> Mapping[str, str]:
-        return strings(self.lang)
+        return STRINGS[self.lang]
 
     @property
     def diagrams(self) -> tuple[BlockDiagram, ...]:
@@ -63,7 +63,7 @@ def build_handout(result: CompareResult, sweep: Sweep, *, title: str | None = No
     """Gather the page's data: the user's comparison, the lesson block and the sweep (and,
     with ``yolo``, YOLO's blocks at the same widths)."""
     lesson = analytic_result(lesson_spec(), InputShape(ARTICLE_SIZE, ARTICLE_SIZE))
-    return Handout(title=title or strings(lang)["title"], lang=lang, result=result,
+    return Handout(title=title or STRINGS[lang]["title"], lang=lang, result=result,
                    lesson=lesson, sweep=sweep, yolo=build_yolo(result) if yolo else None)
 
 
@@ -82,7 +82,7 @@ def subtitle(h: Handout) -> str:
 
 Count = Callable[[Counts], int]
 ROWS: tuple[tuple[str, Count], ...] = (
-    ("row_conv", lambda c: c.conv), ("row_bn", lambda c: c.bn),
+    ("conv_weights_article", lambda c: c.conv), ("row_bn", lambda c: c.bn),
     ("row_shortcut", lambda c: c.shortcut), ("row_total", lambda c: c.total),
     ("row_macs", lambda c: c.macs), ("row_macs_bn", lambda c: c.fvcore),
     ("row_flops", lambda c: c.flops),
@@ -133,17 +133,17 @@ def sum_lines(h: Handout, block: BlockResult) -> list[str]:
     parts = " + ".join(exact(n) for n in (c.conv, c.bn, c.bias, c.shortcut))
     macs = " + ".join(exact(layer.macs) for layer in block.layers if layer.macs)
     return [
-        f"{t['sum_conv']}: {exact(c.conv)}",
+        f"{t['conv_weights']}: {exact(c.conv)}",
         f"{t['sum_total']}: {parts} = {exact(c.total)}",
         f"{t['sum_macs']}: {macs} = {exact(c.macs)}",
-        f"{t['sum_flops']}: 2 x {exact(c.macs)} = {exact(c.flops)}",
+        f"{t['flops_are_2_macs']}: 2 x {exact(c.macs)} = {exact(c.flops)}",
     ]
 
 
 def flops_lines(h: Handout) -> list[str]:
     block, t = h.result.blocks[-1], h.text
     c = block.counts
-    lines = [t["flops_mac"], t["flops_flop"],
+    lines = [t["mac"], t["flop"],
              t["flops_example"].format(macs=exact(c.macs), flops=exact(c.flops))]
     if block.measured.torch_flops is not None:
         lines.append(t["flops_torch"].format(torch=exact(block.measured.torch_flops)))
@@ -179,7 +179,7 @@ def lesson_texts(h: Handout) -> dict[str, str]:
 
 def chart_text(h: Handout) -> ChartText:
     t = h.text
-    return ChartText(x_label=t["axis_mid"], params=t["axis_params"], macs=t["axis_macs"],
+    return ChartText(x_label=t["mid_axis"], params=t["axis_params"], macs=t["macs_axis"],
                      basic=t["basic"], bottleneck=t["bottleneck"])
 
 
