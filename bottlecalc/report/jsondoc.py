@@ -19,8 +19,6 @@ from bottlecalc.timed import Machine, Roofline, Timing
 # The version changes only when a key is removed or changes meaning (check 2: a max-macs
 # check is held against the complete MAC count, no longer fvcore's).
 SCHEMA_VERSIONS = {"compare": 1, "network": 1, "check": 2, "sweep": 1, "scaling": 1}
-# Where the schemas are published: their ``$id`` is this URL plus the file name.
-SCHEMA_URL = "https://raw.githubusercontent.com/bottlecalc/bottlecalc/main/bottlecalc/schemas/"
 
 
 def header(command: str) -> dict[str, Any]:
@@ -31,11 +29,6 @@ def header(command: str) -> dict[str, Any]:
 def schema_file(command: str) -> str:
     """The JSON Schema's file name in ``bottlecalc/schemas/``: ``compare.v1.schema.json``."""
     return f"{command}.v{SCHEMA_VERSIONS[command]}.schema.json"
-
-
-def schema_id(command: str) -> str:
-    """The ``$id`` of ``command``'s JSON Schema."""
-    return SCHEMA_URL + schema_file(command)
 
 
 def schema_text(command: str) -> str:

@@ -64,7 +64,7 @@ def test_markdown_by_suffix_and_chinese(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"# {ZH['title']}")
-    assert f"| {ZH['row_conv']} | 1,179,648 | 69,632 |" in text
+    assert "| 卷积权重（原文的算法） | 1,179,648 | 69,632 |" in text  # noqa: RUF001 (Chinese punctuation)
 
 
 def test_format_overrides_suffix_and_stdout_is_html() -> None:

@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import bottlecalc
-from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file, schema_id, schema_text
+from bottlecalc.report.jsondoc import SCHEMA_VERSIONS, schema_file, schema_text
 
 PACKAGE = Path(bottlecalc.__file__).parent
 GOLDEN = Path(__file__).parent.parent / "golden" / "outputs"
@@ -50,8 +50,8 @@ def test_schema_is_valid_draft_2020_12(command: str) -> None:
 @pytest.mark.parametrize("command", sorted(SCHEMA_VERSIONS))
 def test_schema_names_its_document_and_version(command: str) -> None:
     found = schema(command)
-    assert found["$id"] == schema_id(command)
-    assert found["$id"].endswith(f"/{command}.v{SCHEMA_VERSIONS[command]}.schema.json")
+    assert found["$id"] == ("https://raw.githubusercontent.com/bottlecalc/bottlecalc/main/"
+                            f"bottlecalc/schemas/{command}.v{SCHEMA_VERSIONS[command]}.schema.json")
     assert found["properties"]["schema"] == {"const": f"bottlecalc.{command}"}
     assert found["properties"]["version"] == {"const": SCHEMA_VERSIONS[command]}
     assert f"version {SCHEMA_VERSIONS[command]})" in found["title"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
 from bottlecalc.budget.text import one_line
-from bottlecalc.report.check.words import WORD, outcome_lines, title
+from bottlecalc.report.check.words import WORD, outcome_text
 from bottlecalc.report.render import RenderOptions
 
 # A failed or unmeasured budget is an error annotation; the rest inform.
@@ -35,5 +35,5 @@ def annotation(outcome: Outcome, source: str | None, baseline: str | None = None
         props += [f"file={escape_property(source)}", f"line={outcome.budget.line}"]
     head = f"bottlecalc {one_line(outcome.budget.name)}: {WORD[outcome.status]}"
     props.append(f"title={escape_property(head)}")
-    message = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
-    return f"::{LEVEL[outcome.status]} {','.join(props)}::{escape_data(message)}"
+    message = escape_data(outcome_text(outcome, baseline))
+    return f"::{LEVEL[outcome.status]} {','.join(props)}::{message}"

@@ -6,13 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from bottlecalc.budget.model import CheckReport, Outcome, Status
-from bottlecalc.report.check.words import (
-    error_text,
-    outcome_lines,
-    title,
-    top_lines,
-    verdict_line,
-)
+from bottlecalc.report.check.words import error_text, outcome_text, top_lines, verdict_line
 from bottlecalc.report.render import RenderOptions
 
 
@@ -49,7 +43,7 @@ def xml_safe(text: str) -> str:
 
 def cases(outcome: Outcome, baseline: str | None = None) -> list[ET.Element]:
     classname = f"bottlecalc.budgets.{outcome.budget.name}"
-    details = "\n".join([title(outcome), *outcome_lines(outcome, baseline)])
+    details = outcome_text(outcome, baseline)
     if outcome.error is not None:
         case = ET.Element("testcase", classname=classname, name="measure")
         ET.SubElement(case, "error", message=error_text(outcome.error),

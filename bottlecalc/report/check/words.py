@@ -156,9 +156,11 @@ def facts(outcome: Outcome, baseline: str | None = None) -> list[str]:
             *([] if measured is None else [measured]), *detail_lines(outcome)]
 
 
-def outcome_lines(outcome: Outcome, baseline: str | None = None) -> list[str]:
-    """The verdicts, then the :func:`facts`."""
-    return [verdict_line(v) for v in outcome.verdicts] + facts(outcome, baseline)
+def outcome_text(outcome: Outcome, baseline: str | None = None) -> str:
+    """The budget's :func:`title`, its verdicts, then the :func:`facts`: a line each (a
+    GitHub annotation's message, a JUnit case's details)."""
+    verdicts = [verdict_line(v) for v in outcome.verdicts]
+    return "\n".join([title(outcome), *verdicts, *facts(outcome, baseline)])
 
 
 def summary(report: CheckReport) -> str:

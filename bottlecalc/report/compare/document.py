@@ -13,7 +13,7 @@ from bottlecalc.report import document as doc
 from bottlecalc.report import glossary
 from bottlecalc.report.compare import words
 from bottlecalc.report.numbers import exact, human, shape_text
-from bottlecalc.report.words import MARK
+from bottlecalc.report.words import MARK, routes_line
 
 if TYPE_CHECKING:
     from bottlecalc.report.render import RenderOptions
@@ -35,12 +35,6 @@ def figure(n: int | None, mark: bool | None = None) -> str:
     return f"{exact(n)}{suffix}\n{human(n)}"
 
 
-def title(result: CompareResult) -> str:
-    spec, shape = result.blocks[-1].spec, result.shape
-    input_dims = f"{shape.batch}x{spec.in_channels}x{shape.height}x{shape.width}"
-    return f"{words.title(result)}; input {input_dims}"
-
-
 def _row(block: BlockResult, result: CompareResult) -> tuple[str, ...]:
     c, m = block.counts, block.measured
     name = f"{block.spec.kind}\n{words.describe(block).replace(', ', chr(10))}"
@@ -59,7 +53,7 @@ def summary(result: CompareResult) -> doc.Sheet:
     columns = (doc.Column("block", right=False, detail=True),
                *(doc.Column(name, short=short, detail=True) for name, short in names))
     return doc.Sheet(columns, tuple(_row(block, result) for block in result.blocks),
-                     title=title(result), look=doc.Look.BOXED_RULED, turn=True, heading=2)
+                     title=words.title(result), look=doc.Look.BOXED_RULED, turn=True, heading=2)
 
 
 def plain(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, keys: int = 1,
@@ -98,7 +92,8 @@ def derivation(block: BlockResult) -> list[doc.Block]:
 def ending(result: CompareResult) -> list[doc.Block]:
     """Whether the routes agree, the legend and the notes (with --time, the timing's)."""
     blocks: list[doc.Block] = [
-        doc.Prose(words.agreement_line(result), doc.Kind.VERDICT, good=result.all_agree),
+        doc.Prose(routes_line(result.blocks, measured=result.measured), doc.Kind.VERDICT,
+                  good=result.all_agree),
         doc.Prose(glossary.COMPARE_LEGEND, doc.Kind.LEGEND),
         doc.List(tuple(words.footnotes(result)))]
     if result.machine is not None:

@@ -36,21 +36,16 @@ def compare_dict(result: CompareResult) -> dict[str, Any]:
 
 def block_dict(block: BlockResult, machine: Machine | None = None, *,
                train: bool = False) -> dict[str, Any]:
-    """One entry of ``blocks``; with ``--time`` (a ``machine``) also ``time`` and
-    ``roofline``, for the block and for each of its layers; with ``--pass train`` also
-    ``flops.train``."""
-    entry = counted_dict(block)
+    """One entry of ``blocks``; a YOLO block's also ``yolo``; with ``--time`` (a ``machine``)
+    also ``time`` and ``roofline``, for the block and for each of its layers; with ``--pass
+    train`` also ``flops.train``."""
+    entry = counts_dict(block)
+    if block.spec.is_yolo:
+        entry["yolo"] = yolo_dict(block)
     if train:
         jsondoc.add_train(entry, block)
     entry.update(jsondoc.timed_dict(block, machine))
     jsondoc.add_timed_layers(entry["layers"], block, machine)
-    return entry
-
-
-def counted_dict(block: BlockResult) -> dict[str, Any]:
-    entry = _counted(block)
-    if block.spec.is_yolo:
-        entry["yolo"] = yolo_dict(block)
     return entry
 
 
@@ -69,7 +64,9 @@ def yolo_dict(block: BlockResult) -> dict[str, Any]:
     }
 
 
-def _counted(block: BlockResult) -> dict[str, Any]:
+def counts_dict(block: BlockResult) -> dict[str, Any]:
+    """The block as specified and counted by every route (its entry before the options'
+    extras)."""
     spec, c, m = block.spec, block.counts, block.measured
     return {
         "kind": str(spec.kind), "in": spec.in_channels, "mid": spec.mid,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bottlecalc.analytic import Layer, Op, numel, ratio
 from bottlecalc.report.numbers import fmt
-from bottlecalc.report.words import NO_MEASURE, routes_line
+from bottlecalc.report.words import NO_MEASURE
 from bottlecalc.results import (
     AssumedMid,
     BlockResult,
@@ -67,24 +67,22 @@ def _projection_text(note: Projection, text: Mapping[str, str]) -> str:
                                           stride=note.stride, why=text["note_and"].join(why))
 
 
-def is_article_pair(result: CompareResult) -> bool:
-    return tuple(b.spec.kind for b in result.blocks) == ARTICLE_PAIR
-
-
 def title(result: CompareResult) -> str:
-    """'Basic vs bottleneck block: in 256, mid 64, out 256' for the article's pair; other
-    blocks are named in order, the first being the baseline."""
-    spec = result.blocks[-1].spec
+    """'Basic vs bottleneck block: in 256, mid 64, out 256; input 1x256x56x56' for the
+    article's pair; other blocks are named in order, the first being the baseline."""
+    spec, shape = result.blocks[-1].spec, result.shape
     stride = f", stride {spec.stride}" if spec.stride != 1 else ""
     groups = f", groups {spec.groups}" if spec.groups != 1 else ""
-    if is_article_pair(result):
+    input_dims = f"; input {shape.batch}x{spec.in_channels}x{shape.height}x{shape.width}"
+    if tuple(b.spec.kind for b in result.blocks) == ARTICLE_PAIR:
         return (f"Basic vs bottleneck block: in {spec.in_channels}, mid {spec.mid}, "
-                f"out {spec.out_channels}{stride}{groups}")
+                f"out {spec.out_channels}{stride}{groups}{input_dims}")
     kinds = [b.spec for b in result.blocks]
     names = " vs ".join(str(k.kind) for k in kinds)
     mids = [k.mid for k in kinds if k.kind is BlockKind.BOTTLENECK]
     mid = f", mid {mids[0]}" if mids else ""
-    return f"{names}: in {spec.in_channels}{mid}, out {spec.out_channels}{stride}{groups}"
+    return (f"{names}: in {spec.in_channels}{mid}, out {spec.out_channels}{stride}{groups}"
+            f"{input_dims}")
 
 
 def _times(r: float, what: str) -> str:
@@ -105,11 +103,6 @@ def _ratio_text(base: BlockResult, block: BlockResult) -> str:
                                                                           "MACs")
     params = _times(ratio(a.total, b.total), "parameters in all")
     return f"{block.spec.kind}: {conv}, {macs} ({params}) than the {base.spec.kind} block"
-
-
-def ratio_line(result: CompareResult) -> str:
-    """The last block against the first: the article's one line."""
-    return _ratio_text(result.blocks[0], result.blocks[-1])
 
 
 def unsupported_note(block: BlockResult) -> str | None:
@@ -157,10 +150,6 @@ def footnotes(result: CompareResult) -> list[str]:
     if not result.measured:
         notes.append(NO_MEASURE)
     return notes
-
-
-def agreement_line(result: CompareResult) -> str:
-    return routes_line(result.blocks, measured=result.measured)
 
 
 def describe(block: BlockResult) -> str:

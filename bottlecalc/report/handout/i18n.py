@@ -10,20 +10,10 @@ test checks both. No count is ever part of these strings (only fixed facts such 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from bottlecalc.report.compare.words import NOTE_TEXT
 from bottlecalc.report.glossary import TERMS, Lang
 
-__all__ = ["EN", "STRINGS", "ZH", "Lang", "strings"]
-
-
-# The handout's keys that hold a shared term (:data:`~bottlecalc.report.glossary.TERMS`).
-FROM_TERMS = dict(
-    agree="agree", disagree="disagree", row_conv="conv_weights_article", sum_conv="conv_weights",
-    sum_flops="flops_are_2_macs", axis_macs="macs_axis", axis_mid="mid_axis", flops_mac="mac",
-    flops_flop="flop",
-)
+__all__ = ["EN", "STRINGS", "ZH", "Lang"]
 
 EN: dict[str, str] = {
     "title": "Why a bottleneck block is cheap",
@@ -315,10 +305,7 @@ ZH: dict[str, str] = {
     "note_bottleneck": "瓶颈块",
 }
 
-STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
-for _lang, _text in STRINGS.items():
-    _text.update({key: TERMS[_lang][term] for key, term in FROM_TERMS.items()})
-
-
-def strings(lang: Lang) -> Mapping[str, str]:
-    return STRINGS[lang]
+# Each language's whole table: the terms the handout shares with others
+# (:data:`~bottlecalc.report.glossary.TERMS`, read under their glossary names), then its own.
+STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: {**TERMS[Lang.EN], **EN},
+                                       Lang.ZH: {**TERMS[Lang.ZH], **ZH}}

@@ -5,22 +5,33 @@ Markdown formats are this document drawn by the rich and Markdown writers."""
 from __future__ import annotations
 
 from bottlecalc.report import document as doc
-from bottlecalc.report import extra, glossary
-from bottlecalc.report.numbers import human
+from bottlecalc.report import extra, glossary, timing
+from bottlecalc.report.numbers import fmt, human
 from bottlecalc.report.render import RenderOptions
-from bottlecalc.report.sweep.words import AXIS_LABELS, HEADER, TIMED_HEADER, row, time_notes, title
+from bottlecalc.report.sweep.svg import AXIS_LABELS
 from bottlecalc.report.timing import duration
 from bottlecalc.report.writers import markdown, rich
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint
+from bottlecalc.timed import Timing
 
-# The terminal's headers, narrower than HEADER's (same order)
-SHORT = ("basic\nparams", "bottleneck\nparams", "x\nfewer", "basic\nMACs", "bottleneck\nMACs",
-         "x\nfewer")
+# (header, the terminal's narrower one) of the count columns
+HEADER = (("basic params", "basic\nparams"), ("bottleneck params", "bottleneck\nparams"),
+          ("x fewer params", "x\nfewer"), ("basic MACs", "basic\nMACs"),
+          ("bottleneck MACs", "bottleneck\nMACs"), ("x fewer MACs", "x\nfewer"))
+TIMED_HEADER = ("basic time", "bottleneck time", "x faster (measured)")  # --time
+
+
+def title(sweep: Sweep) -> str:
+    c = sweep.config
+    fixed = {"in": c.in_channels, "mid": c.mid, "out": c.out_channels, "stride": c.stride}
+    shown = ", ".join(f"{k} {v}" for k, v in fixed.items()
+                      if v is not None and k != str(sweep.axis))
+    return f"Sweep of --{sweep.axis} ({shown}): basic vs bottleneck, analytic counts"
 
 
 def sheet(sweep: Sweep) -> doc.Sheet:
-    names = [*zip(HEADER, SHORT, strict=True)]
+    names = list(HEADER)
     if sweep.machine is not None:
         names += [(name, name.replace(" ", "\n", 1)) for name in TIMED_HEADER]
     columns = (doc.Column(AXIS_LABELS[sweep.axis], short=sweep.axis.option),
@@ -29,9 +40,30 @@ def sheet(sweep: Sweep) -> doc.Sheet:
                      title=title(sweep), look=doc.Look.BOXED)
 
 
+def row(point: SweepPoint) -> list[str]:
+    """The swept value, both blocks' parameters and MACs, the ratios (and --time's times)."""
+    a, b, r = point.basic, point.bottleneck, point.result.ratios()
+    cells = [str(point.value), fmt(a.total), fmt(b.total), f"{r['params']:.1f}",
+             fmt(a.macs), fmt(b.macs), f"{r['macs']:.1f}"]
+    return cells + timed_cells(point) if point.result.machine is not None else cells
+
+
+def timed_cells(point: SweepPoint) -> list[str]:
+    """[basic time, bottleneck time, how many times faster the bottleneck ran]."""
+    speedup = point.result.speedup
+    return [*(_seen(point.timing(kind)) for kind in BlockKind),
+            timing.times(speedup) if speedup is not None else "—"]
+
+
+def _seen(measured: Timing | None) -> str:
+    if measured is None:
+        return "—"
+    return duration(measured.median_s) + ("\nnoisy" if measured.noisy else "")
+
+
 def _seconds(point: SweepPoint, kind: BlockKind) -> float:
-    timing = point.timing(kind)
-    return timing.median_s if timing is not None else 0.0
+    measured = point.timing(kind)
+    return measured.median_s if measured is not None else 0.0
 
 
 def macs_chart(sweep: Sweep) -> extra.Chart:
@@ -51,9 +83,11 @@ def time_chart(sweep: Sweep) -> extra.Chart:
 
 
 def build(sweep: Sweep) -> doc.Document:
-    timed: list[doc.Block] = [] if sweep.machine is None else [
-        time_chart(sweep), doc.Prose(glossary.TIME_LEGEND, doc.Kind.LEGEND),
-        doc.List(tuple(time_notes(sweep)))]
+    timed: list[doc.Block] = []
+    if sweep.machine is not None:  # --time: the machine, and whether it was busy or noisy
+        blocks = [block for point in sweep.points for block in point.result.blocks]
+        timed = [time_chart(sweep), doc.Prose(glossary.TIME_LEGEND, doc.Kind.LEGEND),
+                 doc.List(tuple(timing.time_notes(blocks, sweep.machine)))]
     return doc.Document((sheet(sweep), macs_chart(sweep), *timed,
                          doc.Prose(glossary.SWEEP_LEGEND, doc.Kind.LEGEND)))
 

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bottlecalc.errors import BottlecalcError
-from bottlecalc.report.sweep.svg import COLORS, count_of, geometric
-from bottlecalc.report.sweep.words import AXIS_LABELS
+from bottlecalc.report.sweep.svg import AXIS_LABELS, COLORS, count_of, geometric
 from bottlecalc.report.timing import machine_line
 from bottlecalc.spec import BlockKind
 from bottlecalc.sweep import Sweep, SweepPoint

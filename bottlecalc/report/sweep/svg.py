@@ -12,9 +12,17 @@ from dataclasses import dataclass
 from html import escape
 
 from bottlecalc.analytic import Counts
+from bottlecalc.report.glossary import TERMS, Lang
 from bottlecalc.report.numbers import fmt
 from bottlecalc.spec import BlockKind
-from bottlecalc.sweep import Sweep
+from bottlecalc.sweep import Axis, Sweep
+
+# Axis titles with their unit, for the sweep's table and plots.
+AXIS_LABELS = {
+    Axis.IN: "input channels --in (channels)",
+    Axis.MID: TERMS[Lang.EN]["mid_axis"],
+    Axis.SIZE: "feature-map size --size (pixels per side)",
+}
 
 COLORS = {BlockKind.BASIC: "#d95f02", BlockKind.BOTTLENECK: "#1b7a9e"}
 PANEL_W, PANEL_H = 380, 270

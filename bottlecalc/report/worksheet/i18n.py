@@ -9,8 +9,6 @@ checks both. Counts are never part of these strings: they are filled in from bot
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from bottlecalc.report.glossary import Lang
 
 EN: dict[str, str] = {
@@ -98,7 +96,3 @@ ZH: dict[str, str] = {
 }
 
 STRINGS: dict[Lang, dict[str, str]] = {Lang.EN: EN, Lang.ZH: ZH}
-
-
-def strings(lang: Lang) -> Mapping[str, str]:
-    return STRINGS[lang]

@@ -18,7 +18,7 @@ from bottlecalc.report.compare.words import totals_text
 from bottlecalc.report.diagram.yolo import CLASS
 from bottlecalc.report.glossary import Lang
 from bottlecalc.report.numbers import fmt
-from bottlecalc.report.worksheet.i18n import strings
+from bottlecalc.report.worksheet.i18n import STRINGS
 from bottlecalc.results import BlockResult, analytic_result
 from bottlecalc.spec import YOLO_DEFAULTS, BlockKind, BlockSpec, InputShape, YoloKind, yolo_block
 
@@ -54,7 +54,7 @@ class Worksheet:
 
     @property
     def text(self) -> Mapping[str, str]:
-        return strings(self.lang)
+        return STRINGS[self.lang]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def translated(lines: Sequence[str], t: Mapping[str, str]) -> tuple[str, ...]:
 def make_worksheet(seed: int, kinds: Sequence[Kind], widths: Sequence[int], *, level: Level,
                    lang: Lang, count: int, shape: InputShape) -> Worksheet:
     """``count`` exercises; each kind of question comes round in turn, in a seeded order."""
-    d = Draw(random.Random(seed), tuple(kinds), tuple(widths), level, shape, strings(lang))
+    d = Draw(random.Random(seed), tuple(kinds), tuple(widths), level, shape, STRINGS[lang])
     types = [k for k in TYPES[level] if _possible(k, d.kinds)]
     d.rng.shuffle(types)
     exercises: list[Exercise] = []
