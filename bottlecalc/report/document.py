@@ -60,23 +60,6 @@ class Tone(StrEnum):
 
 
 @dataclass(frozen=True)
-class Heading:
-    """A heading; ``anchor`` names it for links (HTML's ``id``), ``typed`` says the user
-    typed its words (a ``--title``): Markdown escapes their markup so they cannot inject
-    links or HTML; a verdict's heading (``good`` set) opens with ✅ or ❌."""
-
-    text: str
-    level: int = 2
-    anchor: str = ""
-    typed: bool = False
-    good: bool | None = None
-
-    @property
-    def shown(self) -> str:
-        return self.text if self.good is None else f"{'✅' if self.good else '❌'} {self.text}"
-
-
-@dataclass(frozen=True)
 class Column:
     """A table column: its ``name``, and a ``short`` header for the terminal, where a
     column's width counts (it may break over lines: 'basic\\nMACs'); ``right``-aligned
@@ -148,8 +131,8 @@ def folded(text: str) -> str:
 
 
 
-# Any block: the four above, or one of report/extra.py's (not built unless drawn)
-Block: TypeAlias = "Heading | Sheet | Prose | List | extra.Extra"
+# Any block: the three above, or one of report/extra.py's (not built unless drawn)
+Block: TypeAlias = "Sheet | Prose | List | extra.Extra"
 
 
 @dataclass(frozen=True)

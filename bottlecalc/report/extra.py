@@ -1,9 +1,9 @@
-"""The blocks only some documents draw: charts (sweep), code, figures, rules and numbered
-entries (the handout and worksheet), comments and folded details (check's pull-request
-comment), and gaps (scaling's terminal layout).
+"""The blocks only some documents draw: headings (check, the handout and worksheet), charts
+(sweep), code, figures, rules and numbered entries (the handout and worksheet), comments and
+folded details (check's pull-request comment), and gaps (scaling's terminal layout).
 
-Apart from :mod:`bottlecalc.report.document`'s headings, sheets, prose and lists, which
-every command draws, so that a command drawing none of these does not build them at
+Apart from :mod:`bottlecalc.report.document`'s sheets, prose and lists, which every
+command draws, so that a command drawing none of these does not build them at
 start-up (each record costs its class's generated methods when the module is imported).
 """
 
@@ -14,6 +14,23 @@ from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from bottlecalc.report.document import Block, Sheet
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``anchor`` names it for links (HTML's ``id``), ``typed`` says the user
+    typed its words (a ``--title``): Markdown escapes their markup so they cannot inject
+    links or HTML; a verdict's heading (``good`` set) opens with ✅ or ❌."""
+
+    text: str
+    level: int = 2
+    anchor: str = ""
+    typed: bool = False
+    good: bool | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text if self.good is None else f"{'✅' if self.good else '❌'} {self.text}"
 
 
 @dataclass(frozen=True)
@@ -103,4 +120,4 @@ class Details:
     blocks: tuple[Block, ...]
 
 
-Extra: TypeAlias = Chart | Code | Figure | Rule | Entries | Comment | Details | Gap
+Extra: TypeAlias = Heading | Chart | Code | Figure | Rule | Entries | Comment | Details | Gap

@@ -100,7 +100,7 @@ def test_both_documents_hold_a_tone_per_cell() -> None:
             assert not sheet.tones or [len(t) for t in sheet.tones] == list(map(len, sheet.rows))
 
 
-PAGE = doc.Document((extra.Comment("a bot's marker"), doc.Heading("all good", level=3, good=True),
+PAGE = doc.Document((extra.Comment("a bot's marker"), extra.Heading("all good", level=3, good=True),
                      extra.Details("details", (doc.List(("one", "two")),)),
                      doc.Prose("small print", doc.Kind.FOOTNOTE)))
 

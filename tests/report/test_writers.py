@@ -20,7 +20,7 @@ SHEET = doc.Sheet(COLUMNS, (("conv1", "16,384", "3,211,264"), ("conv2 <a|b>", "3
 CHART = extra.Chart("MACs by layer", ("basic", "bottleneck"),
                   (extra.Bars("64", (4.0, 1.0), ("4 M", "1 M")),))
 DOCUMENT = doc.Document((
-    doc.Heading("A block"), SHEET, CHART,
+    extra.Heading("A block"), SHEET, CHART,
     doc.Prose("4.0x fewer MACs", doc.Kind.RATIO),
     doc.Prose("MAC = one multiply-accumulate", doc.Kind.LEGEND),
     doc.List(("busy machine", "noisy times")),

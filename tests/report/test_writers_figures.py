@@ -15,8 +15,8 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" class="drawn" width="10" height="
 SHEET = doc.Sheet((doc.Column("mid", right=False), doc.Column("MACs")),
                   (("16", "32,915,456"), ("64", "218,365,952")))
 DOCUMENT = doc.Document((
-    doc.Heading("A <b> [link](x) *title*", level=1, typed=True),
-    doc.Heading("Why", anchor="why"),
+    extra.Heading("A <b> [link](x) *title*", level=1, typed=True),
+    extra.Heading("Why", anchor="why"),
     extra.Code("x = f(a < b)\n    y", "python"),
     extra.Figure(SVG, text="in -> 3x3 -> out"),
     extra.Figure(SVG, sheet=SHEET),
@@ -94,7 +94,7 @@ def test_rich_numbers_entries() -> None:
 
 
 def test_page_wraps_the_body_with_its_language_title_and_styles() -> None:
-    page = html.page(doc.Document((doc.Heading("Hi", level=1),)), title="A <b>", lang="zh-CN",
+    page = html.page(doc.Document((extra.Heading("Hi", level=1),)), title="A <b>", lang="zh-CN",
                      css="h1 { color: red; }")
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">')
     assert "<title>A &lt;b&gt;</title>\n<style>h1 { color: red; }</style>" in page

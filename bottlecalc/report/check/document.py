@@ -83,14 +83,14 @@ def comment(report: CheckReport) -> doc.Document:
                          doc.Prose(CHECK_LEGEND, doc.Kind.FOOTNOTE)))
 
 
-def headline(report: CheckReport) -> doc.Heading:
+def headline(report: CheckReport) -> extra.Heading:
     n = len(report.outcomes)
     failed = [one_line(o.budget.name) for o in report.outcomes
               if o.status in (Status.FAIL, Status.ERROR)]
     if failed:
-        return doc.Heading(f"bottlecalc check: {len(failed)} of {n} budgets failed "
+        return extra.Heading(f"bottlecalc check: {len(failed)} of {n} budgets failed "
                            f"({', '.join(failed)})", level=3, good=False)
-    return doc.Heading(f"bottlecalc check: {n} budget{'s' if n != 1 else ''} within budget",
+    return extra.Heading(f"bottlecalc check: {n} budget{'s' if n != 1 else ''} within budget",
                        level=3, good=True)
 
 

@@ -63,7 +63,7 @@ def sheet(head: list[str], rows: list[list[str]], *, words: int = 1) -> doc.Shee
 
 def section(anchor: str, title: str, intro: str = "") -> Blocks:
     """A section's heading (``anchor`` links to it: ``#lesson``) and its first paragraph."""
-    return [doc.Heading(title, anchor=anchor), *([doc.Prose(intro)] if intro else [])]
+    return [extra.Heading(title, anchor=anchor), *([doc.Prose(intro)] if intro else [])]
 
 
 def diagrams(h: Handout, blocks: tuple[BlockResult, ...]) -> extra.Figure:
@@ -81,7 +81,7 @@ def header(h: Handout) -> Blocks:
     dims = shape_text([shape.batch, spec.in_channels, shape.height, shape.width])
     subtitle = h.text["subtitle"].format(inp=spec.in_channels, mid=spec.mid,
                                          out=spec.out_channels, shape=dims)
-    return [doc.Heading(h.title.replace("\n", " "), level=1, typed=True),
+    return [extra.Heading(h.title.replace("\n", " "), level=1, typed=True),
             doc.Prose(subtitle, doc.Kind.LEGEND),
             doc.Prose(ratio_text(h), doc.Kind.RATIO)]
 
@@ -129,7 +129,7 @@ def time(h: Handout) -> Blocks:
              speed_chart(h, machine), doc.Prose(t["time_roofline"])]
     for block in h.result.blocks:
         rows = [_translated(h, row, bound=4) for row in timing.layer_rows(block, machine)]
-        parts += [doc.Heading(t["time_layers"].format(block=t[str(block.spec.kind)]), level=3),
+        parts += [extra.Heading(t["time_layers"].format(block=t[str(block.spec.kind)]), level=3),
                   sheet([t[key] for key in LAYER_TIME_HEAD], rows, words=2)]
     return parts
 
@@ -190,7 +190,7 @@ def derivation(h: Handout) -> Blocks:
     for block in h.result.blocks:
         rows = [[layer.name, shape_text(layer.out_shape), layer.formula, layer.macs_formula]
                 for layer in block.layers if layer.op in SHOWN_OPS]
-        parts += [doc.Heading(t[str(block.spec.kind)], level=3),
+        parts += [extra.Heading(t[str(block.spec.kind)], level=3),
                   sheet([t["layer"], t["shape"], t["params"], t["macs"]], rows, words=4),
                   doc.List(tuple(sum_lines(h, block)), doc.Kind.TEXT)]
     return parts

@@ -44,7 +44,7 @@ def sheet(ws: Worksheet) -> doc.Document:
                                  doc.Prose(t["answer"], doc.Kind.BLANK),
                                  doc.Prose(t["work"], doc.Kind.WORK)), data=(("kind", e.kind),))
                       for e in ws.exercises)
-    return doc.Document((doc.Heading(t["title"], level=1),
+    return doc.Document((extra.Heading(t["title"], level=1),
                          doc.Prose(t["name"], doc.Kind.LEGEND), meta(ws),
                          doc.Prose(t["intro"], doc.Kind.LEGEND),
                          extra.Entries(exercises, label="exercise")))
@@ -57,6 +57,6 @@ def key(ws: Worksheet) -> doc.Document:
                                  *([extra.Code("\n".join(e.derivation))] if e.derivation else [])),
                                 data=key_data(e))
                       for e in ws.exercises)
-    return doc.Document((doc.Heading(ws.text["key_title"], level=1), meta(ws),
+    return doc.Document((extra.Heading(ws.text["key_title"], level=1), meta(ws),
                          doc.Prose(ws.text["key_note"], doc.Kind.LEGEND),
                          extra.Entries(exercises, label="exercise")))

@@ -38,7 +38,7 @@ def chart(figure: extra.Chart) -> str:
     return sheet(doc.Sheet(columns, rows, title=figure.title))
 
 
-def heading(part: doc.Heading) -> str:
+def heading(part: extra.Heading) -> str:
     anchor = f' id="{escape(part.anchor)}"' if part.anchor else ""
     return f"<h{part.level}{anchor}>{_text(part.shown)}</h{part.level}>"
 
@@ -61,7 +61,7 @@ def entries(part: extra.Entries) -> str:
 
 
 def block(part: doc.Block) -> str:
-    if isinstance(part, doc.Heading):
+    if isinstance(part, extra.Heading):
         return heading(part)
     if isinstance(part, doc.Sheet):
         return sheet(part)
@@ -98,5 +98,5 @@ def page(document: doc.Document, *, title: str, lang: str, css: str) -> str:
 
 
 def render(document: doc.Document, options: RenderOptions) -> str:
-    title = [block(doc.Heading(document.title))] if document.title else []
+    title = [block(extra.Heading(document.title))] if document.title else []
     return "\n".join(part for part in [*title, *map(block, document.blocks)] if part) + "\n"

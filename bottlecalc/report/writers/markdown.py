@@ -84,7 +84,7 @@ def entries(part: extra.Entries) -> list[str]:
 def block(part: doc.Block) -> list[str]:
     """A block's lines; a chart has none (its sheet holds the same numbers), nor a gap
     (blocks are set apart by a blank line anyway)."""
-    if isinstance(part, doc.Heading):
+    if isinstance(part, extra.Heading):
         return [f"{'#' * part.level} {escaped(part.text) if part.typed else part.shown}"]
     if isinstance(part, doc.Sheet):
         return sheet(part)
@@ -115,5 +115,5 @@ def joined(blocks: tuple[doc.Block, ...]) -> list[str]:
 
 
 def render(document: doc.Document, options: RenderOptions) -> str:
-    title = (doc.Heading(document.title),) if document.title else ()
+    title = (extra.Heading(document.title),) if document.title else ()
     return "\n".join(joined((*title, *document.blocks))) + "\n"

@@ -119,9 +119,6 @@ def block(part: doc.Block, width: int | None,
           wrap_at: int | None = layout.PROSE_WIDTH) -> list[RenderableType]:
     """The block for a terminal ``width`` wide; prose wraps at ``wrap_at`` when the width
     is unbounded (None: never)."""
-    if isinstance(part, doc.Heading):
-        style = {None: "bold", True: "bold green", False: "bold red"}[part.good]
-        return [layout.Prose(part.shown, style=style, wrap_at=wrap_at)]
     if isinstance(part, doc.Sheet):
         if part.look is doc.Look.PAIRS:
             return pairs(part)
@@ -136,11 +133,15 @@ def block(part: doc.Block, width: int | None,
 
 
 def more(part: extra.Extra, width: int | None, wrap_at: int | None) -> list[RenderableType]:
-    """The blocks of :mod:`~bottlecalc.report.extra`: a chart, numbered entries (each
-    block of an entry drawn in turn), a comment (for machines reading a page: a terminal
-    has none), details shown in place, and :func:`drawn`'s."""
+    """The blocks of :mod:`~bottlecalc.report.extra`: a heading (green or red when it is a
+    verdict), a chart, numbered entries (each block of an entry drawn in turn), a comment
+    (for machines reading a page: a terminal has none), details shown in place, and
+    :func:`drawn`'s."""
     from bottlecalc.report import extra
 
+    if isinstance(part, extra.Heading):
+        style = {None: "bold", True: "bold green", False: "bold red"}[part.good]
+        return [layout.Prose(part.shown, style=style, wrap_at=wrap_at)]
     if isinstance(part, extra.Chart):
         return [layout.Prose(part.title, style="bold"), chart(part, width)]
     if isinstance(part, extra.Entries):
