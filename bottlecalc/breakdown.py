@@ -1,4 +1,6 @@
-"""Where the cost of a network lives: one row type, :class:`ModuleRow`, for every breakdown.
+"""Where the cost of a network lives: one row type, :class:`ModuleRow`, for every breakdown,
+and one result, :class:`NetworkReport`, for ``bottlecalc network`` (presets or a user's
+model) and ``bottlecalc.count``.
 
 A preset's rows (:func:`layer_rows`) group its analytic layers by module path (a stage
 ``layer2``, a block ``layer2.0``, a layer ``layer2.0.conv1``; the modules before and after
@@ -12,7 +14,7 @@ module's subtree. Rows at one depth, plus an ``(other)`` row for the work done o
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
 
-With ``--time`` (:class:`~bottlecalc.results.Timed`) each row also carries the time its
+With ``--time`` (:class:`~bottlecalc.timed.Timed`) each row also carries the time its
 module's calls took, each call timed on its own input, and the bytes those calls read and
 wrote; ``(other)`` has neither (no module of its own to time).
 """
@@ -26,7 +28,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from bottlecalc.analytic import Counts, DType, Layer, Traffic, count, traffic
-from bottlecalc.results import Depth, Measured, ModuleCount
+from bottlecalc.results import Measured, ModuleCount, NetworkResult, speedup
+from bottlecalc.spec import InputShape
 from bottlecalc.timed import Call, Machine, Roofline, Timed, Timing
 
 
@@ -259,6 +262,16 @@ def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
 
 # --- A preset: its analytic layers grouped by module path ---
 
+
+class Depth(StrEnum):
+    """How finely a preset is broken down (``--depth``)."""
+
+    NETWORK = "network"
+    STAGE = "stage"
+    BLOCK = "block"
+    LAYER = "layer"
+
+
 STEM = frozenset({"conv1", "bn1", "relu", "maxpool"})  # a ResNet's modules before its stages
 LEVELS = {Depth.STAGE: 1, Depth.BLOCK: 2}  # module-path parts a stage or block row keeps
 
@@ -378,28 +391,64 @@ class ModelResult:
 
 
 @dataclass(frozen=True)
-class ModelReport:
-    """``bottlecalc network TARGET`` for a user's model: the breakdown asked for."""
+class NetworkReport:
+    """``bottlecalc network``'s one result (and what ``bottlecalc.count`` shows): what was
+    counted, and how the user asked to see it.
 
-    result: ModelResult
-    depth: int = 1
-    sort: Sort = Sort.MACS
-    top: int | None = None
+    What was counted is presets and custom networks side by side (``results``: their closed
+    forms beside the torch routes that ran, as ``measured`` and ``cross_checked`` say), or
+    one user's model (``model``: every route, module by module); never both. ``depth`` is a
+    preset's :class:`Depth`, or a model's module-tree depth N (1: its children). ``dtype``
+    prices a preset's memory traffic; ``by``, ``sort``, ``top`` and ``collapse`` choose a
+    model's rows. :meth:`rows` gives any subject's rows, :class:`ModuleRow` each.
+    """
+
+    results: tuple[NetworkResult, ...] = ()
+    model: ModelResult | None = None
+    depth: Depth | int = Depth.STAGE
+    dtype: DType = DType.FLOAT32
     conventions: bool = False
-    train: bool = False  # --pass train: a training step's FLOPs beside the forward ones
-    by: By = By.MODULE  # --by kind: a row per module class instead
-    collapse: bool = True  # --no-collapse: every identical sibling on its own row
+    measured: bool = True  # the torch routes ran (a model: always)
+    cross_checked: bool = False  # and the complete count (a model: always)
+    machine: Machine | None = None  # --time: where the subjects were timed
+    train: bool = False  # --pass train: a training step's FLOPs are shown too
+    by: By = By.MODULE  # --by kind: a model's rows are module classes
+    sort: Sort = Sort.MACS
+    top: int | None = None  # a model's first rows; the rest folded into one
+    collapse: bool = True  # --no-collapse: a model's identical siblings a row each
+
+    def __post_init__(self) -> None:
+        if (self.model is None) == (not self.results):
+            raise ValueError("a network report holds presets or one model")
 
     @property
-    def rows(self) -> tuple[ModuleRow, ...]:
-        return self.result.by_module(self.depth, sort=self.sort, top=self.top,
+    def result(self) -> ModelResult:
+        """The user's model (a report of presets has none: asking raises)."""
+        if self.model is None:
+            raise ValueError("a report of presets holds no model")
+        return self.model
+
+    def rows(self, subject: NetworkResult | ModelResult) -> tuple[ModuleRow, ...]:
+        """``subject``'s rows at ``depth``: a preset's layers grouped by module path, or a
+        model's modules with ``(other)``; either way they sum to its totals."""
+        if isinstance(subject, ModelResult):
+            return subject.by_module(int(self.depth), sort=self.sort, top=self.top,
                                      collapse=self.collapse)
+        return layer_rows(subject.layers, Depth(str(self.depth)))
 
     @property
     def kinds(self) -> tuple[KindRow, ...]:
         return self.result.by_kind()
 
     @property
-    def machine(self) -> Machine | None:
-        """--time: where the model was timed (None: not timed)."""
-        return None if self.result.timed is None else self.result.timed.machine
+    def all_agree(self) -> bool:
+        return all(result.all_agree for result in self.results)
+
+    @property
+    def shape(self) -> InputShape:
+        return self.results[0].shape
+
+    @property
+    def speedup(self) -> float | None:
+        """Measured time of the first network / the last (None with fewer than two)."""
+        return speedup(self.results[0], self.results[-1]) if len(self.results) > 1 else None

@@ -10,14 +10,13 @@ from typing import Any
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.breakdown import By, Sort
+from bottlecalc.breakdown import By, Depth, NetworkReport, Sort
 from bottlecalc.cli import network_model, options
 from bottlecalc.cli.network_model import Shown
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.report.network.registry import RENDERERS
-from bottlecalc.results import Depth, NetworkReport
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 from bottlecalc.timed import TimeOptions
 

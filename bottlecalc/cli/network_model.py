@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from bottlecalc.breakdown import By, ModelReport, Sort
+from bottlecalc.breakdown import By, Depth, NetworkReport, Sort
 from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
 from bottlecalc.cli.output import pick_format, write
@@ -22,7 +22,6 @@ from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.report.network.registry import RENDERERS
 from bottlecalc.report.render import Format
 from bottlecalc.report.scaling.registry import RENDERERS as SCALING_RENDERERS
-from bottlecalc.results import Depth
 from bottlecalc.scaling import Asked, parse_lengths
 from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
 from bottlecalc.timed import TimeOptions
@@ -158,9 +157,10 @@ def run_model(args: ModelArgs, shown: Shown) -> None:
     result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
                          train=shown.train, timing=args.timing, depth=args.depth,
                          fvcore=args.fvcore)
-    report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
-                         conventions=shown.conventions, train=shown.train, by=args.by,
-                         collapse=args.collapse)
+    report = NetworkReport(model=result, depth=args.depth, sort=args.sort, top=args.top,
+                           conventions=shown.conventions, train=shown.train, by=args.by,
+                           collapse=args.collapse,
+                           machine=None if result.timed is None else result.timed.machine)
     write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
     if result.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")

@@ -10,14 +10,14 @@ total as its footer), the totals and time lines, the conventions, then the same 
 
 from __future__ import annotations
 
-from bottlecalc.breakdown import By, ModelReport
+from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report import document as doc
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.network import modules, words
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
 from bottlecalc.report.writers import markdown, rich
-from bottlecalc.results import Depth, NetworkReport, NetworkResult
+from bottlecalc.results import NetworkResult
 
 
 def stacked(cell: words.Cell) -> str:
@@ -92,7 +92,7 @@ def presets(view: NetworkReport) -> doc.Document:
     return doc.Document(tuple(parts))
 
 
-def model_breakdown(report: ModelReport) -> doc.Sheet:
+def model_breakdown(report: NetworkReport) -> doc.Sheet:
     """The rows and their total (a kind's instances: a number, so right-aligned)."""
     named = 1 if report.by is By.KIND else modules.NAMED
     columns = tuple(doc.Column(name, right=i >= named)
@@ -101,7 +101,7 @@ def model_breakdown(report: ModelReport) -> doc.Sheet:
     return doc.Sheet(columns, tuple(rows), footer=total, keys=modules.NAMED)
 
 
-def model_conventions(report: ModelReport) -> list[doc.Block]:
+def model_conventions(report: NetworkReport) -> list[doc.Block]:
     """Every convention's count for the model, then why they differ."""
     columns = (doc.Column("convention", right=False), doc.Column("count", detail=True),
                doc.Column("what it is", right=False))
@@ -114,7 +114,7 @@ def model_conventions(report: ModelReport) -> list[doc.Block]:
             doc.List(tuple(modules.convention_gaps(report)), doc.Kind.TEXT)]
 
 
-def model(report: ModelReport) -> doc.Document:
+def model(report: NetworkReport) -> doc.Document:
     parts: list[doc.Block] = [model_breakdown(report), doc.Prose(modules.totals_line(report))]
     parts += map(doc.Prose, modules.time_lines(report))
     parts += model_conventions(report) if report.conventions else []
@@ -125,13 +125,17 @@ def model(report: ModelReport) -> doc.Document:
     return doc.Document(tuple(parts), title=modules.title(report))
 
 
-def build(view: NetworkReport | ModelReport) -> doc.Document:
-    return model(view) if isinstance(view, ModelReport) else presets(view)
+def presets_table(view: NetworkReport, options: RenderOptions) -> str:
+    return rich.render(presets(view), options)
 
 
-def render_table(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    return rich.render(build(view), options)
+def model_table(report: NetworkReport, options: RenderOptions) -> str:
+    return rich.render(model(report), options)
 
 
-def render_markdown(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    return markdown.render(build(view), options)
+def presets_markdown(view: NetworkReport, options: RenderOptions) -> str:
+    return markdown.render(presets(view), options)
+
+
+def model_markdown(report: NetworkReport, options: RenderOptions) -> str:
+    return markdown.render(model(report), options)

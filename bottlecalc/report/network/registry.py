@@ -1,21 +1,28 @@
 """The formats of ``bottlecalc network``; ``--format`` takes its choices from these keys.
 
-Each renders presets and ``custom`` (a :class:`NetworkReport`) or a user's model
-(``pkg.mod:callable``, a :class:`ModelReport`): the same formats for both.
+Every format renders a :class:`~bottlecalc.breakdown.NetworkReport`, presets side by side or
+a user's model; which of the two it holds is looked at here, once, and the format's writer
+for it is called (the columns differ: closed forms and memory, or measured shares).
 """
 
 from __future__ import annotations
 
-from bottlecalc.breakdown import ModelReport
+from bottlecalc.breakdown import NetworkReport
 from bottlecalc.report.network import csv, document, json
-from bottlecalc.report.render import Format, Registry
-from bottlecalc.results import NetworkReport
+from bottlecalc.report.render import Format, Registry, Renderer, RenderOptions
 
-NetworkView = NetworkReport | ModelReport
 
-RENDERERS: Registry[NetworkView] = {
-    Format.TABLE: document.render_table,
-    Format.JSON: json.render,
-    Format.CSV: csv.render,
-    Format.MARKDOWN: document.render_markdown,
+def by_subject(presets: Renderer[NetworkReport],
+               model: Renderer[NetworkReport]) -> Renderer[NetworkReport]:
+    """The renderer for what the report holds: presets, or a user's model."""
+    def render(view: NetworkReport, options: RenderOptions) -> str:
+        return (presets if view.model is None else model)(view, options)
+    return render
+
+
+RENDERERS: Registry[NetworkReport] = {
+    Format.TABLE: by_subject(document.presets_table, document.model_table),
+    Format.JSON: by_subject(json.render_presets, json.render_model),
+    Format.CSV: by_subject(csv.render_presets, csv.render_model),
+    Format.MARKDOWN: by_subject(document.presets_markdown, document.model_markdown),
 }
