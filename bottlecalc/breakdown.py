@@ -437,10 +437,6 @@ class NetworkReport:
         return layer_rows(subject.layers, Depth(str(self.depth)))
 
     @property
-    def kinds(self) -> tuple[KindRow, ...]:
-        return self.result.by_kind()
-
-    @property
     def all_agree(self) -> bool:
         return all(result.all_agree for result in self.results)
 

@@ -151,7 +151,7 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
 def count(args: NetworkArgs) -> NetworkReport:
     """The presets or the model counted by every route asked (and timed, with --time), as
     the one report every format renders; torch is imported only now."""
-    from bottlecalc.api import count_model, count_networks
+    from bottlecalc.api import count_model, count_specs
 
     results: tuple[NetworkResult, ...] = ()
     model, machine = None, None
@@ -161,9 +161,9 @@ def count(args: NetworkArgs) -> NetworkReport:
                             fvcore=args.fvcore)
         machine = None if model.timed is None else model.timed.machine
     elif args.shape is not None:
-        results, machine = count_networks(args.specs, args.shape, measure=args.measure,
-                                          cross_check=args.cross_check, timing=args.timing,
-                                          train=args.train, fvcore=args.fvcore)
+        results, machine = count_specs(args.specs, args.shape, measure=args.measure,
+                                       cross_check=args.cross_check, timing=args.timing,
+                                       train=args.train, fvcore=args.fvcore)
     return NetworkReport(results, model, depth=args.depth, dtype=args.dtype,
                          conventions=args.conventions, measured=args.measure,
                          cross_checked=args.cross_check, machine=machine, train=args.train,

@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 
 from bottlecalc.breakdown import NetworkReport
-from bottlecalc.report.network.document import model, model_table
+from bottlecalc.report.network.document import model
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html as writers_html
 from bottlecalc.report.writers import rich
@@ -33,7 +33,7 @@ class Fitted:
 
 def text(report: NetworkReport, *, width: int | None = None) -> str:
     """The table and its lines as plain text (``width=None``: as wide as the table needs)."""
-    return model_table(report, RenderOptions(width=width))
+    return rich.render(model(report), RenderOptions(width=width))
 
 
 def html(report: NetworkReport) -> str:

@@ -48,14 +48,19 @@ def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
 
 
 def render_presets(view: NetworkReport, options: RenderOptions) -> str:
-    buffer = io.StringIO()
     columns = COLUMNS + (["flops_train_analytic", "flops_train_torch"] if view.train else []) \
         + (TIME_COLUMNS if view.machine is not None else [])
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            restval="", lineterminator="\n")
+    return table(columns, [row for result in view.results for row in _rows(result, view)])
+
+
+def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV under ``columns`` (a key no column names is left out; an empty
+    cell where a row has no value)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
+                            lineterminator="\n")
     writer.writeheader()
-    for result in view.results:
-        writer.writerows(_rows(result, view))
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -91,14 +96,9 @@ def _kinds(entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 def render_model(report: NetworkReport, options: RenderOptions) -> str:
     entry = model_dict(report)
-    buffer = io.StringIO()
     by_kind = report.by is By.KIND
     columns = MODEL_COLUMNS + (["instances"] if by_kind else []) \
         + (["flops_train"] if report.train else []) \
         + (TIME_COLUMNS if report.machine is not None and not by_kind else [])
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
-                            lineterminator="\n")
-    writer.writeheader()
-    for row in (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"])):
-        writer.writerow(_model_flat(entry["name"], row))
-    return buffer.getvalue()
+    rows = (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"]))
+    return table(columns, [_model_flat(entry["name"], row) for row in rows])

@@ -1,6 +1,6 @@
-"""``network``'s document, for presets side by side or a user's model module by module; the
-table and Markdown formats are this document drawn by the rich and Markdown writers, and
-``bottlecalc.count`` shows the model's at its console's width.
+"""``network``'s document, for presets side by side (:func:`presets`) or a user's model module
+by module (:func:`model`); the table and Markdown formats are this document drawn by the rich
+and Markdown writers, and ``bottlecalc.count`` shows the model's at its console's width.
 
 Presets: the summary sheet, the comparison lines, the conventions sheet, a breakdown sheet
 per network at ``--depth``, with ``--time --depth layer`` each network layer by layer, then
@@ -14,9 +14,7 @@ from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report import document as doc
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.network import modules, words
-from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
-from bottlecalc.report.writers import markdown, rich
 from bottlecalc.results import NetworkResult
 
 
@@ -123,19 +121,3 @@ def model(report: NetworkReport) -> doc.Document:
                                or report.result.measured.unknown_ops),  # INCOMPLETE: red
                     legends=modules.legends(report), notes=modules.footnotes(report))
     return doc.Document(tuple(parts), title=modules.title(report))
-
-
-def presets_table(view: NetworkReport, options: RenderOptions) -> str:
-    return rich.render(presets(view), options)
-
-
-def model_table(report: NetworkReport, options: RenderOptions) -> str:
-    return rich.render(model(report), options)
-
-
-def presets_markdown(view: NetworkReport, options: RenderOptions) -> str:
-    return markdown.render(presets(view), options)
-
-
-def model_markdown(report: NetworkReport, options: RenderOptions) -> str:
-    return markdown.render(model(report), options)

@@ -24,7 +24,6 @@ from bottlecalc.breakdown import (
 from bottlecalc.report import jsondoc
 from bottlecalc.report.glossary import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import (
-    dumps,
     header,
     input_dict,
     layer_dict,
@@ -39,23 +38,14 @@ from bottlecalc.report.jsondoc import (
     unknown_ops,
 )
 from bottlecalc.report.reasons import warning_lines
-from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import NetworkResult
 from bottlecalc.spec import NetworkSpec, StrideOn
 from bottlecalc.timed import Machine, Roofline, Timing
 
 
-def render_presets(view: NetworkReport, options: RenderOptions) -> str:
-    """Pretty JSON; ``--depth block|layer`` adds a ``breakdown`` list to each network."""
-    return dumps(networks_dict(view))
-
-
-def render_model(report: NetworkReport, options: RenderOptions) -> str:
-    return dumps(report_dict(report))
-
-
 def networks_dict(view: NetworkReport) -> dict[str, Any]:
-    """The whole ``bottlecalc network --format json`` document."""
+    """The whole ``bottlecalc network --format json`` document for presets; ``--depth
+    block|layer`` adds a ``breakdown`` list to each network."""
     return {
         **header("network"),
         "input": input_dict(view.shape),
@@ -170,7 +160,7 @@ def model_dict(report: NetworkReport) -> dict[str, Any]:
         "macs": {"complete": m.macs, **macs_routes(result)},
         "flops": flops,
         "breakdown": [row_dict(row, result, report.machine) for row in report.rows(result)],
-        **({"by_kind": [kind_dict(row, result) for row in report.kinds]}
+        **({"by_kind": [kind_dict(row, result) for row in result.by_kind()]}
            if report.by is By.KIND else {}),
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),

@@ -113,7 +113,7 @@ def kinds(report: NetworkReport) -> list[KindRow]:
         first, second = (r.macs, r.params) if report.sort is Sort.MACS else (r.params, r.macs)
         return -first, -second, r.kind
 
-    return sorted(report.kinds, key=key)[:report.top]
+    return sorted(report.result.by_kind(), key=key)[:report.top]
 
 
 def totals_line(report: NetworkReport) -> str:

@@ -7,9 +7,15 @@ for it is called (the columns differ: closed forms and memory, or measured share
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from bottlecalc.breakdown import NetworkReport
+from bottlecalc.report import document as doc
+from bottlecalc.report.jsondoc import dumps
 from bottlecalc.report.network import csv, document, json
 from bottlecalc.report.render import Format, Registry, Renderer, RenderOptions
+from bottlecalc.report.writers import markdown, rich
 
 
 def by_subject(presets: Renderer[NetworkReport],
@@ -20,9 +26,20 @@ def by_subject(presets: Renderer[NetworkReport],
     return render
 
 
+def drawn(writer: Callable[[doc.Document, RenderOptions], str]) -> Renderer[NetworkReport]:
+    """The report's document (the presets' or the model's) drawn by ``writer``."""
+    return by_subject(lambda view, options: writer(document.presets(view), options),
+                      lambda view, options: writer(document.model(view), options))
+
+
+def dumped(build: Callable[[NetworkReport], dict[str, Any]]) -> Renderer[NetworkReport]:
+    """The JSON document ``build`` makes, pretty-printed."""
+    return lambda view, _options: dumps(build(view))
+
+
 RENDERERS: Registry[NetworkReport] = {
-    Format.TABLE: by_subject(document.presets_table, document.model_table),
-    Format.JSON: by_subject(json.render_presets, json.render_model),
+    Format.TABLE: drawn(rich.render),
+    Format.JSON: by_subject(dumped(json.networks_dict), dumped(json.report_dict)),
     Format.CSV: by_subject(csv.render_presets, csv.render_model),
-    Format.MARKDOWN: by_subject(document.presets_markdown, document.model_markdown),
+    Format.MARKDOWN: drawn(markdown.render),
 }
