@@ -71,6 +71,9 @@ class ModuleRow:
     instances: int = field(default=1, repr=False)  # identical siblings collapsed in it
     # The closed-form route: the analytic layers the row covers (a preset's rows only):
     layers: tuple[Layer, ...] = field(default=(), repr=False)
+    # A preset's row with the complete count: (parameters, MACs) it found in the row's
+    # modules (None: the count did not run, or no module is the row, as a residual add)
+    measured: tuple[int, int] | None = field(default=None, repr=False)
 
     @property
     def flops(self) -> int:
@@ -307,6 +310,29 @@ def layer_rows(layers: Sequence[Layer], depth: Depth) -> tuple[ModuleRow, ...]:
     return tuple(layer_row(name, members) for name, members in groups.items())
 
 
+def preset_rows(result: NetworkResult, depth: Depth) -> tuple[ModuleRow, ...]:
+    """A preset's rows at ``depth``; with the complete count (``--cross-check``), each with
+    what that count found in the row's modules, beside the closed form."""
+    rows = layer_rows(result.layers, depth)
+    if not result.measured.modules:
+        return rows
+    sums = subtree_sums(result.measured.modules)
+    return tuple(replace(row, measured=_measured(row.name, sums)) for row in rows)
+
+
+def _measured(name: str, sums: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+    """The complete count in a row's modules: its module's subtree, or for ``stem`` and
+    ``head`` the top-level modules they group (None: no module is the row)."""
+    if name in ("stem", "head"):
+        paths = [path for path in sums if path and "." not in path
+                 and group_label(path, Depth.STAGE) == name]
+    else:
+        paths = [name] if name in sums else []
+    if not paths:
+        return None
+    return sum(sums[path][0] for path in paths), sum(sums[path][1] for path in paths)
+
+
 @dataclass(frozen=True)
 class KindRow:
     """One module class across the model (``--by kind``): its instances, each with
@@ -429,12 +455,13 @@ class NetworkReport:
         return self.model
 
     def rows(self, subject: NetworkResult | ModelResult) -> tuple[ModuleRow, ...]:
-        """``subject``'s rows at ``depth``: a preset's layers grouped by module path, or a
-        model's modules with ``(other)``; either way they sum to its totals."""
+        """``subject``'s rows at ``depth``: a preset's layers grouped by module path (with
+        the complete count, what it found in each), or a model's modules with ``(other)``;
+        either way they sum to its totals."""
         if isinstance(subject, ModelResult):
             return subject.by_module(int(self.depth), sort=self.sort, top=self.top,
                                      collapse=self.collapse)
-        return layer_rows(subject.layers, Depth(str(self.depth)))
+        return preset_rows(subject, Depth(str(self.depth)))
 
     @property
     def all_agree(self) -> bool:

@@ -10,6 +10,8 @@ total as its footer), the totals and time lines, the conventions, then the same 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report import document as doc
 from bottlecalc.report import glossary, timing
@@ -51,11 +53,13 @@ def conventions(view: NetworkReport) -> list[doc.Block]:
 
 
 def breakdown(result: NetworkResult, view: NetworkReport) -> doc.Sheet:
-    """The rows at ``--depth`` and their total, exact numbers only."""
+    """The rows at ``--depth`` and their total, exact numbers only (with --cross-check, a
+    count the complete route disagrees with is marked ✗ with what it measured)."""
     header = words.breakdown_header(view.depth)
     named = len(header) - 6  # the name columns (row, or layer, op, output); then counts
     columns = tuple(doc.Column(name, right=i >= named) for i, name in enumerate(header))
-    *rows, total = (tuple(c.exact for c in row) for row in words.breakdown_rows(result, view))
+    *rows, total = (tuple(stacked(replace(c, short="")) for c in row)  # exact, and any ✗
+                    for row in words.breakdown_rows(result, view))
     return doc.Sheet(columns, tuple(rows), title=f"{result.name}: per {view.depth}",
                      footer=total, heading=3)
 

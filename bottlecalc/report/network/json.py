@@ -19,7 +19,7 @@ from bottlecalc.breakdown import (
     ModelResult,
     ModuleRow,
     NetworkReport,
-    layer_rows,
+    preset_rows,
 )
 from bottlecalc.report import jsondoc
 from bottlecalc.report.glossary import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
@@ -75,6 +75,7 @@ def network_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
 def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
     """One entry of ``networks``, its counts alone."""
     c, m, dtype = result.counts, result.measured, view.dtype
+    complete = bool(m.modules)  # --cross-check: each row's count by the complete route too
     entry: dict[str, Any] = {
         "name": result.name,
         "spec": spec_dict(result.spec),
@@ -87,10 +88,11 @@ def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "memory": traffic_dict(traffic(result.layers, dtype)),
         "notes": list(m.notes),
-        "stages": [group_dict(row, dtype) for row in layer_rows(result.layers, Depth.STAGE)],
+        "stages": [group_dict(row, dtype, complete)
+                   for row in preset_rows(result, Depth.STAGE)],
     }
     if view.depth in (Depth.BLOCK, Depth.LAYER):
-        entry["breakdown"] = [group_dict(row, dtype) for row in view.rows(result)]
+        entry["breakdown"] = [group_dict(row, dtype, complete) for row in view.rows(result)]
     return entry
 
 
@@ -110,8 +112,9 @@ def traffic_dict(t: Traffic) -> dict[str, Any]:
     }
 
 
-def group_dict(row: ModuleRow, dtype: DType) -> dict[str, Any]:
-    """A preset's row: the closed-form counts of its layers (one layer: its op and shapes)."""
+def group_dict(row: ModuleRow, dtype: DType, complete: bool = False) -> dict[str, Any]:
+    """A preset's row: the closed-form counts of its layers (one layer: its op and shapes);
+    with the ``complete`` count, what it found in the row's modules (null: no module)."""
     c = row.counts
     entry: dict[str, Any] = {
         "name": row.name,
@@ -123,6 +126,9 @@ def group_dict(row: ModuleRow, dtype: DType) -> dict[str, Any]:
     if row.layer is not None:
         layer = layer_dict(row.layer)
         entry.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
+    if complete:
+        entry["measured"] = None if row.measured is None else \
+            {"params": row.measured[0], "macs": row.measured[1]}
     return entry
 
 

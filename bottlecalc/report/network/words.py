@@ -183,10 +183,18 @@ def breakdown_row(row: ModuleRow, view: NetworkReport) -> list[Cell]:
         layer = row.layers[0]
         shape = "x".join(map(str, layer.out_shape))
         cells += [Cell(str(layer.op), ""), Cell(shape, "")]
+    params, macs = row.measured or (None, None)
     return [
-        *cells, count_cell(c.total), count_cell(c.macs), count_cell(c.fvcore),
+        *cells, checked(c.total, params), checked(c.macs, macs), count_cell(c.fvcore),
         bytes_cell(t.weight_bytes), bytes_cell(t.output_bytes), intensity_cell(t),
     ]
+
+
+def checked(closed: int, measured: int | None) -> Cell:
+    """A row's closed-form count, marked ✗ with the measured value where the complete count
+    (--cross-check) found another in the row's modules; agreement is left unmarked."""
+    disagrees = measured is not None and measured != closed
+    return count_cell(closed, False if disagrees else None, measured=measured)
 
 
 def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell]]:
