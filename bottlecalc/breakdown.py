@@ -236,16 +236,18 @@ def other_row(rows: Sequence[ModuleRow], measured: Measured) -> ModuleRow:
 def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[ModuleRow]:
     """Rows in the order asked for (names in natural order: 2 before 10); past ``top``, the
     rest are folded into one row."""
-    def key(r: ModuleRow) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
-        if sort is Sort.NAME:
-            return 0, 0, natural(r.name)
-        first, second = (r.macs, r.params) if sort is Sort.MACS else (r.params, r.macs)
-        return -first, -second, natural(r.name)
-
-    out = sorted(rows, key=key)
+    out = sorted(rows, key=lambda r: (*rank(sort, r.macs, r.params), natural(r.name)))
     if top is None or len(out) <= top:
         return out
     return [*out[:top], folded(out[top:])]
+
+
+def rank(sort: Sort, macs: int, params: int) -> tuple[int, int]:
+    """A row's place before its name breaks ties: most MACs or parameters first (by name:
+    none)."""
+    if sort is Sort.NAME:
+        return 0, 0
+    return (-macs, -params) if sort is Sort.MACS else (-params, -macs)
 
 
 def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:

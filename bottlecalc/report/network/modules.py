@@ -5,7 +5,7 @@ notes. Renderers only lay these out; :mod:`.words` holds the presets' own.
 
 from __future__ import annotations
 
-from bottlecalc.breakdown import By, KindRow, ModuleRow, NetworkReport, Sort
+from bottlecalc.breakdown import By, KindRow, ModuleRow, NetworkReport, Sort, rank
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, human
 from bottlecalc.report.reasons import warning_lines
@@ -107,13 +107,8 @@ def rows(report: NetworkReport) -> list[list[str]]:
 
 def kinds(report: NetworkReport) -> list[KindRow]:
     """The kinds in the order asked for (--sort; name: the class name), the first --top."""
-    def key(r: KindRow) -> tuple[int, int, str]:
-        if report.sort is Sort.NAME:
-            return 0, 0, r.kind
-        first, second = (r.macs, r.params) if report.sort is Sort.MACS else (r.params, r.macs)
-        return -first, -second, r.kind
-
-    return sorted(report.result.by_kind(), key=key)[:report.top]
+    return sorted(report.result.by_kind(),
+                  key=lambda r: (*rank(report.sort, r.macs, r.params), r.kind))[:report.top]
 
 
 def totals_line(report: NetworkReport) -> str:
