@@ -436,8 +436,8 @@ class NetworkReport:
     depth: Depth | int = Depth.STAGE
     dtype: DType = DType.FLOAT32
     conventions: bool = False
-    measured: bool = True  # the torch routes ran (a model: always)
-    cross_checked: bool = False  # and the complete count (a model: always)
+    measured: bool = True  # presets: the torch routes ran (a model's always run)
+    cross_checked: bool = False  # presets: the complete count too (a model's always runs)
     machine: Machine | None = None  # --time: where the subjects were timed
     train: bool = False  # --pass train: a training step's FLOPs are shown too
     by: By = By.MODULE  # --by kind: a model's rows are module classes
