@@ -228,7 +228,7 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
         network_model.run_sequence(args, asked, fmt=fmt, output=output, color=color)
         return
     chosen = pick_format(RENDERERS, fmt, output, color=color)
-    report = network_model.count(args)
+    report = network_model.network_report(args)
     write(RENDERERS, chosen, report, output, color=color)
     network_model.verdict(report)
 

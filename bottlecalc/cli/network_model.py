@@ -148,7 +148,7 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     return Depth(text)
 
 
-def count(args: NetworkArgs) -> NetworkReport:
+def network_report(args: NetworkArgs) -> NetworkReport:
     """The presets or the model counted by every route asked (and timed, with --time), as
     the one report every format renders; torch is imported only now."""
     from bottlecalc.api import count_model, count_specs
