@@ -52,8 +52,8 @@ def breakdown_alone(repeats: int) -> None:
     """The breakdown's own cost, in process: rows at depth 3 and every format's rendering,
     against the measurement it reads."""
     from bottlecalc.api import count_model
-    from bottlecalc.breakdown import ModelReport
-    from bottlecalc.report.network.registry import MODEL_RENDERERS
+    from bottlecalc.breakdown import NetworkReport
+    from bottlecalc.report.network.registry import RENDERERS
     from bottlecalc.report.render import RenderOptions
     from bottlecalc.spec import parse_tensor
 
@@ -62,11 +62,11 @@ def breakdown_alone(repeats: int) -> None:
         result = count_model(target, feed=(parse_tensor("--input", shape),), inputs=None,
                              base=Path.cwd())
         measured = time.perf_counter() - start
-        for fmt, render in MODEL_RENDERERS.items():
+        for fmt, render in RENDERERS.items():
             times = []
             for _ in range(repeats):
                 start = time.perf_counter()
-                render(ModelReport(result, depth=3), RenderOptions())
+                render(NetworkReport(model=result, depth=3), RenderOptions())
                 times.append(time.perf_counter() - start)
             print(f"{name}: breakdown + {fmt:<8} {1000 * statistics.median(times):7.1f} ms "
                   f"(measuring it: {measured:.2f} s)")

@@ -18,7 +18,6 @@ from bottlecalc.results import (
     CompareResult,
     Counted,
     Measured,
-    NetworkResult,
     S,
     analytic_result,
     compare_result,
@@ -30,7 +29,7 @@ if TYPE_CHECKING:  # budgets are imported when checked, so compare and network s
     from bottlecalc.budget.model import Budget, Outcome
     from bottlecalc.budget.targets import Target
     from bottlecalc.measure.subject import Subject
-    from bottlecalc.spec import BlockSpec, InputShape, NetworkSpec, TensorSpec
+    from bottlecalc.spec import BlockSpec, InputShape, TensorSpec
     from bottlecalc.sweep import Sweep
     from bottlecalc.timed import Machine, TimeOptions  # and --time's records when timed
 
@@ -61,23 +60,18 @@ def compare_blocks(specs: tuple[BlockSpec, ...], shape: InputShape, *, measure: 
     """Count each block by every route; the first block is the reference for ratios.
 
     With ``timing``, each block is also timed (refused first if it would not fit)."""
-    if timing is not None:
-        prepare_timing((layers_of(spec, shape) for spec in specs), timing)
-    blocks = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,
-                              train=train, fvcore=fvcore) for spec in specs)
-    result = replace(compare_result(blocks, shape, measured=measure, cross_checked=cross_check),
-                     train=train)
-    if timing is None:
-        return result
-    timed, machine = time_results(blocks, timing)
-    return replace(result, blocks=timed, machine=machine)
+    blocks, machine = count_specs(specs, shape, measure=measure, cross_check=cross_check,
+                                  timing=timing, train=train, fvcore=fvcore)
+    result = compare_result(blocks, shape, measured=measure, cross_checked=cross_check)
+    return replace(result, train=train, machine=machine)
 
 
-def count_networks(specs: tuple[NetworkSpec, ...], shape: InputShape, *, measure: bool = True,
-                   cross_check: bool = False, timing: TimeOptions | None = None,
-                   train: bool = False,
-                   fvcore: bool = True) -> tuple[tuple[NetworkResult, ...], Machine | None]:
-    """Count each network; with ``timing`` also time it (refused first if it would not fit)."""
+def count_specs(specs: tuple[S, ...], shape: InputShape, *, measure: bool = True,
+                cross_check: bool = False, timing: TimeOptions | None = None,
+                train: bool = False,
+                fvcore: bool = True) -> tuple[tuple[Counted[S], ...], Machine | None]:
+    """Count each block or network; with ``timing`` also time it (refused first if it
+    would not fit)."""
     if timing is not None:
         prepare_timing((layers_of(spec, shape) for spec in specs), timing)
     results = tuple(count_spec(spec, shape, measure=measure, cross_check=cross_check,

@@ -1,4 +1,6 @@
-"""Where the cost of a network lives: one row type, :class:`ModuleRow`, for every breakdown.
+"""Where the cost of a network lives: one row type, :class:`ModuleRow`, for every breakdown,
+and one result, :class:`NetworkReport`, for ``bottlecalc network`` (presets or a user's
+model) and ``bottlecalc.count``.
 
 A preset's rows (:func:`layer_rows`) group its analytic layers by module path (a stage
 ``layer2``, a block ``layer2.0``, a layer ``layer2.0.conv1``; the modules before and after
@@ -12,7 +14,7 @@ module's subtree. Rows at one depth, plus an ``(other)`` row for the work done o
 them (in the model's own ``forward``, or in a parent between its children), sum to the
 totals exactly.
 
-With ``--time`` (:class:`~bottlecalc.results.Timed`) each row also carries the time its
+With ``--time`` (:class:`~bottlecalc.timed.Timed`) each row also carries the time its
 module's calls took, each call timed on its own input, and the bytes those calls read and
 wrote; ``(other)`` has neither (no module of its own to time).
 """
@@ -27,7 +29,8 @@ from enum import StrEnum
 
 from bottlecalc.analytic import Counts, DType, Layer, Traffic, count, traffic
 from bottlecalc.findings import ModuleCount
-from bottlecalc.results import Depth, Measured
+from bottlecalc.results import Measured, NetworkResult, speedup
+from bottlecalc.spec import InputShape
 from bottlecalc.timed import Call, Machine, Roofline, Timed, Timing
 
 
@@ -69,6 +72,9 @@ class ModuleRow:
     instances: int = field(default=1, repr=False)  # identical siblings collapsed in it
     # The closed-form route: the analytic layers the row covers (a preset's rows only):
     layers: tuple[Layer, ...] = field(default=(), repr=False)
+    # A preset's row with the complete count: (parameters, MACs) it found in the row's
+    # modules (None: the count did not run, or no module is the row, as a residual add)
+    measured: tuple[int, int] | None = field(default=None, repr=False)
 
     @property
     def flops(self) -> int:
@@ -231,16 +237,18 @@ def other_row(rows: Sequence[ModuleRow], measured: Measured) -> ModuleRow:
 def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[ModuleRow]:
     """Rows in the order asked for (names in natural order: 2 before 10); past ``top``, the
     rest are folded into one row."""
-    def key(r: ModuleRow) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
-        if sort is Sort.NAME:
-            return 0, 0, natural(r.name)
-        first, second = (r.macs, r.params) if sort is Sort.MACS else (r.params, r.macs)
-        return -first, -second, natural(r.name)
-
-    out = sorted(rows, key=key)
+    out = sorted(rows, key=lambda r: (*rank(sort, r.macs, r.params), natural(r.name)))
     if top is None or len(out) <= top:
         return out
     return [*out[:top], folded(out[top:])]
+
+
+def rank(sort: Sort, macs: int, params: int) -> tuple[int, int]:
+    """A row's place before its name breaks ties: most MACs or parameters first (by name:
+    none)."""
+    if sort is Sort.NAME:
+        return 0, 0
+    return (-macs, -params) if sort is Sort.MACS else (-params, -macs)
 
 
 def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:
@@ -259,6 +267,16 @@ def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
 
 
 # --- A preset: its analytic layers grouped by module path ---
+
+
+class Depth(StrEnum):
+    """How finely a preset is broken down (``--depth``)."""
+
+    NETWORK = "network"
+    STAGE = "stage"
+    BLOCK = "block"
+    LAYER = "layer"
+
 
 STEM = frozenset({"conv1", "bn1", "relu", "maxpool"})  # a ResNet's modules before its stages
 LEVELS = {Depth.STAGE: 1, Depth.BLOCK: 2}  # module-path parts a stage or block row keeps
@@ -293,6 +311,29 @@ def layer_rows(layers: Sequence[Layer], depth: Depth) -> tuple[ModuleRow, ...]:
     for layer in layers:
         groups.setdefault(group_label(layer.name, depth), []).append(layer)
     return tuple(layer_row(name, members) for name, members in groups.items())
+
+
+def preset_rows(result: NetworkResult, depth: Depth) -> tuple[ModuleRow, ...]:
+    """A preset's rows at ``depth``; with the complete count (``--cross-check``), each with
+    what that count found in the row's modules, beside the closed form."""
+    rows = layer_rows(result.layers, depth)
+    if not result.measured.modules:
+        return rows
+    sums = subtree_sums(result.measured.modules)
+    return tuple(replace(row, measured=_measured(row.name, sums)) for row in rows)
+
+
+def _measured(name: str, sums: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+    """The complete count in a row's modules: its module's subtree, or for ``stem`` and
+    ``head`` the top-level modules they group (None: no module is the row)."""
+    if name in ("stem", "head"):
+        paths = [path for path in sums if path and "." not in path
+                 and group_label(path, Depth.STAGE) == name]
+    else:
+        paths = [name] if name in sums else []
+    if not paths:
+        return None
+    return sum(sums[path][0] for path in paths), sum(sums[path][1] for path in paths)
 
 
 @dataclass(frozen=True)
@@ -379,28 +420,61 @@ class ModelResult:
 
 
 @dataclass(frozen=True)
-class ModelReport:
-    """``bottlecalc network TARGET`` for a user's model: the breakdown asked for."""
+class NetworkReport:
+    """``bottlecalc network``'s one result (and what ``bottlecalc.count`` shows): what was
+    counted, and how the user asked to see it.
 
-    result: ModelResult
-    depth: int = 1
-    sort: Sort = Sort.MACS
-    top: int | None = None
+    What was counted is presets and custom networks side by side (``results``: their closed
+    forms beside the torch routes that ran, as ``measured`` and ``cross_checked`` say), or
+    one user's model (``model``: every route, module by module); never both. ``depth`` is a
+    preset's :class:`Depth`, or a model's module-tree depth N (1: its children). ``dtype``
+    prices a preset's memory traffic; ``by``, ``sort``, ``top`` and ``collapse`` choose a
+    model's rows. :meth:`rows` gives any subject's rows, :class:`ModuleRow` each.
+    """
+
+    results: tuple[NetworkResult, ...] = ()
+    model: ModelResult | None = None
+    depth: Depth | int = Depth.STAGE
+    dtype: DType = DType.FLOAT32
     conventions: bool = False
-    train: bool = False  # --pass train: a training step's FLOPs beside the forward ones
-    by: By = By.MODULE  # --by kind: a row per module class instead
-    collapse: bool = True  # --no-collapse: every identical sibling on its own row
+    measured: bool = True  # presets: the torch routes ran (a model's always run)
+    cross_checked: bool = False  # presets: the complete count too (a model's always runs)
+    machine: Machine | None = None  # --time: where the subjects were timed
+    train: bool = False  # --pass train: a training step's FLOPs are shown too
+    by: By = By.MODULE  # --by kind: a model's rows are module classes
+    sort: Sort = Sort.MACS
+    top: int | None = None  # a model's first rows; the rest folded into one
+    collapse: bool = True  # --no-collapse: a model's identical siblings a row each
+
+    def __post_init__(self) -> None:
+        if (self.model is None) == (not self.results):
+            raise ValueError("a network report holds presets or one model")
 
     @property
-    def rows(self) -> tuple[ModuleRow, ...]:
-        return self.result.by_module(self.depth, sort=self.sort, top=self.top,
+    def result(self) -> ModelResult:
+        """The user's model (a report of presets has none: asking raises)."""
+        if self.model is None:
+            raise ValueError("a report of presets holds no model")
+        return self.model
+
+    def rows(self, subject: NetworkResult | ModelResult) -> tuple[ModuleRow, ...]:
+        """``subject``'s rows at ``depth``: a preset's layers grouped by module path (with
+        the complete count, what it found in each), or a model's modules with ``(other)``;
+        either way they sum to its totals."""
+        if isinstance(subject, ModelResult):
+            return subject.by_module(int(self.depth), sort=self.sort, top=self.top,
                                      collapse=self.collapse)
+        return preset_rows(subject, Depth(str(self.depth)))
 
     @property
-    def kinds(self) -> tuple[KindRow, ...]:
-        return self.result.by_kind()
+    def all_agree(self) -> bool:
+        return all(result.all_agree for result in self.results)
 
     @property
-    def machine(self) -> Machine | None:
-        """--time: where the model was timed (None: not timed)."""
-        return None if self.result.timed is None else self.result.timed.machine
+    def shape(self) -> InputShape:
+        return self.results[0].shape
+
+    @property
+    def speedup(self) -> float | None:
+        """Measured time of the first network / the last (None with fewer than two)."""
+        return speedup(self.results[0], self.results[-1]) if len(self.results) > 1 else None

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, Sort
+from bottlecalc.breakdown import By, KindRow, ModelResult, ModuleRow, NetworkReport, Sort
 from bottlecalc.errors import SpecError
 from bottlecalc.report.reasons import warning_lines
 from bottlecalc.scaling import SequenceReport, check_lengths
@@ -103,18 +103,19 @@ class Count:
 
     def report(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
                top: int | None = None, by: By | str = By.MODULE,
-               collapse: bool = True) -> ModelReport:
+               collapse: bool = True) -> NetworkReport:
         """The breakdown asked for, as the renderers read it."""
         shown = self.depth if depth is None else _depth(depth)
-        return ModelReport(self.result, shown, _choice(Sort, "sort", sort), _top(top),
-                           train=self.train, by=_choice(By, "by", by), collapse=bool(collapse))
+        return NetworkReport(model=self.result, depth=shown, sort=_choice(Sort, "sort", sort),
+                             top=_top(top), train=self.train, by=_choice(By, "by", by),
+                             collapse=bool(collapse))
 
     def by_module(self, depth: int | None = None, *, sort: Sort | str = Sort.MACS,
                   top: int | None = None, collapse: bool = True) -> tuple[ModuleRow, ...]:
         """Rows at ``depth`` (1: the model's children) and ``(other)``: they sum to the
         totals; identical numbered siblings are one row unless ``collapse=False``; past
         ``top`` rows the rest are folded into one."""
-        return self.report(depth, sort=sort, top=top, collapse=collapse).rows
+        return self.report(depth, sort=sort, top=top, collapse=collapse).rows(self.result)
 
     def by_kind(self) -> tuple[KindRow, ...]:
         """A row per module class (attention, MLP, norm...) across the model, most MACs

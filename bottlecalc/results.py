@@ -7,12 +7,10 @@ Pure Python (no torch). Nothing here builds JSON: the ``json`` renderers of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bottlecalc.analytic import (
     Counts,
-    DType,
     Layer,
     count,
     layers_of,
@@ -232,42 +230,6 @@ def analytic_compare(specs: tuple[BlockSpec, ...], shape: InputShape) -> Compare
     """Blocks compared by their closed forms alone (no torch)."""
     blocks = tuple(analytic_result(spec, shape) for spec in specs)
     return compare_result(blocks, shape, measured=False, cross_checked=False)
-
-
-class Depth(StrEnum):
-    """How finely a network is broken down (``--depth``)."""
-
-    NETWORK = "network"
-    STAGE = "stage"
-    BLOCK = "block"
-    LAYER = "layer"
-
-
-@dataclass(frozen=True)
-class NetworkReport:
-    """Networks side by side, and how the user asked to see them (``bottlecalc network``)."""
-
-    results: tuple[NetworkResult, ...]
-    depth: Depth = Depth.STAGE
-    dtype: DType = DType.FLOAT32
-    conventions: bool = False
-    measured: bool = True
-    cross_checked: bool = False
-    machine: Machine | None = None  # --time: where the networks were timed
-    train: bool = False  # --pass train: a training step's FLOPs are shown too
-
-    @property
-    def all_agree(self) -> bool:
-        return all(result.all_agree for result in self.results)
-
-    @property
-    def shape(self) -> InputShape:
-        return self.results[0].shape
-
-    @property
-    def speedup(self) -> float | None:
-        """Measured time of the first network / the last (None with fewer than two)."""
-        return speedup(self.results[0], self.results[-1]) if len(self.results) > 1 else None
 
 
 def speedup(first: Counted[S], last: Counted[S]) -> float | None:

@@ -1,5 +1,7 @@
 """``bottlecalc network``: whole ResNets (presets or a custom stage list), every convention;
-or a user's own model (``pkg.mod:callable``), module by module (:mod:`.network_model`)."""
+or a user's own model (``pkg.mod:callable``), module by module. One flow for both: parse the
+options into one :class:`~.network_model.NetworkArgs`, count, build one report, render it.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +12,13 @@ from typing import Any
 import click
 
 from bottlecalc.analytic import DType
-from bottlecalc.breakdown import By, Sort
+from bottlecalc.breakdown import By, Depth, Sort
 from bottlecalc.cli import network_model, options
-from bottlecalc.cli.network_model import Shown
+from bottlecalc.cli.network_model import NetworkArgs
 from bottlecalc.cli.output import pick_format, write
-from bottlecalc.errors import MeasureError, SpecError
+from bottlecalc.errors import SpecError
 from bottlecalc.presets import PRESETS, get_preset
 from bottlecalc.report.network.registry import RENDERERS
-from bottlecalc.results import Depth, NetworkReport
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn, parse_int
 from bottlecalc.timed import TimeOptions
 
@@ -212,53 +213,37 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     asked = network_model.sequence_args(
         ctx, names, {"seq": seq, "seq_dim": seq_dim, "phase": phase, "context": context})
     if any(network_model.is_model(name) for name in names):
-        model = network_model.model_args(ctx, names, depth=depth, input_shape=input_shape,
-                                         inputs=inputs, sort=sort, top=top, timing=timing,
-                                         by=by, collapse=collapse, fvcore=fvcore)
-        if asked is not None:
-            network_model.run_sequence(model, asked, fmt=fmt, output=output, color=color)
-            return
-        network_model.run_model(model, Shown(conventions, train, output, color,
-                                             pick_format(RENDERERS, fmt, output, color=color)))
+        args = network_model.model_args(
+            ctx, names, depth=depth, input_shape=input_shape, inputs=inputs, sort=sort,
+            top=top, timing=timing, by=by, collapse=collapse, fvcore=fvcore,
+            conventions=conventions, train=train)
+    else:
+        args = preset_args(ctx, names, depth=depth, dtype=dtype, conventions=conventions,
+                           train=train, variant=variant, size=size, batch=batch,
+                           num_classes=num_classes, cross_check=cross_check,
+                           no_measure=no_measure, timing=timing, fvcore=fvcore,
+                           custom=Custom(block, layers, width, groups, width_per_group,
+                                         expansion))
+    if asked is not None:
+        network_model.run_sequence(args, asked, fmt=fmt, output=output, color=color)
         return
-    shown_depth = network_model.preset_depth(ctx, depth)
-    shown = Shown(conventions, train, output, color,
-                  pick_format(RENDERERS, fmt, output, color=color))
+    chosen = pick_format(RENDERERS, fmt, output, color=color)
+    report = network_model.network_report(args)
+    write(RENDERERS, chosen, report, output, color=color)
+    network_model.verdict(report)
+
+
+def preset_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None, dtype: str,
+                conventions: bool, train: bool, variant: str, size: str, batch: int,
+                num_classes: int, cross_check: bool, no_measure: bool,
+                timing: TimeOptions | None, fvcore: bool | None, custom: Custom) -> NetworkArgs:
+    """The options of presets and custom networks, or a usage error naming the one that
+    does not apply."""
+    shown = network_model.preset_depth(ctx, depth)
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
-    specs = build_specs(names, variant=variant, num_classes=num_classes,
-                        custom=Custom(block, layers, width, groups, width_per_group, expansion))
-    presets(PresetArgs(specs, InputShape.parse(size, batch=batch), shown_depth, DType(dtype),
-                       measure=not no_measure, cross_check=cross_check, timing=timing,
-                       fvcore=fvcore is not False), shown)
-
-
-@dataclass(frozen=True)
-class PresetArgs:
-    """What ``network NAME...`` (presets and custom) was asked for, parsed and checked."""
-
-    specs: tuple[NetworkSpec, ...]
-    shape: InputShape
-    depth: Depth
-    dtype: DType
-    measure: bool
-    cross_check: bool
-    timing: TimeOptions | None  # --time: how to time them
-    fvcore: bool = True  # --no-fvcore: never trace them with fvcore
-
-
-def presets(args: PresetArgs, shown: Shown) -> None:
-    """Presets and custom networks, side by side; exit 3 if the routes disagree."""
-    from bottlecalc.api import count_networks
-
-    timing = args.timing
-    if timing is not None:
-        timing = replace(timing, layers=args.depth is Depth.LAYER)
-    results, machine = count_networks(args.specs, args.shape, measure=args.measure,
-                                      cross_check=args.cross_check, timing=timing,
-                                      train=shown.train, fvcore=args.fvcore)
-    report = NetworkReport(results=results, depth=args.depth, dtype=args.dtype,
-                           conventions=shown.conventions, measured=args.measure,
-                           cross_checked=args.cross_check, machine=machine, train=shown.train)
-    write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
-    if not report.all_agree:
-        raise MeasureError("the counting routes disagree (marked ✗)")
+    specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
+    if timing is not None:  # --depth layer: each layer is timed too
+        timing = replace(timing, layers=shown is Depth.LAYER)
+    return NetworkArgs(shown, specs, InputShape.parse(size, batch=batch), dtype=DType(dtype),
+                       conventions=conventions, train=train, measure=not no_measure,
+                       cross_check=cross_check, timing=timing, fvcore=fvcore is not False)

@@ -1,4 +1,5 @@
-"""``bottlecalc network TARGET`` for a user's model (``pkg.mod:callable``, ``file.py:callable``).
+"""``bottlecalc network``'s one config (:class:`NetworkArgs`, presets or a user's model), and
+what a model TARGET (``pkg.mod:callable``, ``file.py:callable``) is asked for.
 
 Which options apply to a model and which to presets, checked before anything is imported:
 an option that would change nothing for the target given is refused (exit 2), as is a model
@@ -14,17 +15,16 @@ from typing import Any
 
 import click
 
-from bottlecalc.breakdown import By, ModelReport, Sort
+from bottlecalc.analytic import DType
+from bottlecalc.breakdown import By, Depth, NetworkReport, Sort
 from bottlecalc.budget.targets import DEFAULT_INPUT, split_target
 from bottlecalc.cli import options
 from bottlecalc.cli.output import pick_format, write
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.report.network.registry import RENDERERS
-from bottlecalc.report.render import Format
 from bottlecalc.report.scaling.registry import RENDERERS as SCALING_RENDERERS
-from bottlecalc.results import Depth
+from bottlecalc.results import NetworkResult
 from bottlecalc.scaling import Asked, parse_lengths
-from bottlecalc.spec import TensorSpec, check_feed, parse_int, parse_tensor
+from bottlecalc.spec import InputShape, NetworkSpec, TensorSpec, check_feed, parse_int, parse_tensor
 from bottlecalc.timed import TimeOptions
 
 # Options that describe a preset or a custom network: a model has none of them.
@@ -42,19 +42,28 @@ def is_model(name: str) -> bool:
 
 
 @dataclass(frozen=True)
-class ModelArgs:
-    """What ``network TARGET`` was asked for, parsed and checked."""
+class NetworkArgs:
+    """What ``bottlecalc network`` was asked for, parsed and checked: presets and custom
+    networks (``specs``, fed ``shape``) or one model TARGET (``target``, fed ``feed``, or
+    ``inputs`` when a callable makes them), and how the report is to show them."""
 
-    target: str
-    feed: tuple[TensorSpec, ...]  # --input, else the default image
-    inputs: str | None  # --inputs pkg.mod:callable
-    depth: int = 1
+    depth: Depth | int  # a preset's depth, or a model's module-tree depth N
+    specs: tuple[NetworkSpec, ...] = ()
+    shape: InputShape | None = None
+    target: str = ""
+    feed: tuple[TensorSpec, ...] = ()  # --input, else the default image
+    inputs: str | None = None  # --inputs pkg.mod:callable
+    dtype: DType = DType.FLOAT32
+    conventions: bool = False
+    train: bool = False  # --pass train: a training step's FLOPs too
+    measure: bool = True
+    cross_check: bool = False
+    timing: TimeOptions | None = None  # --time: how to time them
+    fvcore: bool = True  # --no-fvcore: never trace them with fvcore
+    by: By = By.MODULE  # --by kind: a row per module class
     sort: Sort = Sort.MACS
     top: int | None = None
-    timing: TimeOptions | None = None  # --time: how to time it
-    by: By = By.MODULE  # --by kind: a row per module class
     collapse: bool = True  # --no-collapse: identical siblings a row each
-    fvcore: bool = True  # --no-fvcore: never trace it with fvcore
 
 
 def _verb(stray: list[str]) -> str:
@@ -63,8 +72,8 @@ def _verb(stray: list[str]) -> str:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None, by: str = "module",
-               collapse: bool = True, fvcore: bool | None = None) -> ModelArgs:
+               top: int | None, timing: TimeOptions | None, by: str, collapse: bool,
+               fvcore: bool | None, conventions: bool, train: bool) -> NetworkArgs:
     """The model's options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
@@ -78,10 +87,10 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
         raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
     refuse_idle_by_kind(ctx, by)
     split_target(names[0])
-    return ModelArgs(names[0], feed_of(input_shape, inputs), _inputs(inputs),
-                     depth=model_depth(depth), sort=Sort(sort or Sort.MACS), top=top,
-                     timing=timing, by=By(by.lower()), collapse=collapse,
-                     fvcore=fvcore is not False)
+    return NetworkArgs(model_depth(depth), target=names[0], feed=feed_of(input_shape, inputs),
+                       inputs=_inputs(inputs), conventions=conventions, train=train,
+                       timing=timing, fvcore=fvcore is not False, by=By(by.lower()),
+                       sort=Sort(sort or Sort.MACS), top=top, collapse=collapse)
 
 
 def refuse_idle_by_kind(ctx: click.Context, by: str) -> None:
@@ -139,32 +148,37 @@ def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     return Depth(text)
 
 
-@dataclass(frozen=True)
-class Shown:
-    """How a network report (presets or a model) is shown, and where it goes."""
+def network_report(args: NetworkArgs) -> NetworkReport:
+    """The presets or the model counted by every route asked (and timed, with --time), as
+    the one report every format renders; torch is imported only now."""
+    from bottlecalc.api import count_model, count_specs
 
-    conventions: bool
-    train: bool  # --pass train: a training step's FLOPs too
-    output: Path | None
-    color: bool | None
-    fmt: Format
+    results: tuple[NetworkResult, ...] = ()
+    model, machine = None, None
+    if args.target:
+        model = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
+                            train=args.train, timing=args.timing, depth=int(args.depth),
+                            fvcore=args.fvcore)
+        machine = None if model.timed is None else model.timed.machine
+    elif args.shape is not None:
+        results, machine = count_specs(args.specs, args.shape, measure=args.measure,
+                                       cross_check=args.cross_check, timing=args.timing,
+                                       train=args.train, fvcore=args.fvcore)
+    return NetworkReport(results, model, depth=args.depth, dtype=args.dtype,
+                         conventions=args.conventions, measured=args.measure,
+                         cross_checked=args.cross_check, machine=machine, train=args.train,
+                         by=args.by, sort=args.sort, top=args.top, collapse=args.collapse)
 
 
-def run_model(args: ModelArgs, shown: Shown) -> None:
-    """Count the model by every route (and time it, with --time), write the report; exit 3
-    if the routes disagree."""
-    from bottlecalc.api import count_model  # imports torch: only now
-
-    result = count_model(args.target, feed=args.feed, inputs=args.inputs, base=Path.cwd(),
-                         train=shown.train, timing=args.timing, depth=args.depth,
-                         fvcore=args.fvcore)
-    report = ModelReport(result, depth=args.depth, sort=args.sort, top=args.top,
-                         conventions=shown.conventions, train=shown.train, by=args.by,
-                         collapse=args.collapse)
-    write(RENDERERS, shown.fmt, report, shown.output, color=shown.color)
-    if result.measured.unexplained:
+def verdict(report: NetworkReport) -> None:
+    """Exit 3 when the routes disagree, or when a model ran ops that no formula counts."""
+    if report.model is None:
+        if not report.all_agree:
+            raise MeasureError("the counting routes disagree (marked ✗)")
+        return
+    if report.model.measured.unexplained:
         raise MeasureError("the counting routes disagree (see the warnings)")
-    if result.measured.unknown_ops:
+    if report.model.measured.unknown_ops:
         raise MeasureError("the MAC count is incomplete: ops ran that no formula counts "
                            "(see the warnings)")
 
@@ -228,7 +242,7 @@ def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
                                "--input 1,128:int64 (token ids) or --inputs MODULE:CALLABLE")
 
 
-def run_sequence(args: ModelArgs, asked: Asked, *, fmt: str | None, output: Path | None,
+def run_sequence(args: NetworkArgs, asked: Asked, *, fmt: str | None, output: Path | None,
                  color: bool | None) -> None:
     """Count the model on meta as ``asked`` and write the report."""
     from bottlecalc.measure.sequence import count_target, on_meta

@@ -11,8 +11,8 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 
-from bottlecalc.breakdown import ModelReport
-from bottlecalc.report.network.document import model, render_table
+from bottlecalc.breakdown import NetworkReport
+from bottlecalc.report.network.document import model
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.writers import html as writers_html
 from bottlecalc.report.writers import rich
@@ -21,7 +21,7 @@ from bottlecalc.report.writers import rich
 class Fitted:
     """A rich renderable laid out at the width the console gives it (never cropped)."""
 
-    def __init__(self, report: ModelReport) -> None:
+    def __init__(self, report: NetworkReport) -> None:
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -31,12 +31,12 @@ class Fitted:
         return Measurement.get(console, options, rich.renderable(model(self.report), None))
 
 
-def text(report: ModelReport, *, width: int | None = None) -> str:
+def text(report: NetworkReport, *, width: int | None = None) -> str:
     """The table and its lines as plain text (``width=None``: as wide as the table needs)."""
-    return render_table(report, RenderOptions(width=width))
+    return rich.render(model(report), RenderOptions(width=width))
 
 
-def html(report: ModelReport) -> str:
+def html(report: NetworkReport) -> str:
     """The title, the breakdown as a ``<table>``, the lines as paragraphs, the notes as a
     list: every name and note escaped."""
     return writers_html.render(model(report), RenderOptions())

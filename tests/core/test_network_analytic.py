@@ -13,10 +13,10 @@ from dataclasses import replace
 import pytest
 
 from bottlecalc.analytic import DType, Op, count, network_layers, traffic
-from bottlecalc.breakdown import ModuleRow, layer_rows
+from bottlecalc.breakdown import Depth, ModelResult, ModuleRow, NetworkReport, layer_rows
 from bottlecalc.errors import SpecError
 from bottlecalc.presets import PRESETS, get_preset
-from bottlecalc.results import Depth, analytic_result
+from bottlecalc.results import Measured, analytic_result
 from bottlecalc.spec import BlockKind, InputShape, NetworkSpec, StrideOn
 
 IMAGENET = InputShape(224, 224)
@@ -125,6 +125,20 @@ def test_rows_sum_to_the_total_at_every_depth(name: str, depth: Depth) -> None:
     assert sum(r.counts.macs for r in rows) == total.macs
     assert sum(r.counts.fvcore for r in rows) == total.fvcore
     assert sum(r.counts.buffers for r in rows) == total.buffers
+
+
+def test_a_network_report_holds_presets_or_one_model() -> None:
+    """One report type for both subjects: presets' rows come from their layers, and a
+    report holds one kind of subject, never none or both."""
+    result = analytic_result(get_preset("resnet18"), IMAGENET)
+    report = NetworkReport((result,), depth=Depth.BLOCK)
+    assert [r.name for r in report.rows(result)][:3] == ["stem", "layer1.0", "layer1.1"]
+    with pytest.raises(ValueError, match="holds no model"):
+        report.result  # noqa: B018 (a report of presets: asking for its model raises)
+    with pytest.raises(ValueError, match="presets or one model"):
+        NetworkReport()
+    with pytest.raises(ValueError, match="presets or one model"):
+        NetworkReport((result,), model=ModelResult("net", Measured()))
 
 
 def test_stage_rows_are_stem_stages_head() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bottlecalc.analytic import ITEMSIZE, DType, block_layers, count, numel, traffic
-from bottlecalc.breakdown import OTHER, ModelReport, ModelResult, summed
+from bottlecalc.breakdown import OTHER, ModelResult, NetworkReport, summed
 from bottlecalc.findings import ModuleCount
 from bottlecalc.measure.timing import PROBE_BYTES, model_memory, time_memory
 from bottlecalc.results import Measured, analytic_compare, speedup
@@ -168,11 +168,9 @@ def test_summed_of_nothing_is_nothing() -> None:
     assert summed([]) is None
 
 
-def test_the_model_report_is_timed_on_its_machine() -> None:
-    report = ModelReport(ModelResult("net", MEASURED, TIMED))
-    assert report.machine == TIMED.machine
+def test_the_model_is_timed_on_its_machine() -> None:
+    report = NetworkReport(model=ModelResult("net", MEASURED, TIMED), depth=1)
     assert report.result.roofline == machine().roof(2000, 3000)
-    assert ModelReport(ModelResult("net", MEASURED)).machine is None
     assert ModelResult("net", MEASURED).roofline is None
 
 

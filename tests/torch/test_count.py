@@ -24,7 +24,7 @@ from torch import nn
 
 import bottlecalc
 from bottlecalc.api import count_model
-from bottlecalc.breakdown import OTHER, ModelReport
+from bottlecalc.breakdown import OTHER, NetworkReport
 from bottlecalc.errors import MeasureError, SpecError
 from bottlecalc.library import RouteMacs
 from bottlecalc.report.network.json import report_dict
@@ -158,8 +158,8 @@ def test_to_dict_is_the_documents_the_cli_builds(tiny_file: Path, depth: int,
                              pass_="train" if train else "forward")
     cli_side = count_model(target, feed=(TensorSpec(X),), inputs=None, base=Path.cwd(),
                            train=train)
-    same_but_name(found.to_dict(), report_dict(ModelReport(cli_side, depth, train=train)),
-                  target)
+    cli_report = NetworkReport(model=cli_side, depth=depth, train=train)
+    same_but_name(found.to_dict(), report_dict(cli_report), target)
     assert found.to_dict(3, sort="name", top=2)["top"] == 2
 
 

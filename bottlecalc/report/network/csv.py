@@ -13,11 +13,11 @@ import csv
 import io
 from typing import Any
 
-from bottlecalc.breakdown import By, ModelReport
+from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report.network.json import model_dict, network_dict
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.timing import TIME_COLUMNS
-from bottlecalc.results import Depth, NetworkReport, NetworkResult
+from bottlecalc.results import NetworkResult
 
 COLUMNS = [
     "network", "row", "op", "params", "params_instantiated", "macs_conv", "macs_analytic",
@@ -37,8 +37,7 @@ def _flat(name: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
-    entry = network_dict(result, dtype=view.dtype, depth=view.depth, machine=view.machine,
-                         train=view.train)
+    entry = network_dict(result, view)
     trained = entry["flops"].pop("train", {})  # --pass train: a column each, on the total row
     rows = [{**entry, "name": "total"}]
     if view.depth is not Depth.NETWORK:
@@ -48,17 +47,20 @@ def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
     return flat
 
 
-def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    if isinstance(view, ModelReport):
-        return _model(view)
-    buffer = io.StringIO()
+def render_presets(view: NetworkReport, options: RenderOptions) -> str:
     columns = COLUMNS + (["flops_train_analytic", "flops_train_torch"] if view.train else []) \
         + (TIME_COLUMNS if view.machine is not None else [])
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            restval="", lineterminator="\n")
+    return table(columns, [row for result in view.results for row in _rows(result, view)])
+
+
+def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV under ``columns`` (a key no column names is left out; an empty
+    cell where a row has no value)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
+                            lineterminator="\n")
     writer.writeheader()
-    for result in view.results:
-        writer.writerows(_rows(result, view))
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -92,16 +94,11 @@ def _kinds(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**row, "name": row["kind"]} for row in entry["by_kind"]]
 
 
-def _model(report: ModelReport) -> str:
+def render_model(report: NetworkReport, options: RenderOptions) -> str:
     entry = model_dict(report)
-    buffer = io.StringIO()
     by_kind = report.by is By.KIND
     columns = MODEL_COLUMNS + (["instances"] if by_kind else []) \
         + (["flops_train"] if report.train else []) \
         + (TIME_COLUMNS if report.machine is not None and not by_kind else [])
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", restval="",
-                            lineterminator="\n")
-    writer.writeheader()
-    for row in (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"])):
-        writer.writerow(_model_flat(entry["name"], row))
-    return buffer.getvalue()
+    rows = (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"]))
+    return table(columns, [_model_flat(entry["name"], row) for row in rows])

@@ -1,6 +1,6 @@
-"""``network``'s document, for presets side by side or a user's model module by module; the
-table and Markdown formats are this document drawn by the rich and Markdown writers, and
-``bottlecalc.count`` shows the model's at its console's width.
+"""``network``'s document, for presets side by side (:func:`presets`) or a user's model module
+by module (:func:`model`); the table and Markdown formats are this document drawn by the rich
+and Markdown writers, and ``bottlecalc.count`` shows the model's at its console's width.
 
 Presets: the summary sheet, the comparison lines, the conventions sheet, a breakdown sheet
 per network at ``--depth``, with ``--time --depth layer`` each network layer by layer, then
@@ -10,14 +10,14 @@ total as its footer), the totals and time lines, the conventions, then the same 
 
 from __future__ import annotations
 
-from bottlecalc.breakdown import By, ModelReport
+from dataclasses import replace
+
+from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report import document as doc
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.network import modules, words
-from bottlecalc.report.render import RenderOptions
 from bottlecalc.report.words import MARK
-from bottlecalc.report.writers import markdown, rich
-from bottlecalc.results import Depth, NetworkReport, NetworkResult
+from bottlecalc.results import NetworkResult
 
 
 def stacked(cell: words.Cell) -> str:
@@ -53,11 +53,13 @@ def conventions(view: NetworkReport) -> list[doc.Block]:
 
 
 def breakdown(result: NetworkResult, view: NetworkReport) -> doc.Sheet:
-    """The rows at ``--depth`` and their total, exact numbers only."""
+    """The rows at ``--depth`` and their total, exact numbers only (with --cross-check, a
+    count the complete route disagrees with is marked ✗ with what it measured)."""
     header = words.breakdown_header(view.depth)
     named = len(header) - 6  # the name columns (row, or layer, op, output); then counts
     columns = tuple(doc.Column(name, right=i >= named) for i, name in enumerate(header))
-    *rows, total = (tuple(c.exact for c in row) for row in words.breakdown_rows(result, view))
+    *rows, total = (tuple(stacked(replace(c, short="")) for c in row)  # exact, and any ✗
+                    for row in words.breakdown_rows(result, view))
     return doc.Sheet(columns, tuple(rows), title=f"{result.name}: per {view.depth}",
                      footer=total, heading=3)
 
@@ -92,7 +94,7 @@ def presets(view: NetworkReport) -> doc.Document:
     return doc.Document(tuple(parts))
 
 
-def model_breakdown(report: ModelReport) -> doc.Sheet:
+def model_breakdown(report: NetworkReport) -> doc.Sheet:
     """The rows and their total (a kind's instances: a number, so right-aligned)."""
     named = 1 if report.by is By.KIND else modules.NAMED
     columns = tuple(doc.Column(name, right=i >= named)
@@ -101,7 +103,7 @@ def model_breakdown(report: ModelReport) -> doc.Sheet:
     return doc.Sheet(columns, tuple(rows), footer=total, keys=modules.NAMED)
 
 
-def model_conventions(report: ModelReport) -> list[doc.Block]:
+def model_conventions(report: NetworkReport) -> list[doc.Block]:
     """Every convention's count for the model, then why they differ."""
     columns = (doc.Column("convention", right=False), doc.Column("count", detail=True),
                doc.Column("what it is", right=False))
@@ -114,7 +116,7 @@ def model_conventions(report: ModelReport) -> list[doc.Block]:
             doc.List(tuple(modules.convention_gaps(report)), doc.Kind.TEXT)]
 
 
-def model(report: ModelReport) -> doc.Document:
+def model(report: NetworkReport) -> doc.Document:
     parts: list[doc.Block] = [model_breakdown(report), doc.Prose(modules.totals_line(report))]
     parts += map(doc.Prose, modules.time_lines(report))
     parts += model_conventions(report) if report.conventions else []
@@ -123,15 +125,3 @@ def model(report: ModelReport) -> doc.Document:
                                or report.result.measured.unknown_ops),  # INCOMPLETE: red
                     legends=modules.legends(report), notes=modules.footnotes(report))
     return doc.Document(tuple(parts), title=modules.title(report))
-
-
-def build(view: NetworkReport | ModelReport) -> doc.Document:
-    return model(view) if isinstance(view, ModelReport) else presets(view)
-
-
-def render_table(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    return rich.render(build(view), options)
-
-
-def render_markdown(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    return markdown.render(build(view), options)

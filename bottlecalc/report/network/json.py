@@ -12,11 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
-from bottlecalc.breakdown import By, KindRow, ModelReport, ModelResult, ModuleRow, layer_rows
+from bottlecalc.breakdown import (
+    By,
+    Depth,
+    KindRow,
+    ModelResult,
+    ModuleRow,
+    NetworkReport,
+    preset_rows,
+)
 from bottlecalc.report import jsondoc
 from bottlecalc.report.glossary import MODEL_CONVENTIONS, NETWORK_CONVENTIONS
 from bottlecalc.report.jsondoc import (
-    dumps,
     header,
     input_dict,
     layer_dict,
@@ -31,19 +38,14 @@ from bottlecalc.report.jsondoc import (
     unknown_ops,
 )
 from bottlecalc.report.reasons import warning_lines
-from bottlecalc.report.render import RenderOptions
-from bottlecalc.results import Depth, NetworkReport, NetworkResult
+from bottlecalc.results import NetworkResult
 from bottlecalc.spec import NetworkSpec, StrideOn
 from bottlecalc.timed import Machine, Roofline, Timing
 
 
-def render(view: NetworkReport | ModelReport, options: RenderOptions) -> str:
-    """Pretty JSON; ``--depth block|layer`` adds a ``breakdown`` list to each network."""
-    return dumps(report_dict(view) if isinstance(view, ModelReport) else networks_dict(view))
-
-
 def networks_dict(view: NetworkReport) -> dict[str, Any]:
-    """The whole ``bottlecalc network --format json`` document."""
+    """The whole ``bottlecalc network --format json`` document for presets; ``--depth
+    block|layer`` adds a ``breakdown`` list to each network."""
     return {
         **header("network"),
         "input": input_dict(view.shape),
@@ -53,28 +55,27 @@ def networks_dict(view: NetworkReport) -> dict[str, Any]:
                       all_agree=view.all_agree),
         **jsondoc.timed_header(view.machine, view.speedup),
         "conventions": NETWORK_CONVENTIONS,
-        "networks": [network_dict(r, dtype=view.dtype, depth=view.depth, machine=view.machine,
-                                  train=view.train) for r in view.results],
+        "networks": [network_dict(r, view) for r in view.results],
     }
 
 
-def network_dict(result: NetworkResult, *, dtype: DType, depth: Depth,
-                 machine: Machine | None = None, train: bool = False) -> dict[str, Any]:
+def network_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
     """One entry of ``networks``; with ``--time`` (a ``machine``) also ``time`` and
     ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``; with
     ``--pass train`` also ``flops.train``."""
-    entry = counted_dict(result, dtype=dtype, depth=depth)
-    if train:
+    entry = counted_dict(result, view)
+    if view.train:
         jsondoc.add_train(entry, result)
-    entry.update(jsondoc.timed_dict(result, machine))
-    if depth is Depth.LAYER:
-        jsondoc.add_timed_layers(entry["breakdown"], result, machine)
+    entry.update(jsondoc.timed_dict(result, view.machine))
+    if view.depth is Depth.LAYER:
+        jsondoc.add_timed_layers(entry["breakdown"], result, view.machine)
     return entry
 
 
-def counted_dict(result: NetworkResult, *, dtype: DType, depth: Depth) -> dict[str, Any]:
+def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
     """One entry of ``networks``, its counts alone."""
-    c, m = result.counts, result.measured
+    c, m, dtype = result.counts, result.measured, view.dtype
+    complete = bool(m.modules)  # --cross-check: each row's count by the complete route too
     entry: dict[str, Any] = {
         "name": result.name,
         "spec": spec_dict(result.spec),
@@ -87,10 +88,11 @@ def counted_dict(result: NetworkResult, *, dtype: DType, depth: Depth) -> dict[s
         "fvcore_unsupported": dict(m.fvcore_unsupported),
         "memory": traffic_dict(traffic(result.layers, dtype)),
         "notes": list(m.notes),
-        "stages": [group_dict(row, dtype) for row in layer_rows(result.layers, Depth.STAGE)],
+        "stages": [group_dict(row, dtype, complete)
+                   for row in preset_rows(result, Depth.STAGE)],
     }
-    if depth in (Depth.BLOCK, Depth.LAYER):
-        entry["breakdown"] = [group_dict(row, dtype) for row in layer_rows(result.layers, depth)]
+    if view.depth in (Depth.BLOCK, Depth.LAYER):
+        entry["breakdown"] = [group_dict(row, dtype, complete) for row in view.rows(result)]
     return entry
 
 
@@ -110,8 +112,9 @@ def traffic_dict(t: Traffic) -> dict[str, Any]:
     }
 
 
-def group_dict(row: ModuleRow, dtype: DType) -> dict[str, Any]:
-    """A preset's row: the closed-form counts of its layers (one layer: its op and shapes)."""
+def group_dict(row: ModuleRow, dtype: DType, complete: bool = False) -> dict[str, Any]:
+    """A preset's row: the closed-form counts of its layers (one layer: its op and shapes);
+    with the ``complete`` count, what it found in the row's modules (null: no module)."""
     c = row.counts
     entry: dict[str, Any] = {
         "name": row.name,
@@ -123,13 +126,16 @@ def group_dict(row: ModuleRow, dtype: DType) -> dict[str, Any]:
     if row.layer is not None:
         layer = layer_dict(row.layer)
         entry.update({key: layer[key] for key in ("op", "in_shape", "out_shape", "formula")})
+    if complete:
+        entry["measured"] = None if row.measured is None else \
+            {"params": row.measured[0], "macs": row.measured[1]}
     return entry
 
 
 # --- A user's model ---
 
 
-def report_dict(report: ModelReport) -> dict[str, Any]:
+def report_dict(report: NetworkReport) -> dict[str, Any]:
     """The whole document for one model."""
     measured = report.result.measured
     return {
@@ -145,7 +151,7 @@ def report_dict(report: ModelReport) -> dict[str, Any]:
     }
 
 
-def model_dict(report: ModelReport) -> dict[str, Any]:
+def model_dict(report: NetworkReport) -> dict[str, Any]:
     """The model's entry of ``networks``: totals by every route, rows, modules, reasons."""
     result, m = report.result, report.result.measured
     flops: dict[str, Any] = {"torch": m.torch_flops, "torch_device": m.torch_device}
@@ -159,8 +165,8 @@ def model_dict(report: ModelReport) -> dict[str, Any]:
                    "unused": m.params_unused},
         "macs": {"complete": m.macs, **macs_routes(result)},
         "flops": flops,
-        "breakdown": [row_dict(row, result, report.machine) for row in report.rows],
-        **({"by_kind": [kind_dict(row, result) for row in report.kinds]}
+        "breakdown": [row_dict(row, result, report.machine) for row in report.rows(result)],
+        **({"by_kind": [kind_dict(row, result) for row in result.by_kind()]}
            if report.by is By.KIND else {}),
         "modules": modules_list(m),
         "unused_modules": list(m.unused_modules),

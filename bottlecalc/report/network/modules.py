@@ -5,7 +5,7 @@ notes. Renderers only lay these out; :mod:`.words` holds the presets' own.
 
 from __future__ import annotations
 
-from bottlecalc.breakdown import By, KindRow, ModelReport, ModuleRow, Sort
+from bottlecalc.breakdown import By, KindRow, ModuleRow, NetworkReport, Sort, rank
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, human
 from bottlecalc.report.reasons import warning_lines
@@ -37,7 +37,7 @@ def inputs_text(m: Measured) -> str:
     return ", ".join(t.text if name.isdigit() else f"{name}={t.text}" for name, t in m.inputs)
 
 
-def title(report: ModelReport) -> str:
+def title(report: NetworkReport) -> str:
     """'pkg.models:build: input 1x3x224x224; modules at depth 2, by MACs (top 5)'."""
     order = {Sort.NAME: "by name", Sort.MACS: "by MACs", Sort.PARAMS: "by parameters"}[report.sort]
     top = f" (top {report.top})" if report.top is not None else ""
@@ -46,7 +46,7 @@ def title(report: ModelReport) -> str:
             f"{order}{top}")
 
 
-def header(report: ModelReport) -> tuple[str, ...]:
+def header(report: NetworkReport) -> tuple[str, ...]:
     """The breakdown's columns; --pass train adds the training FLOPs, --time the time, the
     GFLOP/s and the bound (not --by kind: a kind is no one module to time)."""
     if report.by is By.KIND:
@@ -62,7 +62,7 @@ def marked(row: ModuleRow) -> str:
     return row.name + "".join(f" ({mark})" for mark in marks)
 
 
-def row_cells(row: ModuleRow, report: ModelReport) -> list[str]:
+def row_cells(row: ModuleRow, report: NetworkReport) -> list[str]:
     """One breakdown row: its subtree's counts and their shares of the model's totals."""
     r, machine = report.result, report.machine
     cells = [marked(row), row.kind, fmt(row.params), percent(row.params, r.params),
@@ -71,7 +71,7 @@ def row_cells(row: ModuleRow, report: ModelReport) -> list[str]:
     return cells if machine is None else cells + time_cells(row.time, row.roofline(machine))
 
 
-def kind_cells(row: KindRow, report: ModelReport) -> list[str]:
+def kind_cells(row: KindRow, report: NetworkReport) -> list[str]:
     """One module class: its instances and their counts, as shares of the model's totals."""
     r = report.result
     return [row.kind, fmt(row.instances), fmt(row.params), percent(row.params, r.params),
@@ -79,7 +79,7 @@ def kind_cells(row: KindRow, report: ModelReport) -> list[str]:
             *([""] if report.train else [])]
 
 
-def total_cells(report: ModelReport) -> list[str]:
+def total_cells(report: NetworkReport) -> list[str]:
     """The totals every route measured: what the rows above sum to."""
     r, m = report.result, report.result.measured
     cells = [TOTAL, "", fmt(r.params), percent(r.params, r.params), fmt(r.macs),
@@ -98,25 +98,20 @@ def time_cells(time: Timing | None, roofline: Roofline | None) -> list[str]:
     return [median, timing.gflops(time), timing.DASH if roofline is None else str(roofline.bound)]
 
 
-def rows(report: ModelReport) -> list[list[str]]:
+def rows(report: NetworkReport) -> list[list[str]]:
     """Every breakdown row, ``(other)`` included (--by kind: every kind), then the total."""
     if report.by is By.KIND:
         return [*(kind_cells(row, report) for row in kinds(report)), total_cells(report)]
-    return [*(row_cells(row, report) for row in report.rows), total_cells(report)]
+    return [*(row_cells(row, report) for row in report.rows(report.result)), total_cells(report)]
 
 
-def kinds(report: ModelReport) -> list[KindRow]:
+def kinds(report: NetworkReport) -> list[KindRow]:
     """The kinds in the order asked for (--sort; name: the class name), the first --top."""
-    def key(r: KindRow) -> tuple[int, int, str]:
-        if report.sort is Sort.NAME:
-            return 0, 0, r.kind
-        first, second = (r.macs, r.params) if report.sort is Sort.MACS else (r.params, r.macs)
-        return -first, -second, r.kind
-
-    return sorted(report.kinds, key=key)[:report.top]
+    return sorted(report.result.by_kind(),
+                  key=lambda r: (*rank(report.sort, r.macs, r.params), r.kind))[:report.top]
 
 
-def totals_line(report: ModelReport) -> str:
+def totals_line(report: NetworkReport) -> str:
     """'total: 1,570 parameters (1,354 trainable) and 17 buffer elements; complete ...'."""
     m = report.result.measured
     parts = [f"{exact(m.params)} parameters ({exact(m.trainable)} trainable) and "
@@ -131,7 +126,7 @@ def totals_line(report: ModelReport) -> str:
     return "total: " + "; ".join(parts)
 
 
-def time_lines(report: ModelReport) -> list[str]:
+def time_lines(report: NetworkReport) -> list[str]:
     """--time: the whole forward pass against its roofline, the rows timed one by one
     against the whole, and which rows are memory-bound here."""
     r, machine = report.result, report.machine
@@ -146,16 +141,16 @@ def time_lines(report: ModelReport) -> list[str]:
     return [whole, _rows_line(report), _bound_line(report, machine)]
 
 
-def _rows_line(report: ModelReport) -> str:
-    timed = [row.time.median_s for row in report.rows if row.time is not None]
+def _rows_line(report: NetworkReport) -> str:
+    timed = [row.time.median_s for row in report.rows(report.result) if row.time is not None]
     assert report.result.timed is not None
     return (f"the rows, each timed on its own, add up to {timing.duration(sum(timed))}; the "
             f"whole took {timing.duration(report.result.timed.total.median_s)} ((other) and "
             "the traffic between the rows are in the difference)")
 
 
-def _bound_line(report: ModelReport, machine: Machine) -> str:
-    timed = [row for row in report.rows if row.moved is not None]
+def _bound_line(report: NetworkReport, machine: Machine) -> str:
+    timed = [row for row in report.rows(report.result) if row.moved is not None]
     memory = [row.name for row in timed if (roof := row.roofline(machine)) is not None
               and roof.bound is Bound.MEMORY]
     shown = ", ".join(memory[:timing.SHOW_NAMES]) + (", ..." if len(memory) > timing.SHOW_NAMES
@@ -164,7 +159,7 @@ def _bound_line(report: ModelReport, machine: Machine) -> str:
             f"{machine.ridge:.2f} MACs per byte){': ' + shown if memory else ''}")
 
 
-def convention_rows(report: ModelReport) -> list[tuple[str, str, str, str]]:
+def convention_rows(report: NetworkReport) -> list[tuple[str, str, str, str]]:
     """(label, exact count, short form and mark, what it is) per convention."""
     m = report.result.measured
     values = [m.macs, m.fvcore, m.torch_flops, m.macs_modules]
@@ -192,14 +187,14 @@ def _formulas_agree(m: Measured) -> bool | None:
         else None
 
 
-def convention_gaps(report: ModelReport) -> list[str]:
+def convention_gaps(report: NetworkReport) -> list[str]:
     """Why the conventions differ, in this model's own numbers."""
     m = report.result.measured
     flops = f"FlopCounterMode FLOPs = 2 x {exact(m.macs)} complete MACs"
     return [*reconcile_lines(m), flops]
 
 
-def footnotes(report: ModelReport) -> list[str]:
+def footnotes(report: NetworkReport) -> list[str]:
     """Differences between routes (unless --conventions lists them), unused parameters,
     warnings and notes: a fact a line."""
     m = report.result.measured
@@ -214,24 +209,24 @@ def footnotes(report: ModelReport) -> list[str]:
     return lines
 
 
-def legends(report: ModelReport) -> list[str]:
+def legends(report: NetworkReport) -> list[str]:
     """What the columns and marks mean: the legend, and what --by kind, the marks shown and
     --time add."""
-    shown = report.rows if report.by is By.MODULE else ()
+    shown = report.rows(report.result) if report.by is By.MODULE else ()
     marks = any(r.tied or r.parents > 1 or r.instances > 1 for r in shown)
     return [glossary.MODEL_LEGEND, *([glossary.KIND_LEGEND] if report.by is By.KIND else []),
             *([glossary.SHARED_LEGEND] if marks else []),
             *([glossary.MODEL_TIME_LEGEND] if report.machine is not None else [])]
 
 
-def any_noisy(report: ModelReport) -> bool:
+def any_noisy(report: NetworkReport) -> bool:
     """Whether the whole forward pass or any row's calls were timed noisily."""
     timed = report.result.timed
-    times = [row.time for row in report.rows] + [timed.total if timed else None]
+    times = [row.time for row in report.rows(report.result)] + [timed.total if timed else None]
     return any(t.noisy for t in times if t is not None)
 
 
-def agreement_line(report: ModelReport) -> str:
+def agreement_line(report: NetworkReport) -> str:
     """Which routes ran, and whether every difference between them is explained."""
     m = report.result.measured
     routes = ["instantiated", f"FlopCounterMode ({m.torch_device or 'not run'} device)",

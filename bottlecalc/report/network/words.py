@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bottlecalc.analytic import Layer, Op, Traffic, ratio, traffic, v1_macs
-from bottlecalc.breakdown import ModuleRow, layer_row, layer_rows
+from bottlecalc.breakdown import Depth, ModuleRow, NetworkReport, layer_row
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
 from bottlecalc.report.words import NO_MEASURE, routes_line
-from bottlecalc.results import Depth, NetworkReport, NetworkResult
+from bottlecalc.results import NetworkResult
 from bottlecalc.spec import BlockKind, StrideOn
 
 
@@ -172,7 +172,7 @@ LAYER_HEADER = ["layer", "op", "output", "params", "MACs", "fvcore", "weights", 
                 "MACs/byte"]
 
 
-def breakdown_header(depth: Depth) -> list[str]:
+def breakdown_header(depth: Depth | int) -> list[str]:
     return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
 
 
@@ -183,15 +183,23 @@ def breakdown_row(row: ModuleRow, view: NetworkReport) -> list[Cell]:
         layer = row.layers[0]
         shape = "x".join(map(str, layer.out_shape))
         cells += [Cell(str(layer.op), ""), Cell(shape, "")]
+    params, macs = row.measured or (None, None)
     return [
-        *cells, count_cell(c.total), count_cell(c.macs), count_cell(c.fvcore),
+        *cells, checked(c.total, params), checked(c.macs, macs), count_cell(c.fvcore),
         bytes_cell(t.weight_bytes), bytes_cell(t.output_bytes), intensity_cell(t),
     ]
 
 
+def checked(closed: int, measured: int | None) -> Cell:
+    """A row's closed-form count, marked ✗ with the measured value where the complete count
+    (--cross-check) found another in the row's modules; agreement is left unmarked."""
+    disagrees = measured is not None and measured != closed
+    return count_cell(closed, False if disagrees else None, measured=measured)
+
+
 def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell]]:
     """Rows at ``--depth`` (stage by default), then a total row that they sum to."""
-    rows = [breakdown_row(row, view) for row in layer_rows(result.layers, view.depth)]
+    rows = [breakdown_row(row, view) for row in view.rows(result)]
     total = breakdown_row(layer_row("total", result.layers), view)
     if view.depth is Depth.LAYER:
         total[1:3] = [Cell("", ""), Cell("", "")]
