@@ -48,7 +48,7 @@ from bottlecalc.measure.ops import (
     name_of,
     op_macs,
 )
-from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
+from bottlecalc.measure.shape_only import ShapeOnly, UncompiledMode, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
 from bottlecalc.results import UnknownOp
 
@@ -157,7 +157,7 @@ class _Calls:
                 handle.remove()
 
 
-class RunningTotals(TorchDispatchMode):
+class RunningTotals(UncompiledMode):
     """A mode below FlopCounterMode that books, op by op, what FlopCounterMode counted.
     FlopCounterMode counts an op once it has returned from here, so the FLOPs of the op held
     in :attr:`pending` are read from its running total when the next op (or :meth:`flush`)
@@ -173,10 +173,6 @@ class RunningTotals(TorchDispatchMode):
     def follow(self, counter: FlopCounterMode) -> None:
         """Read ``counter``'s totals (it must be entered above this mode)."""
         self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def flush(self) -> None:
         """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
