@@ -174,6 +174,20 @@ class RunningTotals(UncompiledMode):
         """Read ``counter``'s totals (it must be entered above this mode)."""
         self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
 
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        if evaluating():  # a formula's own ops, inside the op being counted
+            return func(*args, **kwargs)
+        self.flush()
+        out = func(*args, **kwargs)
+        self.see(func, args, kwargs, out)
+        return out
+
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
+        """Note one op the model ran (FlopCounterMode counts it once this returns)."""
+        raise NotImplementedError
+
     def flush(self) -> None:
         """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
         if self.pending is None:
@@ -206,13 +220,7 @@ class _Attribution(RunningTotals):
         self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
         self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
-                           kwargs: Any = None) -> Any:
-        kwargs = kwargs or {}
-        if evaluating():  # a formula's own ops, inside the op being counted
-            return func(*args, **kwargs)
-        self.flush()
-        out = func(*args, **kwargs)
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
         self.ran += 1
         leaves = tree_leaves((args, kwargs))
         read = {self.watched[id(t)] for t in leaves if id(t) in self.watched}
@@ -224,7 +232,6 @@ class _Attribution(RunningTotals):
         elif read:  # a view of a parameter (a transposed weight) still reads it
             self._alias(out, read)
         self._book(func, args, kwargs, out, read)
-        return out
 
     def _alias(self, out: Any, names: set[str]) -> None:
         for t in tree_leaves(out):
@@ -333,10 +340,12 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str,
                                            *module.named_buffers(remove_duplicate=False)]}
     attribution = _Attribution(calls, watched, inputs)
     try:
-        counter = _run(module, inputs, device, calls, attribution, values)
+        counter, out = run_counted(module, inputs, device=device, below=attribution,
+                                   hooks=calls, values=values)
     finally:
         if reached is not None:
             reached.largest = attribution.largest
+    _check_output(out, attribution)
     named, packed = dict(module.named_parameters()), packed_params(module)
     held, tied = held_once(module)
     return Forward(
@@ -401,16 +410,18 @@ def counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None 
     return stack.enter_context(global_counter())
 
 
-def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
-         attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
+def run_counted(module: nn.Module, inputs: Inputs, *, device: str, below: RunningTotals,
+                hooks: _Calls | None = None, above: TorchFunctionMode | None = None,
+                values: TorchDispatchMode | None = None) -> tuple[FlopCounterMode, Any]:
+    """One forward of ``module`` under :func:`counting`, ``below`` booking what
+    FlopCounterMode counts op by op: the counter, and what the forward returned."""
     with ExitStack() as stack:
-        counter = counting(stack, device, grad=False, hooks=calls, values=values,
-                            below=attribution)
-        attribution.follow(counter)
+        counter = counting(stack, device, grad=False, hooks=hooks, above=above, values=values,
+                           below=below)
+        below.follow(counter)
         out = module(*inputs.args, **inputs.kwargs)
-        _check_output(out, attribution)
-    attribution.flush()  # the last op, counted as FlopCounterMode returned
-    return counter
+    below.flush()  # the last op, counted as FlopCounterMode returned
+    return counter, out
 
 
 def _check_output(out: Any, attribution: _Attribution) -> None:

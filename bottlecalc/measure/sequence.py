@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import inspect
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from math import prod
 from typing import Any
@@ -28,8 +28,8 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import RunningTotals, _allocates, counting
-from bottlecalc.measure.ops import evaluating, is_unknown, name_of
+from bottlecalc.measure.forward import RunningTotals, _allocates, run_counted
+from bottlecalc.measure.ops import is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Make
@@ -92,13 +92,7 @@ class _Products(RunningTotals):
         self.keep: list[Any] = list(weights)  # ids stay unique while the tensors live
         self.count = count
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
-                           kwargs: Any = None) -> Any:
-        kwargs = kwargs or {}
-        if evaluating():  # a formula's own ops, inside the op being counted (as forward.py)
-            return func(*args, **kwargs)
-        self.flush()
-        out = func(*args, **kwargs)
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         weighted = [t for t in tensors if id(t) in self.root]
         if func._overloadpacket not in self.counted and is_unknown(
@@ -107,7 +101,7 @@ class _Products(RunningTotals):
         if not weighted:
             if func._overloadpacket in self.counted:
                 self.pending = (func._overloadpacket, True)
-            return out
+            return
         if not _allocates(func):  # a view (or in-place op) aliases its first operand
             if id(tensors[0]) in self.root:
                 self._derive(out, self.root[id(tensors[0])])
@@ -117,7 +111,6 @@ class _Products(RunningTotals):
                 self._derive(out, None)
         if func._overloadpacket in self.counted:
             self.pending = (func._overloadpacket, False)
-        return out
 
     def _reads_parameter(self, weighted: list[torch.Tensor]) -> bool:
         """A parameter (or a view of one) is an operand; buffers are not parameters."""
@@ -254,13 +247,8 @@ def skipped(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> int:
 def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _Count:
     """Run ``module`` once on ``inputs`` and count it (see the module docstring)."""
     count = _Count()
-    products = _Products(module, count)
-    fresh = _fresh(inputs)
-    with ExitStack() as stack:
-        counter = counting(stack, device, grad=False, above=_Causal(count), below=products)
-        products.follow(counter)
-        count.output = module(*fresh.args, **fresh.kwargs)
-    products.flush()
+    counter, count.output = run_counted(module, _fresh(inputs), device=device,
+                                        below=_Products(module, count), above=_Causal(count))
     if count.unknown:
         raise MeasureError(f"no formula for {', '.join(sorted(count.unknown))}: its MACs are "
                            "unknown (not 0), so the model cannot be counted exactly")
