@@ -488,28 +488,10 @@ def _is_cache(value: Any) -> bool:
 
 
 def cache_tensors(cache: Any) -> list[torch.Tensor]:
-    """Every tensor a cache holds, each once: in tuples, lists, dicts and the attributes of
-    cache objects (transformers' ``DynamicCache`` keeps ``layers[i].keys``/``.values``)."""
-    found: dict[int, torch.Tensor] = {}
-    seen: set[int] = set()
-
-    def walk(value: Any) -> None:
-        if id(value) in seen or isinstance(value, (str, bytes, int, float, bool, type(None))):
-            return
-        seen.add(id(value))
-        if isinstance(value, torch.Tensor):
-            found[id(value)] = value
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                walk(item)
-        elif hasattr(value, "__dict__") and not isinstance(value, nn.Module):
-            walk(vars(value))
-
-    walk(cache)
-    return list(found.values())
+    """Every tensor a cache holds, each once, found as every input's tensors are: in tuples,
+    lists, dicts and the attributes of cache objects (transformers' ``DynamicCache`` keeps
+    ``layers[i].keys``/``.values``)."""
+    return [tensor for _, tensor in Inputs((cache,)).tensors()]
 
 
 def active(model: Model, *, seq_dim: int | None = None) -> Active:
