@@ -224,25 +224,9 @@ def timing_failure(subject: Subject, options: TimeOptions) -> AbstractContextMan
 
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, inputs = built(subject, options)
-    with timing_failure(subject, options), inference(module):
-        total = _whole(module, inputs, options)
-        calls = leaf_calls(module, inputs, options) if options.layers else ()
+    total, calls, _ = _timed(subject, options, _leaves if options.layers else None,
+                             cap=LAYER_CAP_S)
     return total, calls
-
-
-def _whole(module: nn.Module, inputs: Args, options: TimeOptions) -> Timing:
-    return clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
-                 budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-
-
-def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
-    """Every call of a leaf module in one forward pass, each timed on its own input."""
-    leaves = [name for name, sub in module.named_modules()
-              if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
-    calls = _ModuleCalls(options, cap=LAYER_CAP_S)
-    calls.run(module, inputs, leaves)
-    return tuple(calls.calls)
 
 
 def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, flops: int,
@@ -250,12 +234,31 @@ def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, f
     """A user's model on ``machine``: the whole forward pass timed (it computes ``flops``),
     the bytes it moved (weights, inputs, outputs), and every call of each module named in
     ``rows`` timed on its own."""
+    total, calls, moved = _timed(subject, options, lambda module: rows,
+                                 cap=WHOLE_CAP_S)  # a row may be most of the model
+    return Timed(replace(total, flops=flops), calls, moved, machine)
+
+
+def _timed(subject: Subject, options: TimeOptions,
+           names: Callable[[nn.Module], Sequence[str]] | None,
+           *, cap: float) -> tuple[Timing, Calls, int | None]:
+    """``subject`` built for real and its whole forward pass timed; then, when ``names``
+    picks modules of it, one more pass in which each of their calls is timed on its own
+    (up to ``cap`` each), with the bytes the pass moved."""
     module, inputs = built(subject, options)
-    calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
+    calls, moved = _ModuleCalls(options, cap=cap), None
     with timing_failure(subject, options), inference(module), contained(subject.name):
-        total = _whole(module, inputs, options)
-        moved = calls.run(module, inputs, rows) + weight_bytes(module)
-    return Timed(replace(total, flops=flops), tuple(calls.calls), moved, machine)
+        total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        if names is not None:
+            moved = calls.run(module, inputs, names(module)) + weight_bytes(module)
+    return total, tuple(calls.calls), moved
+
+
+def _leaves(module: nn.Module) -> list[str]:
+    """The leaf modules (an Identity does nothing worth timing)."""
+    return [name for name, sub in module.named_modules()
+            if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
 
 
 def weight_bytes(module: nn.Module) -> int:
