@@ -367,19 +367,16 @@ PRODUCT = re.compile(r"mm|conv|matmul|einsum|linear|attention|rnn|lstm|gru|bilin
                      r"addmv|\.mv$|_tbc|cdist|fft|stft")
 
 
+@functools.cache
 def name_of(func: Any) -> str:
     """``aten.mm`` for any overload of ``torch.ops.aten.mm``."""
     return str(func._overloadpacket)
 
 
-@functools.cache
-def _names(func: Any) -> str:
-    return name_of(func)
-
-
-def lookup(name: str) -> Op | None:
-    """The record of an op by dispatch name (``aten.mm``) or fvcore's (``aten::mm``)."""
-    return OPS.get(name.replace("::", "."))
+def lookup(name: str) -> Op:
+    """The record of an op by dispatch name (``aten.mm``) or fvcore's (``aten::mm``); an
+    op without one has an empty record (no formula, no difference known in fvcore)."""
+    return OPS.get(name.replace("::", "."), Op())
 
 
 @functools.cache
@@ -409,7 +406,7 @@ def is_unknown(func: Any, *, reads_parameter: bool) -> bool:
 
 def op_macs(func: Any, args: Any, kwargs: Mapping[str, Any], out: Any) -> int | None:
     """bottlecalc's own count of one op call, or None when no record has a formula."""
-    op = OPS.get(_names(func))
+    op = OPS.get(name_of(func))
     if op is None or op.macs is None:
         return None
     shaped_args, shaped_kwargs, out_shape = torch.utils._pytree.tree_map(
