@@ -247,7 +247,11 @@ def skipped(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> int:
 def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _Count:
     """Run ``module`` once on ``inputs`` and count it (see the module docstring)."""
     count = _Count()
-    counter, count.output = run_counted(module, _fresh(inputs), device=device,
+    # A forward may grow a cache in place: it gets copies of every object (a cache, a tuple
+    # of past keys) around the same tensors, so the caller's stays as it was (its tensors
+    # are never written: a cache grows by ``cat``).
+    fresh = inputs.copied(lambda tensor: tensor)
+    counter, count.output = run_counted(module, fresh, device=device,
                                         below=_Products(module, count), above=_Causal(count))
     if count.unknown:
         raise MeasureError(f"no formula for {', '.join(sorted(count.unknown))}: its MACs are "
@@ -266,20 +270,6 @@ def _empty(output: Any) -> bool:
     """Some floating-point tensor of the output has no elements (a slice past the end)."""
     return any(isinstance(t, torch.Tensor) and t.is_floating_point() and t.numel() == 0
                for t in tree_leaves(output))
-
-
-def _fresh(inputs: Inputs) -> Inputs:
-    """The inputs with every non-tensor (a cache object, a tuple of past keys) deep-copied
-    around the same tensors: a forward may grow a cache in place, and the caller's must
-    stay as it was (its tensors are never written: a cache grows by ``cat``)."""
-    def each(value: Any) -> Any:
-        if isinstance(value, torch.Tensor):
-            return value
-        memo: dict[int, Any] = {id(t): t for t in cache_tensors(value)}
-        return copy.deepcopy(value, memo)
-
-    return Inputs(tuple(each(a) for a in inputs.args),
-                  {k: each(v) for k, v in inputs.kwargs.items()})
 
 
 @dataclass(frozen=True)
