@@ -10,7 +10,6 @@ prints. Importing this module imports no torch.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -58,9 +57,8 @@ def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
            name: str | None) -> Model:
     from torch import nn
 
-    from bottlecalc.measure.pipeline import _on_meta
     from bottlecalc.measure.sequence import on_meta
-    from bottlecalc.measure.subject import Inputs
+    from bottlecalc.measure.subject import Inputs, given_subject
 
     if not isinstance(model, nn.Module):
         raise SpecError(f"takes a torch.nn.Module, got {type(model).__name__}")
@@ -69,12 +67,9 @@ def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
         raise SpecError(f"kwargs must be a dict of keyword inputs, got {kwargs!r}")
     if not args and not kwargs:
         raise SpecError("needs example inputs, for example a (1, 16) int64 tensor of ids")
-    given = Inputs(tuple(args), dict(kwargs or {}))
-
-    def make(device: str) -> nn.Module:
-        return copy.deepcopy(model) if _on_meta(model) else model
-
-    return on_meta(make, given.to, name or type(model).__name__, own_code=False)
+    given = given_subject(model, Inputs(tuple(args), dict(kwargs or {})),
+                          name or type(model).__name__)  # never changed: as count() takes it
+    return on_meta(given.make, given.inputs, given.name, own_code=False)
 
 
 def _dim(value: Any) -> int | None:
