@@ -218,13 +218,10 @@ def grouped_mm(a: torch.Tensor, b: torch.Tensor, offs: torch.Tensor | None = Non
     return a.new_empty(shape, dtype=out_dtype or a.dtype)
 
 
-def same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
-    return x.new_empty(x.shape)
-
-
 def filled_like(x: torch.Tensor, *_: Any, dtype: torch.dtype | None = None,
                  **__: Any) -> torch.Tensor:
-    """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient)."""
+    """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient) and
+    ``clone``."""
     return x.new_empty(x.shape, dtype=dtype or x.dtype)
 
 
