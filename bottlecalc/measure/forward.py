@@ -24,10 +24,10 @@ import functools
 import inspect
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import torch
 from torch import nn
@@ -51,6 +51,8 @@ from bottlecalc.measure.ops import (
 from bottlecalc.measure.shape_only import ShapeOnly, UncompiledMode, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
 from bottlecalc.results import UnknownOp
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -217,31 +219,23 @@ class _Attribution(RunningTotals):
         self.used: set[int] = set()
         self.largest = 0  # elements of the largest floating-point output seen
         self.ran = 0  # ops dispatched
-        self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
-        self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
+        self.aliases: _Tags[frozenset[str]] = _Tags()  # views of parameters: which ones
+        self.derived: _Tags[bool] = _Tags()  # the tensors computed from the inputs
+        self.derived.tag(tree_leaves((inputs.args, inputs.kwargs)), True)
 
     def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
         self.ran += 1
         leaves = tree_leaves((args, kwargs))
         read = {self.watched[id(t)] for t in leaves if id(t) in self.watched}
         self.used.update(id(t) for t in leaves if id(t) in self.watched)
-        read.update(name for t in leaves for name in self._aliased(t))
-        self.derived.follow(leaves, out)
+        read.update(name for t in leaves for name in self.aliases.get(t) or ())
+        if any(self.derived.get(t) for t in leaves):
+            self.derived.tag([out] if isinstance(out, torch.Tensor) else tree_leaves(out), True)
         if _allocates(func):
             self.largest = max(self.largest, _largest(out))
         elif read:  # a view of a parameter (a transposed weight) still reads it
-            self._alias(out, read)
+            self.aliases.tag(tree_leaves(out), frozenset(read))
         self._book(func, args, kwargs, out, read)
-
-    def _alias(self, out: Any, names: set[str]) -> None:
-        for t in tree_leaves(out):
-            if isinstance(t, torch.Tensor):
-                self.aliases[id(t)] = (weakref.ref(t), frozenset(names))
-
-    def _aliased(self, tensor: Any) -> frozenset[str]:
-        """The parameters ``tensor`` is a view of (none: not a view of one)."""
-        hit = self.aliases.get(id(tensor))
-        return hit[1] if hit is not None and hit[0]() is tensor else frozenset()
 
     def _book(self, func: Any, args: Any, kwargs: Any, out: Any, read: set[str]) -> None:
         """The op registry's count of this op, or the op as unknown; FlopCounterMode's, later."""
@@ -265,26 +259,21 @@ class _Attribution(RunningTotals):
                      for (op, path), (calls, params) in sorted(self.unknown.items()))
 
 
-class _Derived:
-    """The tensors computed from the inputs: the inputs, and every op's outputs when one of
-    its arguments is such a tensor (held weakly: a count never keeps activations alive)."""
+class _Tags(Generic[T]):
+    """A tag per tensor, by identity, the tensors held weakly (a count never keeps
+    activations alive, and an id reused by a new tensor does not inherit the tag)."""
 
-    def __init__(self, inputs: list[Any]) -> None:
-        self.refs: dict[int, weakref.ref[torch.Tensor]] = {}
-        self._add(inputs)
+    def __init__(self) -> None:
+        self.tags: dict[int, tuple[weakref.ref[torch.Tensor], T]] = {}
 
-    def _add(self, values: list[Any]) -> None:
+    def tag(self, values: Iterable[Any], tag: T) -> None:
         for value in values:
             if isinstance(value, torch.Tensor):
-                self.refs[id(value)] = weakref.ref(value)
+                self.tags[id(value)] = (weakref.ref(value), tag)
 
-    def holds(self, value: Any) -> bool:
-        ref = self.refs.get(id(value))
-        return ref is not None and ref() is value
-
-    def follow(self, leaves: list[Any], out: Any) -> None:
-        if any(self.holds(t) for t in leaves):
-            self._add([out] if isinstance(out, torch.Tensor) else tree_leaves(out))
+    def get(self, value: Any) -> T | None:
+        hit = self.tags.get(id(value))
+        return hit[1] if hit is not None and hit[0]() is value else None
 
 
 @functools.cache
@@ -438,7 +427,7 @@ def _check_output(out: Any, attribution: _Attribution) -> None:
         kind = "None" if out is None else f"a {type(out).__name__}"
         raise MeasureError(f"the forward returned {kind}, no tensor: nothing it "
                            "computed can be counted")
-    if not any(attribution.derived.holds(t) for t in tensors):
+    if not any(attribution.derived.get(t) for t in tensors):
         raise MeasureError("the forward returned no tensor computed from its inputs, so "
                            "its count would not be the model's")
 
