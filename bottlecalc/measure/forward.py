@@ -422,7 +422,7 @@ def _check_output(out: Any, attribution: _Attribution) -> None:
                            "it is a generator or async function, so none of its ops ran")
     if not attribution.ran:
         raise MeasureError("the forward ran no op, so there is nothing to count")
-    tensors = _tensors_in(out)
+    tensors = [tensor for _, tensor in Inputs((out,)).tensors()]  # found as inputs' are
     if not tensors:
         kind = "None" if out is None else f"a {type(out).__name__}"
         raise MeasureError(f"the forward returned {kind}, no tensor: nothing it "
@@ -430,18 +430,6 @@ def _check_output(out: Any, attribution: _Attribution) -> None:
     if not any(attribution.derived.get(t) for t in tensors):
         raise MeasureError("the forward returned no tensor computed from its inputs, so "
                            "its count would not be the model's")
-
-
-def _tensors_in(value: Any, depth: int = 3) -> list[torch.Tensor]:
-    """The tensors in an output: pytree containers, and objects' attributes (a model output
-    dataclass, a cache) a few levels down."""
-    found = []
-    for leaf in tree_leaves(value):
-        if isinstance(leaf, torch.Tensor):
-            found.append(leaf)
-        elif depth and hasattr(leaf, "__dict__") and not isinstance(leaf, type):
-            found.extend(_tensors_in(list(vars(leaf).values()), depth - 1))
-    return found
 
 
 @contextmanager
