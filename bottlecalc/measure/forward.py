@@ -20,7 +20,6 @@ is an error: there would be nothing to count, and a count of 0 must never pass a
 
 from __future__ import annotations
 
-import functools
 import inspect
 import weakref
 from collections import Counter, defaultdict
@@ -42,6 +41,7 @@ from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
 from bottlecalc.measure.ops import (
     DISPATCH,
+    allocates,
     custom_mapping,
     evaluating,
     is_unknown,
@@ -231,7 +231,7 @@ class _Attribution(RunningTotals):
         read.update(name for t in leaves for name in self.aliases.get(t) or ())
         if any(self.derived.get(t) for t in leaves):
             self.derived.tag([out] if isinstance(out, torch.Tensor) else tree_leaves(out), True)
-        if _allocates(func):
+        if allocates(func):
             self.largest = max(self.largest, _largest(out))
         elif read:  # a view of a parameter (a transposed weight) still reads it
             self.aliases.tag(tree_leaves(out), frozenset(read))
@@ -274,13 +274,6 @@ class _Tags(Generic[T]):
     def get(self, value: Any) -> T | None:
         hit = self.tags.get(id(value))
         return hit[1] if hit is not None and hit[0]() is value else None
-
-
-@functools.cache
-def _allocates(func: Any) -> bool:
-    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
-    whose outputs alias an input (an alias annotation on the return in its schema)."""
-    return all(ret.alias_info is None for ret in func._schema.returns)
 
 
 def _largest(out: Any) -> int:

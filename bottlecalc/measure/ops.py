@@ -379,6 +379,13 @@ def lookup(name: str) -> Op:
 
 
 @functools.cache
+def allocates(func: Any) -> bool:
+    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
+    whose outputs alias an input (an alias annotation on the return in its schema)."""
+    return all(ret.alias_info is None for ret in func._schema.returns)
+
+
+@functools.cache
 def carries_no_macs(func: Any) -> bool:
     """Known to do no multiply-accumulate: a record says so, an elementwise op, a view, or a
     name in :data:`NO_MACS`."""
@@ -386,8 +393,7 @@ def carries_no_macs(func: Any) -> bool:
     op = OPS.get(name)
     if op is not None and op.no_macs:
         return True
-    if torch.Tag.pointwise in func.tags or any(r.alias_info is not None
-                                                 for r in func._schema.returns):
+    if torch.Tag.pointwise in func.tags or not allocates(func):
         return True
     return bool(NO_MACS.match(name))
 

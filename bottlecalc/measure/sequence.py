@@ -28,8 +28,8 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import RunningTotals, _allocates, run_counted
-from bottlecalc.measure.ops import is_unknown, name_of
+from bottlecalc.measure.forward import RunningTotals, run_counted
+from bottlecalc.measure.ops import allocates, is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Make
@@ -102,7 +102,7 @@ class _Products(RunningTotals):
             if func._overloadpacket in self.counted:
                 self.pending = (func._overloadpacket, True)
             return
-        if not _allocates(func):  # a view (or in-place op) aliases its first operand
+        if not allocates(func):  # a view (or in-place op) aliases its first operand
             if id(tensors[0]) in self.root:
                 self._derive(out, self.root[id(tensors[0])])
         else:
