@@ -24,7 +24,7 @@ import inspect
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +34,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
+from torch.utils.hooks import RemovableHandle
 
 from bottlecalc.breakdown import ancestors
 from bottlecalc.errors import MeasureError
@@ -110,6 +111,17 @@ class _Frame:
     records: bool  # this call's formula is recorded
 
 
+@contextmanager
+def hooks_removed(handles: list[RemovableHandle]) -> Iterator[None]:
+    """Run with the hooks just registered (``handles``), then remove them, whatever happens:
+    hooks are put on the model counted, never global ones, and it leaves as it came."""
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 class _Calls:
     """The stack of module calls, followed by hooks on each module of the model counted
     (never global ones: nothing else running meanwhile is seen, or slowed)."""
@@ -145,18 +157,10 @@ class _Calls:
             known = self.formulas.get(frame.path)
             self.formulas[frame.path] = found if known is None else known + found
 
-    @contextmanager
-    def hooked(self) -> Iterator[None]:
-        handles = []
-        try:
-            for module in self.modules.values():
-                handles.append(module.register_forward_pre_hook(self.enter))
-                handles.append(module.register_forward_hook(self.leave, with_kwargs=True,
-                                                            always_call=True))
-            yield
-        finally:
-            for handle in handles:
-                handle.remove()
+    def hooked(self) -> AbstractContextManager[None]:
+        return hooks_removed([handle for module in self.modules.values() for handle in (
+            module.register_forward_pre_hook(self.enter),
+            module.register_forward_hook(self.leave, with_kwargs=True, always_call=True))])
 
 
 class RunningTotals(UncompiledMode):

@@ -21,8 +21,8 @@ import platform
 import sys
 import time
 import timeit
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
 from bottlecalc.errors import SpecError, failing_as
+from bottlecalc.measure.forward import hooks_removed
 from bottlecalc.measure.pipeline import ACTIVATIONS, inference
 from bottlecalc.measure.subject import Origin, Subject
 from bottlecalc.measure.user import contained
@@ -317,18 +318,12 @@ class _ModuleCalls:
             out = module(*inputs[0], **inputs[1])
         return tensor_bytes(inputs) + tensor_bytes(out)
 
-    @contextmanager
-    def hooked(self, module: nn.Module, names: Sequence[str]) -> Iterator[None]:
+    def hooked(self, module: nn.Module, names: Sequence[str]) -> AbstractContextManager[None]:
         found = dict(module.named_modules())
         subs = [(name, found[name]) for name in names if name in found]
-        handles = [h for name, sub in subs for h in (
+        return hooks_removed([h for name, sub in subs for h in (
             sub.register_forward_pre_hook(self.before(name), with_kwargs=True),
-            sub.register_forward_hook(self.after, with_kwargs=True, always_call=True))]
-        try:
-            yield
-        finally:
-            for handle in handles:
-                handle.remove()
+            sub.register_forward_hook(self.after, with_kwargs=True, always_call=True))])
 
 
 def _grown(make: Callable[[int], tuple[str, dict[str, Any], int]], options: TimeOptions,
