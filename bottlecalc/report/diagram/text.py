@@ -100,9 +100,11 @@ def side_by_side(columns: list[list[str]], gap: int = 6) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_pair_text(drawn: tuple[model.BlockDiagram, ...],
-                     labels: model.Labels = model.ENGLISH) -> str:
-    return side_by_side([render_text(d, labels) for d in drawn])
+def render_pair_text(drawn: Sequence[yolo.Drawing], labels: model.Labels = model.ENGLISH) -> str:
+    """The blocks side by side: a ResNet block as a main path and shortcut, a YOLO block as
+    a flow."""
+    return side_by_side([render_yolo_text(d, labels) if isinstance(d, yolo.YoloDiagram)
+                         else render_text(d, labels) for d in drawn])
 
 
 def render_yolo_text(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
@@ -136,6 +138,4 @@ def _step_lines(step: yolo.Step, current: int, pad: str, width: int, ch: str) ->
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    """A ResNet block as a main path and shortcut; a YOLO block as a flow."""
-    return side_by_side([render_yolo_text(d) if isinstance(d, yolo.YoloDiagram)
-                         else render_text(d) for d in yolo.drawings(result)])
+    return render_pair_text(yolo.drawings(result))
