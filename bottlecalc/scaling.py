@@ -240,3 +240,4 @@ class Asked:
     phase: str | None = None  # --phase prefill|decode
     context: int | None = None  # --context N
     seq_dim: int | None = None  # --seq-dim N
+    active: bool = True  # with lengths, also the parameters one token reads

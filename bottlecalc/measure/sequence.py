@@ -530,7 +530,7 @@ def count_target(model: Model, asked: Asked) -> SequenceReport:
     lengths = asked.lengths or ((asked.context,) if asked.phase == "prefill" and asked.context
                                 else ())
     scaling = scale(model, lengths, seq_dim=asked.seq_dim) if lengths else None
-    reads = active(model, seq_dim=asked.seq_dim) if asked.lengths else None
+    reads = active(model, seq_dim=asked.seq_dim) if asked.lengths and asked.active else None
     step = None
     if asked.phase == "decode" and asked.context:
         step = decode(model, asked.context, seq_dim=asked.seq_dim)
