@@ -97,7 +97,7 @@ class KnownValues(UncompiledMode):
             raise failure from None
         self.answered[_READ_NAMES.get(func._overloadpacket, str(func._overloadpacket))] += 1
         if _writes(func):
-            self._forget()  # an in-place op that meta could not run: nothing aliases safely
+            self.values.clear()  # an in-place op that meta could not run: nothing aliases safely
             return tree_map(_to_meta, out)
         meta = tree_map(_to_meta, out)
         self._pair(meta, out)
@@ -135,11 +135,7 @@ class KnownValues(UncompiledMode):
         """An op writing unknown values into a known tensor: forget every value (a view of
         it may be remembered too, and nothing here tracks which)."""
         if _writes(func) and any(self.value(t) is not None for t in _written(func, args, kwargs)):
-            self._forget()
-
-    def _forget(self) -> None:
-        self.values.clear()
-
+            self.values.clear()
 
 class PythonData(TorchFunctionMode):
     """``torch.tensor(numbers)`` made on meta dispatches no op: remember its value in
