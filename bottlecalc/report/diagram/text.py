@@ -64,17 +64,13 @@ def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> lis
     return lines + [" " * q + "│"] * (height - len(lines))
 
 
-def _side_column(d: model.BlockDiagram) -> int:
-    return _box_width([d.projection]) // 2 if d.projection else 0
-
-
 def render_text(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
     """One block as lines of text: the main path down the left, the shortcut right."""
     rows = _main_rows(d, labels)
     split = next(i for i, r in enumerate(rows) if r.joined)
     add = len(rows) - 3
     side = _side_lines(d, labels, add - split - 1)
-    q = _side_column(d)
+    q = _box_width([d.projection]) // 2 if d.projection else 0  # the shortcut's column
     width = max(len(r.main) for r in rows)
     lines = [labels.kind(d.kind), d.chain(), ""]
     for i, row in enumerate(rows):
