@@ -24,7 +24,7 @@ import inspect
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -286,18 +286,13 @@ def _largest(out: Any) -> int:
                 if isinstance(t, torch.Tensor) and t.is_floating_point()), default=0)
 
 
-class _GlobalOnly:
-    """Stands in for FlopCounterMode's ModuleTracker (torch >= 2.4): bottlecalc books FLOPs
-    to modules itself (:class:`_Attribution`), so FlopCounterMode needs only its global
-    total, and the tracker's hooks on every module call cost a sixth of a meta count."""
+class _GlobalOnly(nullcontext[None]):
+    """Stands in for FlopCounterMode's ModuleTracker (torch >= 2.4), entering and leaving
+    nothing: bottlecalc books FLOPs to modules itself (:class:`_Attribution`), so
+    FlopCounterMode needs only its global total, and the tracker's hooks on every module
+    call cost a sixth of a meta count."""
 
     parents = frozenset({"Global"})
-
-    def __enter__(self) -> _GlobalOnly:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def global_counter() -> FlopCounterMode:
