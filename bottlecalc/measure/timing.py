@@ -216,13 +216,6 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     return tuple(tree_map(change, inputs.args)), dict(tree_map(change, inputs.kwargs))
 
 
-def timing_failure(subject: Subject, options: TimeOptions) -> AbstractContextManager[None]:
-    """An error while timing ``subject`` as one line naming it, its input, the device and
-    the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
-    return failing_as(f"timing {subject.name} on input {subject.input_text} "
-                      f"({options.device}, {options.dtype})")
-
-
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
     total, calls, _ = _timed(subject, options, _leaves if options.layers else None,
@@ -248,7 +241,11 @@ def _timed(subject: Subject, options: TimeOptions,
     (up to ``cap`` each), with the bytes the pass moved."""
     module, inputs = built(subject, options)
     calls, moved = _ModuleCalls(options, cap=cap), None
-    with timing_failure(subject, options), inference(module), contained(subject.name):
+    # an error while timing is one line naming the subject, its input, the device and the
+    # dtype (a MeasureError, such as the model's ``sys.exit``, already is one)
+    failing = failing_as(f"timing {subject.name} on input {subject.input_text} "
+                         f"({options.device}, {options.dtype})")
+    with failing, inference(module), contained(subject.name):
         total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
                       budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
         if names is not None:
