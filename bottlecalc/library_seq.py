@@ -10,12 +10,12 @@ prints. Importing this module imports no torch.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bottlecalc.errors import SpecError
-from bottlecalc.scaling import SequenceReport, check_lengths
+from bottlecalc.scaling import Asked, SequenceReport, check_lengths
 
 if TYPE_CHECKING:
     from bottlecalc.measure.sequence import Model
@@ -29,38 +29,34 @@ def scale(model: Any, *inputs: Any, seq: Iterable[int], kwargs: Mapping[str, Any
     ``inputs``/``kwargs`` are example inputs; the sequence dimension of those named
     ``input_ids``, ``attention_mask``... (dim 1) is set to each length, or of every input
     having dimension ``seq_dim``. ``active``: also the parameters one token reads (MoE)."""
-    from bottlecalc.measure import sequence
-
     lengths = check_lengths(list(seq))
-    found = _model(model, inputs, kwargs, name)
-    dim = _dim(seq_dim)
-    scaling = sequence.scale(found, lengths, seq_dim=dim)
-    reads = sequence.active(found, seq_dim=dim) if active else None
-    return SequenceReport(found.name, scaling.params, scaling=scaling, active=reads,
-                          trainable=sequence.trainable(found))
+    return _count(model, inputs, kwargs, name, seq_dim, Asked(lengths, active=active))
 
 
 def decode(model: Any, *inputs: Any, context: int, kwargs: Mapping[str, Any] | None = None,
            seq_dim: int | None = None, name: str | None = None) -> SequenceReport:
     """Prefill ``context`` tokens on meta, then count one decoding step against the cache
     the model returned: MACs per generated token, attention's share, KV-cache bytes."""
-    from bottlecalc.measure import sequence
-
     if isinstance(context, bool) or not isinstance(context, int) or context < 1:
         raise SpecError(f"context must be a whole number >= 1, got {context!r}")
+    return _count(model, inputs, kwargs, name, seq_dim, Asked(phase="decode", context=context))
+
+
+def _count(model: Any, inputs: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
+           name: str | None, seq_dim: Any, asked: Asked) -> SequenceReport:
+    """What ``asked`` asks of the model, as ``network TARGET --seq/--phase`` counts it."""
+    from bottlecalc.measure.sequence import count_target
+
     found = _model(model, inputs, kwargs, name)
-    step = sequence.decode(found, context, seq_dim=_dim(seq_dim))
-    return SequenceReport(found.name, step.params, decode=step,
-                          trainable=sequence.trainable(found))
+    return count_target(found, replace(asked, seq_dim=_dim(seq_dim)))
 
 
 def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
            name: str | None) -> Model:
     from torch import nn
 
-    from bottlecalc.measure.pipeline import _on_meta
     from bottlecalc.measure.sequence import on_meta
-    from bottlecalc.measure.subject import Inputs
+    from bottlecalc.measure.subject import Inputs, given_subject
 
     if not isinstance(model, nn.Module):
         raise SpecError(f"takes a torch.nn.Module, got {type(model).__name__}")
@@ -69,12 +65,9 @@ def _model(model: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any] | None,
         raise SpecError(f"kwargs must be a dict of keyword inputs, got {kwargs!r}")
     if not args and not kwargs:
         raise SpecError("needs example inputs, for example a (1, 16) int64 tensor of ids")
-    given = Inputs(tuple(args), dict(kwargs or {}))
-
-    def make(device: str) -> nn.Module:
-        return copy.deepcopy(model) if _on_meta(model) else model
-
-    return on_meta(make, given.to, name or type(model).__name__, own_code=False)
+    given = given_subject(model, Inputs(tuple(args), dict(kwargs or {})),
+                          name or type(model).__name__)  # never changed: as count() takes it
+    return on_meta(given.make, given.inputs, given.name, own_code=False)
 
 
 def _dim(value: Any) -> int | None:

@@ -220,12 +220,6 @@ class SequenceReport:
     trainable: int | None = None  # of ``params``, those with requires_grad
 
     @property
-    def trainable_text(self) -> str:
-        """'216,384 params (216,384 trainable)': both, as every report gives them."""
-        shown = "" if self.trainable is None else f" ({self.trainable:,} trainable)"
-        return f"{self.params:,} params{shown}"
-
-    @property
     def notes(self) -> tuple[str, ...]:
         parts = (self.scaling, self.decode, self.active)
         found = (note for part in parts if part is not None for note in part.notes)
@@ -240,3 +234,4 @@ class Asked:
     phase: str | None = None  # --phase prefill|decode
     context: int | None = None  # --context N
     seq_dim: int | None = None  # --seq-dim N
+    active: bool = True  # with lengths, also the parameters one token reads

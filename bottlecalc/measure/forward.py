@@ -20,14 +20,13 @@ is an error: there would be nothing to count, and a count of 0 must never pass a
 
 from __future__ import annotations
 
-import functools
 import inspect
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import torch
 from torch import nn
@@ -35,6 +34,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 from torch.utils.flop_counter import FlopCounterMode
+from torch.utils.hooks import RemovableHandle
 
 from bottlecalc.breakdown import ancestors
 from bottlecalc.errors import MeasureError
@@ -43,14 +43,17 @@ from bottlecalc.measure.engines import packed_params
 from bottlecalc.measure.formulas import Formula, covered, formula
 from bottlecalc.measure.ops import (
     DISPATCH,
+    allocates,
     custom_mapping,
     evaluating,
     is_unknown,
     name_of,
     op_macs,
 )
-from bottlecalc.measure.shape_only import ShapeOnly, no_lazy_dynamo
+from bottlecalc.measure.shape_only import ShapeOnly, UncompiledMode, no_lazy_dynamo
 from bottlecalc.measure.subject import Inputs
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -108,6 +111,17 @@ class _Frame:
     records: bool  # this call's formula is recorded
 
 
+@contextmanager
+def hooks_removed(handles: list[RemovableHandle]) -> Iterator[None]:
+    """Run with the hooks just registered (``handles``), then remove them, whatever happens:
+    hooks are put on the model counted, never global ones, and it leaves as it came."""
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 class _Calls:
     """The stack of module calls, followed by hooks on each module of the model counted
     (never global ones: nothing else running meanwhile is seen, or slowed)."""
@@ -143,21 +157,13 @@ class _Calls:
             known = self.formulas.get(frame.path)
             self.formulas[frame.path] = found if known is None else known + found
 
-    @contextmanager
-    def hooked(self) -> Iterator[None]:
-        handles = []
-        try:
-            for module in self.modules.values():
-                handles.append(module.register_forward_pre_hook(self.enter))
-                handles.append(module.register_forward_hook(self.leave, with_kwargs=True,
-                                                            always_call=True))
-            yield
-        finally:
-            for handle in handles:
-                handle.remove()
+    def hooked(self) -> AbstractContextManager[None]:
+        return hooks_removed([handle for module in self.modules.values() for handle in (
+            module.register_forward_pre_hook(self.enter),
+            module.register_forward_hook(self.leave, with_kwargs=True, always_call=True))])
 
 
-class RunningTotals(TorchDispatchMode):
+class RunningTotals(UncompiledMode):
     """A mode below FlopCounterMode that books, op by op, what FlopCounterMode counted.
     FlopCounterMode counts an op once it has returned from here, so the FLOPs of the op held
     in :attr:`pending` are read from its running total when the next op (or :meth:`flush`)
@@ -174,9 +180,19 @@ class RunningTotals(TorchDispatchMode):
         """Read ``counter``'s totals (it must be entered above this mode)."""
         self.totals, self.counted = counter.flop_counts["Global"], set(counter.flop_registry)
 
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
+                           kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        if evaluating():  # a formula's own ops, inside the op being counted
+            return func(*args, **kwargs)
+        self.flush()
+        out = func(*args, **kwargs)
+        self.see(func, args, kwargs, out)
+        return out
+
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
+        """Note one op the model ran (FlopCounterMode counts it once this returns)."""
+        raise NotImplementedError
 
     def flush(self) -> None:
         """Book the last counted op's FLOPs (FlopCounterMode has counted it by now)."""
@@ -207,38 +223,23 @@ class _Attribution(RunningTotals):
         self.used: set[int] = set()
         self.largest = 0  # elements of the largest floating-point output seen
         self.ran = 0  # ops dispatched
-        self.aliases: dict[int, tuple[weakref.ref[torch.Tensor], frozenset[str]]] = {}
-        self.derived = _Derived(tree_leaves((inputs.args, inputs.kwargs)))
+        self.aliases: _Tags[frozenset[str]] = _Tags()  # views of parameters: which ones
+        self.derived: _Tags[bool] = _Tags()  # the tensors computed from the inputs
+        self.derived.tag(tree_leaves((inputs.args, inputs.kwargs)), True)
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
-                           kwargs: Any = None) -> Any:
-        kwargs = kwargs or {}
-        if evaluating():  # a formula's own ops, inside the op being counted
-            return func(*args, **kwargs)
-        self.flush()
-        out = func(*args, **kwargs)
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
         self.ran += 1
         leaves = tree_leaves((args, kwargs))
         read = {self.watched[id(t)] for t in leaves if id(t) in self.watched}
         self.used.update(id(t) for t in leaves if id(t) in self.watched)
-        read.update(name for t in leaves for name in self._aliased(t))
-        self.derived.follow(leaves, out)
-        if _allocates(func):
+        read.update(name for t in leaves for name in self.aliases.get(t) or ())
+        if any(self.derived.get(t) for t in leaves):
+            self.derived.tag([out] if isinstance(out, torch.Tensor) else tree_leaves(out), True)
+        if allocates(func):
             self.largest = max(self.largest, _largest(out))
         elif read:  # a view of a parameter (a transposed weight) still reads it
-            self._alias(out, read)
+            self.aliases.tag(tree_leaves(out), frozenset(read))
         self._book(func, args, kwargs, out, read)
-        return out
-
-    def _alias(self, out: Any, names: set[str]) -> None:
-        for t in tree_leaves(out):
-            if isinstance(t, torch.Tensor):
-                self.aliases[id(t)] = (weakref.ref(t), frozenset(names))
-
-    def _aliased(self, tensor: Any) -> frozenset[str]:
-        """The parameters ``tensor`` is a view of (none: not a view of one)."""
-        hit = self.aliases.get(id(tensor))
-        return hit[1] if hit is not None and hit[0]() is tensor else frozenset()
 
     def _book(self, func: Any, args: Any, kwargs: Any, out: Any, read: set[str]) -> None:
         """The op registry's count of this op, or the op as unknown; FlopCounterMode's, later."""
@@ -262,33 +263,21 @@ class _Attribution(RunningTotals):
                      for (op, path), (calls, params) in sorted(self.unknown.items()))
 
 
-class _Derived:
-    """The tensors computed from the inputs: the inputs, and every op's outputs when one of
-    its arguments is such a tensor (held weakly: a count never keeps activations alive)."""
+class _Tags(Generic[T]):
+    """A tag per tensor, by identity, the tensors held weakly (a count never keeps
+    activations alive, and an id reused by a new tensor does not inherit the tag)."""
 
-    def __init__(self, inputs: list[Any]) -> None:
-        self.refs: dict[int, weakref.ref[torch.Tensor]] = {}
-        self._add(inputs)
+    def __init__(self) -> None:
+        self.tags: dict[int, tuple[weakref.ref[torch.Tensor], T]] = {}
 
-    def _add(self, values: list[Any]) -> None:
+    def tag(self, values: Iterable[Any], tag: T) -> None:
         for value in values:
             if isinstance(value, torch.Tensor):
-                self.refs[id(value)] = weakref.ref(value)
+                self.tags[id(value)] = (weakref.ref(value), tag)
 
-    def holds(self, value: Any) -> bool:
-        ref = self.refs.get(id(value))
-        return ref is not None and ref() is value
-
-    def follow(self, leaves: list[Any], out: Any) -> None:
-        if any(self.holds(t) for t in leaves):
-            self._add([out] if isinstance(out, torch.Tensor) else tree_leaves(out))
-
-
-@functools.cache
-def _allocates(func: Any) -> bool:
-    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
-    whose outputs alias an input (an alias annotation on the return in its schema)."""
-    return all(ret.alias_info is None for ret in func._schema.returns)
+    def get(self, value: Any) -> T | None:
+        hit = self.tags.get(id(value))
+        return hit[1] if hit is not None and hit[0]() is value else None
 
 
 def _largest(out: Any) -> int:
@@ -297,18 +286,13 @@ def _largest(out: Any) -> int:
                 if isinstance(t, torch.Tensor) and t.is_floating_point()), default=0)
 
 
-class _GlobalOnly:
-    """Stands in for FlopCounterMode's ModuleTracker (torch >= 2.4): bottlecalc books FLOPs
-    to modules itself (:class:`_Attribution`), so FlopCounterMode needs only its global
-    total, and the tracker's hooks on every module call cost a sixth of a meta count."""
+class _GlobalOnly(nullcontext[None]):
+    """Stands in for FlopCounterMode's ModuleTracker (torch >= 2.4), entering and leaving
+    nothing: bottlecalc books FLOPs to modules itself (:class:`_Attribution`), so
+    FlopCounterMode needs only its global total, and the tracker's hooks on every module
+    call cost a sixth of a meta count."""
 
     parents = frozenset({"Global"})
-
-    def __enter__(self) -> _GlobalOnly:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 def global_counter() -> FlopCounterMode:
@@ -337,10 +321,12 @@ def count_forward(module: nn.Module, inputs: Inputs, *, device: str,
                                            *module.named_buffers(remove_duplicate=False)]}
     attribution = _Attribution(calls, watched, inputs)
     try:
-        counter = _run(module, inputs, device, calls, attribution, values)
+        counter, out = run_counted(module, inputs, device=device, below=attribution,
+                                   hooks=calls, values=values)
     finally:
         if reached is not None:
             reached.largest = attribution.largest
+    _check_output(out, attribution)
     named, packed = dict(module.named_parameters()), packed_params(module)
     held, tied = held_once(module)
     return Forward(
@@ -405,16 +391,18 @@ def counting(stack: ExitStack, device: str, *, grad: bool, hooks: _Calls | None 
     return stack.enter_context(global_counter())
 
 
-def _run(module: nn.Module, inputs: Inputs, device: str, calls: _Calls,
-         attribution: _Attribution, values: TorchDispatchMode | None) -> FlopCounterMode:
+def run_counted(module: nn.Module, inputs: Inputs, *, device: str, below: RunningTotals,
+                hooks: _Calls | None = None, above: TorchFunctionMode | None = None,
+                values: TorchDispatchMode | None = None) -> tuple[FlopCounterMode, Any]:
+    """One forward of ``module`` under :func:`counting`, ``below`` booking what
+    FlopCounterMode counts op by op: the counter, and what the forward returned."""
     with ExitStack() as stack:
-        counter = counting(stack, device, grad=False, hooks=calls, values=values,
-                            below=attribution)
-        attribution.follow(counter)
+        counter = counting(stack, device, grad=False, hooks=hooks, above=above, values=values,
+                           below=below)
+        below.follow(counter)
         out = module(*inputs.args, **inputs.kwargs)
-        _check_output(out, attribution)
-    attribution.flush()  # the last op, counted as FlopCounterMode returned
-    return counter
+    below.flush()  # the last op, counted as FlopCounterMode returned
+    return counter, out
 
 
 def _check_output(out: Any, attribution: _Attribution) -> None:
@@ -426,26 +414,14 @@ def _check_output(out: Any, attribution: _Attribution) -> None:
                            "it is a generator or async function, so none of its ops ran")
     if not attribution.ran:
         raise MeasureError("the forward ran no op, so there is nothing to count")
-    tensors = _tensors_in(out)
+    tensors = [tensor for _, tensor in Inputs((out,)).tensors()]  # found as inputs' are
     if not tensors:
         kind = "None" if out is None else f"a {type(out).__name__}"
         raise MeasureError(f"the forward returned {kind}, no tensor: nothing it "
                            "computed can be counted")
-    if not any(attribution.derived.holds(t) for t in tensors):
+    if not any(attribution.derived.get(t) for t in tensors):
         raise MeasureError("the forward returned no tensor computed from its inputs, so "
                            "its count would not be the model's")
-
-
-def _tensors_in(value: Any, depth: int = 3) -> list[torch.Tensor]:
-    """The tensors in an output: pytree containers, and objects' attributes (a model output
-    dataclass, a cache) a few levels down."""
-    found = []
-    for leaf in tree_leaves(value):
-        if isinstance(leaf, torch.Tensor):
-            found.append(leaf)
-        elif depth and hasattr(leaf, "__dict__") and not isinstance(leaf, type):
-            found.extend(_tensors_in(list(vars(leaf).values()), depth - 1))
-    return found
 
 
 @contextmanager

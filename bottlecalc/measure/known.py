@@ -21,9 +21,9 @@ from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves, tree_map
 
+from bottlecalc.measure.shape_only import UncompiledMode
 from bottlecalc.measure.subject import Inputs
 
 MAX_ELEMENTS = 1 << 22  # a tensor larger than this is not computed on the CPU
@@ -34,7 +34,7 @@ _UNINITIALISED = frozenset({"empty", "empty_like", "empty_strided", "new_empty",
                             "new_empty_strided", "empty_permuted"})
 
 
-class KnownValues(TorchDispatchMode):
+class KnownValues(UncompiledMode):
     """Run ops on known values beside the meta forward; see the module's docstring."""
 
     def __init__(self, pairs: list[tuple[torch.Tensor, torch.Tensor]]) -> None:
@@ -44,10 +44,6 @@ class KnownValues(TorchDispatchMode):
         self.answered: Counter[str] = Counter()  # ops meta could not run, by name
         for meta, value in pairs:
             self._remember(meta, value)
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def value(self, tensor: torch.Tensor) -> torch.Tensor | None:
         entry = self.values.get(id(tensor))
@@ -101,7 +97,7 @@ class KnownValues(TorchDispatchMode):
             raise failure from None
         self.answered[_READ_NAMES.get(func._overloadpacket, str(func._overloadpacket))] += 1
         if _writes(func):
-            self._forget()  # an in-place op that meta could not run: nothing aliases safely
+            self.values.clear()  # an in-place op that meta could not run: nothing aliases safely
             return tree_map(_to_meta, out)
         meta = tree_map(_to_meta, out)
         self._pair(meta, out)
@@ -139,11 +135,7 @@ class KnownValues(TorchDispatchMode):
         """An op writing unknown values into a known tensor: forget every value (a view of
         it may be remembered too, and nothing here tracks which)."""
         if _writes(func) and any(self.value(t) is not None for t in _written(func, args, kwargs)):
-            self._forget()
-
-    def _forget(self) -> None:
-        self.values.clear()
-
+            self.values.clear()
 
 class PythonData(TorchFunctionMode):
     """``torch.tensor(numbers)`` made on meta dispatches no op: remember its value in

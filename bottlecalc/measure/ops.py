@@ -326,7 +326,6 @@ OPS: dict[str, Op] = {
     "aten.native_group_norm": _no_macs(so.group_norm),
     "aten.embedding": _no_macs(so.embedding),
     "aten._to_copy": _no_macs(so.to_copy),
-    "aten.clone": _no_macs(so.same),
     "aten.cat": _no_macs(so.cat),
     "aten.stack": _no_macs(so.stack),
     "aten.mean": _no_macs(so.mean, "dim"),
@@ -338,7 +337,7 @@ OPS: dict[str, Op] = {
     "aten.max_pool2d_with_indices": _no_macs(so.max_pool),
     "aten.max_pool2d_with_indices_backward": _no_macs(so.pool_backward),
     "aten.native_batch_norm_backward": _no_macs(so.bn_backward),
-    **dict.fromkeys(("aten.ones_like", "aten.zeros_like", "aten.empty_like"),
+    **dict.fromkeys(("aten.ones_like", "aten.zeros_like", "aten.empty_like", "aten.clone"),
                     _no_macs(so.filled_like)),
     **dict.fromkeys(("aten.normal_", "aten.uniform_", "aten.zero_"), _no_macs(so.itself)),
     "aten.fill_": _no_macs(so.itself, "Scalar"),
@@ -367,19 +366,23 @@ PRODUCT = re.compile(r"mm|conv|matmul|einsum|linear|attention|rnn|lstm|gru|bilin
                      r"addmv|\.mv$|_tbc|cdist|fft|stft")
 
 
+@functools.cache
 def name_of(func: Any) -> str:
     """``aten.mm`` for any overload of ``torch.ops.aten.mm``."""
     return str(func._overloadpacket)
 
 
+def lookup(name: str) -> Op:
+    """The record of an op by dispatch name (``aten.mm``) or fvcore's (``aten::mm``); an
+    op without one has an empty record (no formula, no difference known in fvcore)."""
+    return OPS.get(name.replace("::", "."), Op())
+
+
 @functools.cache
-def _names(func: Any) -> str:
-    return name_of(func)
-
-
-def lookup(name: str) -> Op | None:
-    """The record of an op by dispatch name (``aten.mm``) or fvcore's (``aten::mm``)."""
-    return OPS.get(name.replace("::", "."))
+def allocates(func: Any) -> bool:
+    """Whether an op writes new tensors: not a view (``t``, ``expand``) nor an in-place op,
+    whose outputs alias an input (an alias annotation on the return in its schema)."""
+    return all(ret.alias_info is None for ret in func._schema.returns)
 
 
 @functools.cache
@@ -390,8 +393,7 @@ def carries_no_macs(func: Any) -> bool:
     op = OPS.get(name)
     if op is not None and op.no_macs:
         return True
-    if torch.Tag.pointwise in func.tags or any(r.alias_info is not None
-                                                 for r in func._schema.returns):
+    if torch.Tag.pointwise in func.tags or not allocates(func):
         return True
     return bool(NO_MACS.match(name))
 
@@ -409,7 +411,7 @@ def is_unknown(func: Any, *, reads_parameter: bool) -> bool:
 
 def op_macs(func: Any, args: Any, kwargs: Mapping[str, Any], out: Any) -> int | None:
     """bottlecalc's own count of one op call, or None when no record has a formula."""
-    op = OPS.get(_names(func))
+    op = OPS.get(name_of(func))
     if op is None or op.macs is None:
         return None
     shaped_args, shaped_kwargs, out_shape = torch.utils._pytree.tree_map(

@@ -76,8 +76,7 @@ def fvcore_rows(forward: Forward, fv: FvcoreCount) -> list[Reconcile]:
 def _extra(op: str, n: int, forward: Forward) -> Reconcile:
     """An fvcore extra, with the modules whose formulas predict it (and their sum, if it
     differs: fvcore also counts these ops outside modules, e.g. ``F.layer_norm``)."""
-    record = lookup(f"aten::{op}")
-    kinds = record.extra_modules if record else ()
+    kinds = lookup(f"aten::{op}").extra_modules
     paths = [p for p, f in forward.formulas.items() if kinds and f.kind.startswith(kinds)]
     predicted = sum(forward.formulas[p].fvcore or 0 for p in paths)
     return Reconcile("fvcore", f"aten::{op}", n, Why.EXTRA, count=len(paths),
@@ -111,23 +110,18 @@ def _estimated(row: Reconcile, ops: frozenset[str]) -> Reconcile:
 
 def _extra_of(op: str) -> str:
     """fvcore's per-element count for an op without MACs ('' when it adds none)."""
-    record = lookup(f"aten::{op}")
-    return record.extra or "" if record else ""
-
-
-def _gap_of(op: str) -> str | None:
-    """The kind of MAC work in an op fvcore skipped (None: it carries none)."""
-    record = lookup(op)
-    return record.gap if record else None
+    return lookup(f"aten::{op}").extra or ""
 
 
 def _gap(path: str, macs: int, skipped: Counter[str]) -> Reconcile:
-    carriers = {op: n for op, n in skipped.items() if _gap_of(op)}
+    """Put down to the ops fvcore skipped that carry MACs (their record names the kind of
+    MAC work fvcore has no handle for), or unaccounted when none of them does."""
+    carriers = {op: n for op, n in skipped.items() if lookup(op).gap}
     where = (path or "(root)",)
     if not carriers:
         return Reconcile("fvcore", f"module {where[0]}", macs, Why.UNACCOUNTED,
                          modules=where, explained=False, ops=tuple(sorted(skipped.items())))
-    kinds = sorted({str(_gap_of(op)) for op in carriers})
+    kinds = sorted({str(lookup(op).gap) for op in carriers})
     return Reconcile("fvcore", " + ".join(sorted(carriers)), macs, Why.NOT_COUNTED,
                      count=sum(carriers.values()), modules=where, detail=" and ".join(kinds))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import inspect
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from math import prod
 from typing import Any
@@ -28,8 +28,8 @@ from torch.utils._pytree import tree_leaves, tree_map
 
 from bottlecalc.build import materialize_shared
 from bottlecalc.errors import MeasureError, SpecError
-from bottlecalc.measure.forward import RunningTotals, _allocates, counting
-from bottlecalc.measure.ops import evaluating, is_unknown, name_of
+from bottlecalc.measure.forward import RunningTotals, run_counted
+from bottlecalc.measure.ops import allocates, is_unknown, name_of
 from bottlecalc.measure.pipeline import _meta_copy, _on_meta, inference
 from bottlecalc.measure.shape_only import ShapeOnly
 from bottlecalc.measure.subject import Inputs, Make
@@ -92,13 +92,7 @@ class _Products(RunningTotals):
         self.keep: list[Any] = list(weights)  # ids stay unique while the tensors live
         self.count = count
 
-    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (),
-                           kwargs: Any = None) -> Any:
-        kwargs = kwargs or {}
-        if evaluating():  # a formula's own ops, inside the op being counted (as forward.py)
-            return func(*args, **kwargs)
-        self.flush()
-        out = func(*args, **kwargs)
+    def see(self, func: Any, args: Any, kwargs: dict[str, Any], out: Any) -> None:
         tensors = [t for t in tree_leaves((args, kwargs)) if isinstance(t, torch.Tensor)]
         weighted = [t for t in tensors if id(t) in self.root]
         if func._overloadpacket not in self.counted and is_unknown(
@@ -107,8 +101,8 @@ class _Products(RunningTotals):
         if not weighted:
             if func._overloadpacket in self.counted:
                 self.pending = (func._overloadpacket, True)
-            return out
-        if not _allocates(func):  # a view (or in-place op) aliases its first operand
+            return
+        if not allocates(func):  # a view (or in-place op) aliases its first operand
             if id(tensors[0]) in self.root:
                 self._derive(out, self.root[id(tensors[0])])
         else:
@@ -117,7 +111,6 @@ class _Products(RunningTotals):
                 self._derive(out, None)
         if func._overloadpacket in self.counted:
             self.pending = (func._overloadpacket, False)
-        return out
 
     def _reads_parameter(self, weighted: list[torch.Tensor]) -> bool:
         """A parameter (or a view of one) is an operand; buffers are not parameters."""
@@ -254,13 +247,12 @@ def skipped(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> int:
 def count_once(module: nn.Module, inputs: Inputs, *, device: str = "meta") -> _Count:
     """Run ``module`` once on ``inputs`` and count it (see the module docstring)."""
     count = _Count()
-    products = _Products(module, count)
-    fresh = _fresh(inputs)
-    with ExitStack() as stack:
-        counter = counting(stack, device, grad=False, above=_Causal(count), below=products)
-        products.follow(counter)
-        count.output = module(*fresh.args, **fresh.kwargs)
-    products.flush()
+    # A forward may grow a cache in place: it gets copies of every object (a cache, a tuple
+    # of past keys) around the same tensors, so the caller's stays as it was (its tensors
+    # are never written: a cache grows by ``cat``).
+    fresh = inputs.copied(lambda tensor: tensor)
+    counter, count.output = run_counted(module, fresh, device=device,
+                                        below=_Products(module, count), above=_Causal(count))
     if count.unknown:
         raise MeasureError(f"no formula for {', '.join(sorted(count.unknown))}: its MACs are "
                            "unknown (not 0), so the model cannot be counted exactly")
@@ -278,20 +270,6 @@ def _empty(output: Any) -> bool:
     """Some floating-point tensor of the output has no elements (a slice past the end)."""
     return any(isinstance(t, torch.Tensor) and t.is_floating_point() and t.numel() == 0
                for t in tree_leaves(output))
-
-
-def _fresh(inputs: Inputs) -> Inputs:
-    """The inputs with every non-tensor (a cache object, a tuple of past keys) deep-copied
-    around the same tensors: a forward may grow a cache in place, and the caller's must
-    stay as it was (its tensors are never written: a cache grows by ``cat``)."""
-    def each(value: Any) -> Any:
-        if isinstance(value, torch.Tensor):
-            return value
-        memo: dict[int, Any] = {id(t): t for t in cache_tensors(value)}
-        return copy.deepcopy(value, memo)
-
-    return Inputs(tuple(each(a) for a in inputs.args),
-                  {k: each(v) for k, v in inputs.kwargs.items()})
 
 
 @dataclass(frozen=True)
@@ -500,28 +478,10 @@ def _is_cache(value: Any) -> bool:
 
 
 def cache_tensors(cache: Any) -> list[torch.Tensor]:
-    """Every tensor a cache holds, each once: in tuples, lists, dicts and the attributes of
-    cache objects (transformers' ``DynamicCache`` keeps ``layers[i].keys``/``.values``)."""
-    found: dict[int, torch.Tensor] = {}
-    seen: set[int] = set()
-
-    def walk(value: Any) -> None:
-        if id(value) in seen or isinstance(value, (str, bytes, int, float, bool, type(None))):
-            return
-        seen.add(id(value))
-        if isinstance(value, torch.Tensor):
-            found[id(value)] = value
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (tuple, list)):
-            for item in value:
-                walk(item)
-        elif hasattr(value, "__dict__") and not isinstance(value, nn.Module):
-            walk(vars(value))
-
-    walk(cache)
-    return list(found.values())
+    """Every tensor a cache holds, each once, found as every input's tensors are: in tuples,
+    lists, dicts and the attributes of cache objects (transformers' ``DynamicCache`` keeps
+    ``layers[i].keys``/``.values``)."""
+    return [tensor for _, tensor in Inputs((cache,)).tensors()]
 
 
 def active(model: Model, *, seq_dim: int | None = None) -> Active:
@@ -570,7 +530,7 @@ def count_target(model: Model, asked: Asked) -> SequenceReport:
     lengths = asked.lengths or ((asked.context,) if asked.phase == "prefill" and asked.context
                                 else ())
     scaling = scale(model, lengths, seq_dim=asked.seq_dim) if lengths else None
-    reads = active(model, seq_dim=asked.seq_dim) if asked.lengths else None
+    reads = active(model, seq_dim=asked.seq_dim) if asked.lengths and asked.active else None
     step = None
     if asked.phase == "decode" and asked.context:
         step = decode(model, asked.context, seq_dim=asked.seq_dim)

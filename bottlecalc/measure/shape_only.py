@@ -25,7 +25,15 @@ from torch.utils._pytree import tree_leaves, tree_map
 aten = torch.ops.aten
 
 
-class ShapeOnly(TorchDispatchMode):
+class UncompiledMode(TorchDispatchMode):
+    """A dispatch mode torch never has to keep dynamo out of (nothing here is compiled)."""
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        return False  # skipping it would import torch._dynamo (about 2 s) to no purpose
+
+
+class ShapeOnly(UncompiledMode):
     """Answer a few ops on meta tensors by shape arithmetic instead of torch's meta kernels.
 
     On the meta device, BatchNorm, ReLU and add run through Python reference kernels whose
@@ -35,10 +43,6 @@ class ShapeOnly(TorchDispatchMode):
     formulas are proven equal to torch's kernels by property tests
     (tests/torch/test_shape_only.py), and a channel mismatch still raises.
     """
-
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        return False  # nothing here is ever compiled; skipping needs torch._dynamo
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
@@ -214,13 +218,10 @@ def grouped_mm(a: torch.Tensor, b: torch.Tensor, offs: torch.Tensor | None = Non
     return a.new_empty(shape, dtype=out_dtype or a.dtype)
 
 
-def same(x: torch.Tensor, *_: Any, **__: Any) -> torch.Tensor:
-    return x.new_empty(x.shape)
-
-
 def filled_like(x: torch.Tensor, *_: Any, dtype: torch.dtype | None = None,
                  **__: Any) -> torch.Tensor:
-    """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient)."""
+    """``ones_like``, ``zeros_like``, ``empty_like`` (a backward pass's seed gradient) and
+    ``clone``."""
     return x.new_empty(x.shape, dtype=dtype or x.dtype)
 
 

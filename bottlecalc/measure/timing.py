@@ -21,8 +21,8 @@ import platform
 import sys
 import time
 import timeit
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from bottlecalc.analytic import ITEMSIZE, DType, Layer, count, numel
 from bottlecalc.build import materialize
 from bottlecalc.errors import SpecError, failing_as
+from bottlecalc.measure.forward import hooks_removed
 from bottlecalc.measure.pipeline import ACTIVATIONS, inference
 from bottlecalc.measure.subject import Origin, Subject
 from bottlecalc.measure.user import contained
@@ -215,34 +216,11 @@ def prepared(subject: Subject, device: str, dtype: torch.dtype) -> Args:
     return tuple(tree_map(change, inputs.args)), dict(tree_map(change, inputs.kwargs))
 
 
-def timing_failure(subject: Subject, options: TimeOptions) -> AbstractContextManager[None]:
-    """An error while timing ``subject`` as one line naming it, its input, the device and
-    the dtype (a MeasureError, such as the model's ``sys.exit``, already is one)."""
-    return failing_as(f"timing {subject.name} on input {subject.input_text} "
-                      f"({options.device}, {options.dtype})")
-
-
 def time_subject(subject: Subject, options: TimeOptions) -> tuple[Timing, Calls]:
     """The whole forward pass timed, and with ``options.layers`` every leaf module's call."""
-    module, inputs = built(subject, options)
-    with timing_failure(subject, options), inference(module):
-        total = _whole(module, inputs, options)
-        calls = leaf_calls(module, inputs, options) if options.layers else ()
+    total, calls, _ = _timed(subject, options, _leaves if options.layers else None,
+                             cap=LAYER_CAP_S)
     return total, calls
-
-
-def _whole(module: nn.Module, inputs: Args, options: TimeOptions) -> Timing:
-    return clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
-                 budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
-
-
-def leaf_calls(module: nn.Module, inputs: Args, options: TimeOptions) -> Calls:
-    """Every call of a leaf module in one forward pass, each timed on its own input."""
-    leaves = [name for name, sub in module.named_modules()
-              if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
-    calls = _ModuleCalls(options, cap=LAYER_CAP_S)
-    calls.run(module, inputs, leaves)
-    return tuple(calls.calls)
 
 
 def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, flops: int,
@@ -250,12 +228,35 @@ def time_model(subject: Subject, rows: Sequence[str], options: TimeOptions, *, f
     """A user's model on ``machine``: the whole forward pass timed (it computes ``flops``),
     the bytes it moved (weights, inputs, outputs), and every call of each module named in
     ``rows`` timed on its own."""
+    total, calls, moved = _timed(subject, options, lambda module: rows,
+                                 cap=WHOLE_CAP_S)  # a row may be most of the model
+    return Timed(replace(total, flops=flops), calls, moved, machine)
+
+
+def _timed(subject: Subject, options: TimeOptions,
+           names: Callable[[nn.Module], Sequence[str]] | None,
+           *, cap: float) -> tuple[Timing, Calls, int | None]:
+    """``subject`` built for real and its whole forward pass timed; then, when ``names``
+    picks modules of it, one more pass in which each of their calls is timed on its own
+    (up to ``cap`` each), with the bytes the pass moved."""
     module, inputs = built(subject, options)
-    calls = _ModuleCalls(options, cap=WHOLE_CAP_S)  # a row may be most of the model
-    with timing_failure(subject, options), inference(module), contained(subject.name):
-        total = _whole(module, inputs, options)
-        moved = calls.run(module, inputs, rows) + weight_bytes(module)
-    return Timed(replace(total, flops=flops), tuple(calls.calls), moved, machine)
+    calls, moved = _ModuleCalls(options, cap=cap), None
+    # an error while timing is one line naming the subject, its input, the device and the
+    # dtype (a MeasureError, such as the model's ``sys.exit``, already is one)
+    failing = failing_as(f"timing {subject.name} on input {subject.input_text} "
+                         f"({options.device}, {options.dtype})")
+    with failing, inference(module), contained(subject.name):
+        total = clock("m(*a, **k)", {"m": module, "a": inputs[0], "k": inputs[1]}, options,
+                      budget=WHOLE_BUDGET_S, cap=WHOLE_CAP_S)
+        if names is not None:
+            moved = calls.run(module, inputs, names(module)) + weight_bytes(module)
+    return total, tuple(calls.calls), moved
+
+
+def _leaves(module: nn.Module) -> list[str]:
+    """The leaf modules (an Identity does nothing worth timing)."""
+    return [name for name, sub in module.named_modules()
+            if name and not isinstance(sub, nn.Identity) and not any(sub.children())]
 
 
 def weight_bytes(module: nn.Module) -> int:
@@ -314,18 +315,12 @@ class _ModuleCalls:
             out = module(*inputs[0], **inputs[1])
         return tensor_bytes(inputs) + tensor_bytes(out)
 
-    @contextmanager
-    def hooked(self, module: nn.Module, names: Sequence[str]) -> Iterator[None]:
+    def hooked(self, module: nn.Module, names: Sequence[str]) -> AbstractContextManager[None]:
         found = dict(module.named_modules())
         subs = [(name, found[name]) for name in names if name in found]
-        handles = [h for name, sub in subs for h in (
+        return hooks_removed([h for name, sub in subs for h in (
             sub.register_forward_pre_hook(self.before(name), with_kwargs=True),
-            sub.register_forward_hook(self.after, with_kwargs=True, always_call=True))]
-        try:
-            yield
-        finally:
-            for handle in handles:
-                handle.remove()
+            sub.register_forward_hook(self.after, with_kwargs=True, always_call=True))])
 
 
 def _grown(make: Callable[[int], tuple[str, dict[str, Any], int]], options: TimeOptions,

@@ -167,18 +167,14 @@ def all_timings(result: Counted[S]) -> list[Timing]:
     return [result.timed.total, *(t for t in result.layer_times if t is not None)]
 
 
-def layer_notes(result: Counted[S], machine: Machine) -> list[str]:
-    """What a per-layer table says under it: which layers are memory-bound, and the sum."""
-    return [line for line in (bound_line(result, machine), sum_line(result)) if line]
-
-
 Section = tuple[str, list[list[str]], list[str]]
 
 
 def layer_sections(results: Sequence[Counted[S]], machine: Machine) -> list[Section]:
-    """(title, rows under LAYER_HEADER, notes) for each result, layer by layer."""
+    """(title, rows under LAYER_HEADER, notes) for each result, layer by layer; the notes
+    say which layers are memory-bound, and what the layers timed alone add up to."""
     return [(f"{r.name}: layer by layer, roofline vs measured", layer_rows(r, machine),
-             layer_notes(r, machine)) for r in results]
+             [line for line in (bound_line(r, machine), sum_line(r)) if line]) for r in results]
 
 
 def any_noisy(results: Sequence[Counted[S]]) -> bool:

@@ -64,17 +64,13 @@ def _side_lines(d: model.BlockDiagram, labels: model.Labels, height: int) -> lis
     return lines + [" " * q + "│"] * (height - len(lines))
 
 
-def _side_column(d: model.BlockDiagram) -> int:
-    return _box_width([d.projection]) // 2 if d.projection else 0
-
-
 def render_text(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
     """One block as lines of text: the main path down the left, the shortcut right."""
     rows = _main_rows(d, labels)
     split = next(i for i, r in enumerate(rows) if r.joined)
     add = len(rows) - 3
     side = _side_lines(d, labels, add - split - 1)
-    q = _side_column(d)
+    q = _box_width([d.projection]) // 2 if d.projection else 0  # the shortcut's column
     width = max(len(r.main) for r in rows)
     lines = [labels.kind(d.kind), d.chain(), ""]
     for i, row in enumerate(rows):
@@ -100,9 +96,11 @@ def side_by_side(columns: list[list[str]], gap: int = 6) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_pair_text(drawn: tuple[model.BlockDiagram, ...],
-                     labels: model.Labels = model.ENGLISH) -> str:
-    return side_by_side([render_text(d, labels) for d in drawn])
+def render_pair_text(drawn: Sequence[yolo.Drawing], labels: model.Labels = model.ENGLISH) -> str:
+    """The blocks side by side: a ResNet block as a main path and shortcut, a YOLO block as
+    a flow."""
+    return side_by_side([render_yolo_text(d, labels) if isinstance(d, yolo.YoloDiagram)
+                         else render_text(d, labels) for d in drawn])
 
 
 def render_yolo_text(d: yolo.YoloDiagram, labels: model.Labels = model.ENGLISH) -> list[str]:
@@ -136,6 +134,4 @@ def _step_lines(step: yolo.Step, current: int, pad: str, width: int, ch: str) ->
 
 
 def render(result: CompareResult, options: RenderOptions) -> str:
-    """A ResNet block as a main path and shortcut; a YOLO block as a flow."""
-    return side_by_side([render_yolo_text(d) if isinstance(d, yolo.YoloDiagram)
-                         else render_text(d) for d in yolo.drawings(result)])
+    return render_pair_text(yolo.drawings(result))

@@ -117,7 +117,9 @@ def yolo_steps(kind: YoloKind, layers: tuple[Layer, ...]) -> list[Step]:
     for name, group in _units(layers):
         op = group[0].op
         if op is Op.CAT:
-            main = (steps_out(steps, layers),)
+            # the main path's channels: the last box's output (none yet: the block's input)
+            main = (next((s.out for s in reversed(steps) if isinstance(s, Box)),
+                         layers[0].in_shape[1]),)
             first = kind in BRANCHED  # torch.cat((main path, cv2(x)))
             steps.append(Join(main + tuple(taps) if first else tuple(taps) + main))
             taps = []
@@ -150,13 +152,6 @@ def _tap_before(kind: YoloKind, steps: list[Step], taps: list[int], name: str) -
         label = "chunk 1" if last.title == "chunk" else last.title.split(":")[0]
         steps.append(Side(last.out, label))
         taps.append(last.out)
-
-
-def steps_out(steps: list[Step], layers: tuple[Layer, ...]) -> int:
-    for step in reversed(steps):
-        if isinstance(step, Box):
-            return step.out
-    return layers[0].in_shape[1]
 
 
 def yolo_diagram(block: BlockResult) -> YoloDiagram:

@@ -59,8 +59,10 @@ def build(report: SequenceReport) -> doc.Document:
     blocks += [doc.Prose(text, doc.Kind.LEGEND)
                for text in (words.DENSE, words.CAUSAL, words.ATTENTION)]
     blocks += [doc.Prose(f"note: {note}") for note in report.notes]
-    return doc.Document(tuple(blocks), title=f"{report.name}: {report.trainable_text}",
-                        run_on=True)
+    # '216,384 params (216,384 trainable)': both, as every report gives them
+    trainable = "" if report.trainable is None else f" ({report.trainable:,} trainable)"
+    return doc.Document(tuple(blocks), title=f"{report.name}: {report.params:,} params"
+                        f"{trainable}", run_on=True)
 
 
 def render_table(report: SequenceReport, options: RenderOptions) -> str:
