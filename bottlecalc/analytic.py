@@ -414,9 +414,22 @@ def layers_of(spec: BlockSpec | NetworkSpec, shape: InputShape) -> tuple[Layer, 
     return network_layers(spec, shape)
 
 
-def v1_macs(spec: NetworkSpec, shape: InputShape) -> int:
+def weighted_layers(layers: Iterable[Layer]) -> int:
+    """Conv and linear layers on the main path: the '50' in ResNet-50."""
+    return sum(1 for r in layers if r.op in (Op.CONV, Op.LINEAR) and not r.shortcut)
+
+
+def thop_macs(layers: Iterable[Layer], *, fused: bool) -> int:
+    """What thop (ultralytics' FLOP counter) totals: conv MACs, and unfused 4 per BatchNorm
+    element (affine: a subtract, a divide, a multiply, an add); SiLU, pools, cat: 0."""
+    rows = tuple(layers)
+    macs = sum(r.macs for r in rows)
+    return macs if fused else macs + sum(4 * numel(r.in_shape) for r in rows if r.op is Op.BN)
+
+
+def v1_macs(spec: BlockSpec | NetworkSpec, shape: InputShape) -> int:
     """Conv + linear MACs with the stride on the first 1x1: the ResNet paper's figure."""
-    return count(network_layers(replace(spec, stride_on=StrideOn.CONV1X1), shape)).macs
+    return count(layers_of(replace(spec, stride_on=StrideOn.CONV1X1), shape)).macs
 
 
 class DType(StrEnum):

@@ -11,10 +11,17 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bottlecalc.analytic import (
     Counts,
+    DType,
     Layer,
+    Op,
+    Traffic,
     count,
     layers_of,
     ratio,
+    thop_macs,
+    traffic,
+    v1_macs,
+    weighted_layers,
 )
 from bottlecalc.spec import BlockKind, BlockSpec, InputShape, NetworkSpec, TensorSpec, YoloKind
 
@@ -124,6 +131,29 @@ class Counted(Routes, Generic[S]):
     def layer_times(self) -> tuple[Timing | None, ...]:
         """--time --depth layer: each layer's own time, in order (empty: not timed so)."""
         return () if self.timed is None else self.timed.per_layer(self.layers)
+
+    @property
+    def v1_macs(self) -> int:
+        """Its conv + linear MACs with the stride on the first 1x1 (the ResNet paper's v1;
+        torchvision's v1.5 puts it on the 3x3)."""
+        return v1_macs(self.spec, self.shape)
+
+    def traffic(self, dtype: DType = DType.FLOAT32) -> Traffic:
+        """The bytes its layers read and write, its elements ``dtype`` wide."""
+        return traffic(self.layers, dtype)
+
+    @property
+    def weighted_layers(self) -> int:
+        """Its conv and linear layers on the main path: the '50' in ResNet-50."""
+        return weighted_layers(self.layers)
+
+    def thop_macs(self, *, fused: bool) -> int:
+        """thop's count (ultralytics' "GFLOPs" / 2 x 10^9), BatchNorm fused or not."""
+        return thop_macs(self.layers, fused=fused)
+
+    def fvcore_of(self, op: Op) -> int:
+        """fvcore's count for its layers of one op (BatchNorm, average pooling)."""
+        return sum(r.fvcore for r in self.layers if r.op is op)
 
 
 BlockResult = Counted[BlockSpec]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bottlecalc.breakdown import ROOT
-from bottlecalc.budget.baseline import Baseline, changes, snapshot_of
+from bottlecalc.budget.baseline import Baseline, changes, snapshot_of, totals_moved
 from bottlecalc.budget.model import Metric, Outcome
 from bottlecalc.findings import ModuleCount
 from bottlecalc.results import Measured
@@ -59,7 +59,9 @@ def explained(outcome: Outcome, baseline: Baseline | None = None) -> Outcome:
         return outcome
     exceeded = [v.metric for v in outcome.verdicts if v.actual > v.limit]
     before = None if baseline is None else baseline.snapshots.get(outcome.budget.name)
+    now = snapshot_of(m)
     # A baseline without per-module counts (no "modules") moves totals only.
-    moved = changes(before, snapshot_of(m)) if before is not None and before.modules else ()
+    moved = changes(before, now) if before is not None and before.modules else ()
+    totals = totals_moved(before, now) if before is not None else ()
     return replace(outcome, top_modules=top_modules(m, exceeded), baseline=before,
-                   changes=moved)
+                   changes=moved, baseline_totals=totals)

@@ -189,6 +189,7 @@ class Outcome:
     top_modules: tuple[TopModule, ...] = ()  # what carries an exceeded limit
     baseline: Snapshot | None = None  # the same budget in an earlier run (--baseline)
     changes: tuple[Change, ...] = ()  # modules whose counts moved since the baseline
+    baseline_totals: tuple[Change, ...] = ()  # the totals both runs measured, moved or not
 
     @property
     def status(self) -> Status:

@@ -30,3 +30,22 @@ def test_only_report_formats_numbers_for_reading() -> None:
             if isinstance(node, ast.ImportFrom) and any(a.name == "fmt" for a in node.names):
                 offenders.append(f"{path.name} imports fmt from {node.module}")
     assert offenders == []
+
+
+# The counting functions of the formula layer; a renderer reads their results from the typed
+# result (Counted.v1_macs, .traffic(dtype), .thop_macs(fused=), .weighted_layers, ...).
+COUNTING = {"count", "traffic", "v1_macs", "thop_macs", "weighted_layers", "layers_of",
+            "block_layers", "network_layers", "numel", "totals_moved", "snapshot_of"}
+
+
+def test_renderers_read_counts_they_never_count() -> None:
+    """Issue 16: no renderer recomputes a count (the table and the JSON would each count it,
+    and could drift): report/ imports no counting function."""
+    offenders = [f"{path.relative_to(PACKAGE)} imports {alias.name} from {node.module}"
+                 for path in PACKAGE.glob("report/**/*.py")
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.ImportFrom) and node.module
+                 and node.module.startswith("bottlecalc.") and not node.module.startswith(
+                     "bottlecalc.report")
+                 for alias in node.names if alias.name in COUNTING]
+    assert offenders == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
+from bottlecalc.budget.baseline import Change
 from bottlecalc.budget.blame import TopModule
 from bottlecalc.budget.model import ENGINES, CheckReport, Metric, Outcome, Status, Verdict
 from bottlecalc.report.check.words import error_text, warning_texts
@@ -103,6 +103,5 @@ def baseline_dict(outcome: Outcome) -> dict[str, Any] | None:
     is not in it)."""
     if outcome.baseline is None or outcome.measurement is None:
         return None
-    moved = totals_moved(outcome.baseline, snapshot_of(outcome.measurement))
     return {"totals": {c.metric: {"before": c.before, "after": c.after, "delta": c.delta}
-                       for c in moved}}
+                       for c in outcome.baseline_totals}}

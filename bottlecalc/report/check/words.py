@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bottlecalc.budget.baseline import Change, snapshot_of, totals_moved
+from bottlecalc.budget.baseline import Change
 from bottlecalc.budget.blame import RANKED_BY, TopModule
 from bottlecalc.budget.model import (
     CheckReport,
@@ -130,9 +130,8 @@ def baseline_lines(outcome: Outcome, source: str | None) -> list[str]:
     if outcome.baseline is None:
         return [f"baseline: no budget named {one_line(repr(outcome.budget.name))} in "
                 f"{one_line(source)} (new)"]
-    moved = totals_moved(outcome.baseline, snapshot_of(outcome.measurement))
     totals = "; ".join(f"{c.metric} {fmt(c.before)} -> {fmt(c.after)} ({c.delta:+,})"
-                       for c in moved)
+                       for c in outcome.baseline_totals)
     lines = [f"against {one_line(source)}: {totals or 'no totals to compare'}"]
     shown = outcome.changes[:SHOWN_CHANGES]
     if shown:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bottlecalc.report import jsondoc
-from bottlecalc.report.compare.words import note_text, thop_macs
+from bottlecalc.report.compare.words import note_text
 from bottlecalc.report.glossary import CONVENTIONS
 from bottlecalc.report.jsondoc import dumps, header, input_dict, layer_dict, routes_dict
 from bottlecalc.report.render import RenderOptions
@@ -59,8 +59,8 @@ def yolo_dict(block: BlockResult) -> dict[str, Any]:
         "k": list(spec.kernels) if takes.k is not None else None,
         "shortcut": spec.residual if takes.shortcut is not None else None,
         "c3k": spec.c3k if spec.kind is YoloKind.C3K2 else None,
-        "thop_fused": thop_macs(block.layers, fused=True),
-        "thop_unfused": thop_macs(block.layers, fused=False),
+        "thop_fused": block.thop_macs(fused=True),
+        "thop_unfused": block.thop_macs(fused=False),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from bottlecalc.analytic import Layer, Op, numel, ratio
+from bottlecalc.analytic import Layer, Op, ratio
 from bottlecalc.report.numbers import fmt
 from bottlecalc.report.words import NO_MEASURE
 from bottlecalc.results import (
@@ -119,18 +119,11 @@ def unsupported_note(block: BlockResult) -> str | None:
     )
 
 
-def thop_macs(layers: tuple[Layer, ...], *, fused: bool) -> int:
-    """What thop (ultralytics' FLOP counter) totals: conv MACs, and unfused 4 per BatchNorm
-    element (affine: a subtract, a divide, a multiply, an add); SiLU, pools, cat: 0."""
-    macs = sum(r.macs for r in layers)
-    return macs if fused else macs + sum(4 * numel(r.in_shape) for r in layers if r.op is Op.BN)
-
-
 def gflops_note(block: BlockResult) -> str | None:
     """ultralytics' "GFLOPs" for a YOLO block: 2 x thop's count / 10^9, at this input."""
     if not block.spec.is_yolo:
         return None
-    fused, unfused = (thop_macs(block.layers, fused=f) for f in (True, False))
+    fused, unfused = (block.thop_macs(fused=f) for f in (True, False))
     return (f"{block.spec.kind}: ultralytics' \"GFLOPs\" = 2 x thop's count / 10^9: "
             f"2 x {fmt(fused)} MACs = {fmt(2 * fused)} ({giga(2 * fused)} GFLOPs) fused; "
             f"2 x {fmt(unfused)} = {fmt(2 * unfused)} ({giga(2 * unfused)}) unfused, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bottlecalc.analytic import DType, Traffic, traffic, v1_macs
+from bottlecalc.analytic import DType, Traffic
 from bottlecalc.breakdown import (
     By,
     Depth,
@@ -81,12 +81,12 @@ def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
         "spec": spec_dict(result.spec),
         "params": {"total": c.total, "buffers": c.buffers, "instantiated": m.params},
         "macs": {"conv": c.macs, "analytic": c.fvcore, "fvcore": m.fvcore,
-                 "v1": v1_macs(result.spec, result.shape)},
+                 "v1": result.v1_macs},
         "flops": {"analytic": c.flops, "torch": m.torch_flops, "torch_device": m.torch_device},
         "agree": {"params": result.params_agree, "fvcore": result.fvcore_agree,
                   "torch": result.torch_agree},
         "fvcore_unsupported": dict(m.fvcore_unsupported),
-        "memory": traffic_dict(traffic(result.layers, dtype)),
+        "memory": traffic_dict(result.traffic(dtype)),
         "notes": list(m.notes),
         "stages": [group_dict(row, dtype, complete)
                    for row in preset_rows(result, Depth.STAGE)],

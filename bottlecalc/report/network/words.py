@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bottlecalc.analytic import Layer, Op, Traffic, ratio, traffic, v1_macs
+from bottlecalc.analytic import Op, Traffic, ratio
 from bottlecalc.breakdown import Depth, ModuleRow, NetworkReport, layer_row
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
@@ -47,11 +47,6 @@ def bytes_cell(n: int) -> Cell:
 def intensity_cell(t: Traffic) -> Cell:
     value = f"{t.intensity:.1f}"
     return Cell(value, value)
-
-
-def weighted_layers(layers: tuple[Layer, ...]) -> int:
-    """Conv and linear layers on the main path: the '50' in ResNet-50."""
-    return sum(1 for r in layers if r.op in (Op.CONV, Op.LINEAR) and not r.shortcut)
 
 
 def variant(result: NetworkResult) -> str:
@@ -102,14 +97,14 @@ def _plain(value: Callable[[NetworkResult], str]) -> Callable[[NetworkResult, Ne
 SUMMARY: tuple[SummaryRow, ...] = (
     ("blocks", _plain(describe)),
     ("stride", _plain(variant)),
-    ("weighted layers", _plain(lambda r: str(weighted_layers(r.layers)))),
+    ("weighted layers", _plain(lambda r: str(r.weighted_layers))),
     ("parameters", _params),
     ("MACs (conv + linear)", lambda r, _v: count_cell(r.counts.macs)),
     ("fvcore (MACs + BN + pool)", _fvcore),
     ("FLOPs (2 x MACs)", _flops),
-    ("weights", lambda r, v: bytes_cell(traffic(r.layers, v.dtype).weight_bytes)),
-    ("activations (all outputs)", lambda r, v: bytes_cell(traffic(r.layers, v.dtype).output_bytes)),
-    ("intensity (MACs/byte)", lambda r, v: intensity_cell(traffic(r.layers, v.dtype))),
+    ("weights", lambda r, v: bytes_cell(r.traffic(v.dtype).weight_bytes)),
+    ("activations (all outputs)", lambda r, v: bytes_cell(r.traffic(v.dtype).output_bytes)),
+    ("intensity (MACs/byte)", lambda r, v: intensity_cell(r.traffic(v.dtype))),
 )
 
 
@@ -157,8 +152,8 @@ def comparison_lines(view: NetworkReport) -> list[str]:
     for other in view.results[1:]:
         a, b = first.counts, other.counts
         lines.append(
-            f"{other.name} vs {first.name}: {weighted_layers(other.layers)} vs "
-            f"{weighted_layers(first.layers)} weighted layers, "
+            f"{other.name} vs {first.name}: {other.weighted_layers} vs "
+            f"{first.weighted_layers} weighted layers, "
             f"{ratio(b.total, a.total):.2f}x the parameters, "
             f"{ratio(b.macs, a.macs):.2f}x the MACs"
         )
@@ -206,12 +201,8 @@ def breakdown_rows(result: NetworkResult, view: NetworkReport) -> list[list[Cell
     return [*rows, total]
 
 
-def _op_sum(result: NetworkResult, op: Op) -> int:
-    return sum(r.fvcore for r in result.layers if r.op is op)
-
-
 def convention_cells(result: NetworkResult) -> list[Cell]:
-    c, v1 = result.counts, v1_macs(result.spec, result.shape)
+    c, v1 = result.counts, result.v1_macs
     return [
         Cell(fmt(c.macs), giga(c.macs)),
         Cell(fmt(v1), giga(v1)),
@@ -223,8 +214,8 @@ def convention_cells(result: NetworkResult) -> list[Cell]:
 def convention_gaps(result: NetworkResult) -> str:
     """Why the four figures differ, in this network's own numbers."""
     c = result.counts
-    bn, pool = _op_sum(result, Op.BN), _op_sum(result, Op.AVGPOOL)
-    v1 = v1_macs(result.spec, result.shape)
+    bn, pool = result.fvcore_of(Op.BN), result.fvcore_of(Op.AVGPOOL)
+    v1 = result.v1_macs
     stride = (f"v1.5 - v1 = {fmt(c.macs - v1)} MACs (the stride moved from the first 1x1 "
               "to the 3x3, so the 1x1 runs at full resolution)") if v1 != c.macs else \
         "v1 = v1.5 (no 1x1 carries a stride)"
