@@ -454,11 +454,15 @@ def cache_keyword(module: nn.Module, name: str) -> str:
 
 
 def find_cache(output: Any, name: str) -> Any:
-    """The cache a forward returned: ``past_key_values`` of a transformers output, else the
-    first element of a tuple output that is a cache object or a tuple of tensor tuples."""
-    found = getattr(output, "past_key_values", None)
-    if found is not None:
-        return found
+    """The cache a forward returned: a transformers output's ``cache`` (``past_key_values``
+    in older versions), else the first element of a tuple output that is a cache object or a
+    tuple of tensor tuples."""
+    # The new name first: where both exist, reading the old one prints a deprecation warning
+    # on stderr (which is the user's, not the library's).
+    for attribute in ("cache", "past_key_values"):
+        found = getattr(output, attribute, None)
+        if found is not None:
+            return found
     if isinstance(output, (tuple, list)):
         for item in output[1:]:
             if _is_cache(item):
