@@ -72,6 +72,10 @@ KIND_LEGEND = (
     "nest (an attention holds its Linear layers), so the rows overlap and do not sum to the "
     "total: each is a share of it."
 )
+TRAIN_LEGEND = (
+    "training FLOPs: one training step (forward + backward), counted for the whole model "
+    "only: a row's is not counted (—)."
+)
 SHARED_LEGEND = (
     "(shared with X): parameters tied to X's (one tensor, as GPT-2's wte and lm_head), counted "
     "once, in the module holding them first. (shared by N parents): one module object held by "

@@ -126,3 +126,26 @@ def test_a_decode_step_past_the_position_limit_is_an_error_not_zero() -> None:
     result = run(GPT2, "--input", "1,8:int64", "--phase", "decode", "--context", "512")
     assert result.exit_code == 3
     assert "empty tensor" in result.stderr and result.stdout == ""
+
+
+def test_a_narrow_terminal_puts_each_value_under_its_key() -> None:
+    """At 40 columns the value column (from column 28) cannot hold '25,856 (13.74%)': each
+    value goes on its own line under its key, at one indent, its words together (issue 16:
+    they had wrapped at a hanging indent that matched no column)."""
+    result = CliRunner().invoke(cli, ["network", GPT2, "--input", "1,8:int64", "--phase",
+                                      "decode", "--context", "100"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("  context N")
+    step, attention = LINEAR + 2 * LAYERS * D * 101, 2 * LAYERS * D * 101
+    dense, causal = LINEAR * 100 + 2 * LAYERS * D * 100**2, LINEAR * 100 + 2 * LAYERS * D * 5050
+    assert lines[start:start + 18] == [
+        "  context N", "    100",
+        "  batch (new tokens)", "    1",
+        "  prefill MACs (dense)", f"    {dense:,}",
+        "  prefill MACs (causal)", f"    {causal:,}",
+        "  decode step MACs", f"    {step:,}",
+        "  MACs per generated token", f"    {step:,}",
+        "  attention MACs", f"    {attention:,} ({100 * attention / step:.2f}%)",
+        "  KV cache bytes at N", f"    {2 * LAYERS * D * 100 * 4:,} in 4 tensors",
+        "  KV bytes per token", f"    {2 * LAYERS * D * 4:,}"]

@@ -134,3 +134,18 @@ def test_by_kind_sums_each_class_over_its_instances() -> None:
 def test_a_bad_by_is_one_spec_error() -> None:
     with pytest.raises(SpecError, match="by must be one of 'module', 'kind', got 'class'"):
         FOUND.table(by="class")
+
+
+def test_rows_mark_training_flops_as_not_counted() -> None:
+    """A module row's training FLOPs are not counted (the whole model's only): a dash, not an
+    empty cell that reads as missing data; the legend says why (issue 16)."""
+    rows = FOUND.table().splitlines()[4:8]
+    assert [row.split()[0] for row in rows] == ["encoder.mlp", "encoder.attn<0>", "head",
+                                                "(other)"]
+    assert [row.split()[-1] for row in rows] == ["—"] * 4
+    for line in FOUND.table(by="kind").splitlines()[4:8]:
+        assert line.split()[-1] == "—", line
+    text = " ".join(FOUND.table().split())
+    assert ("training FLOPs: one training step (forward + backward), counted for the whole "
+            "model only: a row's is not counted (—).") in text
+    assert "—" not in Count(FOUND.result, depth=2).table()

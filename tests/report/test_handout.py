@@ -188,3 +188,26 @@ def test_lesson_numbers_follow_the_formulas(measured: CompareResult, sweep: Swee
     assert f"{64 * 256 + 2 * 256:,} parameters ({64 * 256:,} + {2 * 256:,})" in text
     assert f"{64 * 256 * 56 * 56:,} MACs" in text
     assert "nn.Conv2d(64, 256, kernel_size=1, stride=1, bias=False)" in text
+
+
+def test_chinese_diagrams_line_up_and_name_chart_points_in_chinese(sweep: Sweep) -> None:
+    """On a zh page the diagrams' words are Chinese, a character two columns wide: the
+    bottleneck's drawing starts in one column on every line of the Markdown text diagram
+    (the basic drawing's widest line: its box, 11 columns to the shortcut, '│ 恒等映射' = 43
+    columns, then a gap of 6), and the sweep chart's tooltips name the blocks in Chinese."""
+    result = compare_blocks(block_pair(256, 64, 256), InputShape(56, 56), measure=False)
+    page = build_handout(result, sweep, lang=Lang.ZH)
+    lines = render_markdown(page).split("```text\n", 1)[1].splitlines()
+    assert lines[0] == "基本块" + " " * 43 + "瓶颈块"
+    assert lines[1] == "256 -> 3x3 -> 256 -> 3x3 -> 256" + " " * 18 \
+        + "256 -> 1x1 -> 64 -> 3x3 -> 64 -> 1x1 -> 256"
+    assert lines[3] == " " * 11 + "● 输入: 256 通道, 56x56" + " " * 15 \
+        + " " * 10 + "● 输入: 256 通道, 56x56"
+    assert lines[10] == "┌" + "─" * 10 + "┴" + "─" * 9 + "┐" + " " * 11 + "│ 恒等映射" + " " * 6 \
+        + "┌" + "─" * 9 + "┴" + "─" * 8 + "┐" + " " * 12 + "│"
+    assert lines[17] == " " * 11 + "▼ 输出: 256 通道, 56x56" + " " * 15 \
+        + "│    64→256, BN    │" + " " * 12 + "│"
+    chart = render_html(page)
+    tips = re.findall(r"<title>(\S+), (\d+): [\d,]+</title>", chart)
+    assert {name for name, _ in tips} == {"基本块", "瓶颈块"}
+    assert len(tips) == 20

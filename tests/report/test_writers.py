@@ -161,6 +161,19 @@ def test_rich_wraps_a_pair_under_its_value_at_a_given_width() -> None:
                                      "                  tensors"]
 
 
+def test_rich_puts_each_value_under_its_key_when_the_value_column_is_too_narrow() -> None:
+    """At 40 columns values would start at column 28: '10,322,182,144' does not fit there,
+    so every value goes under its key, at one indent."""
+    sheet = replace(KEYED, rows=(("MACs per generated token", "2,520,576"),
+                                 ("prefill MACs (dense)", "10,322,182,144")))
+    assert rich.render(doc.Document((sheet,), run_on=True), RenderOptions(width=40)) == (
+        "One decoding step:\n"
+        "  MACs per generated token\n"
+        "    2,520,576\n"
+        "  prefill MACs (dense)\n"
+        "    10,322,182,144\n")
+
+
 def test_stacked_grids_are_set_apart_by_a_blank_line() -> None:
     lines = rich.render(doc.Document((GRID,)), RenderOptions(width=20)).splitlines()
     assert lines == ["  T        MACs", " 16   2,662,400", "200  42,700,800", "",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 from bottlecalc.report.diagram import model, yolo
 from bottlecalc.report.render import RenderOptions
 from bottlecalc.results import CompareResult
@@ -85,15 +87,20 @@ def render_text(d: model.BlockDiagram, labels: model.Labels = model.ENGLISH) -> 
 
 
 def side_by_side(columns: list[list[str]], gap: int = 6) -> str:
-    """Columns of lines next to each other, the shorter padded at the bottom."""
+    """Columns of lines next to each other, the shorter padded at the bottom; padded by the
+    cells a line takes on a terminal (a Chinese character takes two), so columns line up."""
     height = max(len(col) for col in columns)
-    widths = [max(len(line) for line in col) for col in columns]
+    widths = [max(map(cell_len, col)) for col in columns]
     out = []
     for i in range(height):
-        cells = [(col[i] if i < len(col) else "").ljust(w) for col, w in zip(columns, widths,
-                                                                              strict=True)]
+        cells = [_pad(col[i] if i < len(col) else "", w) for col, w in zip(columns, widths,
+                                                                             strict=True)]
         out.append((" " * gap).join(cells).rstrip())
     return "\n".join(out) + "\n"
+
+
+def _pad(line: str, width: int) -> str:
+    return line + " " * (width - cell_len(line))
 
 
 def render_pair_text(drawn: Sequence[yolo.Drawing], labels: model.Labels = model.ENGLISH) -> str:

@@ -217,7 +217,8 @@ def sweep(h: Handout) -> Blocks:
     rows = [[str(p.value), *map(exact, (p.basic.total, p.bottleneck.total, p.basic.macs,
                                            p.bottleneck.macs))] for p in h.sweep.points]
     words = ChartText(x_label=t["mid_axis"], params=t["axis_params"], macs=t["macs_axis"],
-                      basic=t["basic"], bottleneck=t["bottleneck"])
+                      basic=t["basic"], bottleneck=t["bottleneck"],
+                      tips=(t["tip_basic"], t["tip_bottleneck"]))
     return [*section("sweep", t["sweep"], t["sweep_note"]),
             extra.Figure(render_chart(h.sweep, words), sheet=sheet(head, rows))]
 

@@ -32,6 +32,8 @@ EN: dict[str, str] = {
     "in": "in",
     "out": "out",
     "ch": "ch",
+    "tip_basic": "basic",  # a sweep chart point's tooltip: 'basic, 64: 1,180,672'
+    "tip_bottleneck": "bottleneck",
     "comparison": "Counted three ways",
     "comparison_note": "analytic: closed-form formulas (below); instantiated: the parameters "
                        "of the real PyTorch module; fvcore: FlopCountAnalysis run on the "
@@ -176,6 +178,8 @@ ZH: dict[str, str] = {
     "in": "输入",
     "out": "输出",
     "ch": "通道",
+    "tip_basic": "基本块",
+    "tip_bottleneck": "瓶颈块",
     "comparison": "三种方法计数",
     "comparison_note": "解析：闭式公式（见下文）；实例化：真实 PyTorch 模块的参数量；"
                        "fvcore：对模块运行 FlopCountAnalysis；FlopCounterMode：torch 自带的 "

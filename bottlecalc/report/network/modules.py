@@ -22,6 +22,7 @@ from bottlecalc.timed import Bound, Machine, Roofline, Timing
 HEADER = ("module", "kind", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
 KIND_HEADER = ("kind", "instances", "params", "% params", "MACs", "% MACs", "FLOPs", "fvcore")
 TRAIN_HEADER = ("training FLOPs",)  # --pass train: the total's (no module's own is counted)
+NOT_COUNTED = exact(None)  # a row's training FLOPs: '—', counted for the whole model only
 TIME_HEADER = ("time", "GFLOP/s", "bound")  # --time
 NAMED = 2  # the columns that name a row; the others are numbers
 TOTAL = "total"
@@ -67,7 +68,7 @@ def row_cells(row: ModuleRow, report: NetworkReport) -> list[str]:
     r, machine = report.result, report.machine
     cells = [marked(row), row.kind, fmt(row.params), percent(row.params, r.params),
              fmt(row.macs), percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore)]
-    cells += [""] if report.train else []  # counted for the whole model only
+    cells += [NOT_COUNTED] if report.train else []  # counted for the whole model only
     return cells if machine is None else cells + time_cells(row.time, row.roofline(machine))
 
 
@@ -76,7 +77,7 @@ def kind_cells(row: KindRow, report: NetworkReport) -> list[str]:
     r = report.result
     return [row.kind, fmt(row.instances), fmt(row.params), percent(row.params, r.params),
             fmt(row.macs), percent(row.macs, r.macs), fmt(row.flops), exact(row.fvcore),
-            *([""] if report.train else [])]
+            *([NOT_COUNTED] if report.train else [])]
 
 
 def total_cells(report: NetworkReport) -> list[str]:
@@ -210,12 +211,13 @@ def footnotes(report: NetworkReport) -> list[str]:
 
 
 def legends(report: NetworkReport) -> list[str]:
-    """What the columns and marks mean: the legend, and what --by kind, the marks shown and
-    --time add."""
+    """What the columns and marks mean: the legend, and what --by kind, the marks shown,
+    --pass train and --time add."""
     shown = report.rows(report.result) if report.by is By.MODULE else ()
     marks = any(r.tied or r.parents > 1 or r.instances > 1 for r in shown)
     return [glossary.MODEL_LEGEND, *([glossary.KIND_LEGEND] if report.by is By.KIND else []),
             *([glossary.SHARED_LEGEND] if marks else []),
+            *([glossary.TRAIN_LEGEND] if report.train else []),
             *([glossary.MODEL_TIME_LEGEND] if report.machine is not None else [])]
 
 

@@ -40,6 +40,7 @@ class ChartText:
     macs: str = "MACs (multiply-accumulates)"
     basic: str = "basic block"
     bottleneck: str = "bottleneck block"
+    tips: tuple[str, str] = ("basic", "bottleneck")  # a point's tooltip: its block's name
 
 
 def decade(k: int) -> str:
@@ -106,7 +107,7 @@ def _axes(x0: float, values: list[int], lo: int, hi: int, labels: tuple[str, str
 
 
 def _series(x0: float, kind: BlockKind, points: list[tuple[int, int]], lo: int, hi: int,
-            sx: Callable[[float], float]) -> list[str]:
+            sx: Callable[[float], float], name: str) -> list[str]:
     w, h = PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM
     xy = [(x0 + LEFT + sx(v) * w, TOP + h - (math.log10(n) - lo) / (hi - lo) * h)
           for v, n in points]
@@ -116,7 +117,7 @@ def _series(x0: float, kind: BlockKind, points: list[tuple[int, int]], lo: int, 
     for (x, y), (v, n) in zip(xy, points, strict=True):
         out.append(f'<circle class="point" data-block="{kind}" data-x="{v}" data-value="{n}" '
                    f'cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COLORS[kind]}">'
-                   f'<title>{escape(f"{kind}, {v}: {fmt(n)}")}</title></circle>')
+                   f'<title>{escape(f"{name}, {v}: {fmt(n)}")}</title></circle>')
     return out
 
 
@@ -138,8 +139,9 @@ def _panel(x0: float, sweep: Sweep, key: str, y_label: str, text: ChartText) -> 
     lo, hi = _decades([n for pts in series.values() for _, n in pts])
     sx = _scale_x(values)
     out = _axes(x0, values, lo, hi, (text.x_label, y_label), sx) + _legend(x0, text)
+    tips = dict(zip((BlockKind.BASIC, BlockKind.BOTTLENECK), text.tips, strict=True))
     for kind, points in series.items():
-        out += _series(x0, kind, points, lo, hi, sx)
+        out += _series(x0, kind, points, lo, hi, sx, tips[kind])
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -36,6 +37,7 @@ MARKS = {"✓": "green", "✗": "bold red"}  # how a detail cell's agreement mar
 SERIES = ("yellow", "cyan", "magenta", "green", "blue", "red")  # a chart's bar colours
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 40  # the longest bar, when the width allows
+PAIR_INDENT, VALUE_INDENT = 2, 4  # a key/value line's; a value's under its key (narrow)
 
 
 def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
@@ -104,15 +106,33 @@ def prose(part: doc.Prose, wrap_at: int | None = layout.PROSE_WIDTH) -> layout.P
     return layout.Prose(prefix + part.text, style=style, hang=hang, wrap_at=wrap_at)
 
 
-def pairs(table: doc.Sheet) -> list[RenderableType]:
+def pairs(table: doc.Sheet, width: int | None) -> list[RenderableType]:
     """A key/value sheet as indented 'key  value' lines, the keys padded to one width, a
-    value too long for the width wrapping under its start; never wrapped when unbounded,
-    like any table."""
+    value too long for the width wrapping under its start (never wrapped when unbounded,
+    like any table); when the value column is too narrow for a value's words (or for
+    wrapping under its start), each key on a line of its own and its value under it at a
+    fixed indent, whole where the line holds it, no number ever cut."""
     rows = (*table.rows, *((table.footer,) if table.footer else ()))
     pad = max((len(row[0]) for row in rows), default=0)
     title = [layout.Prose(f"{table.title}:", wrap_at=None)] if table.title else []
-    return [*title, *(layout.Prose(f"{row[0]:<{pad}}  {'  '.join(row[1:])}", indent=2,
-                                   hang=pad + 4, wrap_at=None) for row in rows)]
+    values = ["  ".join(row[1:]) for row in rows]
+    if width is None or _column_fits(values, pad + 4, width):
+        return [*title, *(layout.Prose(f"{row[0]:<{pad}}  {value}", indent=PAIR_INDENT,
+                                       hang=pad + 4, wrap_at=None)
+                          for row, value in zip(rows, values, strict=True))]
+    return [*title, *(layout.Prose(text, indent=indent, hang=indent, wrap_at=None)
+                      for row, value in zip(rows, values, strict=True)
+                      for text, indent in ((row[0], PAIR_INDENT), (value, VALUE_INDENT)))]
+
+
+def _column_fits(values: list[str], start: int, width: int) -> bool:
+    """Whether values starting at column ``start`` fit ``width``: each whole, or wrapped
+    between words under its start (every word fits there; a terminal's hanging indent is at
+    most half its width)."""
+    if all(start + cell_len(value) <= width for value in values):
+        return True
+    words = (cell_len(word) for value in values for word in value.split(" "))
+    return 2 * start <= width and all(start + word <= width for word in words)
 
 
 def block(part: doc.Block, width: int | None,
@@ -121,7 +141,7 @@ def block(part: doc.Block, width: int | None,
     is unbounded (None: never)."""
     if isinstance(part, doc.Sheet):
         if part.look is doc.Look.PAIRS:
-            return pairs(part)
+            return pairs(part, width)
         return [layout.fit(sheet(part), width, turn=part.turn)]
     if isinstance(part, doc.Prose):
         return [prose(part, wrap_at)]
