@@ -22,6 +22,8 @@ import torch
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
+from bottlecalc.results import Measured
+
 
 @contextmanager
 def quiet() -> Iterator[None]:
@@ -50,20 +52,11 @@ def load_fvcore() -> Any:
     return fvcore.nn
 
 
-@dataclass(frozen=True)
-class Instantiated:
-    """Element counts of the tensors torch created for a module."""
-
-    params: int
-    trainable: int
-    buffers: int
-
-
-def instantiated(module: nn.Module) -> Instantiated:
+def instantiated(module: nn.Module) -> Measured:
     """Parameters (all, packed ones included, and those with requires_grad) and buffers,
-    counted by ``numel``."""
+    counted by ``numel``: the routes that need no forward."""
     params = list(module.parameters())
-    return Instantiated(
+    return Measured(
         params=sum(p.numel() for p in params) + sum(packed_params(module).values()),
         trainable=sum(p.numel() for p in params if p.requires_grad),
         buffers=sum(b.numel() for b in module.buffers()),

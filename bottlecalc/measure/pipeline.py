@@ -26,7 +26,7 @@ from torch import nn
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.findings import ModuleCount
-from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
+from bottlecalc.measure.engines import FvcoreCount, fvcore_count, instantiated
 from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
 from bottlecalc.measure.known import KnownValues, PythonData, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
@@ -399,23 +399,18 @@ def _keeps_meta_tensors(module: nn.Module) -> bool:
     return any(isinstance(v, torch.Tensor) for sub in module.modules() for v in vars(sub).values())
 
 
-def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | None,
+def _assemble(made: Measured, forward: Forward | None, fv: FvcoreCount | None,
               built: _Built, subject: Subject) -> Measured:
-    reconcile = []
-    if forward is not None:
-        reconcile = ops_rows(forward) + modules_rows(forward) \
-            + (fvcore_rows(forward, fv) if fv else [])
-    measured = Measured(
-        params=made.params, trainable=made.trainable, buffers=made.buffers,
-        fvcore=None if fv is None else fv.total,
+    """The instantiated counts ``made``, with what every other route found."""
+    measured = replace(
+        made, fvcore=None if fv is None else fv.total,
         fvcore_unsupported=() if fv is None else tuple(sorted(fv.unsupported.items())),
-        notes=tuple(built.notes), reconcile=tuple(reconcile), value_dependent=built.value_dependent,
+        notes=tuple(built.notes), value_dependent=built.value_dependent,
         inputs=subject.inputs("meta").specs(),
     )
-    return measured if forward is None else _with_forward(measured, forward, fv)
+    if forward is None:
+        return measured
 
-
-def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) -> Measured:
     def fvcore_of(name: str) -> int | None:
         return None if fv is None else sum(fv.by_module.get(name, {}).values())
 
@@ -423,9 +418,11 @@ def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) 
                                 forward.own.get(name, 0) // 2, fvcore_of(name),
                                 forward.tied.get(name, ()), forward.parents.get(name, 1))
                     for name, kind in forward.kinds.items())
-    return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
-                   macs=forward.macs, macs_modules=forward.macs_modules,
-                   macs_ops=forward.macs_ops, unknown_ops=forward.unknown,
+    reconcile = ops_rows(forward) + modules_rows(forward) + (fvcore_rows(forward, fv) if fv else [])
+    return replace(measured, reconcile=tuple(reconcile), torch_flops=forward.flops,
+                   torch_device=forward.device, macs=forward.macs,
+                   macs_modules=forward.macs_modules, macs_ops=forward.macs_ops,
+                   unknown_ops=forward.unknown,
                    params_unused=sum(forward.unused.values()),
                    unused_modules=forward.unused_modules(), modules=modules,
                    largest=forward.largest)
