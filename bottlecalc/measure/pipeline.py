@@ -321,38 +321,31 @@ def _meta_copy(module: nn.Module) -> nn.Module | None:
 
 
 def _cpu_forward(built: _Built, subject: Subject) -> Forward:
+    """The complete count on the CPU, then again on random inputs of the same shapes: a
+    different count means the forward's control flow reads input values, so the count holds
+    for the example only. The inputs are made afresh: the first forward may have changed its
+    own (a cache grown in place), and like must be compared with like."""
     if built.device == "meta":
         built.module, built.device = _cpu_build(subject), subject.home
-    inputs = subject.inputs(subject.home)
-    forward = _count_on_cpu(built.module, inputs, subject, built)
-    _probe_data_dependence(built, subject, forward)
+    forward = _count_on_cpu(built, subject, subject.inputs(subject.home))
+    try:
+        again = _count_on_cpu(built, subject, subject.inputs(subject.home).randomized())
+    except MeasureError as exc:
+        built.notes.append(f"could not check for data-dependent control flow: {exc}")
+    else:
+        _warn_if_differs(built, forward, again)
     return forward
 
 
-def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject,
-                  built: _Built) -> Forward:
+def _count_on_cpu(built: _Built, subject: Subject, inputs: Inputs) -> Forward:
     try:
-        return _run(module, inputs, subject, built, device=subject.home)
+        return _run(built.module, inputs, subject, built, device=subject.home)
     except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"the forward pass of {subject.name} failed on input "
-                           f"{subject.input_text}{where_it_failed(exc, module)}: "
-                           f"{type(exc).__name__}: {exc}{shape_hint(exc, module)}") from exc
-
-
-def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) -> None:
-    """Count again on random inputs of the same shapes: a different count means the
-    forward's control flow reads input values, so the count holds for the example only.
-    The inputs are made afresh: the first forward may have changed its own (a cache grown
-    in place), and like must be compared with like."""
-    try:
-        fresh = subject.inputs(subject.home).randomized()
-        again = _count_on_cpu(built.module, fresh, subject, built)
-    except MeasureError as exc:
-        built.notes.append(f"could not check for data-dependent control flow: {exc}")
-        return
-    _warn_if_differs(built, forward, again)
+                           f"{subject.input_text}{where_it_failed(exc, built.module)}: "
+                           f"{type(exc).__name__}: {exc}{shape_hint(exc, built.module)}") from exc
 
 
 def _warn_if_differs(built: _Built, forward: Forward, again: Forward) -> None:
