@@ -27,7 +27,13 @@ from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.findings import ModuleCount
 from bottlecalc.measure.engines import FvcoreCount, fvcore_count, instantiated
-from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
+from bottlecalc.measure.forward import (
+    Forward,
+    Reached,
+    count_forward,
+    count_training,
+    hooks_removed,
+)
 from bottlecalc.measure.known import KnownValues, PythonData, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.rejected import shape_hint, where_it_failed
@@ -257,20 +263,14 @@ def _wont_fit(subject: Subject, failure: str, *, need: int, weights: int, free: 
             "know), give smaller inputs, or count it on a machine with more memory")
 
 
-@contextmanager
-def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> Iterator[None]:
+def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> AbstractContextManager[None]:
     """Note what in the output torch.jit cannot trace (fvcore would fail on it), and refuse
     a floating input in a dtype the layer it reaches will not take (as torch would)."""
 
     def output(_module: nn.Module, _args: Any, out: Any) -> None:
         built.untraceable = untraceable(out)
 
-    handles = [module.register_forward_hook(output), *dtype_guard(module, inputs)]
-    try:
-        yield
-    finally:
-        for handle in handles:
-            handle.remove()
+    return hooks_removed([module.register_forward_hook(output), *dtype_guard(module, inputs)])
 
 
 def _train(built: _Built, subject: Subject) -> int:
