@@ -251,16 +251,13 @@ def _refuse_if_too_big(meta: nn.Module, subject: Subject, reached: Reached, fail
     fed = sum(t.numel() * t.element_size() for _, t in subject.inputs("meta").tensors())
     need, free = weights + activations + fed, available_bytes(subject.home)
     if free is not None and need > free:
-        raise SpecError(_wont_fit(subject, failure, need=need, weights=weights, free=free))
-
-
-def _wont_fit(subject: Subject, failure: str, *, need: int, weights: int, free: int) -> str:
-    of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
-    return (f"{subject.name} cannot run on the meta device ({' '.join(failure.split())}), "
-            f"and counting it on the {subject.home} would take at least "
-            f"{need / 2**30:,.1f} GiB{of_weights} where {free / 2**30:,.1f} GiB are free: "
-            "make its forward run on meta (no .item() or bool() on a value bottlecalc cannot "
-            "know), give smaller inputs, or count it on a machine with more memory")
+        of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
+        raise SpecError(f"{subject.name} cannot run on the meta device "
+                        f"({' '.join(failure.split())}), and counting it on the {subject.home} "
+                        f"would take at least {need / 2**30:,.1f} GiB{of_weights} where "
+                        f"{free / 2**30:,.1f} GiB are free: make its forward run on meta (no "
+                        ".item() or bool() on a value bottlecalc cannot know), give smaller "
+                        "inputs, or count it on a machine with more memory")
 
 
 def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> AbstractContextManager[None]:
