@@ -85,8 +85,7 @@ class Bottleneck(nn.Module):
 def block_module(spec: BlockSpec) -> nn.Module:
     if spec.is_yolo:
         return yolo_module(spec)
-    cls = BasicBlock if spec.kind is BlockKind.BASIC else Bottleneck
-    return cls(spec)
+    return BasicBlock(spec) if spec.kind is BlockKind.BASIC else Bottleneck(spec)
 
 
 # YOLO's blocks, written out as ultralytics' nn/modules/conv.py and block.py define them
@@ -104,8 +103,7 @@ class Conv(nn.Module):
         self.act: nn.Module = nn.SiLU() if act else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = self.act(self.bn(self.conv(x)))
-        return out
+        return self.act(self.bn(self.conv(x)))
 
 
 class YoloBottleneck(nn.Module):
@@ -139,8 +137,7 @@ class C3(nn.Module):
                                  for _ in range(n)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = self.cv3(torch.cat((self.m(self.cv1(x)), self.cv2(x)), 1))
-        return out
+        return self.cv3(torch.cat((self.m(self.cv1(x)), self.cv2(x)), 1))
 
 
 class BottleneckCSP(nn.Module):
@@ -161,8 +158,7 @@ class BottleneckCSP(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y1 = self.cv3(self.m(self.cv1(x)))
         y2 = self.cv2(x)
-        out: torch.Tensor = self.cv4(self.act(self.bn(torch.cat((y1, y2), 1))))
-        return out
+        return self.cv4(self.act(self.bn(torch.cat((y1, y2), 1))))
 
 
 class C2f(nn.Module):
@@ -187,8 +183,7 @@ class C2f(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = list(self.cv1(x).chunk(2, 1))
         y.extend(m(y[-1]) for m in self.m)
-        out: torch.Tensor = self.cv2(torch.cat(y, 1))
-        return out
+        return self.cv2(torch.cat(y, 1))
 
 
 class SPPF(nn.Module):
@@ -205,8 +200,7 @@ class SPPF(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = [self.cv1(x)]
         y.extend(self.m(y[-1]) for _ in range(self.n))
-        out: torch.Tensor = self.cv2(torch.cat(y, 1))
-        return out
+        return self.cv2(torch.cat(y, 1))
 
 
 def yolo_module(spec: BlockSpec) -> nn.Module:
@@ -252,8 +246,7 @@ class ResNet(nn.Module):
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         for stage in self.stages:
             x = getattr(self, stage)(x)
-        logits: torch.Tensor = self.fc(torch.flatten(self.avgpool(x), 1))
-        return logits
+        return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
 def build(spec: BlockSpec | NetworkSpec, *, device: str = "meta") -> nn.Module:

@@ -22,6 +22,8 @@ import torch
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
+from bottlecalc.results import Measured
+
 
 @contextmanager
 def quiet() -> Iterator[None]:
@@ -42,28 +44,11 @@ def quiet() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def load_fvcore() -> Any:
-    """Import ``fvcore.nn`` with its torch.jit deprecation warnings silenced."""
-    with quiet():
-        import fvcore.nn
-
-    return fvcore.nn
-
-
-@dataclass(frozen=True)
-class Instantiated:
-    """Element counts of the tensors torch created for a module."""
-
-    params: int
-    trainable: int
-    buffers: int
-
-
-def instantiated(module: nn.Module) -> Instantiated:
+def instantiated(module: nn.Module) -> Measured:
     """Parameters (all, packed ones included, and those with requires_grad) and buffers,
-    counted by ``numel``."""
+    counted by ``numel``: the routes that need no forward."""
     params = list(module.parameters())
-    return Instantiated(
+    return Measured(
         params=sum(p.numel() for p in params) + sum(packed_params(module).values()),
         trainable=sum(p.numel() for p in params if p.requires_grad),
         buffers=sum(b.numel() for b in module.buffers()),
@@ -125,10 +110,11 @@ def fvcore_count(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any
                  *, grad: bool = True) -> FvcoreCount:
     """``FlopCountAnalysis(module, inputs)`` as fvcore's documentation runs it (grad enabled,
     unless ``grad=False``): its total, per module and operator, and the ops it skipped."""
-    fvnn = load_fvcore()
     traced = _Keywords(module, kwargs) if kwargs else module
     with quiet(), torch.set_grad_enabled(grad):
-        analysis = fvnn.FlopCountAnalysis(traced, args)
+        import fvcore.nn  # its torch.jit deprecation warnings silenced
+
+        analysis = fvcore.nn.FlopCountAnalysis(traced, args)
         analysis.unsupported_ops_warnings(False)
         analysis.uncalled_modules_warnings(False)
         analysis.tracer_warnings("none")

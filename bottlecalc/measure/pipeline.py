@@ -26,8 +26,14 @@ from torch import nn
 from bottlecalc.build import materialize, materialize_shared
 from bottlecalc.errors import BottlecalcError, MeasureError, SpecError, failing_as
 from bottlecalc.findings import ModuleCount
-from bottlecalc.measure.engines import FvcoreCount, Instantiated, fvcore_count, instantiated
-from bottlecalc.measure.forward import Forward, Reached, count_forward, count_training
+from bottlecalc.measure.engines import FvcoreCount, fvcore_count, instantiated
+from bottlecalc.measure.forward import (
+    Forward,
+    Reached,
+    count_forward,
+    count_training,
+    hooks_removed,
+)
 from bottlecalc.measure.known import KnownValues, PythonData, known_pairs
 from bottlecalc.measure.reconcile import fvcore_rows, modules_rows, ops_rows
 from bottlecalc.measure.rejected import shape_hint, where_it_failed
@@ -245,32 +251,23 @@ def _refuse_if_too_big(meta: nn.Module, subject: Subject, reached: Reached, fail
     fed = sum(t.numel() * t.element_size() for _, t in subject.inputs("meta").tensors())
     need, free = weights + activations + fed, available_bytes(subject.home)
     if free is not None and need > free:
-        raise SpecError(_wont_fit(subject, failure, need=need, weights=weights, free=free))
+        of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
+        raise SpecError(f"{subject.name} cannot run on the meta device "
+                        f"({' '.join(failure.split())}), and counting it on the {subject.home} "
+                        f"would take at least {need / 2**30:,.1f} GiB{of_weights} where "
+                        f"{free / 2**30:,.1f} GiB are free: make its forward run on meta (no "
+                        ".item() or bool() on a value bottlecalc cannot know), give smaller "
+                        "inputs, or count it on a machine with more memory")
 
 
-def _wont_fit(subject: Subject, failure: str, *, need: int, weights: int, free: int) -> str:
-    of_weights = f" ({weights / 2**30:,.1f} GiB of weights)" if weights else ""
-    return (f"{subject.name} cannot run on the meta device ({' '.join(failure.split())}), "
-            f"and counting it on the {subject.home} would take at least "
-            f"{need / 2**30:,.1f} GiB{of_weights} where {free / 2**30:,.1f} GiB are free: "
-            "make its forward run on meta (no .item() or bool() on a value bottlecalc cannot "
-            "know), give smaller inputs, or count it on a machine with more memory")
-
-
-@contextmanager
-def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> Iterator[None]:
+def _watched(module: nn.Module, built: _Built, inputs: Inputs) -> AbstractContextManager[None]:
     """Note what in the output torch.jit cannot trace (fvcore would fail on it), and refuse
     a floating input in a dtype the layer it reaches will not take (as torch would)."""
 
     def output(_module: nn.Module, _args: Any, out: Any) -> None:
         built.untraceable = untraceable(out)
 
-    handles = [module.register_forward_hook(output), *dtype_guard(module, inputs)]
-    try:
-        yield
-    finally:
-        for handle in handles:
-            handle.remove()
+    return hooks_removed([module.register_forward_hook(output), *dtype_guard(module, inputs)])
 
 
 def _train(built: _Built, subject: Subject) -> int:
@@ -321,38 +318,31 @@ def _meta_copy(module: nn.Module) -> nn.Module | None:
 
 
 def _cpu_forward(built: _Built, subject: Subject) -> Forward:
+    """The complete count on the CPU, then again on random inputs of the same shapes: a
+    different count means the forward's control flow reads input values, so the count holds
+    for the example only. The inputs are made afresh: the first forward may have changed its
+    own (a cache grown in place), and like must be compared with like."""
     if built.device == "meta":
         built.module, built.device = _cpu_build(subject), subject.home
-    inputs = subject.inputs(subject.home)
-    forward = _count_on_cpu(built.module, inputs, subject, built)
-    _probe_data_dependence(built, subject, forward)
+    forward = _count_on_cpu(built, subject, subject.inputs(subject.home))
+    try:
+        again = _count_on_cpu(built, subject, subject.inputs(subject.home).randomized())
+    except MeasureError as exc:
+        built.notes.append(f"could not check for data-dependent control flow: {exc}")
+    else:
+        _warn_if_differs(built, forward, again)
     return forward
 
 
-def _count_on_cpu(module: nn.Module, inputs: Inputs, subject: Subject,
-                  built: _Built) -> Forward:
+def _count_on_cpu(built: _Built, subject: Subject, inputs: Inputs) -> Forward:
     try:
-        return _run(module, inputs, subject, built, device=subject.home)
+        return _run(built.module, inputs, subject, built, device=subject.home)
     except BottlecalcError:
         raise
     except Exception as exc:
         raise MeasureError(f"the forward pass of {subject.name} failed on input "
-                           f"{subject.input_text}{where_it_failed(exc, module)}: "
-                           f"{type(exc).__name__}: {exc}{shape_hint(exc, module)}") from exc
-
-
-def _probe_data_dependence(built: _Built, subject: Subject, forward: Forward) -> None:
-    """Count again on random inputs of the same shapes: a different count means the
-    forward's control flow reads input values, so the count holds for the example only.
-    The inputs are made afresh: the first forward may have changed its own (a cache grown
-    in place), and like must be compared with like."""
-    try:
-        fresh = subject.inputs(subject.home).randomized()
-        again = _count_on_cpu(built.module, fresh, subject, built)
-    except MeasureError as exc:
-        built.notes.append(f"could not check for data-dependent control flow: {exc}")
-        return
-    _warn_if_differs(built, forward, again)
+                           f"{subject.input_text}{where_it_failed(exc, built.module)}: "
+                           f"{type(exc).__name__}: {exc}{shape_hint(exc, built.module)}") from exc
 
 
 def _warn_if_differs(built: _Built, forward: Forward, again: Forward) -> None:
@@ -399,23 +389,18 @@ def _keeps_meta_tensors(module: nn.Module) -> bool:
     return any(isinstance(v, torch.Tensor) for sub in module.modules() for v in vars(sub).values())
 
 
-def _assemble(made: Instantiated, forward: Forward | None, fv: FvcoreCount | None,
+def _assemble(made: Measured, forward: Forward | None, fv: FvcoreCount | None,
               built: _Built, subject: Subject) -> Measured:
-    reconcile = []
-    if forward is not None:
-        reconcile = ops_rows(forward) + modules_rows(forward) \
-            + (fvcore_rows(forward, fv) if fv else [])
-    measured = Measured(
-        params=made.params, trainable=made.trainable, buffers=made.buffers,
-        fvcore=None if fv is None else fv.total,
+    """The instantiated counts ``made``, with what every other route found."""
+    measured = replace(
+        made, fvcore=None if fv is None else fv.total,
         fvcore_unsupported=() if fv is None else tuple(sorted(fv.unsupported.items())),
-        notes=tuple(built.notes), reconcile=tuple(reconcile), value_dependent=built.value_dependent,
+        notes=tuple(built.notes), value_dependent=built.value_dependent,
         inputs=subject.inputs("meta").specs(),
     )
-    return measured if forward is None else _with_forward(measured, forward, fv)
+    if forward is None:
+        return measured
 
-
-def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) -> Measured:
     def fvcore_of(name: str) -> int | None:
         return None if fv is None else sum(fv.by_module.get(name, {}).values())
 
@@ -423,9 +408,11 @@ def _with_forward(measured: Measured, forward: Forward, fv: FvcoreCount | None) 
                                 forward.own.get(name, 0) // 2, fvcore_of(name),
                                 forward.tied.get(name, ()), forward.parents.get(name, 1))
                     for name, kind in forward.kinds.items())
-    return replace(measured, torch_flops=forward.flops, torch_device=forward.device,
-                   macs=forward.macs, macs_modules=forward.macs_modules,
-                   macs_ops=forward.macs_ops, unknown_ops=forward.unknown,
+    reconcile = ops_rows(forward) + modules_rows(forward) + (fvcore_rows(forward, fv) if fv else [])
+    return replace(measured, reconcile=tuple(reconcile), torch_flops=forward.flops,
+                   torch_device=forward.device, macs=forward.macs,
+                   macs_modules=forward.macs_modules, macs_ops=forward.macs_ops,
+                   unknown_ops=forward.unknown,
                    params_unused=sum(forward.unused.values()),
                    unused_modules=forward.unused_modules(), modules=modules,
                    largest=forward.largest)

@@ -8,8 +8,6 @@ is not a multiple of their stride (650 x 650 to a stride-32 model) fails deep in
 
 from __future__ import annotations
 
-from types import TracebackType
-
 import torch
 from torch import nn
 
@@ -18,11 +16,21 @@ SHAPE_WORDS = ("size", "shape", "dimension", "must match")
 
 
 def where_it_failed(exc: BaseException, root: nn.Module) -> str:
-    """' in module neck.cat (Concat)', or '' when no module of ``root`` was running."""
-    found = failed_module(exc.__traceback__, root)
+    """' in module neck.cat (Concat)': the innermost module of ``root`` whose forward was
+    running when ``exc`` was raised (' in Detector.forward' for the root's own), or '' when
+    none was."""
+    names = {id(module): name for name, module in root.named_modules()}
+    found = None
+    trace = exc.__traceback__
+    while trace is not None:
+        owner = trace.tb_frame.f_locals.get("self")
+        if isinstance(owner, nn.Module) and id(owner) in names:
+            found = owner
+        trace = trace.tb_next
     if found is None:
         return ""
-    return f" in {found}" if found.endswith(".forward") else f" in module {found}"
+    kind = type(found).__name__
+    return f" in module {names[id(found)]} ({kind})" if names[id(found)] else f" in {kind}.forward"
 
 
 def shape_hint(exc: BaseException, root: nn.Module) -> str:
@@ -34,22 +42,6 @@ def shape_hint(exc: BaseException, root: nn.Module) -> str:
     said = f"the model's stride ({stride})" if stride else "the model's stride"
     return f"{'' if str(exc).endswith('.') else '.'} The input size may need to be a " \
            f"multiple of {said}."
-
-
-def failed_module(trace: TracebackType | None, root: nn.Module) -> str | None:
-    """'neck.cat (Concat)': the innermost module of ``root`` whose forward was running
-    when the error was raised ('Detector.forward' for the root's own)."""
-    names = {id(module): name for name, module in root.named_modules()}
-    found = None
-    while trace is not None:
-        owner = trace.tb_frame.f_locals.get("self")
-        if isinstance(owner, nn.Module) and id(owner) in names:
-            found = owner
-        trace = trace.tb_next
-    if found is None:
-        return None
-    kind = type(found).__name__
-    return f"{names[id(found)]} ({kind})" if names[id(found)] else f"{kind}.forward"
 
 
 def model_stride(root: nn.Module) -> int | None:

@@ -46,7 +46,8 @@ class Inputs:
     def specs(self) -> tuple[tuple[str, TensorSpec], ...]:
         """('0', 1x3x224x224), ('mask', ...), ('cache.keys[0]', ...): every tensor fed,
         named by position or keyword and, inside a structure, by the path to it."""
-        return tuple((name, _spec(tensor)) for name, tensor in self.tensors())
+        return tuple((name, TensorSpec(tuple(t.shape), str(t.dtype).removeprefix("torch.")))
+                     for name, t in self.tensors())
 
     def tensors(self) -> tuple[tuple[str, torch.Tensor], ...]:
         named = [*((str(i), a) for i, a in enumerate(self.args)), *self.kwargs.items()]
@@ -141,10 +142,6 @@ def dtype_guard(module: nn.Module, inputs: Inputs) -> list[Any]:
 
     return [m.register_forward_pre_hook(check) for m in module.modules()
             if isinstance(m, _SAME_DTYPE)]
-
-
-def _spec(tensor: torch.Tensor) -> TensorSpec:
-    return TensorSpec(tuple(tensor.shape), str(tensor.dtype).removeprefix("torch."))
 
 
 def _random_like(tensor: torch.Tensor) -> torch.Tensor:

@@ -42,9 +42,7 @@ def contained(what: str) -> Iterator[None]:
             yield
     except SystemExit as exc:
         raise MeasureError(f"{what} called sys.exit({exc.code!r})") from None
-    except KeyboardInterrupt:
-        raise  # Ctrl-C stays Ctrl-C (exit 130)
-    except Exception:
+    except (KeyboardInterrupt, Exception):  # Ctrl-C stays Ctrl-C (exit 130)
         raise
     except BaseException as exc:  # CancelledError, GeneratorExit...: the hook failed
         raise MeasureError(f"{what} raised {type(exc).__name__}"
