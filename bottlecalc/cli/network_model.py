@@ -66,8 +66,12 @@ class NetworkArgs:
     collapse: bool = True  # --no-collapse: identical siblings a row each
 
 
-def _verb(stray: list[str]) -> str:
-    return "applies" if len(stray) == 1 else "apply"
+def refuse(stray: list[str], where: str) -> None:
+    """A usage error naming the options typed (if any) that do not apply: they apply
+    ``where``."""
+    if stray:
+        verb = "applies" if len(stray) == 1 else "apply"
+        raise click.UsageError(f"{', '.join(stray)} {verb} {where}")
 
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
@@ -79,10 +83,7 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
         shown = ", ".join(repr(name) for name in names)
         raise click.UsageError(f"network takes one model TARGET on its own (no presets or "
                                f"other models beside it), got {shown}")
-    stray = options.typed(ctx, PRESET_ONLY)
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to presets and custom "
-                               f"only, not to {TARGET}")
+    refuse(options.typed(ctx, PRESET_ONLY), f"to presets and custom only, not to {TARGET}")
     if timing is None and options.typed(ctx, ["dtype"]):
         raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
     refuse_idle_by_kind(ctx, by)
@@ -96,10 +97,9 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
 def refuse_idle_by_kind(ctx: click.Context, by: str) -> None:
     """``--by kind`` gathers every depth into a row per class: --depth and --collapse, which
     choose and merge rows of the module tree, would change nothing."""
-    stray = options.typed(ctx, ["depth", "collapse"]) if by.lower() == By.KIND else []
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to --by module only: "
-                               "--by kind has a row per module class, from every depth")
+    if by.lower() == By.KIND:
+        refuse(options.typed(ctx, ["depth", "collapse"]),
+               "to --by module only: --by kind has a row per module class, from every depth")
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -136,10 +136,7 @@ def model_depth(depth: str | None) -> int:
 
 def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     """--depth for presets (stage unless typed); the model-only options are refused."""
-    stray = options.typed(ctx, MODEL_ONLY)
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} only to {TARGET}, not "
-                               "to presets or custom")
+    refuse(options.typed(ctx, MODEL_ONLY), f"only to {TARGET}, not to presets or custom")
     text = (depth or str(Depth.STAGE)).strip().lower()
     if text not in PRESET_DEPTHS:
         accepted = ", ".join(PRESET_DEPTHS)
@@ -215,7 +212,7 @@ def sequence_args(ctx: click.Context, names: tuple[str, ...],
     if not given:
         return None
     if not any(is_model(name) for name in names):
-        raise click.UsageError(f"{', '.join(given)} {_verb(given)} only to {TARGET}")
+        refuse(given, f"only to {TARGET}")
     _refuse_mixed(ctx, values)
     lengths = parse_lengths(values["seq"]) if values["seq"] is not None else ()
     return Asked(lengths, values["phase"], values["context"], values["seq_dim"])
@@ -233,9 +230,7 @@ def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
                                 if n in {p.name for p in ctx.command.params}])
     if ctx.params.get("fvcore"):  # --no-fvcore is true of --seq anyway: fvcore never runs
         stray.append("--fvcore")
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to a single count, not "
-                               "to --seq or --phase")
+    refuse(stray, "to a single count, not to --seq or --phase")
     if not options.typed(ctx, ["input_shape", "inputs"]):
         # The default input is an image; resized at a sequence dimension it is no token list.
         raise click.UsageError("--seq and --phase resize the model's inputs: give them, e.g. "
