@@ -28,8 +28,9 @@ from bottlecalc.spec import InputShape, NetworkSpec, TensorSpec, check_feed, par
 from bottlecalc.timed import TimeOptions
 
 # Options that describe a preset or a custom network: a model has none of them.
+CUSTOM_ONLY = ("block", "layers", "width", "groups", "width_per_group", "expansion")
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
-               "block", "layers", "width", "groups", "width_per_group", "expansion")
+               *CUSTOM_ONLY)
 MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "by", "collapse")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
@@ -204,10 +205,9 @@ def sequence_options(func: Any) -> Any:
     return options.apply_options(func, decorators)
 
 
-def sequence_args(ctx: click.Context, names: tuple[str, ...],
-                  given_values: dict[str, Any]) -> Asked | None:
+def sequence_args(ctx: click.Context, names: tuple[str, ...]) -> Asked | None:
     """What --seq/--phase ask, or None; usage errors for the rest."""
-    values = {key: given_values.get(key) for key in SEQUENCE}
+    values = {key: ctx.params[key] for key in SEQUENCE}
     given = options.typed(ctx, [k for k in SEQUENCE if values[k] is not None])
     if not given:
         return None
