@@ -240,7 +240,7 @@ def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[Modu
     out = sorted(rows, key=lambda r: (*rank(sort, r.macs, r.params), natural(r.name)))
     if top is None or len(out) <= top:
         return out
-    return [*out[:top], folded(out[top:])]
+    return [*out[:top], added(out[top:], f"({len(out) - top} more modules)")]
 
 
 def rank(sort: Sort, macs: int, params: int) -> tuple[int, int]:
@@ -259,11 +259,6 @@ def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:
                      summed([r.time for r in timed if r.time is not None]),
                      sum(r.moved or 0 for r in timed) if timed else None,
                      layers=tuple(layer for r in rows for layer in r.layers))
-
-
-def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
-    """The rows past ``--top`` as one."""
-    return added(rest, f"({len(rest)} more modules)")
 
 
 # --- A preset: its analytic layers grouped by module path ---
