@@ -209,15 +209,15 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(
             ctx, names, depth=depth, input_shape=input_shape, inputs=inputs, sort=sort,
-            top=top, timing=timing, by=by, collapse=collapse, fvcore=fvcore,
-            conventions=conventions, train=train)
+            top=top, timing=timing, by=by, collapse=collapse)
     else:
-        args = preset_args(ctx, names, depth=depth, dtype=dtype, conventions=conventions,
-                           train=train, variant=variant, size=size, batch=batch,
-                           num_classes=num_classes, cross_check=cross_check,
+        args = preset_args(ctx, names, depth=depth, dtype=dtype, variant=variant, size=size,
+                           batch=batch, num_classes=num_classes, cross_check=cross_check,
                            no_measure=no_measure, timing=timing, fvcore=fvcore,
                            custom=Custom(block, layers, width, groups, width_per_group,
                                          expansion))
+    # The options both subjects take, set once:
+    args = replace(args, conventions=conventions, train=train, fvcore=fvcore is not False)
     if asked is not None:
         network_model.run_sequence(args, asked, fmt=fmt, output=output, color=color)
         return
@@ -228,10 +228,10 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
 
 
 def preset_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None, dtype: str,
-                conventions: bool, train: bool, variant: str, size: str, batch: int,
-                num_classes: int, cross_check: bool, no_measure: bool,
-                timing: TimeOptions | None, fvcore: bool | None, custom: Custom) -> NetworkArgs:
-    """The options of presets and custom networks, or a usage error naming the one that
+                variant: str, size: str, batch: int, num_classes: int, cross_check: bool,
+                no_measure: bool, timing: TimeOptions | None, fvcore: bool | None,
+                custom: Custom) -> NetworkArgs:
+    """The own options of presets and custom networks, or a usage error naming the one that
     does not apply."""
     shown = network_model.preset_depth(ctx, depth)
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
@@ -240,5 +240,4 @@ def preset_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None
     if timing is not None:  # --depth layer: each layer is timed too
         timing = replace(timing, layers=shown is Depth.LAYER)
     return NetworkArgs(shown, specs, InputShape.parse(size, batch=batch), dtype=DType(dtype),
-                       conventions=conventions, train=train, measure=not no_measure,
-                       cross_check=cross_check, timing=timing, fvcore=fvcore is not False)
+                       measure=not no_measure, cross_check=cross_check, timing=timing)

@@ -77,9 +77,9 @@ def refuse(stray: list[str], where: str) -> None:
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None, by: str, collapse: bool,
-               fvcore: bool | None, conventions: bool, train: bool) -> NetworkArgs:
-    """The model's options, or a usage error naming the one that does not apply."""
+               top: int | None, timing: TimeOptions | None, by: str,
+               collapse: bool) -> NetworkArgs:
+    """The model's own options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
         raise click.UsageError(f"network takes one model TARGET on its own (no presets or "
@@ -90,8 +90,7 @@ def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
     refuse_idle_by_kind(ctx, by)
     split_target(names[0])
     return NetworkArgs(model_depth(depth), target=names[0], feed=feed_of(input_shape, inputs),
-                       inputs=_inputs(inputs), conventions=conventions, train=train,
-                       timing=timing, fvcore=fvcore is not False, by=By(by.lower()),
+                       inputs=_inputs(inputs), timing=timing, by=By(by.lower()),
                        sort=Sort(sort or Sort.MACS), top=top, collapse=collapse)
 
 
