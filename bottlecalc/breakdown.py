@@ -240,7 +240,7 @@ def ordered(rows: Sequence[ModuleRow], sort: Sort, top: int | None) -> list[Modu
     out = sorted(rows, key=lambda r: (*rank(sort, r.macs, r.params), natural(r.name)))
     if top is None or len(out) <= top:
         return out
-    return [*out[:top], folded(out[top:])]
+    return [*out[:top], added(out[top:], f"({len(out) - top} more modules)")]
 
 
 def rank(sort: Sort, macs: int, params: int) -> tuple[int, int]:
@@ -259,11 +259,6 @@ def added(rows: Sequence[ModuleRow], name: str) -> ModuleRow:
                      summed([r.time for r in timed if r.time is not None]),
                      sum(r.moved or 0 for r in timed) if timed else None,
                      layers=tuple(layer for r in rows for layer in r.layers))
-
-
-def folded(rest: Sequence[ModuleRow]) -> ModuleRow:
-    """The rows past ``--top`` as one."""
-    return added(rest, f"({len(rest)} more modules)")
 
 
 # --- A preset: its analytic layers grouped by module path ---
@@ -352,18 +347,6 @@ class KindRow:
         return 2 * self.macs
 
 
-def by_kind(modules: Sequence[ModuleCount]) -> tuple[KindRow, ...]:
-    """A row per module class (the model's own aside), most MACs first; an instance inside
-    another of its class is counted once, in the outer one."""
-    sums = subtree_sums(modules)
-    paths: dict[str, list[ModuleCount]] = {}
-    for m in modules:
-        if m.name:
-            paths.setdefault(m.kind, []).append(m)
-    rows = [_kind_row(kind, found, sums) for kind, found in paths.items()]
-    return tuple(sorted(rows, key=lambda r: (-r.macs, -r.params, r.kind)))
-
-
 def _kind_row(kind: str, found: Sequence[ModuleCount],
               sums: dict[str, tuple[int, int]]) -> KindRow:
     names = {m.name for m in found}
@@ -415,8 +398,15 @@ class ModelResult:
 
     def by_kind(self) -> tuple[KindRow, ...]:
         """A row per module class: its instances and their counts (kinds nest, so the rows
-        overlap; each is a share of the totals)."""
-        return by_kind(self.measured.modules)
+        overlap; each is a share of the totals), the model's own aside, most MACs first; an
+        instance inside another of its class is counted once, in the outer one."""
+        sums = subtree_sums(self.measured.modules)
+        paths: dict[str, list[ModuleCount]] = {}
+        for m in self.measured.modules:
+            if m.name:
+                paths.setdefault(m.kind, []).append(m)
+        rows = [_kind_row(kind, found, sums) for kind, found in paths.items()]
+        return tuple(sorted(rows, key=lambda r: (-r.macs, -r.params, r.kind)))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ options into one :class:`~.network_model.NetworkArgs`, count, build one report, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +70,6 @@ class Custom:
     width_per_group: int | None = None
     expansion: int | None = None
 
-    def typed(self) -> list[str]:
-        """The options given, as spelled on the command line."""
-        return [f"--{f.name.replace('_', '-')}" for f in fields(self)
-                if getattr(self, f.name) is not None]
-
 
 def custom_spec(custom: Custom, *, stride_on: StrideOn, num_classes: int) -> NetworkSpec:
     """The ``custom`` network: --width 64, --groups 1, --width-per-group 64 unless given
@@ -93,12 +88,12 @@ def custom_spec(custom: Custom, *, stride_on: StrideOn, num_classes: int) -> Net
 
 
 def build_specs(names: tuple[str, ...], *, variant: str, num_classes: int,
-                custom: Custom) -> tuple[NetworkSpec, ...]:
+                custom: Custom, typed: list[str]) -> tuple[NetworkSpec, ...]:
+    """The networks named; ``typed``: the custom options given, refused without 'custom'."""
     stride_on = VARIANTS[variant]
     keys = [name.strip().lower() for name in names]
-    given = custom.typed()
-    if CUSTOM not in keys and given:
-        raise click.UsageError(f"{given[0]} applies to 'network custom' only")
+    if CUSTOM not in keys and typed:
+        raise click.UsageError(f"{typed[0]} applies to 'network custom' only")
     return tuple(
         custom_spec(custom, stride_on=stride_on, num_classes=num_classes) if key == CUSTOM
         else get_preset(key, variant=stride_on, num_classes=num_classes)
@@ -210,20 +205,19 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
     model and each row's module in --dtype.
     """
     ctx = click.get_current_context()
-    asked = network_model.sequence_args(
-        ctx, names, {"seq": seq, "seq_dim": seq_dim, "phase": phase, "context": context})
+    asked = network_model.sequence_args(ctx, names)
     if any(network_model.is_model(name) for name in names):
         args = network_model.model_args(
             ctx, names, depth=depth, input_shape=input_shape, inputs=inputs, sort=sort,
-            top=top, timing=timing, by=by, collapse=collapse, fvcore=fvcore,
-            conventions=conventions, train=train)
+            top=top, timing=timing, by=by, collapse=collapse)
     else:
-        args = preset_args(ctx, names, depth=depth, dtype=dtype, conventions=conventions,
-                           train=train, variant=variant, size=size, batch=batch,
-                           num_classes=num_classes, cross_check=cross_check,
+        args = preset_args(ctx, names, depth=depth, dtype=dtype, variant=variant, size=size,
+                           batch=batch, num_classes=num_classes, cross_check=cross_check,
                            no_measure=no_measure, timing=timing, fvcore=fvcore,
                            custom=Custom(block, layers, width, groups, width_per_group,
                                          expansion))
+    # The options both subjects take, set once:
+    args = replace(args, conventions=conventions, train=train, fvcore=fvcore is not False)
     if asked is not None:
         network_model.run_sequence(args, asked, fmt=fmt, output=output, color=color)
         return
@@ -234,16 +228,16 @@ def network(*, names: tuple[str, ...], variant: str, size: str, batch: int, num_
 
 
 def preset_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None, dtype: str,
-                conventions: bool, train: bool, variant: str, size: str, batch: int,
-                num_classes: int, cross_check: bool, no_measure: bool,
-                timing: TimeOptions | None, fvcore: bool | None, custom: Custom) -> NetworkArgs:
-    """The options of presets and custom networks, or a usage error naming the one that
+                variant: str, size: str, batch: int, num_classes: int, cross_check: bool,
+                no_measure: bool, timing: TimeOptions | None, fvcore: bool | None,
+                custom: Custom) -> NetworkArgs:
+    """The own options of presets and custom networks, or a usage error naming the one that
     does not apply."""
     shown = network_model.preset_depth(ctx, depth)
     options.check_measure_flags(cross_check=cross_check, no_measure=no_measure, fvcore=fvcore)
-    specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom)
+    specs = build_specs(names, variant=variant, num_classes=num_classes, custom=custom,
+                        typed=options.typed(ctx, network_model.CUSTOM_ONLY))
     if timing is not None:  # --depth layer: each layer is timed too
         timing = replace(timing, layers=shown is Depth.LAYER)
     return NetworkArgs(shown, specs, InputShape.parse(size, batch=batch), dtype=DType(dtype),
-                       conventions=conventions, train=train, measure=not no_measure,
-                       cross_check=cross_check, timing=timing, fvcore=fvcore is not False)
+                       measure=not no_measure, cross_check=cross_check, timing=timing)

@@ -28,8 +28,9 @@ from bottlecalc.spec import InputShape, NetworkSpec, TensorSpec, check_feed, par
 from bottlecalc.timed import TimeOptions
 
 # Options that describe a preset or a custom network: a model has none of them.
+CUSTOM_ONLY = ("block", "layers", "width", "groups", "width_per_group", "expansion")
 PRESET_ONLY = ("variant", "size", "batch", "num_classes", "cross_check", "no_measure",
-               "block", "layers", "width", "groups", "width_per_group", "expansion")
+               *CUSTOM_ONLY)
 MODEL_ONLY = ("input_shape", "inputs", "sort", "top", "by", "collapse")
 TARGET = "a model TARGET (pkg.mod:callable or file.py:callable)"
 MODEL_DEPTH = "a model TARGET's --depth is a module-tree depth N >= 1 (1: the model's children)"
@@ -66,40 +67,39 @@ class NetworkArgs:
     collapse: bool = True  # --no-collapse: identical siblings a row each
 
 
-def _verb(stray: list[str]) -> str:
-    return "applies" if len(stray) == 1 else "apply"
+def refuse(stray: list[str], where: str) -> None:
+    """A usage error naming the options typed (if any) that do not apply: they apply
+    ``where``."""
+    if stray:
+        verb = "applies" if len(stray) == 1 else "apply"
+        raise click.UsageError(f"{', '.join(stray)} {verb} {where}")
 
 
 def model_args(ctx: click.Context, names: tuple[str, ...], *, depth: str | None,
                input_shape: tuple[str, ...], inputs: str | None, sort: str | None,
-               top: int | None, timing: TimeOptions | None, by: str, collapse: bool,
-               fvcore: bool | None, conventions: bool, train: bool) -> NetworkArgs:
-    """The model's options, or a usage error naming the one that does not apply."""
+               top: int | None, timing: TimeOptions | None, by: str,
+               collapse: bool) -> NetworkArgs:
+    """The model's own options, or a usage error naming the one that does not apply."""
     if len(names) > 1:
         shown = ", ".join(repr(name) for name in names)
         raise click.UsageError(f"network takes one model TARGET on its own (no presets or "
                                f"other models beside it), got {shown}")
-    stray = options.typed(ctx, PRESET_ONLY)
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to presets and custom "
-                               f"only, not to {TARGET}")
+    refuse(options.typed(ctx, PRESET_ONLY), f"to presets and custom only, not to {TARGET}")
     if timing is None and options.typed(ctx, ["dtype"]):
         raise click.UsageError("--dtype applies only with --time")  # a model's bytes: as built
     refuse_idle_by_kind(ctx, by)
     split_target(names[0])
     return NetworkArgs(model_depth(depth), target=names[0], feed=feed_of(input_shape, inputs),
-                       inputs=_inputs(inputs), conventions=conventions, train=train,
-                       timing=timing, fvcore=fvcore is not False, by=By(by.lower()),
+                       inputs=_inputs(inputs), timing=timing, by=By(by.lower()),
                        sort=Sort(sort or Sort.MACS), top=top, collapse=collapse)
 
 
 def refuse_idle_by_kind(ctx: click.Context, by: str) -> None:
     """``--by kind`` gathers every depth into a row per class: --depth and --collapse, which
     choose and merge rows of the module tree, would change nothing."""
-    stray = options.typed(ctx, ["depth", "collapse"]) if by.lower() == By.KIND else []
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to --by module only: "
-                               "--by kind has a row per module class, from every depth")
+    if by.lower() == By.KIND:
+        refuse(options.typed(ctx, ["depth", "collapse"]),
+               "to --by module only: --by kind has a row per module class, from every depth")
 
 
 def feed_of(input_shape: tuple[str, ...], inputs: str | None) -> tuple[TensorSpec, ...]:
@@ -136,10 +136,7 @@ def model_depth(depth: str | None) -> int:
 
 def preset_depth(ctx: click.Context, depth: str | None) -> Depth:
     """--depth for presets (stage unless typed); the model-only options are refused."""
-    stray = options.typed(ctx, MODEL_ONLY)
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} only to {TARGET}, not "
-                               "to presets or custom")
+    refuse(options.typed(ctx, MODEL_ONLY), f"only to {TARGET}, not to presets or custom")
     text = (depth or str(Depth.STAGE)).strip().lower()
     if text not in PRESET_DEPTHS:
         accepted = ", ".join(PRESET_DEPTHS)
@@ -207,15 +204,14 @@ def sequence_options(func: Any) -> Any:
     return options.apply_options(func, decorators)
 
 
-def sequence_args(ctx: click.Context, names: tuple[str, ...],
-                  given_values: dict[str, Any]) -> Asked | None:
+def sequence_args(ctx: click.Context, names: tuple[str, ...]) -> Asked | None:
     """What --seq/--phase ask, or None; usage errors for the rest."""
-    values = {key: given_values.get(key) for key in SEQUENCE}
+    values = {key: ctx.params[key] for key in SEQUENCE}
     given = options.typed(ctx, [k for k in SEQUENCE if values[k] is not None])
     if not given:
         return None
     if not any(is_model(name) for name in names):
-        raise click.UsageError(f"{', '.join(given)} {_verb(given)} only to {TARGET}")
+        refuse(given, f"only to {TARGET}")
     _refuse_mixed(ctx, values)
     lengths = parse_lengths(values["seq"]) if values["seq"] is not None else ()
     return Asked(lengths, values["phase"], values["context"], values["seq_dim"])
@@ -233,9 +229,7 @@ def _refuse_mixed(ctx: click.Context, values: dict[str, Any]) -> None:
                                 if n in {p.name for p in ctx.command.params}])
     if ctx.params.get("fvcore"):  # --no-fvcore is true of --seq anyway: fvcore never runs
         stray.append("--fvcore")
-    if stray:
-        raise click.UsageError(f"{', '.join(stray)} {_verb(stray)} to a single count, not "
-                               "to --seq or --phase")
+    refuse(stray, "to a single count, not to --seq or --phase")
     if not options.typed(ctx, ["input_shape", "inputs"]):
         # The default input is an image; resized at a sequence dimension it is no token list.
         raise click.UsageError("--seq and --phase resize the model's inputs: give them, e.g. "

@@ -26,25 +26,26 @@ COLUMNS = [
 ]
 
 
-def _flat(name: str, row: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {"network": name, "row": row["name"], "op": row.get("op", "")}
-    for group in ("params", "macs", "flops", "memory", "time", "roofline"):
-        for key, value in (row.get(group) or {}).items():
-            column = key if group == "memory" else f"{group}_{key}"
-            flat[column] = "" if value is None else value
-    flat["params"] = flat.pop("params_total")
-    return flat
+def cells(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A JSON row as CSV cells: a nested object's keys as ``object_key`` columns (``memory``'s
+    bare), null as an empty cell; the keys no column names are dropped by :func:`table`."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out.update(cells(value, "" if key == "memory" else f"{prefix}{key}_"))
+        else:
+            out[prefix + key] = "" if value is None else value
+    return out
 
 
 def _rows(result: NetworkResult, view: NetworkReport) -> list[dict[str, Any]]:
+    """The total row (with --pass train its ``flops_train_*``), then the rows at --depth."""
     entry = network_dict(result, view)
-    trained = entry["flops"].pop("train", {})  # --pass train: a column each, on the total row
     rows = [{**entry, "name": "total"}]
     if view.depth is not Depth.NETWORK:
         rows += entry.get("breakdown", entry["stages"])  # --depth stage: the stages
-    flat = [_flat(result.name, row) for row in rows]
-    flat[0].update({f"flops_train_{k}": "" if v is None else v for k, v in trained.items()})
-    return flat
+    return [{**cells(row), "network": result.name, "row": row["name"],
+             "params": row["params"]["total"]} for row in rows]
 
 
 def render_presets(view: NetworkReport, options: RenderOptions) -> str:
@@ -68,7 +69,7 @@ def table(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 MODEL_COLUMNS = ["model", "row", "kind", "params", "macs", "flops", "fvcore", "share_params",
                  "share_macs"]
-TIMED = ("time", "roofline")  # --time: objects flattened into time_* and roofline_* columns
+TIMED = ("time", "roofline")  # --time: the model's objects, as its rows'
 
 
 def _total(entry: dict[str, Any]) -> dict[str, Any]:
@@ -78,15 +79,6 @@ def _total(entry: dict[str, Any]) -> dict[str, Any]:
             "fvcore": entry["macs"]["fvcore"], "share": {"params": 1.0, "macs": 1.0},
             "flops_train": (entry["flops"].get("train") or {}).get("torch"),
             **{key: entry[key] for key in TIMED if key in entry}}
-
-
-def _model_flat(model: str, row: dict[str, Any]) -> dict[str, Any]:
-    flat = {key: value for key, value in row.items() if key not in ("name", "share", *TIMED)}
-    flat.update(model=model, row=row["name"], share_params=row["share"]["params"],
-                share_macs=row["share"]["macs"])
-    for group in TIMED:
-        flat.update({f"{group}_{key}": value for key, value in (row.get(group) or {}).items()})
-    return {key: "" if value is None else value for key, value in flat.items()}
 
 
 def _kinds(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -101,4 +93,5 @@ def render_model(report: NetworkReport, options: RenderOptions) -> str:
         + (["flops_train"] if report.train else []) \
         + (TIME_COLUMNS if report.machine is not None and not by_kind else [])
     rows = (_total(entry), *(_kinds(entry) if by_kind else entry["breakdown"]))
-    return table(columns, [_model_flat(entry["name"], row) for row in rows])
+    return table(columns, [{**cells(row), "model": entry["name"], "row": row["name"]}
+                           for row in rows])

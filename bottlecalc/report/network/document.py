@@ -16,7 +16,7 @@ from bottlecalc.breakdown import By, Depth, NetworkReport
 from bottlecalc.report import document as doc
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.network import modules, words
-from bottlecalc.report.words import MARK
+from bottlecalc.report.words import MARK, routes_line
 from bottlecalc.results import NetworkResult
 
 
@@ -55,7 +55,7 @@ def conventions(view: NetworkReport) -> list[doc.Block]:
 def breakdown(result: NetworkResult, view: NetworkReport) -> doc.Sheet:
     """The rows at ``--depth`` and their total, exact numbers only (with --cross-check, a
     count the complete route disagrees with is marked ✗ with what it measured)."""
-    header = words.breakdown_header(view.depth)
+    header = words.LAYER_HEADER if view.depth is Depth.LAYER else words.BREAKDOWN_HEADER
     named = len(header) - 6  # the name columns (row, or layer, op, output); then counts
     columns = tuple(doc.Column(name, right=i >= named) for i, name in enumerate(header))
     *rows, total = (tuple(stacked(replace(c, short="")) for c in row)  # exact, and any ✗
@@ -89,7 +89,7 @@ def presets(view: NetworkReport) -> doc.Document:
     parts += conventions(view) if view.conventions else []
     parts += [breakdown(r, view) for r in view.results if view.depth is not Depth.NETWORK]
     parts += timed_layers(view)
-    parts += ending(words.agreement_line(view), agree=view.all_agree,
+    parts += ending(routes_line(view.results, measured=view.measured), agree=view.all_agree,
                     legends=words.legends(view), notes=words.footnotes(view))
     return doc.Document(tuple(parts))
 

@@ -63,17 +63,6 @@ def network_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
     """One entry of ``networks``; with ``--time`` (a ``machine``) also ``time`` and
     ``roofline``, and at ``--depth layer`` both for every layer of ``breakdown``; with
     ``--pass train`` also ``flops.train``."""
-    entry = counted_dict(result, view)
-    if view.train:
-        jsondoc.add_train(entry, result)
-    entry.update(jsondoc.timed_dict(result, view.machine))
-    if view.depth is Depth.LAYER:
-        jsondoc.add_timed_layers(entry["breakdown"], result, view.machine)
-    return entry
-
-
-def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
-    """One entry of ``networks``, its counts alone."""
     c, m, dtype = result.counts, result.measured, view.dtype
     complete = bool(m.modules)  # --cross-check: each row's count by the complete route too
     entry: dict[str, Any] = {
@@ -93,6 +82,11 @@ def counted_dict(result: NetworkResult, view: NetworkReport) -> dict[str, Any]:
     }
     if view.depth in (Depth.BLOCK, Depth.LAYER):
         entry["breakdown"] = [group_dict(row, dtype, complete) for row in view.rows(result)]
+    if view.train:
+        jsondoc.add_train(entry, result)
+    entry.update(jsondoc.timed_dict(result, view.machine))
+    if view.depth is Depth.LAYER:
+        jsondoc.add_timed_layers(entry["breakdown"], result, view.machine)
     return entry
 
 
@@ -154,6 +148,7 @@ def report_dict(report: NetworkReport) -> dict[str, Any]:
 def model_dict(report: NetworkReport) -> dict[str, Any]:
     """The model's entry of ``networks``: totals by every route, rows, modules, reasons."""
     result, m = report.result, report.result.measured
+    torch = None if m.torch_flops is None else m.torch_flops // 2
     flops: dict[str, Any] = {"torch": m.torch_flops, "torch_device": m.torch_device}
     if report.train:
         flops["train"] = {"torch": m.train_flops}
@@ -163,7 +158,8 @@ def model_dict(report: NetworkReport) -> dict[str, Any]:
         "inputs": [tensor_dict(name, t) for name, t in m.inputs],
         "params": {"total": m.params, "trainable": m.trainable, "buffers": m.buffers,
                    "unused": m.params_unused},
-        "macs": {"complete": m.macs, **macs_routes(result)},
+        "macs": {"complete": m.macs, "torch": torch, "ops": m.macs_ops,
+                 "modules": m.macs_modules, "fvcore": m.fvcore},
         "flops": flops,
         "breakdown": [row_dict(row, result, report.machine) for row in report.rows(result)],
         **({"by_kind": [kind_dict(row, result) for row in result.by_kind()]}
@@ -187,12 +183,6 @@ def timed_keys(time: Timing | None, roofline: Roofline | None,
     if machine is None:
         return {}
     return {"time": time_dict(time), "roofline": roofline_or_null(roofline)}
-
-
-def macs_routes(result: ModelResult) -> dict[str, int | None]:
-    m = result.measured
-    torch = None if m.torch_flops is None else m.torch_flops // 2
-    return {"torch": torch, "ops": m.macs_ops, "modules": m.macs_modules, "fvcore": m.fvcore}
 
 
 def row_dict(row: ModuleRow, result: ModelResult,

@@ -12,7 +12,7 @@ from bottlecalc.analytic import Op, Traffic, ratio
 from bottlecalc.breakdown import Depth, ModuleRow, NetworkReport, layer_row
 from bottlecalc.report import glossary, timing
 from bottlecalc.report.numbers import exact, fmt, giga, human, nbytes
-from bottlecalc.report.words import NO_MEASURE, routes_line
+from bottlecalc.report.words import NO_MEASURE
 from bottlecalc.results import NetworkResult
 from bottlecalc.spec import BlockKind, StrideOn
 
@@ -167,10 +167,6 @@ LAYER_HEADER = ["layer", "op", "output", "params", "MACs", "fvcore", "weights", 
                 "MACs/byte"]
 
 
-def breakdown_header(depth: Depth | int) -> list[str]:
-    return LAYER_HEADER if depth is Depth.LAYER else BREAKDOWN_HEADER
-
-
 def breakdown_row(row: ModuleRow, view: NetworkReport) -> list[Cell]:
     c, t = row.counts, row.traffic(view.dtype)
     cells = [Cell(row.name, "")]
@@ -235,7 +231,3 @@ def footnotes(view: NetworkReport) -> list[str]:
     if view.machine is not None:
         notes.extend(timing.time_notes(view.results, view.machine))
     return notes
-
-
-def agreement_line(view: NetworkReport) -> str:
-    return routes_line(view.results, measured=view.measured)
